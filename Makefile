@@ -1,0 +1,39 @@
+# make run   start PostgreSQL if needed, then KJB (api + worker + demo data) on :8080
+# make test  start PostgreSQL if needed, then every check and test
+SHELL := /bin/bash
+GO ?= go
+PG := ./scripts/postgres.sh
+
+.PHONY: run test generate check-generated lint build pg-stop
+
+build:
+	$(GO) build -o bin/kjb ./cmd/kjb
+
+run: build
+	@url=$$($(PG) url) && export DATABASE_URL="$${DATABASE_URL:-$${url%/postgres?*}/kjb?sslmode=disable}" && ./bin/kjb dev
+
+# Prints failures in full, then one summary line: "N passed, N failed, N skipped".
+test: lint check-generated
+	@url=$$($(PG) url) && KJB_TEST_DATABASE_URL="$$url" $(GO) test -race -count=1 -v ./... > .test-output.log 2>&1; \
+	status=$$?; \
+	grep -vE '^=== (RUN|PAUSE|CONT|NAME)|^ *--- (PASS|SKIP)|^(PASS|FAIL)$$' .test-output.log; \
+	echo "$$(grep -cE -- '^ *--- PASS' .test-output.log) passed, $$(grep -cE -- '^ *--- FAIL' .test-output.log) failed, $$(grep -cE -- '^ *--- SKIP' .test-output.log) skipped"; \
+	rm -f .test-output.log; exit $$status
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^graph/generated.go$$')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+generate:
+	$(GO) tool gqlgen generate
+
+# Fails when the committed generated code does not match the schema.
+check-generated:
+	@tmp=$$(mktemp -d) && cp -r graph $$tmp/graph.before && $(GO) tool gqlgen generate && \
+	if ! diff -r -q $$tmp/graph.before graph >/dev/null; then \
+		diff -r $$tmp/graph.before graph | head -40; rm -rf $$tmp; \
+		echo "generated code is stale: run 'make generate' and commit"; exit 1; fi; rm -rf $$tmp
+
+pg-stop:
+	$(PG) stop

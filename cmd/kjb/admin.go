@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/kjb/kjb/db"
+	"github.com/kjb/kjb/domain"
+	"github.com/kjb/kjb/graph"
+	"github.com/kjb/kjb/worker"
+)
+
+func cmdMigrate(ctx context.Context) error {
+	p, err := connect(ctx, false, false, "kjb-migrate")
+	if err != nil {
+		return err
+	}
+	defer p.close()
+	return migrate(ctx, p)
+}
+
+func migrate(ctx context.Context, p *parts) error {
+	applied, err := db.Migrate(ctx, p.pool)
+	if err != nil {
+		return err
+	}
+	if err := worker.Migrate(ctx, p.pool); err != nil {
+		return fmt.Errorf("river migrations: %w", err)
+	}
+	p.log.Info("migrations applied", "kjb", applied)
+	return nil
+}
+
+func cmdAPIKey(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New("usage: kjb apikey create --role ROLE [--account ID] [--partner CODE] [--label TEXT]")
+	}
+	fs := flag.NewFlagSet("apikey create", flag.ContinueOnError)
+	role := fs.String("role", "", "OPERATOR, PARTNER or ACCOUNT")
+	account := fs.String("account", "", "the account's id (for ACCOUNT keys)")
+	partner := fs.String("partner", "", "the partner's code, e.g. 1688 (for PARTNER keys)")
+	label := fs.String("label", "", "a note to tell keys apart")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	p, err := connect(ctx, false, false, "kjb-apikey")
+	if err != nil {
+		return err
+	}
+	defer p.close()
+	_, secret, err := p.svc.CreateAPIKey(ctx, system, domain.CreateAPIKeyInput{
+		Role: domain.Role(strings.ToUpper(*role)), AccountID: graph.RawAccountID(*account), PartnerCode: *partner, Label: *label})
+	if err != nil {
+		return err
+	}
+	fmt.Println(secret)
+	return nil
+}
+
+func cmdAudit(ctx context.Context) (bool, error) {
+	p, err := connect(ctx, false, false, "kjb-audit")
+	if err != nil {
+		return false, err
+	}
+	defer p.close()
+	vs, err := p.svc.Audit(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, v := range vs {
+		fmt.Fprintf(os.Stdout, "VIOLATION %s: %s\n", v.Check, v.Detail)
+	}
+	if len(vs) > 0 {
+		fmt.Fprintf(os.Stdout, "ledger audit: %d violation(s)\n", len(vs))
+		return false, nil
+	}
+	fmt.Fprintln(os.Stdout, "ledger audit: clean")
+	return true, nil
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is everything the environment sets, validated at start with one error per bad variable.
+type config struct {
+	DatabaseURL   string
+	Listen        string
+	Sandbox       bool
+	DBMaxConns    int
+	LogLevel      slog.Level
+	RatePerSecond float64
+	MaxWorkers    int
+	AuditInterval time.Duration
+}
+
+type envReader struct {
+	errs []error
+	get  func(string) string
+}
+
+func (e *envReader) str(name, def string) string {
+	if v := strings.TrimSpace(e.get(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func (e *envReader) boolean(name string, def bool) bool {
+	v := e.get(name)
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		e.errs = append(e.errs, fmt.Errorf("%s=%q: want true or false", name, v))
+	}
+	return b
+}
+
+func (e *envReader) integer(name string, def, min, max int) int {
+	v := e.get(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < min || n > max {
+		e.errs = append(e.errs, fmt.Errorf("%s=%q: want a whole number from %d to %d", name, v, min, max))
+	}
+	return n
+}
+
+func (e *envReader) float(name string, def float64) float64 {
+	v := e.get(name)
+	if v == "" {
+		return def
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f < 0 {
+		e.errs = append(e.errs, fmt.Errorf("%s=%q: want a number ≥ 0", name, v))
+	}
+	return f
+}
+
+func (e *envReader) duration(name string, def time.Duration) time.Duration {
+	v := e.get(name)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		e.errs = append(e.errs, fmt.Errorf("%s=%q: want a positive duration such as 60s or 10m", name, v))
+	}
+	return d
+}
+
+// loadConfig reads the environment. dev mode defaults KJB_SANDBOX to true and does not
+// require DATABASE_URL to be set by the caller (make run sets it).
+func loadConfig(getenv func(string) string, dev bool) (config, error) {
+	e := &envReader{get: getenv}
+	c := config{
+		DatabaseURL:   e.str("DATABASE_URL", ""),
+		Listen:        e.str("KJB_LISTEN", ":8080"),
+		Sandbox:       e.boolean("KJB_SANDBOX", dev),
+		DBMaxConns:    e.integer("KJB_DB_MAX_CONNS", 20, 2, 500),
+		RatePerSecond: e.float("KJB_RATE_LIMIT", 200),
+		MaxWorkers:    e.integer("KJB_MAX_WORKERS", 20, 1, 1000),
+		AuditInterval: e.duration("KJB_AUDIT_INTERVAL", time.Hour),
+	}
+	switch lvl := strings.ToLower(e.str("KJB_LOG_LEVEL", "info")); lvl {
+	case "debug":
+		c.LogLevel = slog.LevelDebug
+	case "info":
+		c.LogLevel = slog.LevelInfo
+	case "warn":
+		c.LogLevel = slog.LevelWarn
+	case "error":
+		c.LogLevel = slog.LevelError
+	default:
+		e.errs = append(e.errs, fmt.Errorf("KJB_LOG_LEVEL=%q: want debug, info, warn or error", lvl))
+	}
+	if c.DatabaseURL == "" {
+		e.errs = append(e.errs, errors.New("DATABASE_URL is required (postgres://user:pass@host:5432/db)"))
+	}
+	return c, errors.Join(e.errs...)
+}
+
+func newLogger(level slog.Level) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+}

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/kjb/kjb/graph"
+)
+
+const shutdownGrace = 30 * time.Second
+
+func cmdAPI(ctx context.Context) error {
+	p, err := connect(ctx, false, false, "kjb-api")
+	if err != nil {
+		return err
+	}
+	defer p.close()
+	return serveHTTP(ctx, p, nil)
+}
+
+func cmdWorker(ctx context.Context) error {
+	p, err := connect(ctx, false, true, "kjb-worker")
+	if err != nil {
+		return err
+	}
+	defer p.close()
+	if err := p.river.Start(ctx); err != nil {
+		return err
+	}
+	p.log.Info("worker started")
+	<-ctx.Done()
+	return stopWorkers(p)
+}
+
+// stopWorkers lets running jobs finish for the grace period, then cancels the rest; River
+// hands cancelled jobs back to be retried.
+func stopWorkers(p *parts) error {
+	p.log.Info("worker stopping")
+	stopCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := p.river.Stop(stopCtx); err != nil {
+		hard, cancelHard := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancelHard()
+		return p.river.StopAndCancel(hard)
+	}
+	return nil
+}
+
+// serveHTTP serves the API until ctx ends, then drains in-flight requests. started, when
+// given, is called with the bound address.
+func serveHTTP(ctx context.Context, p *parts, started func(addr string)) error {
+	sc := graph.DefaultServerConfig()
+	sc.Sandbox = p.cfg.Sandbox
+	sc.RatePerSecond = p.cfg.RatePerSecond
+	sc.Logger = p.log
+	sc.Ready = func(ctx context.Context) error { return p.pool.Ping(ctx) }
+	srv := &http.Server{
+		Handler:           graph.NewHandler(p.svc, sc),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	ln, err := net.Listen("tcp", p.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("KJB_LISTEN=%s: %w", p.cfg.Listen, err)
+	}
+	p.log.Info("api listening", "addr", ln.Addr().String(), "sandbox", p.cfg.Sandbox)
+	if started != nil {
+		started(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	p.log.Info("api draining")
+	shutCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,93 @@
+package db
+
+import (
+	"context"
+	"sort"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/kjb/kjb/domain"
+	"github.com/shopspring/decimal"
+)
+
+// PostLedger moves the customer balances first (credits upsert, debits are conditional on
+// available >= debit, in a fixed account/currency order so concurrent transactions cannot
+// deadlock), then appends the transaction and all its entries in one statement. House books
+// are entries only: no house row is updated, so payments do not queue behind one another.
+func (t *txStore) PostLedger(ctx context.Context, l domain.LedgerTx) error {
+	order := make([]int, len(l.Entries))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		ea, eb := l.Entries[order[a]], l.Entries[order[b]]
+		if ea.AccountID != eb.AccountID {
+			return ea.AccountID < eb.AccountID
+		}
+		return ea.Amount.Currency < eb.Amount.Currency
+	})
+	after := make([]*decimal.Decimal, len(l.Entries))
+	for _, i := range order {
+		e := l.Entries[i]
+		if e.Book != domain.BookCustomer {
+			continue
+		}
+		var bal decimal.Decimal
+		var err error
+		if e.Amount.Amount.Sign() > 0 {
+			err = t.tx.QueryRow(ctx, `INSERT INTO balances (account_id, currency, available, updated_at)
+				VALUES ($1, $2, $3, $4)
+				ON CONFLICT (account_id, currency) DO UPDATE SET available = balances.available + EXCLUDED.available, updated_at = EXCLUDED.updated_at
+				RETURNING available`, e.AccountID, e.Amount.Currency, e.Amount.Amount, l.CreatedAt).Scan(&bal)
+		} else {
+			err = t.tx.QueryRow(ctx, `UPDATE balances SET available = available + $3, updated_at = $4
+				WHERE account_id = $1 AND currency = $2 AND available + $3 >= 0
+				RETURNING available`, e.AccountID, e.Amount.Currency, e.Amount.Amount, l.CreatedAt).Scan(&bal)
+			if err == pgx.ErrNoRows {
+				return domain.Errorf(domain.CodeInsufficientBalance, nil, "not enough %s available", e.Amount.Currency)
+			}
+		}
+		if err != nil {
+			return translate(err)
+		}
+		after[i] = &bal
+	}
+	n := len(l.Entries)
+	books, accounts, currencies := make([]string, n), make([]*string, n), make([]string, n)
+	amounts := make([]decimal.Decimal, n)
+	for i, e := range l.Entries {
+		books[i], accounts[i], currencies[i], amounts[i] = string(e.Book), nullable(e.AccountID), string(e.Amount.Currency), e.Amount.Amount
+	}
+	_, err := t.tx.Exec(ctx, `WITH txn AS (
+			INSERT INTO ledger_transactions (id, kind, reference, created_at) VALUES ($1, $2, $3, $4) RETURNING id)
+		INSERT INTO ledger_entries (transaction_id, book, account_id, currency, amount, balance_after, created_at)
+		SELECT txn.id, e.book, e.account_id, e.currency, e.amount, e.balance_after, $4
+		FROM txn, unnest($5::text[], $6::uuid[], $7::text[], $8::numeric[], $9::numeric[])
+			WITH ORDINALITY AS e(book, account_id, currency, amount, balance_after, n)
+		ORDER BY e.n`,
+		newID(), l.Kind, l.Reference, l.CreatedAt, books, accounts, currencies, amounts, after)
+	return translate(err)
+}
+
+func (q queries) Statement(ctx context.Context, accountID string, page domain.Page) ([]domain.StatementLine, error) {
+	var after *int64
+	if page.After != "" {
+		v, ok := parseInt64(page.After)
+		if !ok {
+			return nil, domain.Errorf(domain.CodeInvalidInput, domain.Field("after"), "is not a cursor of this list")
+		}
+		after = &v
+	}
+	rows, err := q.q.Query(ctx, `SELECT e.id::text, e.account_id, e.currency, e.amount, e.balance_after, t.kind, t.reference, e.created_at
+		FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+		WHERE e.account_id = $1 AND ($2::bigint IS NULL OR e.id < $2)
+		ORDER BY e.id DESC LIMIT $3`, accountID, after, page.First+1)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.StatementLine, error) {
+		var s domain.StatementLine
+		err := r.Scan(&s.ID, &s.AccountID, &s.Amount.Currency, &s.Amount.Amount, &s.BalanceAfter.Amount, &s.Kind, &s.Reference, &s.CreatedAt)
+		s.BalanceAfter.Currency = s.Amount.Currency
+		return s, err
+	})
+}

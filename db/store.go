@@ -1,0 +1,113 @@
+package db
+
+import (
+	"context"
+	"errors"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/kjb/kjb/domain"
+)
+
+// Enqueuer inserts a job inside a transaction. The command wires it to River's InsertTx.
+type Enqueuer func(ctx context.Context, tx pgx.Tx, job domain.Job) error
+
+// Store implements domain.Store on a pgx pool.
+type Store struct {
+	pool    *pgxpool.Pool
+	enqueue Enqueuer
+}
+
+// NewStore returns a store; enqueue may be nil for processes that never enqueue jobs.
+func NewStore(pool *pgxpool.Pool, enqueue Enqueuer) *Store {
+	return &Store{pool: pool, enqueue: enqueue}
+}
+
+// querier is what both a pool and a transaction offer.
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+const maxTxAttempts = 8
+
+// InTx runs fn in a transaction, retrying serialization failures and deadlocks.
+func (s *Store) InTx(ctx context.Context, fn func(context.Context, domain.Tx) error) error {
+	var err error
+	for attempt := 0; attempt < maxTxAttempts; attempt++ {
+		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			return fn(ctx, &txStore{queries: queries{q: tx}, tx: tx, enqueue: s.enqueue})
+		})
+		if !retryable(err) {
+			return translate(err)
+		}
+	}
+	return translate(err)
+}
+
+// Queries reads from the pool.
+func (s *Store) Queries() domain.Queries { return queries{q: s.pool} }
+
+type queries struct{ q querier }
+
+type txStore struct {
+	queries
+	tx      pgx.Tx
+	enqueue Enqueuer
+}
+
+func (t *txStore) Enqueue(ctx context.Context, job domain.Job) error {
+	if t.enqueue == nil {
+		return errors.New("db: this process cannot enqueue jobs")
+	}
+	return t.enqueue(ctx, t.tx, job)
+}
+
+func retryable(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && (pg.Code == "40001" || pg.Code == "40P01")
+}
+
+// translate maps Postgres errors to domain codes; anything else passes through (and is
+// reported as INTERNAL by the API, never with its text).
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return domain.NotFound("object", nil)
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		switch pg.Code {
+		case "23505":
+			return &domain.Error{Code: domain.CodeAlreadyExists, Message: "already exists"}
+		case "23514":
+			if pg.ConstraintName == "balances_available_nonnegative" {
+				return &domain.Error{Code: domain.CodeInsufficientBalance, Message: "insufficient balance"}
+			}
+		}
+	}
+	return err
+}
+
+// newID returns a time-ordered UUID (v7), so ids sort by creation.
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// validUUID guards queries against malformed ids (which would be SQL errors).
+func validUUID(id string) bool {
+	_, err := uuid.Parse(id)
+	return err == nil && len(id) == 36
+}
+
+// nullable maps "" to SQL NULL.
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

@@ -1,0 +1,122 @@
+package domain
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrorCode classifies an Error. The values are part of the public API (GraphQL ErrorCode).
+type ErrorCode string
+
+const (
+	CodeInvalidInput         ErrorCode = "INVALID_INPUT"
+	CodeNotFound             ErrorCode = "NOT_FOUND"
+	CodeAlreadyExists        ErrorCode = "ALREADY_EXISTS"
+	CodeInvalidState         ErrorCode = "INVALID_STATE"
+	CodeIdempotencyKeyReused ErrorCode = "IDEMPOTENCY_KEY_REUSED"
+	CodeInsufficientBalance  ErrorCode = "INSUFFICIENT_BALANCE"
+	CodeUnauthenticated      ErrorCode = "UNAUTHENTICATED"
+	CodeForbidden            ErrorCode = "FORBIDDEN"
+	CodeRateLimited          ErrorCode = "RATE_LIMITED"
+	CodeQueryTooComplex      ErrorCode = "QUERY_TOO_COMPLEX"
+	CodeInternal             ErrorCode = "INTERNAL"
+)
+
+// Error is the one error type the business rules return. Field names the offending input
+// field as a path relative to the operation's input (for example ["amount", "amount"]).
+type Error struct {
+	Code    ErrorCode
+	Message string
+	Field   []string
+}
+
+func (e *Error) Error() string {
+	if len(e.Field) > 0 {
+		return fmt.Sprintf("%s: %s (%v)", e.Code, e.Message, e.Field)
+	}
+	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
+
+// Errorf builds an *Error with a formatted message and an optional field path.
+func Errorf(code ErrorCode, field []string, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Field: field}
+}
+
+// Field builds a field path.
+func Field(path ...string) []string { return path }
+
+// CodeOf returns the code of err when it is (or wraps) an *Error, and "" otherwise.
+func CodeOf(err error) ErrorCode {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
+}
+
+// IsUserError reports whether err is nothing but expected business outcomes that belong in a
+// mutation's userErrors, as opposed to an authentication failure or an internal fault.
+func IsUserError(err error) bool {
+	es := AsErrors(err)
+	if len(es) == 0 {
+		return false
+	}
+	for _, e := range es {
+		switch e.Code {
+		case CodeUnauthenticated, CodeForbidden, CodeRateLimited, CodeQueryTooComplex, CodeInternal:
+			return false
+		}
+	}
+	return true
+}
+
+// Errors collects several user errors found while validating one request.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	if len(es) == 0 {
+		return "no errors"
+	}
+	msg := es[0].Error()
+	if len(es) > 1 {
+		msg += fmt.Sprintf(" (and %d more)", len(es)-1)
+	}
+	return msg
+}
+
+// Err returns nil when es is empty, the single error when there is one, and es otherwise.
+func (es Errors) Err() error {
+	switch len(es) {
+	case 0:
+		return nil
+	case 1:
+		return es[0]
+	}
+	return es
+}
+
+// AsErrors flattens err into its user errors (one for an *Error, all of an Errors).
+func AsErrors(err error) []*Error {
+	var many Errors
+	if errors.As(err, &many) {
+		return many
+	}
+	var one *Error
+	if errors.As(err, &one) {
+		return []*Error{one}
+	}
+	return nil
+}
+
+// Unauthenticated is returned when a field needs an API key and none (or a bad one) was given.
+var Unauthenticated = &Error{Code: CodeUnauthenticated, Message: "a valid API key is required: send Authorization: Bearer <secret>"}
+
+// Forbidden builds the error for an actor whose role may not perform an action.
+func Forbidden(action string) *Error {
+	return &Error{Code: CodeForbidden, Message: "your API key may not " + action}
+}
+
+// NotFound builds the error for an object that does not exist or belongs to someone else.
+func NotFound(what string, field []string) *Error {
+	return &Error{Code: CodeNotFound, Message: what + " not found", Field: field}
+}

@@ -1,0 +1,112 @@
+package domain
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+)
+
+// CreatePartner registers a marketplace partner. OPERATOR only. INVALID_INPUT for a code
+// that is not 1–32 lower-case letters, digits, "-" or "_"; ALREADY_EXISTS for a taken code.
+func (s *Service) CreatePartner(ctx context.Context, actor Actor, code, name string) (Partner, error) {
+	if err := actor.requireOperator("create partners"); err != nil {
+		return Partner{}, err
+	}
+	var errs Errors
+	if !partnerCode.MatchString(code) {
+		errs = append(errs, Errorf(CodeInvalidInput, Field("code"), "must be 1 to 32 lower-case letters, digits, '-' or '_'"))
+	}
+	name = strings.TrimSpace(name)
+	if n := utf8.RuneCountInString(name); n == 0 || n > 200 {
+		errs = append(errs, Errorf(CodeInvalidInput, Field("name"), "must be 1 to 200 characters"))
+	}
+	if err := errs.Err(); err != nil {
+		return Partner{}, err
+	}
+	p := Partner{Code: code, Name: name, CreatedAt: s.clock.Now()}
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error { return tx.InsertPartner(ctx, &p) })
+	return p, err
+}
+
+// Partner returns a partner the actor may see: operators see all, a partner itself.
+func (s *Service) Partner(ctx context.Context, actor Actor, id string) (Partner, error) {
+	if err := requireAuth(actor); err != nil {
+		return Partner{}, err
+	}
+	if !actor.IsOperator() && actor.PartnerID != id {
+		return Partner{}, NotFound("partner", nil)
+	}
+	return s.store.Queries().Partner(ctx, id)
+}
+
+// CreateAPIKey issues a key and returns it with its secret, which is never shown again.
+// OPERATOR only. An ACCOUNT key needs accountId, a PARTNER key partnerId (or a partner
+// code), an OPERATOR key neither (INVALID_INPUT); NOT_FOUND for an unknown account or partner.
+func (s *Service) CreateAPIKey(ctx context.Context, actor Actor, in CreateAPIKeyInput) (APIKey, string, error) {
+	if err := actor.requireOperator("create API keys"); err != nil {
+		return APIKey{}, "", err
+	}
+	label, err := validateLabel(in.Label)
+	if err != nil {
+		return APIKey{}, "", err
+	}
+	hasPartner := in.PartnerID != "" || in.PartnerCode != ""
+	var errs Errors
+	switch in.Role {
+	case RoleOperator:
+		if in.AccountID != "" || hasPartner {
+			errs = append(errs, Errorf(CodeInvalidInput, Field("role"), "an OPERATOR key is bound to no account or partner"))
+		}
+	case RoleAccount:
+		if in.AccountID == "" || hasPartner {
+			errs = append(errs, Errorf(CodeInvalidInput, Field("accountId"), "an ACCOUNT key needs accountId and no partner"))
+		}
+	case RolePartner:
+		if !hasPartner || in.AccountID != "" {
+			errs = append(errs, Errorf(CodeInvalidInput, Field("partnerId"), "a PARTNER key needs partnerId and no account"))
+		}
+	default:
+		errs = append(errs, Errorf(CodeInvalidInput, Field("role"), "must be OPERATOR, PARTNER or ACCOUNT"))
+	}
+	if err := errs.Err(); err != nil {
+		return APIKey{}, "", err
+	}
+	secret, hash := NewSecret(s.cfg.Sandbox)
+	k := APIKey{Role: in.Role, AccountID: in.AccountID, PartnerID: in.PartnerID, Label: label,
+		SecretHash: hash, Hint: secret[len(secret)-4:], CreatedAt: s.clock.Now()}
+	err = s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		if k.AccountID != "" {
+			if _, err := tx.Account(ctx, k.AccountID, ""); err != nil {
+				return notFoundAs(err, "account", Field("accountId"))
+			}
+		}
+		if in.PartnerCode != "" {
+			p, err := tx.PartnerByCode(ctx, in.PartnerCode)
+			if err != nil {
+				return notFoundAs(err, "partner", Field("partnerId"))
+			}
+			k.PartnerID = p.ID
+		} else if k.PartnerID != "" {
+			if _, err := tx.Partner(ctx, k.PartnerID); err != nil {
+				return notFoundAs(err, "partner", Field("partnerId"))
+			}
+		}
+		return tx.InsertAPIKey(ctx, &k)
+	})
+	if err != nil {
+		return APIKey{}, "", err
+	}
+	return k, secret, nil
+}
+
+// PartnerByCode returns a partner by its code; operators see all, a partner itself.
+func (s *Service) PartnerByCode(ctx context.Context, actor Actor, code string) (Partner, error) {
+	if err := requireAuth(actor); err != nil {
+		return Partner{}, err
+	}
+	p, err := s.store.Queries().PartnerByCode(ctx, code)
+	if err != nil || (!actor.IsOperator() && actor.PartnerID != p.ID) {
+		return Partner{}, NotFound("partner", Field("code"))
+	}
+	return p, nil
+}

@@ -1,0 +1,78 @@
+package domain
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the unit of work the rules run in. Implemented by package db.
+type Store interface {
+	// InTx runs fn in one database transaction: committed when fn returns nil, rolled back
+	// otherwise. Serialization failures and deadlocks are retried by running fn again, so fn
+	// must not have effects outside tx.
+	InTx(ctx context.Context, fn func(ctx context.Context, tx Tx) error) error
+	// Queries reads outside a transaction.
+	Queries() Queries
+}
+
+// Queries are the reads. Every read of a tenant's rows takes the actor's scope and filters by
+// it in SQL; a row outside the scope is NOT_FOUND, exactly like a missing one.
+type Queries interface {
+	APIKeyByHash(ctx context.Context, hash string) (APIKey, error)
+	Partner(ctx context.Context, id string) (Partner, error)
+	PartnerByCode(ctx context.Context, code string) (Partner, error)
+	// Account returns the account id within scope ("" = every account). NOT_FOUND otherwise.
+	Account(ctx context.Context, id, scope string) (Account, error)
+	// Accounts lists accounts within scope, newest first, up to page.First+1 rows.
+	Accounts(ctx context.Context, scope string, page Page) ([]Account, error)
+	Balances(ctx context.Context, accountID string) ([]Balance, error)
+	// Statement lists an account's customer ledger lines, newest first, up to page.First+1.
+	Statement(ctx context.Context, accountID string, page Page) ([]StatementLine, error)
+	TopUp(ctx context.Context, id, scope string) (TopUp, error)
+	// Audit checks the ledger invariants and returns every violation found.
+	Audit(ctx context.Context) ([]Violation, error)
+}
+
+// Tx is a database transaction: the reads plus every write.
+type Tx interface {
+	Queries
+	// LockAccount reads an account FOR UPDATE. NOT_FOUND when it does not exist.
+	LockAccount(ctx context.Context, id string) (Account, error)
+	InsertAccount(ctx context.Context, a *Account) error
+	UpdateAccountKyc(ctx context.Context, id string, status KycStatus, note string) error
+	// InsertPartner returns ALREADY_EXISTS when the code is taken.
+	InsertPartner(ctx context.Context, p *Partner) error
+	InsertAPIKey(ctx context.Context, k *APIKey) error
+	// InsertTopUp stores t unless (account, reference) exists; then it fills t with the
+	// stored row and reports created=false. Concurrent calls with one reference create one row.
+	InsertTopUp(ctx context.Context, t *TopUp) (created bool, err error)
+	// PostLedger writes a balanced ledger transaction and moves the customer balances it
+	// touches with conditional updates. INSUFFICIENT_BALANCE when a debit would go negative.
+	PostLedger(ctx context.Context, l LedgerTx) error
+	// Enqueue inserts a job in this transaction, so it runs only if the transaction commits.
+	Enqueue(ctx context.Context, job Job) error
+}
+
+// Job is a unit of asynchronous work. Kind is stable forever: stored jobs are found by it.
+type Job interface {
+	Kind() string
+}
+
+// JobOptions is implemented by jobs that need scheduling or uniqueness.
+type JobOptions interface {
+	Job
+	// Schedule returns when the job should run (zero: now) and whether only one job with the
+	// same kind and arguments may exist at once.
+	Schedule() (at time.Time, unique bool)
+}
+
+// Clock tells the time. Rules never call time.Now.
+type Clock interface {
+	Now() time.Time
+}
+
+// SystemClock is the wall clock.
+type SystemClock struct{}
+
+// Now returns the current time.
+func (SystemClock) Now() time.Time { return time.Now() }

@@ -1,0 +1,118 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/99designs/gqlgen/complexity"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/kjb/kjb/domain"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// Limits bounds what one operation may ask for.
+type Limits struct {
+	MaxDepth      int // nesting of selections (introspection's own fields not counted)
+	MaxAliases    int
+	MaxComplexity int // fields weighted by the page sizes they ask for
+}
+
+// queryLimits rejects an operation over a limit with QUERY_TOO_COMPLEX before any resolver runs.
+type queryLimits struct {
+	Limits
+	schema graphql.ExecutableSchema
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = &queryLimits{}
+
+func (*queryLimits) ExtensionName() string { return "QueryLimits" }
+
+func (l *queryLimits) Validate(s graphql.ExecutableSchema) error { l.schema = s; return nil }
+
+func (l *queryLimits) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	m := measurer{fragments: oc.Doc.Fragments, memo: map[string]shape{}, cap: l.MaxAliases + 1}
+	s := m.selections(oc.Operation.SelectionSet)
+	switch {
+	case s.depth > l.MaxDepth:
+		return tooComplex("the operation nests %d levels deep; the limit is %d", s.depth, l.MaxDepth)
+	case s.aliases > l.MaxAliases:
+		return tooComplex("the operation uses more than %d aliases", l.MaxAliases)
+	}
+	if c := complexity.Calculate(ctx, l.schema, oc.Operation, oc.Variables); c > l.MaxComplexity {
+		return tooComplex("the operation's complexity is %d; the limit is %d (ask for smaller pages)", c, l.MaxComplexity)
+	}
+	return nil
+}
+
+func tooComplex(format string, args ...any) *gqlerror.Error {
+	return &gqlerror.Error{Message: fmt.Sprintf(format, args...),
+		Extensions: map[string]any{"code": string(domain.CodeQueryTooComplex)}}
+}
+
+type shape struct{ depth, aliases int }
+
+// measurer computes depth and alias count, memoizing fragments so a fragment used many times
+// is walked once (validation has already refused fragment cycles).
+type measurer struct {
+	fragments ast.FragmentDefinitionList
+	memo      map[string]shape
+	cap       int
+}
+
+func (m *measurer) selections(set ast.SelectionSet) shape {
+	var out shape
+	for _, sel := range set {
+		var s shape
+		switch sel := sel.(type) {
+		case *ast.Field:
+			if strings.HasPrefix(sel.Name, "__") {
+				continue
+			}
+			s = m.selections(sel.SelectionSet)
+			s.depth++
+			if sel.Alias != "" && sel.Alias != sel.Name {
+				s.aliases++
+			}
+		case *ast.InlineFragment:
+			s = m.selections(sel.SelectionSet)
+		case *ast.FragmentSpread:
+			s = m.fragment(sel.Name)
+		}
+		out.depth = max(out.depth, s.depth)
+		out.aliases = min(out.aliases+s.aliases, m.cap)
+	}
+	return out
+}
+
+func (m *measurer) fragment(name string) shape {
+	if s, ok := m.memo[name]; ok {
+		return s
+	}
+	m.memo[name] = shape{} // guards against cycles should validation ever let one through
+	var s shape
+	if def := m.fragments.ForName(name); def != nil {
+		s = m.selections(def.SelectionSet)
+	}
+	m.memo[name] = s
+	return s
+}
+
+// pageWeight is the complexity multiplier of a connection field.
+func pageWeight(first *int) int {
+	if first == nil {
+		return domain.DefaultPageSize
+	}
+	return min(max(*first, 1), domain.MaxPageSize)
+}
+
+// setComplexity weighs connection fields by the page size they ask for.
+func setComplexity(c *ComplexityRoot) {
+	conn := func(child int, first *int, _ *string) int { return 1 + child*pageWeight(first) }
+	c.Query.Accounts = conn
+	c.Account.LedgerEntries = conn
+}

@@ -1,0 +1,57 @@
+package graph
+
+import (
+	"context"
+	"reflect"
+
+	"github.com/kjb/kjb/domain"
+	"github.com/kjb/kjb/graph/model"
+)
+
+// partner resolves a partner by global id; null when absent or not visible.
+func (r *Resolver) partner(ctx context.Context, id string) (*model.Partner, error) {
+	raw, err := decodeID(id, typePartner, "id")
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.Svc.Partner(ctx, ActorFrom(ctx), raw)
+	if domain.CodeOf(err) == domain.CodeNotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return toPartner(p), nil
+}
+
+// topUp resolves a top-up by global id; null when absent or not visible.
+func (r *Resolver) topUp(ctx context.Context, id string) (*model.TopUp, error) {
+	raw, err := decodeID(id, typeTopUp, "id")
+	if err != nil {
+		return nil, err
+	}
+	t, err := r.Svc.TopUpByID(ctx, ActorFrom(ctx), raw)
+	if domain.CodeOf(err) == domain.CodeNotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return toTopUp(t), nil
+}
+
+// isNilNode catches a typed nil pointer inside the Node interface.
+func isNilNode(n model.Node) bool {
+	if n == nil {
+		return true
+	}
+	v := reflect.ValueOf(n)
+	return v.Kind() == reflect.Pointer && v.IsNil()
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -1,0 +1,72 @@
+package graph
+
+import (
+	"github.com/kjb/kjb/domain"
+	"github.com/kjb/kjb/graph/model"
+	"github.com/shopspring/decimal"
+)
+
+func toMoney(m domain.Money) *model.Money {
+	return &model.Money{Amount: model.Decimal(domain.FormatAmount(m.Amount, m.Currency)), Currency: model.CurrencyCode(m.Currency)}
+}
+
+func toRate(d decimal.Decimal) model.Decimal { return model.Decimal(d.String()) }
+
+func toAccount(a domain.Account) *model.Account {
+	return &model.Account{
+		ID: globalID(typeAccount, a.ID), Name: a.Name, Type: model.AccountType(a.Type), Country: a.Country,
+		KycStatus: model.KycStatus(a.KycStatus), CrossBorderPayActive: a.CrossBorderPayActive,
+		ServiceFeeRate: toRate(a.ServiceFeeRate), CreatedAt: model.DateTime(a.CreatedAt),
+	}
+}
+
+func toPartner(p domain.Partner) *model.Partner {
+	return &model.Partner{ID: globalID(typePartner, p.ID), Code: p.Code, Name: p.Name, CreatedAt: model.DateTime(p.CreatedAt)}
+}
+
+func toAPIKey(k domain.APIKey) *model.APIKey {
+	out := &model.APIKey{ID: globalID(typeAPIKey, k.ID), Role: model.Role(k.Role), Label: k.Label, Hint: k.Hint,
+		CreatedAt: model.DateTime(k.CreatedAt)}
+	if k.AccountID != "" {
+		out.Account = &model.Account{ID: globalID(typeAccount, k.AccountID)}
+	}
+	if k.PartnerID != "" {
+		out.Partner = &model.Partner{ID: globalID(typePartner, k.PartnerID)}
+	}
+	return out
+}
+
+func toBalance(b domain.Balance) *model.Balance {
+	return &model.Balance{Currency: model.CurrencyCode(b.Available.Currency), Available: toMoney(b.Available)}
+}
+
+func toTopUp(t domain.TopUp) *model.TopUp {
+	return &model.TopUp{ID: globalID(typeTopUp, t.ID), Account: &model.Account{ID: globalID(typeAccount, t.AccountID)},
+		Amount: toMoney(t.Amount), Reference: t.Reference, CreatedAt: model.DateTime(t.CreatedAt)}
+}
+
+// referenceID renders a ledger line's reference as the global id of the object it records.
+func referenceID(kind domain.LedgerKind, ref string) string {
+	switch kind {
+	case domain.LedgerTopUp:
+		return globalID(typeTopUp, ref)
+	}
+	return ref
+}
+
+func toLedgerEntry(s domain.StatementLine) *model.LedgerEntry {
+	return &model.LedgerEntry{ID: globalID("LedgerEntry", s.ID), Amount: toMoney(s.Amount), BalanceAfter: toMoney(s.BalanceAfter),
+		Kind: model.LedgerEntryKind(s.Kind), Reference: referenceID(s.Kind, s.Reference), CreatedAt: model.DateTime(s.CreatedAt)}
+}
+
+// connection builds edges and page info from a page of items.
+func connection[T any, E any](s domain.Slice[T], key func(T) string, edge func(cursor string, item T) E) ([]E, *model.PageInfo) {
+	edges := make([]E, 0, len(s.Items))
+	info := &model.PageInfo{HasNextPage: s.HasNext}
+	for _, it := range s.Items {
+		c := encodeCursor(key(it))
+		edges = append(edges, edge(c, it))
+		info.EndCursor = &c
+	}
+	return edges, info
+}

@@ -1,0 +1,66 @@
+package graph
+
+import (
+	"math"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// rateLimiter is a token bucket per key, in process memory: with N API processes behind a
+// load balancer a key gets up to N times the rate, which is the usual trade for not putting a
+// shared store in every request's path.
+type rateLimiter struct {
+	mu      sync.Mutex
+	rate    float64
+	burst   float64
+	buckets map[string]*bucket
+	now     func() time.Time
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+const maxBuckets = 100_000
+
+func newRateLimiter(perSecond float64, burst int) *rateLimiter {
+	return &rateLimiter{rate: perSecond, burst: float64(burst), buckets: map[string]*bucket{}, now: time.Now}
+}
+
+// allow takes a token for key; when none is left it returns the seconds to wait.
+func (l *rateLimiter) allow(key string) (retryAfter string, ok bool) {
+	if l == nil || l.rate <= 0 {
+		return "", true
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	b := l.buckets[key]
+	if b == nil {
+		if len(l.buckets) >= maxBuckets {
+			l.buckets = map[string]*bucket{} // bounded memory; forgetting is generous, never unfair
+		}
+		b = &bucket{tokens: l.burst, last: now}
+		l.buckets[key] = b
+	}
+	b.tokens = math.Min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
+	b.last = now
+	if b.tokens >= 1 {
+		b.tokens--
+		return "", true
+	}
+	wait := math.Ceil((1 - b.tokens) / l.rate)
+	return strconv.Itoa(int(math.Max(1, wait))), false
+}
+
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Finds or starts a PostgreSQL server for local runs and tests, and prints a DATABASE_URL.
+#
+#   scripts/postgres.sh url     print the admin URL (starting a local cluster if needed)
+#   scripts/postgres.sh stop    stop the local cluster, if this script started one
+#
+# DATABASE_URL, when set, is used as it is. Otherwise a throwaway cluster lives in .pg/ (git-ignored)
+# at 127.0.0.1:${KJB_PGPORT:-54329}, built with the installed PostgreSQL binaries; when they are
+# missing they are installed with the system package manager. As root the cluster runs as the
+# "postgres" user, because PostgreSQL refuses to run as root.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+dir="$root/.pg"
+data="$dir/data"
+port="${KJB_PGPORT:-54329}"
+log() { echo "postgres.sh: $*" >&2; }
+
+find_bin() {
+  local name=$1 p
+  if p=$(command -v "$name" 2>/dev/null); then echo "$p"; return 0; fi
+  for p in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r) /usr/local/pgsql/bin; do
+    [ -x "$p/$name" ] && { echo "$p/$name"; return 0; }
+  done
+  return 1
+}
+
+install_postgres() {
+  log "PostgreSQL server binaries not found; installing them with the system package manager"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if command -v apt-get >/dev/null; then
+    $sudo apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >&2
+  elif command -v dnf >/dev/null; then
+    $sudo dnf install -y postgresql-server >&2
+  elif command -v apk >/dev/null; then
+    $sudo apk add --no-cache postgresql >&2
+  elif command -v brew >/dev/null; then
+    brew install postgresql@16 >&2
+  else
+    log "no supported package manager found; install PostgreSQL 15+ or set DATABASE_URL"; exit 1
+  fi
+}
+
+# as_owner runs a command as the cluster's owner: "postgres" when we are root, else ourselves.
+as_owner() {
+  if [ "$(id -u)" -eq 0 ]; then
+    if command -v runuser >/dev/null; then runuser -u postgres -- "$@"; else su postgres -s /bin/sh -c "$(printf '%q ' "$@")"; fi
+  else
+    "$@"
+  fi
+}
+
+url() { echo "postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"; }
+
+start() {
+  if [ -n "${DATABASE_URL:-}" ]; then echo "$DATABASE_URL"; return; fi
+  local initdb pg_ctl pg_isready
+  initdb=$(find_bin initdb) || { install_postgres; initdb=$(find_bin initdb); }
+  pg_ctl=$(find_bin pg_ctl)
+  pg_isready=$(find_bin pg_isready || true)
+
+  if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
+    useradd --system --home-dir "$dir" --shell /bin/sh postgres
+  fi
+  mkdir -p "$dir"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres "$dir"
+    # The cluster's owner must be able to reach the folder.
+    if ! runuser -u postgres -- test -x "$dir"; then
+      log "user postgres cannot reach $dir; move the checkout or set DATABASE_URL"; exit 1
+    fi
+  fi
+
+  if [ ! -f "$data/PG_VERSION" ]; then
+    log "creating a local cluster in $data"
+    as_owner "$initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C >/dev/null
+    cat >>"$data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$dir'
+max_connections = 300
+shared_buffers = 256MB
+max_locks_per_transaction = 256
+CONF
+  fi
+  if ! as_owner "$pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    log "starting the local cluster on 127.0.0.1:$port"
+    as_owner "$pg_ctl" -D "$data" -l "$dir/postgres.log" -w -t 60 start >/dev/null
+  fi
+  if [ -n "$pg_isready" ]; then
+    for _ in $(seq 1 60); do "$pg_isready" -q -h 127.0.0.1 -p "$port" && break; sleep 0.5; done
+  fi
+  url
+}
+
+stop() {
+  [ -f "$data/PG_VERSION" ] || return 0
+  as_owner "$(find_bin pg_ctl)" -D "$data" -m fast stop >/dev/null 2>&1 || true
+}
+
+case "${1:-url}" in
+  url) start ;;
+  stop) stop ;;
+  *) echo "usage: $0 [url|stop]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,82 @@
+package worker
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/kjb/kjb/domain"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
+)
+
+// Migrate applies River's own migrations. Safe to run any number of times.
+func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	m, err := rivermigrate.New(riverpgxv5.New(pool), nil)
+	if err != nil {
+		return err
+	}
+	_, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	return err
+}
+
+// Config tunes the worker process.
+type Config struct {
+	MaxWorkers    int
+	AuditInterval time.Duration
+	Logger        *slog.Logger
+}
+
+// NewInsertClient returns a client that only inserts jobs (the API process).
+func NewInsertClient(pool *pgxpool.Pool, logger *slog.Logger) (*river.Client[pgx.Tx], error) {
+	return river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: logger})
+}
+
+// NewClient returns a client that works every KJB job kind and runs the periodic schedules.
+func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Client[pgx.Tx], error) {
+	if cfg.MaxWorkers <= 0 {
+		cfg.MaxWorkers = 20
+	}
+	if cfg.AuditInterval <= 0 {
+		cfg.AuditInterval = time.Hour
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &auditWorker{svc: svc, log: cfg.Logger})
+	return river.NewClient(riverpgxv5.New(pool), &river.Config{
+		Logger:  cfg.Logger,
+		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
+		Workers: workers,
+		// A job whose worker died is handed to another worker within a minute, not an hour.
+		JobTimeout:           30 * time.Second,
+		RescueStuckJobsAfter: time.Minute,
+		PeriodicJobs: []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(cfg.AuditInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return AuditLedgerArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true, ID: "ledger.audit"}),
+		},
+	})
+}
+
+// Enqueue returns the function db uses to insert a domain job in a transaction.
+func Enqueue(client *river.Client[pgx.Tx]) func(context.Context, pgx.Tx, domain.Job) error {
+	return func(ctx context.Context, tx pgx.Tx, job domain.Job) error {
+		args, ok := job.(river.JobArgs)
+		if !ok {
+			return fmt.Errorf("worker: job %T is not a River job", job)
+		}
+		var opts *river.InsertOpts
+		if o, ok := job.(domain.JobOptions); ok {
+			at, unique := o.Schedule()
+			opts = &river.InsertOpts{ScheduledAt: at}
+			if unique {
+				opts.UniqueOpts = river.UniqueOpts{ByArgs: true}
+			}
+		}
+		_, err := client.InsertTx(ctx, tx, args, opts)
+		return err
+	}
+}
