@@ -14,7 +14,8 @@ import (
 
 // Limits bounds what one operation may ask for.
 type Limits struct {
-	MaxDepth      int // nesting of selections (introspection's own fields not counted)
+	MaxDepth      int // nesting of data selections
+	MaxTotalDepth int // nesting including introspection's own fields (whose type refs nest deeply)
 	MaxAliases    int
 	MaxComplexity int // fields weighted by the page sizes they ask for
 }
@@ -36,10 +37,12 @@ func (l *queryLimits) Validate(s graphql.ExecutableSchema) error { l.schema = s;
 
 func (l *queryLimits) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	m := measurer{fragments: oc.Doc.Fragments, memo: map[string]shape{}, cap: l.MaxAliases + 1}
-	s := m.selections(oc.Operation.SelectionSet)
+	s := m.selections(oc.Operation.SelectionSet, false)
 	switch {
 	case s.depth > l.MaxDepth:
 		return tooComplex("the operation nests %d levels deep; the limit is %d", s.depth, l.MaxDepth)
+	case s.total > l.MaxTotalDepth:
+		return tooComplex("the operation nests %d levels deep; the limit is %d", s.total, l.MaxTotalDepth)
 	case s.aliases > l.MaxAliases:
 		return tooComplex("the operation uses more than %d aliases", l.MaxAliases)
 	}
@@ -54,7 +57,7 @@ func tooComplex(format string, args ...any) *gqlerror.Error {
 		Extensions: map[string]any{"code": string(domain.CodeQueryTooComplex)}}
 }
 
-type shape struct{ depth, aliases int }
+type shape struct{ depth, total, aliases int }
 
 // measurer computes depth and alias count, memoizing fragments so a fragment used many times
 // is walked once (validation has already refused fragment cycles).
@@ -64,41 +67,46 @@ type measurer struct {
 	cap       int
 }
 
-func (m *measurer) selections(set ast.SelectionSet) shape {
+// selections measures a selection set; under an introspection field (__schema, __type) every
+// level counts toward the total depth only.
+func (m *measurer) selections(set ast.SelectionSet, introspection bool) shape {
 	var out shape
 	for _, sel := range set {
 		var s shape
 		switch sel := sel.(type) {
 		case *ast.Field:
-			if strings.HasPrefix(sel.Name, "__") {
-				continue
+			in := introspection || strings.HasPrefix(sel.Name, "__")
+			s = m.selections(sel.SelectionSet, in)
+			s.total++
+			if !in {
+				s.depth++
 			}
-			s = m.selections(sel.SelectionSet)
-			s.depth++
 			if sel.Alias != "" && sel.Alias != sel.Name {
 				s.aliases++
 			}
 		case *ast.InlineFragment:
-			s = m.selections(sel.SelectionSet)
+			s = m.selections(sel.SelectionSet, introspection)
 		case *ast.FragmentSpread:
-			s = m.fragment(sel.Name)
+			s = m.fragment(sel.Name, introspection)
 		}
 		out.depth = max(out.depth, s.depth)
+		out.total = max(out.total, s.total)
 		out.aliases = min(out.aliases+s.aliases, m.cap)
 	}
 	return out
 }
 
-func (m *measurer) fragment(name string) shape {
-	if s, ok := m.memo[name]; ok {
+func (m *measurer) fragment(name string, introspection bool) shape {
+	key := fmt.Sprint(name, introspection)
+	if s, ok := m.memo[key]; ok {
 		return s
 	}
-	m.memo[name] = shape{} // guards against cycles should validation ever let one through
+	m.memo[key] = shape{} // guards against cycles should validation ever let one through
 	var s shape
 	if def := m.fragments.ForName(name); def != nil {
-		s = m.selections(def.SelectionSet)
+		s = m.selections(def.SelectionSet, introspection)
 	}
-	m.memo[name] = s
+	m.memo[key] = s
 	return s
 }
 

@@ -273,9 +273,11 @@ func (r *Resolver) TopUp() TopUpResolver { return &topUpResolver{r} }
 // Viewer returns ViewerResolver implementation.
 func (r *Resolver) Viewer() ViewerResolver { return &viewerResolver{r} }
 
-type accountResolver struct{ *Resolver }
-type apiKeyResolver struct{ *Resolver }
-type mutationResolver struct{ *Resolver }
-type queryResolver struct{ *Resolver }
-type topUpResolver struct{ *Resolver }
-type viewerResolver struct{ *Resolver }
+type (
+	accountResolver  struct{ *Resolver }
+	apiKeyResolver   struct{ *Resolver }
+	mutationResolver struct{ *Resolver }
+	queryResolver    struct{ *Resolver }
+	topUpResolver    struct{ *Resolver }
+	viewerResolver   struct{ *Resolver }
+)

@@ -36,7 +36,7 @@ func DefaultServerConfig() ServerConfig {
 	return ServerConfig{
 		MaxBodyBytes:  256 << 10,
 		TokenLimit:    5000,
-		Limits:        Limits{MaxDepth: 12, MaxAliases: 50, MaxComplexity: 5000},
+		Limits:        Limits{MaxDepth: 12, MaxTotalDepth: 20, MaxAliases: 50, MaxComplexity: 5000},
 		RatePerSecond: 200,
 		RateBurst:     400,
 		Logger:        slog.Default(),

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/domain"
@@ -80,4 +82,27 @@ func cmdAudit(ctx context.Context) (bool, error) {
 	}
 	fmt.Fprintln(os.Stdout, "ledger audit: clean")
 	return true, nil
+}
+
+// cmdHealth is the container healthcheck: distroless images have no curl.
+func cmdHealth(ctx context.Context, args []string) error {
+	url := "http://localhost:8080/readyz"
+	if len(args) > 0 {
+		url = args[0]
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s answered %d", url, res.StatusCode)
+	}
+	return nil
 }

@@ -19,6 +19,7 @@ usage:
   kjb apikey create --role OPERATOR|PARTNER|ACCOUNT [--account ID] [--partner CODE] [--label TEXT]
                               issue an API key and print its secret alone on stdout
   kjb audit                   verify the ledger; exits 1 on any violation
+  kjb health [URL]            exit 0 when URL (default http://localhost:8080/readyz) answers 200
 
 configuration: DATABASE_URL (required), KJB_LISTEN, KJB_SANDBOX, KJB_DB_MAX_CONNS,
 KJB_RATE_LIMIT, KJB_MAX_WORKERS, KJB_AUDIT_INTERVAL, KJB_LOG_LEVEL (see README.md)
@@ -54,6 +55,8 @@ func run(ctx context.Context, args []string) int {
 		if err == nil && !clean {
 			return 1
 		}
+	case "health":
+		err = cmdHealth(ctx, args[1:])
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return 0

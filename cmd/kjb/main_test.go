@@ -1,0 +1,192 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/kjb/kjb/internal/testdb"
+)
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "kjb-bin")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "kjb")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		panic(string(out))
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// kjb runs the binary against dbURL and returns stdout, stderr and the exit code.
+func kjb(t *testing.T, dbURL string, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "KJB_LOG_LEVEL=warn")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return stdout.String(), stderr.String(), code
+}
+
+func TestMigrateIsRepeatable(t *testing.T) {
+	t.Parallel()
+	d := testdb.New(t)
+	for range 2 {
+		if _, stderr, code := kjb(t, d.URL, "migrate"); code != 0 {
+			t.Fatalf("migrate exited %d: %s", code, stderr)
+		}
+	}
+}
+
+func TestAPIKeyCreatePrintsOnlyTheSecret(t *testing.T) {
+	t.Parallel()
+	d := testdb.New(t)
+	out, stderr, code := kjb(t, d.URL, "apikey", "create", "--role", "OPERATOR")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 1 || !strings.HasPrefix(lines[0], "kjb_live_") {
+		t.Fatalf("stdout %q", out)
+	}
+	if _, stderr, code := kjb(t, d.URL, "apikey", "create", "--role", "PARTNER", "--partner", "nope"); code == 0 || !strings.Contains(stderr, "partner not found") {
+		t.Fatalf("unknown partner: exit %d, %s", code, stderr)
+	}
+	if _, _, code := kjb(t, d.URL, "apikey", "create", "--role", "ACCOUNT"); code == 0 {
+		t.Fatal("an ACCOUNT key without --account was created")
+	}
+}
+
+func TestAuditExitCode(t *testing.T) {
+	t.Parallel()
+	d := testdb.New(t)
+	if out, _, code := kjb(t, d.URL, "audit"); code != 0 || !strings.Contains(out, "clean") {
+		t.Fatalf("clean ledger: exit %d, %s", code, out)
+	}
+	// An unbalanced transaction written behind the rules' back.
+	_, err := d.Pool.Exec(context.Background(), `
+		WITH a AS (INSERT INTO accounts (id, name, type, country, kyc_status, service_fee_rate, created_at)
+			VALUES (gen_random_uuid(), 'x', 'PERSONAL', 'GB', 'VERIFIED', 0.002, now()) RETURNING id),
+		t AS (INSERT INTO ledger_transactions (id, kind, reference, created_at) VALUES (gen_random_uuid(), 'TOP_UP', 'forged', now()) RETURNING id)
+		INSERT INTO ledger_entries (transaction_id, book, account_id, currency, amount, balance_after, created_at)
+		SELECT t.id, 'CUSTOMER', a.id, 'USD', 10, 10, now() FROM t, a`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := kjb(t, d.URL, "audit")
+	if code != 1 || !strings.Contains(out, "VIOLATION transaction balanced per currency") || !strings.Contains(out, "customer balance equals its entries") {
+		t.Fatalf("corrupt ledger: exit %d, %s", code, out)
+	}
+}
+
+func TestConfigErrorsNameEachVariable(t *testing.T) {
+	t.Parallel()
+	_, err := loadConfig(func(k string) string {
+		return map[string]string{"KJB_SANDBOX": "maybe", "KJB_DB_MAX_CONNS": "0", "KJB_LOG_LEVEL": "loud"}[k]
+	}, false)
+	for _, name := range []string{"DATABASE_URL", "KJB_SANDBOX", "KJB_DB_MAX_CONNS", "KJB_LOG_LEVEL"} {
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("error %v does not name %s", err, name)
+		}
+	}
+}
+
+// TestAPIServesAndStopsOnSIGTERM runs `kjb api` as a process: it answers over HTTP and exits
+// cleanly on SIGTERM.
+func TestAPIServesAndStopsOnSIGTERM(t *testing.T) {
+	t.Parallel()
+	d := testdb.New(t)
+	cmd := exec.Command(binary, "api")
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+d.URL, "KJB_LISTEN=127.0.0.1:0", "KJB_LOG_LEVEL=info")
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			var line struct{ Msg, Addr string }
+			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "api listening" {
+				addr <- line.Addr
+			}
+		}
+	}()
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the api did not start")
+	}
+	res, err := http.Post(base+"/query", "application/json", strings.NewReader(`{"query":"{ currencies { code } }"}`))
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("query: %v %v", res, err)
+	}
+	res.Body.Close()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the api did not stop on SIGTERM")
+	}
+}
+
+// TestWorkerRunsTheAuditJob starts `kjb worker`, waits for the periodic ledger audit to
+// complete in river_job, and stops it with SIGTERM.
+func TestWorkerRunsTheAuditJob(t *testing.T) {
+	t.Parallel()
+	d := testdb.New(t)
+	cmd := exec.Command(binary, "worker")
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+d.URL, "KJB_LOG_LEVEL=warn")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var n int
+		_ = d.Pool.QueryRow(context.Background(), `SELECT count(*) FROM river_job WHERE kind = 'ledger.audit' AND state = 'completed'`).Scan(&n)
+		if n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("the audit job never completed")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("worker exit: %v", err)
+	}
+}

@@ -1,0 +1,76 @@
+package graph_test
+
+import (
+	"sort"
+	"testing"
+
+	. "github.com/kjb/kjb/internal/apitest"
+)
+
+// idReaders lists, for every query field that takes an id, a query reading an object by
+// that id. TestTenantIsolation fails when the schema gains such a field without an entry.
+var idReaders = map[string][]struct {
+	name  string
+	query string
+	id    func(f isolationFixture) string
+}{
+	"account": {{"account", `query($id: ID!) { account(id: $id) { id } }`, func(f isolationFixture) string { return f.accountA }}},
+	"node": {
+		{"node(Account)", `query($id: ID!) { node(id: $id) { id } }`, func(f isolationFixture) string { return f.accountA }},
+		{"node(TopUp)", `query($id: ID!) { node(id: $id) { id } }`, func(f isolationFixture) string { return f.topUpA }},
+	},
+}
+
+type isolationFixture struct {
+	accountA, topUpA string
+}
+
+// TestTenantIsolation asks for account A's objects with account B's key: every answer is
+// null, exactly like an object that does not exist. A's own key sees them (so the test can fail).
+func TestTenantIsolation(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	a, keyA := e.Account("Tenant A")
+	_, keyB := e.Account("Tenant B")
+	top := e.MustSucceed(e.Operator, "topUp", TopUp, map[string]any{"accountId": a,
+		"amount": map[string]any{"amount": "5.00", "currency": "USD"}, "reference": "iso"})
+	f := isolationFixture{accountA: a, topUpA: Str(top, "topUp", "id")}
+
+	schema := e.MustData(e.Operator, `{ __schema { queryType { fields { name args { name type { kind name ofType { name } } } } } } }`, nil)
+	var withID []string
+	for _, field := range Get(schema, "__schema", "queryType", "fields").([]any) {
+		for _, arg := range Get(field, "args").([]any) {
+			typ := Str(arg, "type", "name") + Str(arg, "type", "ofType", "name")
+			if typ == "ID" {
+				withID = append(withID, Str(field, "name"))
+				break
+			}
+		}
+	}
+	sort.Strings(withID)
+	for _, name := range withID {
+		readers, ok := idReaders[name]
+		if !ok {
+			t.Errorf("query field %q takes an id but has no isolation case", name)
+			continue
+		}
+		for _, rd := range readers {
+			t.Run(rd.name, func(t *testing.T) {
+				vars := map[string]any{"id": rd.id(f)}
+				if d := e.MustData(keyA, rd.query, vars); d[name] == nil {
+					t.Fatalf("the owner cannot read it: %v", d)
+				}
+				if d := e.MustData(keyB, rd.query, vars); d[name] != nil {
+					t.Fatalf("another account read it: %v", d)
+				}
+			})
+		}
+	}
+	t.Run("accounts lists only the caller's own", func(t *testing.T) {
+		d := e.MustData(keyB, `{ accounts { edges { node { name } } } }`, nil)
+		edges := Get(d, "accounts", "edges").([]any)
+		if len(edges) != 1 || Str(edges[0], "node", "name") != "Tenant B" {
+			t.Fatalf("got %v", edges)
+		}
+	})
+}

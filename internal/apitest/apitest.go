@@ -1,0 +1,241 @@
+// Package apitest runs the real KJB stack for tests: a fresh PostgreSQL database, the store,
+// the rules, River (inserting jobs) and the GraphQL API over real HTTP (httptest).
+package apitest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/kjb/kjb/db"
+	"github.com/kjb/kjb/domain"
+	"github.com/kjb/kjb/graph"
+	"github.com/kjb/kjb/internal/testdb"
+	"github.com/kjb/kjb/worker"
+)
+
+// Env is one test's running API.
+type Env struct {
+	T        testing.TB
+	Pool     *pgxpool.Pool
+	DBURL    string
+	Svc      *domain.Service
+	Server   *httptest.Server
+	Operator string // an operator key's secret
+}
+
+// Options adjust the stack.
+type Options struct {
+	Server func(*graph.ServerConfig)
+}
+
+// New starts the stack with sandbox mode on and an operator key.
+func New(t testing.TB, opts ...Options) *Env {
+	t.Helper()
+	tdb := testdb.New(t)
+	rc, err := worker.NewInsertClient(tdb.Pool, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := db.NewStore(tdb.Pool, worker.Enqueue(rc))
+	svc := domain.NewService(store, domain.SystemClock{}, domain.Config{Sandbox: true})
+	sc := graph.DefaultServerConfig()
+	sc.Sandbox = true
+	sc.RatePerSecond = 0
+	sc.Logger = slog.New(slog.DiscardHandler)
+	sc.Ready = func(ctx context.Context) error { return tdb.Pool.Ping(ctx) }
+	for _, o := range opts {
+		if o.Server != nil {
+			o.Server(&sc)
+		}
+	}
+	srv := httptest.NewServer(graph.NewHandler(svc, sc))
+	t.Cleanup(srv.Close)
+	_, secret, err := svc.CreateAPIKey(context.Background(), domain.Actor{Role: domain.RoleOperator, KeyID: "test"},
+		domain.CreateAPIKeyInput{Role: domain.RoleOperator, Label: "test operator"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Env{T: t, Pool: tdb.Pool, DBURL: tdb.URL, Svc: svc, Server: srv, Operator: secret}
+}
+
+// Response is a GraphQL response.
+type Response struct {
+	Status int
+	Data   map[string]any
+	Errors []struct {
+		Message    string         `json:"message"`
+		Path       []any          `json:"path"`
+		Extensions map[string]any `json:"extensions"`
+	}
+	Raw string
+}
+
+// Code returns the first top-level error's extensions.code ("" when none).
+func (r Response) Code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+// Do posts a GraphQL request with key as the bearer secret ("" for none).
+func (e *Env) Do(key, query string, vars map[string]any) Response {
+	e.T.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	return e.Post(key, body)
+}
+
+// Post sends a raw body to /query.
+func (e *Env) Post(key string, body []byte) Response {
+	e.T.Helper()
+	req, _ := http.NewRequest(http.MethodPost, e.Server.URL+"/query", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	res, err := e.Server.Client().Do(req)
+	if err != nil {
+		e.T.Fatalf("POST /query: %v", err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	out := Response{Status: res.StatusCode, Raw: string(raw)}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		e.T.Fatalf("response is not JSON (%d): %.300s", res.StatusCode, raw)
+	}
+	return out
+}
+
+// MustData fails the test on any top-level error and returns the data.
+func (e *Env) MustData(key, query string, vars map[string]any) map[string]any {
+	e.T.Helper()
+	r := e.Do(key, query, vars)
+	if len(r.Errors) > 0 || r.Data == nil {
+		e.T.Fatalf("unexpected errors: %s", r.Raw)
+	}
+	return r.Data
+}
+
+// Mutate runs a mutation and returns its payload, failing on top-level errors.
+func (e *Env) Mutate(key, field, query string, input map[string]any) map[string]any {
+	e.T.Helper()
+	return Get(e.MustData(key, query, map[string]any{"input": input}), field).(map[string]any)
+}
+
+// MustSucceed runs a mutation and fails the test on any user error.
+func (e *Env) MustSucceed(key, field, query string, input map[string]any) map[string]any {
+	e.T.Helper()
+	p := e.Mutate(key, field, query, input)
+	if ues, _ := p["userErrors"].([]any); len(ues) > 0 {
+		e.T.Fatalf("%s: unexpected user errors: %v", field, ues)
+	}
+	return p
+}
+
+// Get walks a decoded JSON value by keys ("a", "b") and list indexes (0).
+func Get(v any, path ...any) any {
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			m, ok := v.(map[string]any)
+			if !ok {
+				return nil
+			}
+			v = m[k]
+		case int:
+			l, ok := v.([]any)
+			if !ok || k >= len(l) {
+				return nil
+			}
+			v = l[k]
+		}
+	}
+	return v
+}
+
+// Str is Get for a string.
+func Str(v any, path ...any) string {
+	s, _ := Get(v, path...).(string)
+	return s
+}
+
+// UserErrorCodes lists the codes of a payload's userErrors.
+func UserErrorCodes(payload map[string]any) []string {
+	var out []string
+	for _, ue := range payload["userErrors"].([]any) {
+		out = append(out, ue.(map[string]any)["code"].(string))
+	}
+	return out
+}
+
+// Audit runs the ledger audit and fails the test on any violation.
+func (e *Env) Audit() {
+	e.T.Helper()
+	vs, err := e.Svc.Audit(context.Background())
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	for _, v := range vs {
+		e.T.Errorf("ledger violation: %s: %s", v.Check, v.Detail)
+	}
+}
+
+// Count returns a single integer from SQL (for checking what changed).
+func (e *Env) Count(sql string, args ...any) int {
+	e.T.Helper()
+	var n int
+	if err := e.Pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		e.T.Fatalf("%s: %v", sql, err)
+	}
+	return n
+}
+
+// Snapshot captures every money-bearing table's row count and balances' sum, to show that a
+// refused request changed nothing.
+func (e *Env) Snapshot() string {
+	e.T.Helper()
+	var s string
+	err := e.Pool.QueryRow(context.Background(), `SELECT format('%s/%s/%s/%s/%s/%s',
+		(SELECT count(*) FROM accounts), (SELECT count(*) FROM top_ups), (SELECT count(*) FROM ledger_entries),
+		(SELECT coalesce(sum(available), 0) FROM balances), (SELECT count(*) FROM api_keys), (SELECT count(*) FROM partners))`).Scan(&s)
+	if err != nil && err != pgx.ErrNoRows {
+		e.T.Fatal(err)
+	}
+	return s
+}
+
+// Fixture mutations shared by tests.
+const (
+	CreateAccount = `mutation($input: CreateAccountInput!) { createAccount(input: $input) { account { id kycStatus } userErrors { code field message } } }`
+	ReviewKyc     = `mutation($input: ReviewKycInput!) { reviewKyc(input: $input) { account { id kycStatus } userErrors { code field message } } }`
+	CreateKey     = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { id role hint } secret userErrors { code field message } } }`
+	CreatePartner = `mutation($input: CreatePartnerInput!) { createPartner(input: $input) { partner { id code } userErrors { code field message } } }`
+	TopUp         = `mutation($input: TopUpInput!) { topUp(input: $input) { topUp { id amount { amount currency } reference } account { id } userErrors { code field message } } }`
+)
+
+// Account creates a verified account and an ACCOUNT key for it; returns (id, secret).
+func (e *Env) Account(name string) (id, key string) {
+	e.T.Helper()
+	p := e.MustSucceed(e.Operator, "createAccount", CreateAccount, map[string]any{"name": name, "type": "CORPORATE", "country": "GB"})
+	id = Str(p, "account", "id")
+	e.MustSucceed(e.Operator, "reviewKyc", ReviewKyc, map[string]any{"accountId": id, "decision": "APPROVE"})
+	k := e.MustSucceed(e.Operator, "createApiKey", CreateKey, map[string]any{"role": "ACCOUNT", "accountId": id})
+	return id, Str(k, "secret")
+}
+
+// Fund tops an account up.
+func (e *Env) Fund(accountID, amount, currency string) {
+	e.T.Helper()
+	e.MustSucceed(e.Operator, "topUp", TopUp, map[string]any{"accountId": accountID,
+		"amount": map[string]any{"amount": amount, "currency": currency}, "reference": fmt.Sprintf("fund-%s-%s-%s", accountID, amount, currency)})
+}

@@ -1,0 +1,2 @@
+// Package layering enforces, in its test, the dependency rule between KJB's packages.
+package layering
