@@ -10,11 +10,12 @@ build:
 	$(GO) build -o bin/kjb ./cmd/kjb
 
 run: build
-	@url=$$($(PG) url) && export DATABASE_URL="$${DATABASE_URL:-$${url%/postgres?*}/kjb?sslmode=disable}" && ./bin/kjb dev
+	@url=$$($(PG) url) || exit 1; export DATABASE_URL="$${DATABASE_URL:-$${url%/postgres?*}/kjb?sslmode=disable}" && ./bin/kjb dev
 
 # Prints failures in full, then one summary line: "N passed, N failed, N skipped".
 test: lint check-generated
-	@url=$$($(PG) url) && KJB_TEST_DATABASE_URL="$$url" $(GO) test -race -count=1 -v ./... > .test-output.log 2>&1; \
+	@url=$$($(PG) url) || exit 1; \
+	KJB_TEST_DATABASE_URL="$$url" $(GO) test -race -count=1 -v ./... > .test-output.log 2>&1; \
 	status=$$?; \
 	grep -vE '^=== (RUN|PAUSE|CONT|NAME)|^ *--- (PASS|SKIP)|^(PASS|FAIL)$$' .test-output.log; \
 	echo "$$(grep -cE -- '^ *--- PASS' .test-output.log) passed, $$(grep -cE -- '^ *--- FAIL' .test-output.log) failed, $$(grep -cE -- '^ *--- SKIP' .test-output.log) skipped"; \

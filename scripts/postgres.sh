@@ -13,8 +13,18 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir="$root/.pg"
 data="$dir/data"
-port="${KJB_PGPORT:-54329}"
 log() { echo "postgres.sh: $*" >&2; }
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# The cluster keeps the port it was created with (in .pg/port); a new cluster takes
+# KJB_PGPORT or the first free port from 54329, so clones side by side do not collide.
+choose_port() {
+  if [ -f "$dir/port" ]; then cat "$dir/port"; return; fi
+  local p=${KJB_PGPORT:-54329}
+  while port_busy "$p"; do p=$((p + 1)); done
+  echo "$p"
+}
 
 find_bin() {
   local name=$1 p
@@ -52,6 +62,7 @@ as_owner() {
 }
 
 url() { echo "postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"; }
+port=""
 
 start() {
   if [ -n "${DATABASE_URL:-}" ]; then echo "$DATABASE_URL"; return; fi
@@ -72,8 +83,10 @@ start() {
     fi
   fi
 
+  port=$(choose_port)
   if [ ! -f "$data/PG_VERSION" ]; then
-    log "creating a local cluster in $data"
+    rm -rf "$data"
+    log "creating a local cluster in $data (port $port)"
     as_owner "$initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C >/dev/null
     cat >>"$data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
@@ -83,10 +96,13 @@ max_connections = 300
 shared_buffers = 256MB
 max_locks_per_transaction = 256
 CONF
+    echo "$port" >"$dir/port"
   fi
   if ! as_owner "$pg_ctl" -D "$data" status >/dev/null 2>&1; then
     log "starting the local cluster on 127.0.0.1:$port"
-    as_owner "$pg_ctl" -D "$data" -l "$dir/postgres.log" -w -t 60 start >/dev/null
+    if ! as_owner "$pg_ctl" -D "$data" -l "$dir/postgres.log" -w -t 60 start >/dev/null; then
+      log "PostgreSQL did not start; its log says:"; tail -n 5 "$dir/postgres.log" >&2; exit 1
+    fi
   fi
   if [ -n "$pg_isready" ]; then
     for _ in $(seq 1 60); do "$pg_isready" -q -h 127.0.0.1 -p "$port" && break; sleep 0.5; done
