@@ -7,7 +7,9 @@ import (
 	"github.com/kjb/kjb/domain"
 )
 
-const accountColumns = `id, name, type, country, kyc_status, kyc_note, cross_border_pay_active, service_fee_rate, created_at`
+const accountColumns = `id, name, type, country, kyc_status, kyc_note,
+	EXISTS (SELECT 1 FROM marketplace_links l WHERE l.account_id = accounts.id AND l.status = 'ACTIVE' AND l.cross_border_pay_active),
+	service_fee_rate, created_at`
 
 func scanAccount(row pgx.Row) (domain.Account, error) {
 	var a domain.Account
@@ -44,7 +46,7 @@ func (t *txStore) LockAccount(ctx context.Context, id string) (domain.Account, e
 	if !validUUID(id) {
 		return domain.Account{}, domain.NotFound("account", nil)
 	}
-	return scanAccount(t.tx.QueryRow(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = $1 FOR UPDATE`, id))
+	return scanAccount(t.tx.QueryRow(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = $1 FOR NO KEY UPDATE`, id))
 }
 
 func (t *txStore) InsertAccount(ctx context.Context, a *domain.Account) error {

@@ -29,6 +29,21 @@ type Queries interface {
 	// Statement lists an account's customer ledger lines, newest first, up to page.First+1.
 	Statement(ctx context.Context, accountID string, page Page) ([]StatementLine, error)
 	TopUp(ctx context.Context, id, scope string) (TopUp, error)
+	Member(ctx context.Context, partnerID, memberID string) (MarketplaceMember, error)
+	MemberByRowID(ctx context.Context, id string, scope Scope) (MarketplaceMember, error)
+	Supplier(ctx context.Context, partnerID, supplierID string) (Supplier, error)
+	SupplierByRowID(ctx context.Context, id string, scope Scope) (Supplier, error)
+	// Link returns a link within scope (partner: links to its members; account: its own).
+	Link(ctx context.Context, id string, scope Scope) (MarketplaceLink, error)
+	// ActiveLinkOfMember returns the member's ACTIVE link, NOT_FOUND when it has none.
+	ActiveLinkOfMember(ctx context.Context, memberRowID string) (MarketplaceLink, error)
+	// Links lists an account's links, newest first (history included).
+	Links(ctx context.Context, accountID string) ([]MarketplaceLink, error)
+	// Order returns an order within scope (account: orders of members actively linked to it).
+	Order(ctx context.Context, id string, scope Scope) (Order, error)
+	OrderByExternalID(ctx context.Context, partnerID, externalID string) (Order, error)
+	// Orders lists orders within scope, newest first, up to page.First+1.
+	Orders(ctx context.Context, scope Scope, status OrderStatus, page Page) ([]Order, error)
 	// Audit checks the ledger invariants and returns every violation found.
 	Audit(ctx context.Context) ([]Violation, error)
 }
@@ -49,6 +64,18 @@ type Tx interface {
 	// PostLedger writes a balanced ledger transaction and moves the customer balances it
 	// touches with conditional updates. INSUFFICIENT_BALANCE when a debit would go negative.
 	PostLedger(ctx context.Context, l LedgerTx) error
+	UpsertMember(ctx context.Context, m *MarketplaceMember) error
+	UpsertSupplier(ctx context.Context, s *Supplier) error
+	// InsertLink creates an ACTIVE link; ALREADY_LINKED when the member has one (also when
+	// two accounts race: exactly one wins).
+	InsertLink(ctx context.Context, l *MarketplaceLink) error
+	LockLink(ctx context.Context, id string, scope Scope) (MarketplaceLink, error)
+	UpdateLink(ctx context.Context, l MarketplaceLink) error
+	// InsertOrder stores o unless (partner, externalId) exists; then it fills o with the
+	// stored order and reports created=false.
+	InsertOrder(ctx context.Context, o *Order) (created bool, err error)
+	LockOrder(ctx context.Context, id string, scope Scope) (Order, error)
+	SetOrderStatus(ctx context.Context, id string, status OrderStatus, at time.Time) error
 	// Enqueue inserts a job in this transaction, so it runs only if the transaction commits.
 	Enqueue(ctx context.Context, job Job) error
 }

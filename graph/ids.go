@@ -9,10 +9,14 @@ import (
 
 // Global id types. The type prefix is inside the opaque id; clients must not parse it.
 const (
-	typeAccount = "Account"
-	typePartner = "Partner"
-	typeAPIKey  = "ApiKey"
-	typeTopUp   = "TopUp"
+	typeAccount  = "Account"
+	typePartner  = "Partner"
+	typeAPIKey   = "ApiKey"
+	typeTopUp    = "TopUp"
+	typeMember   = "MarketplaceMember"
+	typeSupplier = "Supplier"
+	typeLink     = "MarketplaceLink"
+	typeOrder    = "Order"
 )
 
 func globalID(typ, id string) string {

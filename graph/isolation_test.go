@@ -18,11 +18,15 @@ var idReaders = map[string][]struct {
 	"node": {
 		{"node(Account)", `query($id: ID!) { node(id: $id) { id } }`, func(f isolationFixture) string { return f.accountA }},
 		{"node(TopUp)", `query($id: ID!) { node(id: $id) { id } }`, func(f isolationFixture) string { return f.topUpA }},
+		{"node(Order)", `query($id: ID!) { node(id: $id) { id } }`, func(f isolationFixture) string { return f.orderA }},
+		{"node(MarketplaceLink)", `query($id: ID!) { node(id: $id) { id } }`, func(f isolationFixture) string { return f.linkA }},
+		{"node(MarketplaceMember)", `query($id: ID!) { node(id: $id) { id } }`, func(f isolationFixture) string { return f.memberA }},
 	},
+	"order": {{"order", `query($id: ID!) { order(id: $id) { id } }`, func(f isolationFixture) string { return f.orderA }}},
 }
 
 type isolationFixture struct {
-	accountA, topUpA string
+	accountA, topUpA, orderA, linkA, memberA string
 }
 
 // TestTenantIsolation asks for account A's objects with account B's key: every answer is
@@ -34,7 +38,11 @@ func TestTenantIsolation(t *testing.T) {
 	_, keyB := e.Account("Tenant B")
 	top := e.MustSucceed(e.Operator, "topUp", TopUp, map[string]any{"accountId": a,
 		"amount": map[string]any{"amount": "5.00", "currency": "USD"}, "reference": "iso"})
-	f := isolationFixture{accountA: a, topUpA: Str(top, "topUp", "id")}
+	_, pk := e.Partner("1688")
+	memberA := e.Member(pk, "member-a", nil)
+	e.Supplier(pk, "sup", "62220000009")
+	f := isolationFixture{accountA: a, topUpA: Str(top, "topUp", "id"), memberA: memberA,
+		linkA: e.LinkMember(keyA, a, "1688", "member-a"), orderA: e.Order(pk, "order-a", "member-a", "sup", "10.00")}
 
 	schema := e.MustData(e.Operator, `{ __schema { queryType { fields { name args { name type { kind name ofType { name } } } } } } }`, nil)
 	var withID []string

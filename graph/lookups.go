@@ -55,3 +55,28 @@ func deref(s *string) string {
 	}
 	return *s
 }
+
+// marketplaceNode resolves a member, supplier, link or order by global id; null when absent
+// or not visible.
+func (r *Resolver) marketplaceNode(ctx context.Context, typ, gid string) (model.Node, error) {
+	raw, err := decodeID(gid, typ, "id")
+	if err != nil {
+		return nil, err
+	}
+	actor := ActorFrom(ctx)
+	switch typ {
+	case typeMember:
+		m, err := r.Svc.MemberByID(ctx, actor, raw)
+		return nullIfNotFound(m, err, toMember)
+	case typeSupplier:
+		s, err := r.Svc.SupplierByID(ctx, actor, raw)
+		return nullIfNotFound(s, err, toSupplier)
+	case typeLink:
+		l, err := r.Svc.Link(ctx, actor, raw)
+		return nullIfNotFound(l, err, toLink)
+	case typeOrder:
+		o, err := r.Svc.Order(ctx, actor, raw)
+		return nullIfNotFound(o, err, toOrder)
+	}
+	return nil, nil
+}

@@ -70,3 +70,59 @@ func connection[T any, E any](s domain.Slice[T], key func(T) string, edge func(c
 	}
 	return edges, info
 }
+
+func toMember(m domain.MarketplaceMember) *model.MarketplaceMember {
+	return &model.MarketplaceMember{ID: globalID(typeMember, m.ID), MemberID: m.MemberID, Type: model.AccountType(m.Type),
+		AlipayVerified: m.AlipayVerified, Authorized: m.Authorized, MainlandAlipayLinked: m.MainlandAlipayLinked,
+		AlipayInternationalLinked: m.AlipayInternationalLinked, UpdatedAt: model.DateTime(m.UpdatedAt)}
+}
+
+func toSupplier(s domain.Supplier) *model.Supplier {
+	return &model.Supplier{ID: globalID(typeSupplier, s.ID), SupplierID: s.SupplierID, Name: s.Name,
+		AcceptsCrossBorderPay: s.AcceptsCrossBorderPay, PayoutAccount: s.MaskedPayoutAccount(), UpdatedAt: model.DateTime(s.UpdatedAt)}
+}
+
+func toLink(l domain.MarketplaceLink) *model.MarketplaceLink {
+	out := &model.MarketplaceLink{ID: globalID(typeLink, l.ID), Platform: l.Platform, MemberID: l.MemberID, Nickname: l.Nickname,
+		Status: model.LinkStatus(l.Status), CrossBorderPayActive: l.CrossBorderPayActive,
+		Account: &model.Account{ID: globalID(typeAccount, l.AccountID)}, CreatedAt: model.DateTime(l.CreatedAt)}
+	if l.UnlinkedAt != nil {
+		t := model.DateTime(*l.UnlinkedAt)
+		out.UnlinkedAt = &t
+	}
+	return out
+}
+
+func toOrder(o domain.Order) *model.Order {
+	return &model.Order{ID: globalID(typeOrder, o.ID), ExternalID: o.ExternalID, BuyerMemberID: o.BuyerMemberID,
+		Supplier: toSupplier(o.Supplier), Amount: toMoney(o.Amount), TradeMode: model.TradeMode(o.TradeMode),
+		ContainsProhibitedItems: o.ContainsProhibitedItems, RedPacketDiscount: o.RedPacketDiscount,
+		Status: model.OrderStatus(o.Status), CreatedAt: model.DateTime(o.CreatedAt), UpdatedAt: model.DateTime(o.UpdatedAt)}
+}
+
+// linkPayloads are the three link mutations' payloads, which share one shape.
+type linkPayloads interface {
+	model.LinkMarketplaceAccountPayload | model.UnlinkMarketplaceAccountPayload | model.ActivateCrossBorderPayPayload
+}
+
+func linkPayload[P linkPayloads](l domain.MarketplaceLink, err error) (*P, error) {
+	ues, err := userErrors(err)
+	var link *model.MarketplaceLink
+	if err == nil && len(ues) == 0 {
+		link = toLink(l)
+	}
+	// The three payload types have identical fields, so they convert into one another.
+	p := P(model.LinkMarketplaceAccountPayload{Link: link, UserErrors: ues})
+	return &p, err
+}
+
+// nullIfNotFound maps a read to its GraphQL object, answering null for NOT_FOUND.
+func nullIfNotFound[T any, M any](v T, err error, to func(T) *M) (*M, error) {
+	if domain.CodeOf(err) == domain.CodeNotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return to(v), nil
+}

@@ -32,6 +32,8 @@ type Account struct {
 	// The account statement: every posted ledger line, newest first.
 	LedgerEntries *LedgerEntryConnection `json:"ledgerEntries"`
 	CreatedAt     DateTime               `json:"createdAt"`
+	// Every link of the account, newest first, unlinked ones included.
+	Links []*MarketplaceLink `json:"links"`
 }
 
 func (Account) IsNode()            {}
@@ -45,6 +47,15 @@ type AccountConnection struct {
 type AccountEdge struct {
 	Cursor string   `json:"cursor"`
 	Node   *Account `json:"node"`
+}
+
+type ActivateCrossBorderPayInput struct {
+	LinkID string `json:"linkId"`
+}
+
+type ActivateCrossBorderPayPayload struct {
+	Link       *MarketplaceLink `json:"link,omitempty"`
+	UserErrors []*UserError     `json:"userErrors"`
 }
 
 type APIKey struct {
@@ -64,6 +75,15 @@ func (this APIKey) GetID() string { return this.ID }
 type Balance struct {
 	Currency  CurrencyCode `json:"currency"`
 	Available *Money       `json:"available"`
+}
+
+type CancelOrderInput struct {
+	OrderID string `json:"orderId"`
+}
+
+type CancelOrderPayload struct {
+	Order      *Order       `json:"order,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type CreateAccountInput struct {
@@ -89,6 +109,24 @@ type CreateAPIKeyPayload struct {
 	APIKey *APIKey `json:"apiKey,omitempty"`
 	// Shown once; only its hash is stored.
 	Secret     *string      `json:"secret,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type CreateOrderInput struct {
+	// The 1688 order id; unique per partner. Repeating it with the same content returns the same order.
+	ExternalID    string `json:"externalId"`
+	BuyerMemberID string `json:"buyerMemberId"`
+	SupplierID    string `json:"supplierId"`
+	// In CNY.
+	Amount                  *MoneyInput `json:"amount"`
+	TradeMode               TradeMode   `json:"tradeMode"`
+	ContainsProhibitedItems *bool       `json:"containsProhibitedItems,omitempty"`
+	// A Red Packet discount was used (only payable by an Alipay-linked bank card).
+	RedPacketDiscount *bool `json:"redPacketDiscount,omitempty"`
+}
+
+type CreateOrderPayload struct {
+	Order      *Order       `json:"order,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -133,6 +171,55 @@ type LedgerEntryEdge struct {
 	Node   *LedgerEntry `json:"node"`
 }
 
+type LinkMarketplaceAccountInput struct {
+	AccountID string `json:"accountId"`
+	// The marketplace's code: "1688".
+	Platform string  `json:"platform"`
+	MemberID string  `json:"memberId"`
+	Nickname *string `json:"nickname,omitempty"`
+}
+
+type LinkMarketplaceAccountPayload struct {
+	Link       *MarketplaceLink `json:"link,omitempty"`
+	UserErrors []*UserError     `json:"userErrors"`
+}
+
+// A link between a KJB account and a 1688 member. Unlinked links are kept as history.
+type MarketplaceLink struct {
+	ID                   string     `json:"id"`
+	Platform             string     `json:"platform"`
+	MemberID             string     `json:"memberId"`
+	Nickname             string     `json:"nickname"`
+	Status               LinkStatus `json:"status"`
+	CrossBorderPayActive bool       `json:"crossBorderPayActive"`
+	Account              *Account   `json:"account,omitempty"`
+	CreatedAt            DateTime   `json:"createdAt"`
+	UnlinkedAt           *DateTime  `json:"unlinkedAt,omitempty"`
+}
+
+func (MarketplaceLink) IsNode()            {}
+func (this MarketplaceLink) GetID() string { return this.ID }
+
+// A 1688 buyer account, as its marketplace reports it.
+type MarketplaceMember struct {
+	ID             string      `json:"id"`
+	MemberID       string      `json:"memberId"`
+	Type           AccountType `json:"type"`
+	AlipayVerified bool        `json:"alipayVerified"`
+	// An overseas member authorized by 1688.
+	Authorized bool `json:"authorized"`
+	// Bound to an Alipay account registered in mainland China (needed for Cross-border Pay).
+	MainlandAlipayLinked bool `json:"mainlandAlipayLinked"`
+	// Still bound to Alipay International: it must unbind before linking to KJB.
+	AlipayInternationalLinked bool `json:"alipayInternationalLinked"`
+	// The member's active link to a KJB account, if any.
+	Link      *MarketplaceLink `json:"link,omitempty"`
+	UpdatedAt DateTime         `json:"updatedAt"`
+}
+
+func (MarketplaceMember) IsNode()            {}
+func (this MarketplaceMember) GetID() string { return this.ID }
+
 type Money struct {
 	Amount   Decimal      `json:"amount"`
 	Currency CurrencyCode `json:"currency"`
@@ -144,6 +231,34 @@ type MoneyInput struct {
 }
 
 type Mutation struct {
+}
+
+// A 1688 order, in CNY.
+type Order struct {
+	ID                      string      `json:"id"`
+	ExternalID              string      `json:"externalId"`
+	BuyerMemberID           string      `json:"buyerMemberId"`
+	Supplier                *Supplier   `json:"supplier"`
+	Amount                  *Money      `json:"amount"`
+	TradeMode               TradeMode   `json:"tradeMode"`
+	ContainsProhibitedItems bool        `json:"containsProhibitedItems"`
+	RedPacketDiscount       bool        `json:"redPacketDiscount"`
+	Status                  OrderStatus `json:"status"`
+	CreatedAt               DateTime    `json:"createdAt"`
+	UpdatedAt               DateTime    `json:"updatedAt"`
+}
+
+func (Order) IsNode()            {}
+func (this Order) GetID() string { return this.ID }
+
+type OrderConnection struct {
+	Edges    []*OrderEdge `json:"edges"`
+	PageInfo *PageInfo    `json:"pageInfo"`
+}
+
+type OrderEdge struct {
+	Cursor string `json:"cursor"`
+	Node   *Order `json:"node"`
 }
 
 type PageInfo struct {
@@ -175,6 +290,20 @@ type ReviewKycPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// A 1688 supplier; paid in CNY.
+type Supplier struct {
+	ID                    string `json:"id"`
+	SupplierID            string `json:"supplierId"`
+	Name                  string `json:"name"`
+	AcceptsCrossBorderPay bool   `json:"acceptsCrossBorderPay"`
+	// Masked: only the last four characters, e.g. ****0002.
+	PayoutAccount string   `json:"payoutAccount"`
+	UpdatedAt     DateTime `json:"updatedAt"`
+}
+
+func (Supplier) IsNode()            {}
+func (this Supplier) GetID() string { return this.ID }
+
 // Money that arrived from the buyer's bank.
 type TopUp struct {
 	ID        string   `json:"id"`
@@ -197,6 +326,42 @@ type TopUpInput struct {
 type TopUpPayload struct {
 	TopUp      *TopUp       `json:"topUp,omitempty"`
 	Account    *Account     `json:"account,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type UnlinkMarketplaceAccountInput struct {
+	LinkID string `json:"linkId"`
+}
+
+type UnlinkMarketplaceAccountPayload struct {
+	Link       *MarketplaceLink `json:"link,omitempty"`
+	UserErrors []*UserError     `json:"userErrors"`
+}
+
+type UpsertMarketplaceMemberInput struct {
+	MemberID                  string      `json:"memberId"`
+	Type                      AccountType `json:"type"`
+	AlipayVerified            bool        `json:"alipayVerified"`
+	Authorized                bool        `json:"authorized"`
+	MainlandAlipayLinked      bool        `json:"mainlandAlipayLinked"`
+	AlipayInternationalLinked bool        `json:"alipayInternationalLinked"`
+}
+
+type UpsertMarketplaceMemberPayload struct {
+	Member     *MarketplaceMember `json:"member,omitempty"`
+	UserErrors []*UserError       `json:"userErrors"`
+}
+
+type UpsertSupplierInput struct {
+	SupplierID            string `json:"supplierId"`
+	Name                  string `json:"name"`
+	AcceptsCrossBorderPay bool   `json:"acceptsCrossBorderPay"`
+	// A mainland bank or Alipay account number; stored, and only ever shown masked.
+	PayoutAccount string `json:"payoutAccount"`
+}
+
+type UpsertSupplierPayload struct {
+	Supplier   *Supplier    `json:"supplier,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -382,12 +547,17 @@ func (e CurrencyCode) MarshalJSON() ([]byte, error) {
 type ErrorCode string
 
 const (
-	ErrorCodeInvalidInput         ErrorCode = "INVALID_INPUT"
-	ErrorCodeNotFound             ErrorCode = "NOT_FOUND"
-	ErrorCodeAlreadyExists        ErrorCode = "ALREADY_EXISTS"
-	ErrorCodeInvalidState         ErrorCode = "INVALID_STATE"
-	ErrorCodeIdempotencyKeyReused ErrorCode = "IDEMPOTENCY_KEY_REUSED"
-	ErrorCodeInsufficientBalance  ErrorCode = "INSUFFICIENT_BALANCE"
+	ErrorCodeInvalidInput              ErrorCode = "INVALID_INPUT"
+	ErrorCodeNotFound                  ErrorCode = "NOT_FOUND"
+	ErrorCodeAlreadyExists             ErrorCode = "ALREADY_EXISTS"
+	ErrorCodeInvalidState              ErrorCode = "INVALID_STATE"
+	ErrorCodeIdempotencyKeyReused      ErrorCode = "IDEMPOTENCY_KEY_REUSED"
+	ErrorCodeInsufficientBalance       ErrorCode = "INSUFFICIENT_BALANCE"
+	ErrorCodeAlreadyLinked             ErrorCode = "ALREADY_LINKED"
+	ErrorCodeAlipayInternationalLinked ErrorCode = "ALIPAY_INTERNATIONAL_LINKED"
+	ErrorCodeMemberNotAlipayVerified   ErrorCode = "MEMBER_NOT_ALIPAY_VERIFIED"
+	ErrorCodeMemberNotAuthorized       ErrorCode = "MEMBER_NOT_AUTHORIZED"
+	ErrorCodeKycNotVerified            ErrorCode = "KYC_NOT_VERIFIED"
 )
 
 var AllErrorCode = []ErrorCode{
@@ -397,11 +567,16 @@ var AllErrorCode = []ErrorCode{
 	ErrorCodeInvalidState,
 	ErrorCodeIdempotencyKeyReused,
 	ErrorCodeInsufficientBalance,
+	ErrorCodeAlreadyLinked,
+	ErrorCodeAlipayInternationalLinked,
+	ErrorCodeMemberNotAlipayVerified,
+	ErrorCodeMemberNotAuthorized,
+	ErrorCodeKycNotVerified,
 }
 
 func (e ErrorCode) IsValid() bool {
 	switch e {
-	case ErrorCodeInvalidInput, ErrorCodeNotFound, ErrorCodeAlreadyExists, ErrorCodeInvalidState, ErrorCodeIdempotencyKeyReused, ErrorCodeInsufficientBalance:
+	case ErrorCodeInvalidInput, ErrorCodeNotFound, ErrorCodeAlreadyExists, ErrorCodeInvalidState, ErrorCodeIdempotencyKeyReused, ErrorCodeInsufficientBalance, ErrorCodeAlreadyLinked, ErrorCodeAlipayInternationalLinked, ErrorCodeMemberNotAlipayVerified, ErrorCodeMemberNotAuthorized, ErrorCodeKycNotVerified:
 		return true
 	}
 	return false
@@ -607,6 +782,124 @@ func (e LedgerEntryKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type LinkStatus string
+
+const (
+	LinkStatusActive   LinkStatus = "ACTIVE"
+	LinkStatusUnlinked LinkStatus = "UNLINKED"
+)
+
+var AllLinkStatus = []LinkStatus{
+	LinkStatusActive,
+	LinkStatusUnlinked,
+}
+
+func (e LinkStatus) IsValid() bool {
+	switch e {
+	case LinkStatusActive, LinkStatusUnlinked:
+		return true
+	}
+	return false
+}
+
+func (e LinkStatus) String() string {
+	return string(e)
+}
+
+func (e *LinkStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = LinkStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid LinkStatus", str)
+	}
+	return nil
+}
+
+func (e LinkStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *LinkStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e LinkStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type OrderStatus string
+
+const (
+	OrderStatusAwaitingPayment   OrderStatus = "AWAITING_PAYMENT"
+	OrderStatusPaid              OrderStatus = "PAID"
+	OrderStatusCompleted         OrderStatus = "COMPLETED"
+	OrderStatusPartiallyRefunded OrderStatus = "PARTIALLY_REFUNDED"
+	OrderStatusRefunded          OrderStatus = "REFUNDED"
+	OrderStatusCancelled         OrderStatus = "CANCELLED"
+)
+
+var AllOrderStatus = []OrderStatus{
+	OrderStatusAwaitingPayment,
+	OrderStatusPaid,
+	OrderStatusCompleted,
+	OrderStatusPartiallyRefunded,
+	OrderStatusRefunded,
+	OrderStatusCancelled,
+}
+
+func (e OrderStatus) IsValid() bool {
+	switch e {
+	case OrderStatusAwaitingPayment, OrderStatusPaid, OrderStatusCompleted, OrderStatusPartiallyRefunded, OrderStatusRefunded, OrderStatusCancelled:
+		return true
+	}
+	return false
+}
+
+func (e OrderStatus) String() string {
+	return string(e)
+}
+
+func (e *OrderStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OrderStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OrderStatus", str)
+	}
+	return nil
+}
+
+func (e OrderStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OrderStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OrderStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type Role string
 
 const (
@@ -659,6 +952,65 @@ func (e *Role) UnmarshalJSON(b []byte) error {
 }
 
 func (e Role) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type TradeMode string
+
+const (
+	TradeModeSecuredTransaction TradeMode = "SECURED_TRANSACTION"
+	TradeModeDirect             TradeMode = "DIRECT"
+	TradeModeCreditTerm         TradeMode = "CREDIT_TERM"
+	TradeModeContract           TradeMode = "CONTRACT"
+)
+
+var AllTradeMode = []TradeMode{
+	TradeModeSecuredTransaction,
+	TradeModeDirect,
+	TradeModeCreditTerm,
+	TradeModeContract,
+}
+
+func (e TradeMode) IsValid() bool {
+	switch e {
+	case TradeModeSecuredTransaction, TradeModeDirect, TradeModeCreditTerm, TradeModeContract:
+		return true
+	}
+	return false
+}
+
+func (e TradeMode) String() string {
+	return string(e)
+}
+
+func (e *TradeMode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TradeMode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TradeMode", str)
+	}
+	return nil
+}
+
+func (e TradeMode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TradeMode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TradeMode) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

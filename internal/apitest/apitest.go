@@ -239,3 +239,59 @@ func (e *Env) Fund(accountID, amount, currency string) {
 	e.MustSucceed(e.Operator, "topUp", TopUp, map[string]any{"accountId": accountID,
 		"amount": map[string]any{"amount": amount, "currency": currency}, "reference": fmt.Sprintf("fund-%s-%s-%s", accountID, amount, currency)})
 }
+
+// Marketplace fixture mutations.
+const (
+	UpsertMember   = `mutation($input: UpsertMarketplaceMemberInput!) { upsertMarketplaceMember(input: $input) { member { id memberId link { id } } userErrors { code field message } } }`
+	UpsertSupplier = `mutation($input: UpsertSupplierInput!) { upsertSupplier(input: $input) { supplier { id supplierId payoutAccount } userErrors { code field message } } }`
+	Link           = `mutation($input: LinkMarketplaceAccountInput!) { linkMarketplaceAccount(input: $input) { link { id status memberId crossBorderPayActive account { id } } userErrors { code field message } } }`
+	Unlink         = `mutation($input: UnlinkMarketplaceAccountInput!) { unlinkMarketplaceAccount(input: $input) { link { id status unlinkedAt crossBorderPayActive } userErrors { code field message } } }`
+	Activate       = `mutation($input: ActivateCrossBorderPayInput!) { activateCrossBorderPay(input: $input) { link { id crossBorderPayActive account { crossBorderPayActive } } userErrors { code field message } } }`
+	CreateOrder    = `mutation($input: CreateOrderInput!) { createOrder(input: $input) { order { id externalId status amount { amount currency } supplier { supplierId payoutAccount } } userErrors { code field message } } }`
+	CancelOrder    = `mutation($input: CancelOrderInput!) { cancelOrder(input: $input) { order { id status } userErrors { code field message } } }`
+)
+
+// Partner creates a partner and a PARTNER key for it; returns (id, secret).
+func (e *Env) Partner(code string) (id, key string) {
+	e.T.Helper()
+	p := e.MustSucceed(e.Operator, "createPartner", CreatePartner, map[string]any{"code": code, "name": "Partner " + code})
+	id = Str(p, "partner", "id")
+	k := e.MustSucceed(e.Operator, "createApiKey", CreateKey, map[string]any{"role": "PARTNER", "partnerId": id})
+	return id, Str(k, "secret")
+}
+
+// GoodMember is a member that passes every linking rule and can pay with Cross-border Pay.
+func GoodMember(memberID string) map[string]any {
+	return map[string]any{"memberId": memberID, "type": "CORPORATE", "alipayVerified": true, "authorized": true,
+		"mainlandAlipayLinked": true, "alipayInternationalLinked": false}
+}
+
+// Member registers a member with the partner key; fields override GoodMember's.
+func (e *Env) Member(partnerKey, memberID string, fields map[string]any) string {
+	e.T.Helper()
+	in := GoodMember(memberID)
+	for k, v := range fields {
+		in[k] = v
+	}
+	return Str(e.MustSucceed(partnerKey, "upsertMarketplaceMember", UpsertMember, in), "member", "id")
+}
+
+// Supplier registers a supplier that accepts Cross-border Pay.
+func (e *Env) Supplier(partnerKey, supplierID, payoutAccount string) string {
+	e.T.Helper()
+	return Str(e.MustSucceed(partnerKey, "upsertSupplier", UpsertSupplier, map[string]any{"supplierId": supplierID,
+		"name": "Supplier " + supplierID, "acceptsCrossBorderPay": true, "payoutAccount": payoutAccount}), "supplier", "id")
+}
+
+// LinkMember links memberID (of platform code) to the account and returns the link id.
+func (e *Env) LinkMember(key, accountID, platform, memberID string) string {
+	e.T.Helper()
+	return Str(e.MustSucceed(key, "linkMarketplaceAccount", Link, map[string]any{"accountId": accountID, "platform": platform, "memberId": memberID}), "link", "id")
+}
+
+// Order creates a secured-transaction order of amount CNY and returns its id.
+func (e *Env) Order(partnerKey, externalID, memberID, supplierID, amount string) string {
+	e.T.Helper()
+	return Str(e.MustSucceed(partnerKey, "createOrder", CreateOrder, map[string]any{"externalId": externalID, "buyerMemberId": memberID,
+		"supplierId": supplierID, "amount": map[string]any{"amount": amount, "currency": "CNY"}, "tradeMode": "SECURED_TRANSACTION"}), "order", "id")
+}

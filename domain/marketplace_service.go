@@ -1,0 +1,260 @@
+package domain
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+)
+
+func requirePartner(a Actor, action string) error {
+	if a.IsAnonymous() {
+		return Unauthenticated
+	}
+	if a.Role != RolePartner {
+		return Forbidden(action + " (a PARTNER key is needed)")
+	}
+	return nil
+}
+
+// UpsertMember registers or updates a 1688 buyer account as the partner knows it. PARTNER
+// only; members are scoped to their partner.
+func (s *Service) UpsertMember(ctx context.Context, actor Actor, in UpsertMemberInput) (MarketplaceMember, error) {
+	if err := requirePartner(actor, "register marketplace members"); err != nil {
+		return MarketplaceMember{}, err
+	}
+	var errs Errors
+	if err := validateExternalID(in.MemberID, Field("memberId")); err != nil {
+		errs = append(errs, err.(*Error))
+	}
+	if in.Type != AccountCorporate && in.Type != AccountPersonal {
+		errs = append(errs, Errorf(CodeInvalidInput, Field("type"), "must be CORPORATE or PERSONAL"))
+	}
+	if err := errs.Err(); err != nil {
+		return MarketplaceMember{}, err
+	}
+	m := MarketplaceMember{PartnerID: actor.PartnerID, MemberID: in.MemberID, Type: in.Type,
+		AlipayVerified: in.AlipayVerified, Authorized: in.Authorized, MainlandAlipayLinked: in.MainlandAlipayLinked,
+		AlipayInternationalLinked: in.AlipayInternationalLinked, UpdatedAt: s.clock.Now()}
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error { return tx.UpsertMember(ctx, &m) })
+	return m, err
+}
+
+// UpsertSupplier registers or updates a supplier. PARTNER only. The payout account is stored
+// and only ever shown masked.
+func (s *Service) UpsertSupplier(ctx context.Context, actor Actor, in UpsertSupplierInput) (Supplier, error) {
+	if err := requirePartner(actor, "register suppliers"); err != nil {
+		return Supplier{}, err
+	}
+	var errs Errors
+	if err := validateExternalID(in.SupplierID, Field("supplierId")); err != nil {
+		errs = append(errs, err.(*Error))
+	}
+	name, err := validateName(in.Name, Field("name"))
+	if err != nil {
+		errs = append(errs, err.(*Error))
+	}
+	if !payoutAccountSyntax.MatchString(in.PayoutAccount) {
+		errs = append(errs, Errorf(CodeInvalidInput, Field("payoutAccount"), "must be 4 to 64 letters, digits or @ . _ + -"))
+	}
+	if err := errs.Err(); err != nil {
+		return Supplier{}, err
+	}
+	sup := Supplier{PartnerID: actor.PartnerID, SupplierID: in.SupplierID, Name: name,
+		AcceptsCrossBorderPay: in.AcceptsCrossBorderPay, PayoutAccount: in.PayoutAccount, UpdatedAt: s.clock.Now()}
+	err = s.store.InTx(ctx, func(ctx context.Context, tx Tx) error { return tx.UpsertSupplier(ctx, &sup) })
+	return sup, err
+}
+
+// Member returns a member of the calling partner (operators: NOT_FOUND, members are read by
+// their partner). NOT_FOUND for another partner's member.
+func (s *Service) Member(ctx context.Context, actor Actor, memberID string) (MarketplaceMember, error) {
+	if err := requirePartner(actor, "read marketplace members"); err != nil {
+		return MarketplaceMember{}, err
+	}
+	return s.store.Queries().Member(ctx, actor.PartnerID, memberID)
+}
+
+// MemberByID returns a member by its KJB id within the actor's scope.
+func (s *Service) MemberByID(ctx context.Context, actor Actor, id string) (MarketplaceMember, error) {
+	if err := requireAuth(actor); err != nil {
+		return MarketplaceMember{}, err
+	}
+	return s.store.Queries().MemberByRowID(ctx, id, actor.Scope())
+}
+
+// Supplier returns a supplier of the calling partner.
+func (s *Service) Supplier(ctx context.Context, actor Actor, supplierID string) (Supplier, error) {
+	if err := requirePartner(actor, "read suppliers"); err != nil {
+		return Supplier{}, err
+	}
+	return s.store.Queries().Supplier(ctx, actor.PartnerID, supplierID)
+}
+
+// SupplierByID returns a supplier by its KJB id within the actor's scope (partner, operator).
+func (s *Service) SupplierByID(ctx context.Context, actor Actor, id string) (Supplier, error) {
+	if err := requireAuth(actor); err != nil {
+		return Supplier{}, err
+	}
+	return s.store.Queries().SupplierByRowID(ctx, id, actor.Scope())
+}
+
+// accountWriter checks that the actor may act for the account: an operator, or the
+// account's own key. NOT_FOUND otherwise, like a missing account.
+func accountWriter(a Actor, accountID string) error {
+	if a.IsAnonymous() {
+		return Unauthenticated
+	}
+	if a.IsOperator() || (a.Role == RoleAccount && a.AccountID == accountID) {
+		return nil
+	}
+	if a.Role == RolePartner {
+		return Forbidden("act for an account")
+	}
+	return NotFound("account", Field("accountId"))
+}
+
+// LinkMarketplaceAccount links a 1688 member to a KJB account (FAQ 7–9). ACCOUNT (its own)
+// or OPERATOR. Every rule that fails is reported: ALIPAY_INTERNATIONAL_LINKED,
+// MEMBER_NOT_ALIPAY_VERIFIED, MEMBER_NOT_AUTHORIZED; ALREADY_LINKED when the member is linked
+// to another account (linking it again to the same account returns the existing link);
+// NOT_FOUND for an unknown platform, member or account.
+func (s *Service) LinkMarketplaceAccount(ctx context.Context, actor Actor, in LinkInput) (MarketplaceLink, error) {
+	if err := accountWriter(actor, in.AccountID); err != nil {
+		return MarketplaceLink{}, err
+	}
+	in.Nickname = strings.TrimSpace(in.Nickname)
+	if utf8.RuneCountInString(in.Nickname) > 100 {
+		return MarketplaceLink{}, Errorf(CodeInvalidInput, Field("nickname"), "must be at most 100 characters")
+	}
+	var out MarketplaceLink
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		if _, err := tx.Account(ctx, in.AccountID, ""); err != nil {
+			return notFoundAs(err, "account", Field("accountId"))
+		}
+		p, err := tx.PartnerByCode(ctx, in.Platform)
+		if err != nil {
+			return notFoundAs(err, "platform", Field("platform"))
+		}
+		m, err := tx.Member(ctx, p.ID, in.MemberID)
+		if err != nil {
+			return notFoundAs(err, "marketplace member", Field("memberId"))
+		}
+		if existing, err := tx.ActiveLinkOfMember(ctx, m.ID); err == nil {
+			if existing.AccountID == in.AccountID {
+				out = existing
+				return nil
+			}
+			return alreadyLinked()
+		} else if CodeOf(err) != CodeNotFound {
+			return err
+		}
+		if errs := LinkEligibility(m); len(errs) > 0 {
+			return errs
+		}
+		out = MarketplaceLink{AccountID: in.AccountID, PartnerID: p.ID, Platform: p.Code, MemberRowID: m.ID,
+			MemberID: m.MemberID, Nickname: in.Nickname, Status: LinkActive, CreatedAt: s.clock.Now()}
+		if err := tx.InsertLink(ctx, &out); err != nil {
+			if CodeOf(err) == CodeAlreadyExists {
+				return alreadyLinked()
+			}
+			return err
+		}
+		return nil
+	})
+	return out, err
+}
+
+func alreadyLinked() error {
+	return Errorf(CodeAlreadyLinked, Field("memberId"), "this 1688 account is already linked to another KJB account")
+}
+
+// UnlinkMarketplaceAccount ends a link; the member may then link to any account. Unlinking
+// twice returns the unlinked link. NOT_FOUND for a link outside the actor's scope.
+func (s *Service) UnlinkMarketplaceAccount(ctx context.Context, actor Actor, linkID string) (MarketplaceLink, error) {
+	return s.changeLink(ctx, actor, linkID, func(_ context.Context, _ Tx, l *MarketplaceLink) error {
+		if l.Status == LinkUnlinked {
+			return nil
+		}
+		now := s.clock.Now()
+		l.Status, l.CrossBorderPayActive, l.UnlinkedAt = LinkUnlinked, false, &now
+		return nil
+	})
+}
+
+// ActivateCrossBorderPay turns on Cross-border Pay (KJB) for a link; the account then gets
+// the better CNH rate. KYC_NOT_VERIFIED unless the account is VERIFIED; INVALID_STATE for an
+// unlinked link.
+func (s *Service) ActivateCrossBorderPay(ctx context.Context, actor Actor, linkID string) (MarketplaceLink, error) {
+	return s.changeLink(ctx, actor, linkID, func(ctx context.Context, tx Tx, l *MarketplaceLink) error {
+		if l.Status != LinkActive {
+			return Errorf(CodeInvalidState, Field("linkId"), "this link has been unlinked")
+		}
+		acct, err := tx.Account(ctx, l.AccountID, "")
+		if err != nil {
+			return err
+		}
+		if acct.KycStatus != KycVerified {
+			return Errorf(CodeKycNotVerified, Field("linkId"), "the KJB account must complete identity verification first")
+		}
+		l.CrossBorderPayActive = true
+		return nil
+	})
+}
+
+// changeLink locks a link the actor may change (operator, or the link's own account), applies
+// change and stores it.
+func (s *Service) changeLink(ctx context.Context, actor Actor, linkID string, change func(context.Context, Tx, *MarketplaceLink) error) (MarketplaceLink, error) {
+	if err := requireAuth(actor); err != nil {
+		return MarketplaceLink{}, err
+	}
+	if actor.Role == RolePartner {
+		return MarketplaceLink{}, Forbidden("change an account's links")
+	}
+	var out MarketplaceLink
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		l, err := tx.LockLink(ctx, linkID, actor.Scope())
+		if err != nil {
+			return notFoundAs(err, "link", Field("linkId"))
+		}
+		before := l
+		if err := change(ctx, tx, &l); err != nil {
+			return err
+		}
+		if l != before {
+			if err := tx.UpdateLink(ctx, l); err != nil {
+				return err
+			}
+		}
+		out = l
+		return nil
+	})
+	return out, err
+}
+
+// Link returns a link within the actor's scope.
+func (s *Service) Link(ctx context.Context, actor Actor, id string) (MarketplaceLink, error) {
+	if err := requireAuth(actor); err != nil {
+		return MarketplaceLink{}, err
+	}
+	return s.store.Queries().Link(ctx, id, actor.Scope())
+}
+
+// Links lists an account's links, history included.
+func (s *Service) Links(ctx context.Context, actor Actor, accountID string) ([]MarketplaceLink, error) {
+	if _, err := s.Account(ctx, actor, accountID); err != nil {
+		return nil, err
+	}
+	return s.store.Queries().Links(ctx, accountID)
+}
+
+// MemberLink returns a member's active link, if any (for MarketplaceMember.link).
+func (s *Service) MemberLink(ctx context.Context, actor Actor, memberRowID string) (MarketplaceLink, bool, error) {
+	if _, err := s.MemberByID(ctx, actor, memberRowID); err != nil {
+		return MarketplaceLink{}, false, err
+	}
+	l, err := s.store.Queries().ActiveLinkOfMember(ctx, memberRowID)
+	if CodeOf(err) == CodeNotFound {
+		return MarketplaceLink{}, false, nil
+	}
+	return l, err == nil, err
+}

@@ -1,0 +1,109 @@
+package domain
+
+import "context"
+
+// CreateOrder records a 1688 order awaiting payment. PARTNER only. Idempotent on
+// (partner, externalId): the same content returns the same order; other content under a used
+// externalId is IDEMPOTENCY_KEY_REUSED. NOT_FOUND for an unknown buyer member or supplier.
+func (s *Service) CreateOrder(ctx context.Context, actor Actor, in CreateOrderInput) (Order, error) {
+	if err := requirePartner(actor, "create orders"); err != nil {
+		return Order{}, err
+	}
+	amount, err := in.Validate()
+	if err != nil {
+		return Order{}, err
+	}
+	var out Order
+	err = s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		var errs Errors
+		m, err := tx.Member(ctx, actor.PartnerID, in.BuyerMemberID)
+		if err != nil {
+			if CodeOf(err) != CodeNotFound {
+				return err
+			}
+			errs = append(errs, NotFound("marketplace member", Field("buyerMemberId")))
+		}
+		sup, err := tx.Supplier(ctx, actor.PartnerID, in.SupplierID)
+		if err != nil {
+			if CodeOf(err) != CodeNotFound {
+				return err
+			}
+			errs = append(errs, NotFound("supplier", Field("supplierId")))
+		}
+		if len(errs) > 0 {
+			return errs
+		}
+		now := s.clock.Now()
+		o := Order{PartnerID: actor.PartnerID, ExternalID: in.ExternalID, BuyerMemberRowID: m.ID, BuyerMemberID: m.MemberID,
+			Supplier: sup, Amount: amount, TradeMode: in.TradeMode, ContainsProhibitedItems: in.ContainsProhibitedItems,
+			RedPacketDiscount: in.RedPacketDiscount, Status: OrderAwaitingPayment, CreatedAt: now, UpdatedAt: now}
+		want := o
+		created, err := tx.InsertOrder(ctx, &o)
+		if err != nil {
+			return err
+		}
+		if !created && !o.SameContent(want) {
+			return Errorf(CodeIdempotencyKeyReused, Field("externalId"), "externalId %q was already used for a different order", in.ExternalID)
+		}
+		out = o
+		return nil
+	})
+	return out, err
+}
+
+// CancelOrder cancels an unpaid order. PARTNER (its own) or OPERATOR. Cancelling a cancelled
+// order returns it; any other state is INVALID_STATE.
+func (s *Service) CancelOrder(ctx context.Context, actor Actor, orderID string) (Order, error) {
+	if err := requireAuth(actor); err != nil {
+		return Order{}, err
+	}
+	if actor.Role == RoleAccount {
+		return Order{}, Forbidden("cancel orders")
+	}
+	var out Order
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		o, err := tx.LockOrder(ctx, orderID, actor.Scope())
+		if err != nil {
+			return notFoundAs(err, "order", Field("orderId"))
+		}
+		switch o.Status {
+		case OrderCancelled:
+		case OrderAwaitingPayment:
+			o.Status, o.UpdatedAt = OrderCancelled, s.clock.Now()
+			if err := tx.SetOrderStatus(ctx, o.ID, o.Status, o.UpdatedAt); err != nil {
+				return err
+			}
+		default:
+			return Errorf(CodeInvalidState, Field("orderId"), "only an unpaid order can be cancelled; this one is %s", o.Status)
+		}
+		out = o
+		return nil
+	})
+	return out, err
+}
+
+// Order returns an order within the actor's scope: a partner's own, an account's linked
+// members' orders, every order for operators.
+func (s *Service) Order(ctx context.Context, actor Actor, id string) (Order, error) {
+	if err := requireAuth(actor); err != nil {
+		return Order{}, err
+	}
+	return s.store.Queries().Order(ctx, id, actor.Scope())
+}
+
+// OrderByExternalID returns the calling partner's order by its marketplace id.
+func (s *Service) OrderByExternalID(ctx context.Context, actor Actor, externalID string) (Order, error) {
+	if err := requirePartner(actor, "look orders up by external id"); err != nil {
+		return Order{}, err
+	}
+	return s.store.Queries().OrderByExternalID(ctx, actor.PartnerID, externalID)
+}
+
+// Orders lists orders within the actor's scope, newest first, optionally by status.
+func (s *Service) Orders(ctx context.Context, actor Actor, status OrderStatus, page Page) (Slice[Order], error) {
+	if err := requireAuth(actor); err != nil {
+		return Slice[Order]{}, err
+	}
+	rows, err := s.store.Queries().Orders(ctx, actor.Scope(), status, page)
+	return Cut(rows, page), err
+}
