@@ -4,7 +4,7 @@ SHELL := /bin/bash
 GO ?= go
 PG := ./scripts/postgres.sh
 
-.PHONY: run test generate check-generated lint build pg-stop
+.PHONY: run test generate check-generated lint build pg-stop bench-settle
 
 build:
 	$(GO) build -o bin/kjb ./cmd/kjb
@@ -38,3 +38,8 @@ check-generated:
 
 pg-stop:
 	$(PG) stop
+
+# One FX settlement run over 10,000 booked conversions.
+bench-settle:
+	@url=$$($(PG) url) || exit 1; \
+	KJB_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench BenchmarkSettleFX10000 -benchtime 10x -count 1 ./graph/

@@ -31,6 +31,19 @@ var auditChecks = []struct{ name, sql string }{
 		SELECT format('top-up %s has %s ledger transactions', u.id, count(t.id))
 		FROM top_ups u LEFT JOIN ledger_transactions t ON t.kind = 'TOP_UP' AND t.reference = u.id::text
 		GROUP BY u.id HAVING count(t.id) <> 1`},
+	{"conversion booked once", `
+		SELECT format('conversion %s has %s ledger transactions', c.id, count(t.id))
+		FROM conversions c LEFT JOIN ledger_transactions t ON t.kind = 'CONVERSION' AND t.reference = c.id::text
+		GROUP BY c.id HAVING count(t.id) <> 1`},
+	{"quote executed at most once", `
+		SELECT format('quote %s has %s conversions', quote_id, count(*)) FROM conversions
+		WHERE quote_id IS NOT NULL GROUP BY quote_id HAVING count(*) > 1`},
+	{"settlement traded and booked once", `
+		SELECT format('settlement %s: %s trades, %s ledger transactions', s.id,
+			(SELECT count(*) FROM sandbox_lp_trades l WHERE l.settlement_id = s.id),
+			(SELECT count(*) FROM ledger_transactions t WHERE t.kind = 'FX_SETTLEMENT' AND t.reference = s.id::text))
+		FROM fx_settlements s WHERE s.status = 'SETTLED' AND s.base_net <> 0 AND
+			(SELECT count(*) FROM ledger_transactions t WHERE t.kind = 'FX_SETTLEMENT' AND t.reference = s.id::text) <> 1`},
 }
 
 // Audit runs every ledger check and returns the violations found (none when healthy).

@@ -44,6 +44,13 @@ type Queries interface {
 	OrderByExternalID(ctx context.Context, partnerID, externalID string) (Order, error)
 	// Orders lists orders within scope, newest first, up to page.First+1.
 	Orders(ctx context.Context, scope Scope, status OrderStatus, page Page) ([]Order, error)
+	// Rates returns every stored mid rate.
+	Rates(ctx context.Context) ([]Rate, error)
+	Quote(ctx context.Context, id string, scope Scope) (Quote, error)
+	Conversion(ctx context.Context, id string, scope Scope) (Conversion, error)
+	ConversionByQuote(ctx context.Context, quoteID string) (Conversion, error)
+	// Conversions lists an account's conversions, newest first, up to page.First+1.
+	Conversions(ctx context.Context, accountID string, page Page) ([]Conversion, error)
 	// Audit checks the ledger invariants and returns every violation found.
 	Audit(ctx context.Context) ([]Violation, error)
 }
@@ -76,6 +83,21 @@ type Tx interface {
 	InsertOrder(ctx context.Context, o *Order) (created bool, err error)
 	LockOrder(ctx context.Context, id string, scope Scope) (Order, error)
 	SetOrderStatus(ctx context.Context, id string, status OrderStatus, at time.Time) error
+	UpsertRate(ctx context.Context, r Rate) error
+	InsertQuote(ctx context.Context, q *Quote) error
+	LockQuote(ctx context.Context, id string, scope Scope) (Quote, error)
+	MarkQuoteExecuted(ctx context.Context, id string) error
+	InsertConversion(ctx context.Context, c *Conversion) error
+	// ClaimIdempotencyKey inserts (principal, key) unless it exists; claimed=false returns the
+	// existing record (waiting for a concurrent claimer's transaction to end first).
+	ClaimIdempotencyKey(ctx context.Context, principal, key, operation, hash string) (prior IdempotencyRecord, claimed bool, err error)
+	SetIdempotencyResult(ctx context.Context, principal, key, resultID string) error
+	// BatchConversions assigns every BOOKED, unassigned conversion created up to windowEnd to a
+	// new PENDING settlement per currency pair, netted, and returns all PENDING settlements.
+	BatchConversions(ctx context.Context, windowEnd, now time.Time) ([]Settlement, error)
+	LockSettlement(ctx context.Context, id string) (Settlement, error)
+	// CompleteSettlement stores the fill and marks the settlement and its conversions SETTLED.
+	CompleteSettlement(ctx context.Context, s Settlement) error
 	// Enqueue inserts a job in this transaction, so it runs only if the transaction commits.
 	Enqueue(ctx context.Context, job Job) error
 }

@@ -1,11 +1,43 @@
 package domain
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Config holds the rule settings the service needs, parsed by the command line.
 type Config struct {
-	// Sandbox enables sandbox-only behaviour (test secrets, sandbox mutations).
+	// Sandbox enables sandbox-only behaviour (test secrets, sandbox mutations, the shipped
+	// rate table as a fallback that never goes stale).
 	Sandbox bool
+	// QuoteTTL is how long a quote's rate is locked (default 60s).
+	QuoteTTL time.Duration
+	// SpreadBps is the standard FX spread; KJBSpreadBps the one for accounts with
+	// Cross-border Pay active (defaults 50 and 30).
+	SpreadBps, KJBSpreadBps Spread
+	// RateMaxAge is how old a fed rate may be before it is unusable (default 15m).
+	RateMaxAge time.Duration
+	// SettlementInterval is the FX settlement window (default 1m).
+	SettlementInterval time.Duration
+}
+
+func (c Config) withDefaults() Config {
+	if c.QuoteTTL <= 0 {
+		c.QuoteTTL = 60 * time.Second
+	}
+	if c.SpreadBps == 0 {
+		c.SpreadBps = 50
+	}
+	if c.KJBSpreadBps == 0 {
+		c.KJBSpreadBps = 30
+	}
+	if c.SettlementInterval <= 0 {
+		c.SettlementInterval = time.Minute
+	}
+	if c.RateMaxAge <= 0 {
+		c.RateMaxAge = 15 * time.Minute
+	}
+	return c
 }
 
 // Service is the entry point of every business operation. Each method takes the calling
@@ -18,7 +50,7 @@ type Service struct {
 
 // NewService wires the rules to a store and a clock.
 func NewService(store Store, clock Clock, cfg Config) *Service {
-	return &Service{store: store, clock: clock, cfg: cfg}
+	return &Service{store: store, clock: clock, cfg: cfg.withDefaults()}
 }
 
 // Authenticate resolves an API secret to its actor. UNAUTHENTICATED for an unknown secret.

@@ -9,14 +9,16 @@ import (
 
 // Global id types. The type prefix is inside the opaque id; clients must not parse it.
 const (
-	typeAccount  = "Account"
-	typePartner  = "Partner"
-	typeAPIKey   = "ApiKey"
-	typeTopUp    = "TopUp"
-	typeMember   = "MarketplaceMember"
-	typeSupplier = "Supplier"
-	typeLink     = "MarketplaceLink"
-	typeOrder    = "Order"
+	typeAccount    = "Account"
+	typePartner    = "Partner"
+	typeAPIKey     = "ApiKey"
+	typeTopUp      = "TopUp"
+	typeMember     = "MarketplaceMember"
+	typeSupplier   = "Supplier"
+	typeLink       = "MarketplaceLink"
+	typeOrder      = "Order"
+	typeQuote      = "Quote"
+	typeConversion = "Conversion"
 )
 
 func globalID(typ, id string) string {

@@ -20,13 +20,16 @@ var idReaders = map[string][]struct {
 		{"node(TopUp)", `query($id: ID!) { node(id: $id) { id } }`, func(f isolationFixture) string { return f.topUpA }},
 		{"node(Order)", `query($id: ID!) { node(id: $id) { id } }`, func(f isolationFixture) string { return f.orderA }},
 		{"node(MarketplaceLink)", `query($id: ID!) { node(id: $id) { id } }`, func(f isolationFixture) string { return f.linkA }},
+		{"node(Quote)", `query($id: ID!) { node(id: $id) { id } }`, func(f isolationFixture) string { return f.quoteA }},
+		{"node(Conversion)", `query($id: ID!) { node(id: $id) { id } }`, func(f isolationFixture) string { return f.conversionA }},
 		{"node(MarketplaceMember)", `query($id: ID!) { node(id: $id) { id } }`, func(f isolationFixture) string { return f.memberA }},
 	},
+	"quote": {{"quote", `query($id: ID!) { quote(id: $id) { id } }`, func(f isolationFixture) string { return f.quoteA }}},
 	"order": {{"order", `query($id: ID!) { order(id: $id) { id } }`, func(f isolationFixture) string { return f.orderA }}},
 }
 
 type isolationFixture struct {
-	accountA, topUpA, orderA, linkA, memberA string
+	accountA, topUpA, orderA, linkA, memberA, quoteA, conversionA string
 }
 
 // TestTenantIsolation asks for account A's objects with account B's key: every answer is
@@ -38,10 +41,13 @@ func TestTenantIsolation(t *testing.T) {
 	_, keyB := e.Account("Tenant B")
 	top := e.MustSucceed(e.Operator, "topUp", TopUp, map[string]any{"accountId": a,
 		"amount": map[string]any{"amount": "5.00", "currency": "USD"}, "reference": "iso"})
+	quoteA := Str(e.Quote(keyA, a, "USD", "CNH", "1.00"), "id")
+	conv := e.MustSucceed(keyA, "executeQuote", ExecuteQuote, map[string]any{"quoteId": quoteA, "idempotencyKey": "iso"})
 	_, pk := e.Partner("1688")
 	memberA := e.Member(pk, "member-a", nil)
 	e.Supplier(pk, "sup", "62220000009")
 	f := isolationFixture{accountA: a, topUpA: Str(top, "topUp", "id"), memberA: memberA,
+		quoteA: quoteA, conversionA: Str(conv, "conversion", "id"),
 		linkA: e.LinkMember(keyA, a, "1688", "member-a"), orderA: e.Order(pk, "order-a", "member-a", "sup", "10.00")}
 
 	schema := e.MustData(e.Operator, `{ __schema { queryType { fields { name args { name type { kind name ofType { name } } } } } } }`, nil)

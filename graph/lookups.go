@@ -80,3 +80,13 @@ func (r *Resolver) marketplaceNode(ctx context.Context, typ, gid string) (model.
 	}
 	return nil, nil
 }
+
+// conversion resolves a conversion by global id; null when absent or not visible.
+func (r *Resolver) conversion(ctx context.Context, id string) (*model.Conversion, error) {
+	raw, err := decodeID(id, typeConversion, "id")
+	if err != nil {
+		return nil, err
+	}
+	c, err := r.Svc.Conversion(ctx, ActorFrom(ctx), raw)
+	return nullIfNotFound(c, err, toConversion)
+}

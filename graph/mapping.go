@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"time"
+
 	"github.com/kjb/kjb/domain"
 	"github.com/kjb/kjb/graph/model"
 	"github.com/shopspring/decimal"
@@ -50,6 +52,8 @@ func referenceID(kind domain.LedgerKind, ref string) string {
 	switch kind {
 	case domain.LedgerTopUp:
 		return globalID(typeTopUp, ref)
+	case domain.LedgerConversion:
+		return globalID(typeConversion, ref)
 	}
 	return ref
 }
@@ -125,4 +129,30 @@ func nullIfNotFound[T any, M any](v T, err error, to func(T) *M) (*M, error) {
 		return nil, err
 	}
 	return to(v), nil
+}
+
+func toFxRate(r domain.Rate) *model.FxRate {
+	return &model.FxRate{From: model.CurrencyCode(r.From), To: model.CurrencyCode(r.To), Mid: toRate(r.Mid), Source: r.Source,
+		UpdatedAt: model.DateTime(r.UpdatedAt)}
+}
+
+func toQuote(q domain.Quote, now time.Time) *model.Quote {
+	return &model.Quote{ID: globalID(typeQuote, q.ID), Account: &model.Account{ID: globalID(typeAccount, q.AccountID)},
+		SellAmount: toMoney(q.Sell), BuyAmount: toMoney(q.Buy), Rate: toRate(q.Rate), MidRate: toRate(q.MidRate),
+		SpreadBps: int(q.SpreadBps), ExpiresAt: model.DateTime(q.ExpiresAt), Status: model.QuoteStatus(q.Status(now)),
+		CreatedAt: model.DateTime(q.CreatedAt)}
+}
+
+func toConversion(c domain.Conversion) *model.Conversion {
+	out := &model.Conversion{ID: globalID(typeConversion, c.ID), Account: &model.Account{ID: globalID(typeAccount, c.AccountID)},
+		Sold: toMoney(c.Sold), Bought: toMoney(c.Bought), Rate: toRate(c.Rate), Status: model.ConversionStatus(c.Status),
+		CreatedAt: model.DateTime(c.CreatedAt)}
+	if c.QuoteID != "" {
+		out.Quote = &model.Quote{ID: globalID(typeQuote, c.QuoteID)}
+	}
+	if c.SettledAt != nil {
+		t := model.DateTime(*c.SettledAt)
+		out.SettledAt = &t
+	}
+	return out
 }

@@ -177,6 +177,10 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 		n, err = r.partner(ctx, id)
 	case typeTopUp:
 		n, err = r.topUp(ctx, id)
+	case typeQuote:
+		n, err = r.Query().Quote(ctx, id)
+	case typeConversion:
+		n, err = r.conversion(ctx, id)
 	case typeMember, typeSupplier, typeLink, typeOrder:
 		n, err = r.marketplaceNode(ctx, typ, id)
 	default:

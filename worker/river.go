@@ -29,6 +29,12 @@ type Config struct {
 	MaxWorkers    int
 	AuditInterval time.Duration
 	Logger        *slog.Logger
+	// SettlementInterval is the FX settlement window; Provider trades the nets.
+	SettlementInterval time.Duration
+	Provider           domain.LiquidityProvider
+	// Feed, when set, is read every FeedInterval into the rate table.
+	Feed         domain.RateFeed
+	FeedInterval time.Duration
 }
 
 // NewInsertClient returns a client that only inserts jobs (the API process).
@@ -44,8 +50,32 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 	if cfg.AuditInterval <= 0 {
 		cfg.AuditInterval = time.Hour
 	}
+	if cfg.SettlementInterval <= 0 {
+		cfg.SettlementInterval = time.Minute
+	}
+	if cfg.FeedInterval <= 0 {
+		cfg.FeedInterval = time.Minute
+	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &auditWorker{svc: svc, log: cfg.Logger})
+	river.AddWorker(workers, &settleFXWorker{svc: svc, provider: cfg.Provider, log: cfg.Logger})
+	periodic := []*river.PeriodicJob{
+		river.NewPeriodicJob(river.PeriodicInterval(cfg.AuditInterval),
+			func() (river.JobArgs, *river.InsertOpts) { return AuditLedgerArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true, ID: "ledger.audit"}),
+		// Settles every closed window, catching up whatever per-conversion jobs missed.
+		river.NewPeriodicJob(river.PeriodicInterval(cfg.SettlementInterval),
+			func() (river.JobArgs, *river.InsertOpts) {
+				return domain.SettleFXJob{WindowEnd: svc.Now().Truncate(cfg.SettlementInterval)}, nil
+			},
+			&river.PeriodicJobOpts{RunOnStart: true, ID: "fx.settle"}),
+	}
+	if cfg.Feed != nil {
+		river.AddWorker(workers, &refreshRatesWorker{svc: svc, feed: cfg.Feed})
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(cfg.FeedInterval),
+			func() (river.JobArgs, *river.InsertOpts) { return RefreshRatesArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true, ID: "fx.refresh_rates"}))
+	}
 	return river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Logger:  cfg.Logger,
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
@@ -53,11 +83,7 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 		// A job whose worker died is handed to another worker within a minute, not an hour.
 		JobTimeout:           30 * time.Second,
 		RescueStuckJobsAfter: time.Minute,
-		PeriodicJobs: []*river.PeriodicJob{
-			river.NewPeriodicJob(river.PeriodicInterval(cfg.AuditInterval),
-				func() (river.JobArgs, *river.InsertOpts) { return AuditLedgerArgs{}, nil },
-				&river.PeriodicJobOpts{RunOnStart: true, ID: "ledger.audit"}),
-		},
+		PeriodicJobs:         periodic,
 	})
 }
 

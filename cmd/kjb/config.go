@@ -12,14 +12,21 @@ import (
 
 // config is everything the environment sets, validated at start with one error per bad variable.
 type config struct {
-	DatabaseURL   string
-	Listen        string
-	Sandbox       bool
-	DBMaxConns    int
-	LogLevel      slog.Level
-	RatePerSecond float64
-	MaxWorkers    int
-	AuditInterval time.Duration
+	DatabaseURL        string
+	Listen             string
+	Sandbox            bool
+	DBMaxConns         int
+	LogLevel           slog.Level
+	RatePerSecond      float64
+	MaxWorkers         int
+	AuditInterval      time.Duration
+	QuoteTTL           time.Duration
+	SettlementInterval time.Duration
+	RateMaxAge         time.Duration
+	SpreadBps          int
+	KJBSpreadBps       int
+	FeedURL            string
+	FeedInterval       time.Duration
 }
 
 type envReader struct {
@@ -87,13 +94,20 @@ func (e *envReader) duration(name string, def time.Duration) time.Duration {
 func loadConfig(getenv func(string) string, dev bool) (config, error) {
 	e := &envReader{get: getenv}
 	c := config{
-		DatabaseURL:   e.str("DATABASE_URL", ""),
-		Listen:        e.str("KJB_LISTEN", ":8080"),
-		Sandbox:       e.boolean("KJB_SANDBOX", dev),
-		DBMaxConns:    e.integer("KJB_DB_MAX_CONNS", 20, 2, 500),
-		RatePerSecond: e.float("KJB_RATE_LIMIT", 200),
-		MaxWorkers:    e.integer("KJB_MAX_WORKERS", 20, 1, 1000),
-		AuditInterval: e.duration("KJB_AUDIT_INTERVAL", time.Hour),
+		DatabaseURL:        e.str("DATABASE_URL", ""),
+		Listen:             e.str("KJB_LISTEN", ":8080"),
+		Sandbox:            e.boolean("KJB_SANDBOX", dev),
+		DBMaxConns:         e.integer("KJB_DB_MAX_CONNS", 20, 2, 500),
+		RatePerSecond:      e.float("KJB_RATE_LIMIT", 200),
+		MaxWorkers:         e.integer("KJB_MAX_WORKERS", 20, 1, 1000),
+		AuditInterval:      e.duration("KJB_AUDIT_INTERVAL", time.Hour),
+		QuoteTTL:           e.duration("KJB_QUOTE_TTL", 60*time.Second),
+		SettlementInterval: e.duration("KJB_FX_SETTLEMENT_INTERVAL", time.Minute),
+		RateMaxAge:         e.duration("KJB_FX_RATE_MAX_AGE", 15*time.Minute),
+		SpreadBps:          e.integer("KJB_FX_SPREAD_BPS", 50, 1, 1000),
+		KJBSpreadBps:       e.integer("KJB_FX_KJB_SPREAD_BPS", 30, 1, 1000),
+		FeedURL:            e.str("KJB_FX_FEED_URL", ""),
+		FeedInterval:       e.duration("KJB_FX_FEED_INTERVAL", time.Minute),
 	}
 	switch lvl := strings.ToLower(e.str("KJB_LOG_LEVEL", "info")); lvl {
 	case "debug":

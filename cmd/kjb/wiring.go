@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/domain"
+	"github.com/kjb/kjb/fxfeed"
 	"github.com/kjb/kjb/worker"
 	"github.com/riverqueue/river"
 )
@@ -44,9 +45,16 @@ func connect(ctx context.Context, dev, withWorkers bool, app string) (*parts, er
 	// service; the closure breaks the cycle.
 	var enqueue func(context.Context, pgx.Tx, domain.Job) error
 	store := db.NewStore(pool, func(ctx context.Context, tx pgx.Tx, job domain.Job) error { return enqueue(ctx, tx, job) })
-	p.svc = domain.NewService(store, domain.SystemClock{}, domain.Config{Sandbox: cfg.Sandbox})
+	p.svc = domain.NewService(store, domain.SystemClock{}, domain.Config{Sandbox: cfg.Sandbox, QuoteTTL: cfg.QuoteTTL,
+		SpreadBps: domain.Spread(cfg.SpreadBps), KJBSpreadBps: domain.Spread(cfg.KJBSpreadBps), RateMaxAge: cfg.RateMaxAge,
+		SettlementInterval: cfg.SettlementInterval})
 	if withWorkers {
-		p.river, err = worker.NewClient(pool, p.svc, worker.Config{MaxWorkers: cfg.MaxWorkers, AuditInterval: cfg.AuditInterval, Logger: log})
+		wc := worker.Config{MaxWorkers: cfg.MaxWorkers, AuditInterval: cfg.AuditInterval, Logger: log,
+			SettlementInterval: cfg.SettlementInterval, Provider: db.SandboxLiquidityProvider{Pool: pool}, FeedInterval: cfg.FeedInterval}
+		if cfg.FeedURL != "" {
+			wc.Feed = fxfeed.Feed{URL: cfg.FeedURL}
+		}
+		p.river, err = worker.NewClient(pool, p.svc, wc)
 	} else {
 		p.river, err = worker.NewInsertClient(pool, log)
 	}

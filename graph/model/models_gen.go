@@ -32,6 +32,8 @@ type Account struct {
 	// The account statement: every posted ledger line, newest first.
 	LedgerEntries *LedgerEntryConnection `json:"ledgerEntries"`
 	CreatedAt     DateTime               `json:"createdAt"`
+	// Conversions, newest first.
+	Conversions *ConversionConnection `json:"conversions"`
 	// Every link of the account, newest first, unlinked ones included.
 	Links []*MarketplaceLink `json:"links"`
 }
@@ -84,6 +86,33 @@ type CancelOrderInput struct {
 type CancelOrderPayload struct {
 	Order      *Order       `json:"order,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+// An executed exchange between two of an account's balances.
+type Conversion struct {
+	ID      string   `json:"id"`
+	Quote   *Quote   `json:"quote,omitempty"`
+	Account *Account `json:"account,omitempty"`
+	Sold    *Money   `json:"sold"`
+	Bought  *Money   `json:"bought"`
+	Rate    Decimal  `json:"rate"`
+	// BOOKED at once; SETTLED when the house has netted it with its liquidity provider.
+	Status    ConversionStatus `json:"status"`
+	SettledAt *DateTime        `json:"settledAt,omitempty"`
+	CreatedAt DateTime         `json:"createdAt"`
+}
+
+func (Conversion) IsNode()            {}
+func (this Conversion) GetID() string { return this.ID }
+
+type ConversionConnection struct {
+	Edges    []*ConversionEdge `json:"edges"`
+	PageInfo *PageInfo         `json:"pageInfo"`
+}
+
+type ConversionEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   *Conversion `json:"node"`
 }
 
 type CreateAccountInput struct {
@@ -141,12 +170,48 @@ type CreatePartnerPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+type CreateQuoteInput struct {
+	AccountID    string       `json:"accountId"`
+	SellCurrency CurrencyCode `json:"sellCurrency"`
+	BuyCurrency  CurrencyCode `json:"buyCurrency"`
+	// Give exactly one of sellAmount (sell exactly this) and buyAmount (receive exactly this).
+	SellAmount *Decimal `json:"sellAmount,omitempty"`
+	BuyAmount  *Decimal `json:"buyAmount,omitempty"`
+}
+
+type CreateQuotePayload struct {
+	Quote      *Quote       `json:"quote,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 // A currency KJB supports, with its ISO 4217 minor units.
 type Currency struct {
 	Code       CurrencyCode `json:"code"`
 	MinorUnits int          `json:"minorUnits"`
 	// False for CNY: onshore RMB is only paid out to suppliers.
 	Holdable bool `json:"holdable"`
+}
+
+type ExecuteQuoteInput struct {
+	QuoteID string `json:"quoteId"`
+	// 1–255 characters, scoped to your API key's principal: repeating it returns the first result.
+	IdempotencyKey string `json:"idempotencyKey"`
+}
+
+type ExecuteQuotePayload struct {
+	Conversion *Conversion  `json:"conversion,omitempty"`
+	Account    *Account     `json:"account,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+// A mid-market rate: `mid` units of `to` per 1 `from`.
+type FxRate struct {
+	From CurrencyCode `json:"from"`
+	To   CurrencyCode `json:"to"`
+	Mid  Decimal      `json:"mid"`
+	// DEFAULT_TABLE (shipped), OPERATOR (setFxRate) or FEED.
+	Source    string   `json:"source"`
+	UpdatedAt DateTime `json:"updatedAt"`
 }
 
 // One line of an account statement.
@@ -279,6 +344,24 @@ func (this Partner) GetID() string { return this.ID }
 type Query struct {
 }
 
+// A locked price for one conversion, valid until expiresAt.
+type Quote struct {
+	ID         string   `json:"id"`
+	Account    *Account `json:"account,omitempty"`
+	SellAmount *Money   `json:"sellAmount"`
+	BuyAmount  *Money   `json:"buyAmount"`
+	// The customer rate: units of the buy currency per 1 unit of the sell currency (mid × (1 − spread)).
+	Rate      Decimal     `json:"rate"`
+	MidRate   Decimal     `json:"midRate"`
+	SpreadBps int         `json:"spreadBps"`
+	ExpiresAt DateTime    `json:"expiresAt"`
+	Status    QuoteStatus `json:"status"`
+	CreatedAt DateTime    `json:"createdAt"`
+}
+
+func (Quote) IsNode()            {}
+func (this Quote) GetID() string { return this.ID }
+
 type ReviewKycInput struct {
 	AccountID string      `json:"accountId"`
 	Decision  KycDecision `json:"decision"`
@@ -287,6 +370,18 @@ type ReviewKycInput struct {
 
 type ReviewKycPayload struct {
 	Account    *Account     `json:"account,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type SetFxRateInput struct {
+	From CurrencyCode `json:"from"`
+	To   CurrencyCode `json:"to"`
+	// Units of `to` per 1 `from`.
+	Mid Decimal `json:"mid"`
+}
+
+type SetFxRatePayload struct {
+	Rate       *FxRate      `json:"rate,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -435,6 +530,61 @@ func (e AccountType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type ConversionStatus string
+
+const (
+	ConversionStatusBooked  ConversionStatus = "BOOKED"
+	ConversionStatusSettled ConversionStatus = "SETTLED"
+)
+
+var AllConversionStatus = []ConversionStatus{
+	ConversionStatusBooked,
+	ConversionStatusSettled,
+}
+
+func (e ConversionStatus) IsValid() bool {
+	switch e {
+	case ConversionStatusBooked, ConversionStatusSettled:
+		return true
+	}
+	return false
+}
+
+func (e ConversionStatus) String() string {
+	return string(e)
+}
+
+func (e *ConversionStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ConversionStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ConversionStatus", str)
+	}
+	return nil
+}
+
+func (e ConversionStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ConversionStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ConversionStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type CurrencyCode string
 
 const (
@@ -558,6 +708,10 @@ const (
 	ErrorCodeMemberNotAlipayVerified   ErrorCode = "MEMBER_NOT_ALIPAY_VERIFIED"
 	ErrorCodeMemberNotAuthorized       ErrorCode = "MEMBER_NOT_AUTHORIZED"
 	ErrorCodeKycNotVerified            ErrorCode = "KYC_NOT_VERIFIED"
+	ErrorCodeQuoteExpired              ErrorCode = "QUOTE_EXPIRED"
+	ErrorCodeQuoteAlreadyExecuted      ErrorCode = "QUOTE_ALREADY_EXECUTED"
+	ErrorCodeRateUnavailable           ErrorCode = "RATE_UNAVAILABLE"
+	ErrorCodeAccountNotVerified        ErrorCode = "ACCOUNT_NOT_VERIFIED"
 )
 
 var AllErrorCode = []ErrorCode{
@@ -572,11 +726,15 @@ var AllErrorCode = []ErrorCode{
 	ErrorCodeMemberNotAlipayVerified,
 	ErrorCodeMemberNotAuthorized,
 	ErrorCodeKycNotVerified,
+	ErrorCodeQuoteExpired,
+	ErrorCodeQuoteAlreadyExecuted,
+	ErrorCodeRateUnavailable,
+	ErrorCodeAccountNotVerified,
 }
 
 func (e ErrorCode) IsValid() bool {
 	switch e {
-	case ErrorCodeInvalidInput, ErrorCodeNotFound, ErrorCodeAlreadyExists, ErrorCodeInvalidState, ErrorCodeIdempotencyKeyReused, ErrorCodeInsufficientBalance, ErrorCodeAlreadyLinked, ErrorCodeAlipayInternationalLinked, ErrorCodeMemberNotAlipayVerified, ErrorCodeMemberNotAuthorized, ErrorCodeKycNotVerified:
+	case ErrorCodeInvalidInput, ErrorCodeNotFound, ErrorCodeAlreadyExists, ErrorCodeInvalidState, ErrorCodeIdempotencyKeyReused, ErrorCodeInsufficientBalance, ErrorCodeAlreadyLinked, ErrorCodeAlipayInternationalLinked, ErrorCodeMemberNotAlipayVerified, ErrorCodeMemberNotAuthorized, ErrorCodeKycNotVerified, ErrorCodeQuoteExpired, ErrorCodeQuoteAlreadyExecuted, ErrorCodeRateUnavailable, ErrorCodeAccountNotVerified:
 		return true
 	}
 	return false
@@ -732,16 +890,18 @@ func (e KycStatus) MarshalJSON() ([]byte, error) {
 type LedgerEntryKind string
 
 const (
-	LedgerEntryKindTopUp LedgerEntryKind = "TOP_UP"
+	LedgerEntryKindTopUp      LedgerEntryKind = "TOP_UP"
+	LedgerEntryKindConversion LedgerEntryKind = "CONVERSION"
 )
 
 var AllLedgerEntryKind = []LedgerEntryKind{
 	LedgerEntryKindTopUp,
+	LedgerEntryKindConversion,
 }
 
 func (e LedgerEntryKind) IsValid() bool {
 	switch e {
-	case LedgerEntryKindTopUp:
+	case LedgerEntryKindTopUp, LedgerEntryKindConversion:
 		return true
 	}
 	return false
@@ -895,6 +1055,63 @@ func (e *OrderStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e OrderStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type QuoteStatus string
+
+const (
+	QuoteStatusOpen     QuoteStatus = "OPEN"
+	QuoteStatusExecuted QuoteStatus = "EXECUTED"
+	QuoteStatusExpired  QuoteStatus = "EXPIRED"
+)
+
+var AllQuoteStatus = []QuoteStatus{
+	QuoteStatusOpen,
+	QuoteStatusExecuted,
+	QuoteStatusExpired,
+}
+
+func (e QuoteStatus) IsValid() bool {
+	switch e {
+	case QuoteStatusOpen, QuoteStatusExecuted, QuoteStatusExpired:
+		return true
+	}
+	return false
+}
+
+func (e QuoteStatus) String() string {
+	return string(e)
+}
+
+func (e *QuoteStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = QuoteStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid QuoteStatus", str)
+	}
+	return nil
+}
+
+func (e QuoteStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *QuoteStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e QuoteStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -11,7 +11,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -35,7 +37,24 @@ type Env struct {
 // Options adjust the stack.
 type Options struct {
 	Server func(*graph.ServerConfig)
+	Domain func(*domain.Config)
+	Clock  domain.Clock
 }
+
+// Clock is a clock tests move by hand.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock starts at now.
+func NewClock(now time.Time) *Clock { return &Clock{now: now} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+
+// Advance moves the clock forward.
+func (c *Clock) Advance(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.now = c.now.Add(d) }
 
 // New starts the stack with sandbox mode on and an operator key.
 func New(t testing.TB, opts ...Options) *Env {
@@ -46,7 +65,17 @@ func New(t testing.TB, opts ...Options) *Env {
 		t.Fatal(err)
 	}
 	store := db.NewStore(tdb.Pool, worker.Enqueue(rc))
-	svc := domain.NewService(store, domain.SystemClock{}, domain.Config{Sandbox: true})
+	dc := domain.Config{Sandbox: true}
+	var clock domain.Clock = domain.SystemClock{}
+	for _, o := range opts {
+		if o.Domain != nil {
+			o.Domain(&dc)
+		}
+		if o.Clock != nil {
+			clock = o.Clock
+		}
+	}
+	svc := domain.NewService(store, clock, dc)
 	sc := graph.DefaultServerConfig()
 	sc.Sandbox = true
 	sc.RatePerSecond = 0
@@ -295,3 +324,32 @@ func (e *Env) Order(partnerKey, externalID, memberID, supplierID, amount string)
 	return Str(e.MustSucceed(partnerKey, "createOrder", CreateOrder, map[string]any{"externalId": externalID, "buyerMemberId": memberID,
 		"supplierId": supplierID, "amount": map[string]any{"amount": amount, "currency": "CNY"}, "tradeMode": "SECURED_TRANSACTION"}), "order", "id")
 }
+
+// FX fixture mutations.
+const (
+	SetFxRate    = `mutation($input: SetFxRateInput!) { setFxRate(input: $input) { rate { from to mid source } userErrors { code field message } } }`
+	CreateQuote  = `mutation($input: CreateQuoteInput!) { createQuote(input: $input) { quote { id sellAmount { amount currency } buyAmount { amount currency } rate midRate spreadBps expiresAt status } userErrors { code field message } } }`
+	ExecuteQuote = `mutation($input: ExecuteQuoteInput!) { executeQuote(input: $input) { conversion { id status sold { amount currency } bought { amount currency } rate quote { id status } } account { id } userErrors { code field message } } }`
+)
+
+// Quote creates a quote selling amount of sell for buy and returns its payload's quote.
+func (e *Env) Quote(key, accountID, sell, buy, amount string) map[string]any {
+	e.T.Helper()
+	return e.MustSucceed(key, "createQuote", CreateQuote, map[string]any{"accountId": accountID, "sellCurrency": sell,
+		"buyCurrency": buy, "sellAmount": amount})["quote"].(map[string]any)
+}
+
+// Balance reads an account's available balance in currency as a string.
+func (e *Env) Balance(accountID, currency string) string {
+	e.T.Helper()
+	var s string
+	err := e.Pool.QueryRow(context.Background(), `SELECT coalesce((SELECT available::text FROM balances
+		WHERE account_id = $1 AND currency = $2), '0')`, graph.RawAccountID(accountID), currency).Scan(&s)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	return s
+}
+
+// RawID is the database id behind an account's global id.
+func RawID(accountID string) string { return graph.RawAccountID(accountID) }

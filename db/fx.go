@@ -1,0 +1,207 @@
+package db
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/kjb/kjb/domain"
+)
+
+func (q queries) Rates(ctx context.Context) ([]domain.Rate, error) {
+	rows, err := q.q.Query(ctx, `SELECT from_currency, to_currency, mid, source, updated_at FROM fx_rates ORDER BY from_currency, to_currency`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Rate, error) {
+		var x domain.Rate
+		err := r.Scan(&x.From, &x.To, &x.Mid, &x.Source, &x.UpdatedAt)
+		return x, err
+	})
+}
+
+func (t *txStore) UpsertRate(ctx context.Context, r domain.Rate) error {
+	_, err := t.tx.Exec(ctx, `INSERT INTO fx_rates (from_currency, to_currency, mid, source, updated_at) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (from_currency, to_currency) DO UPDATE SET mid = EXCLUDED.mid, source = EXCLUDED.source, updated_at = EXCLUDED.updated_at
+		WHERE fx_rates.updated_at <= EXCLUDED.updated_at`, r.From, r.To, r.Mid, r.Source, r.UpdatedAt)
+	return translate(err)
+}
+
+const quoteColumns = `id, account_id, sell_currency, sell_amount, buy_currency, buy_amount, rate, mid_rate, spread_bps, expires_at, executed, created_at`
+
+func scanQuote(row pgx.Row) (domain.Quote, error) {
+	var x domain.Quote
+	err := row.Scan(&x.ID, &x.AccountID, &x.Sell.Currency, &x.Sell.Amount, &x.Buy.Currency, &x.Buy.Amount, &x.Rate, &x.MidRate,
+		&x.SpreadBps, &x.ExpiresAt, &x.Executed, &x.CreatedAt)
+	return x, translate(err)
+}
+
+// accountScope filters a table with an account_id column by an actor's scope (partners see none).
+const accountScope = `($2 OR account_id = $3)`
+
+func (q queries) Quote(ctx context.Context, id string, scope domain.Scope) (domain.Quote, error) {
+	if !validUUID(id) {
+		return domain.Quote{}, domain.NotFound("quote", nil)
+	}
+	return scanQuote(q.q.QueryRow(ctx, `SELECT `+quoteColumns+` FROM quotes WHERE id = $1 AND `+accountScope, id, scope.All, nullable(scope.AccountID)))
+}
+
+func (t *txStore) LockQuote(ctx context.Context, id string, scope domain.Scope) (domain.Quote, error) {
+	if !validUUID(id) {
+		return domain.Quote{}, domain.NotFound("quote", nil)
+	}
+	return scanQuote(t.tx.QueryRow(ctx, `SELECT `+quoteColumns+` FROM quotes WHERE id = $1 AND `+accountScope+` FOR UPDATE`, id, scope.All, nullable(scope.AccountID)))
+}
+
+func (t *txStore) InsertQuote(ctx context.Context, x *domain.Quote) error {
+	x.ID = newID()
+	_, err := t.tx.Exec(ctx, `INSERT INTO quotes (`+quoteColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, false, $11)`,
+		x.ID, x.AccountID, x.Sell.Currency, x.Sell.Amount, x.Buy.Currency, x.Buy.Amount, x.Rate, x.MidRate, x.SpreadBps, x.ExpiresAt, x.CreatedAt)
+	return translate(err)
+}
+
+func (t *txStore) MarkQuoteExecuted(ctx context.Context, id string) error {
+	_, err := t.tx.Exec(ctx, `UPDATE quotes SET executed = true WHERE id = $1`, id)
+	return translate(err)
+}
+
+const conversionColumns = `id, quote_id, account_id, sell_currency, sell_amount, buy_currency, buy_amount, rate, status, created_at, settled_at`
+
+func scanConversion(row pgx.Row) (domain.Conversion, error) {
+	var c domain.Conversion
+	var quote *string
+	err := row.Scan(&c.ID, &quote, &c.AccountID, &c.Sold.Currency, &c.Sold.Amount, &c.Bought.Currency, &c.Bought.Amount, &c.Rate,
+		&c.Status, &c.CreatedAt, &c.SettledAt)
+	if quote != nil {
+		c.QuoteID = *quote
+	}
+	return c, translate(err)
+}
+
+func (q queries) Conversion(ctx context.Context, id string, scope domain.Scope) (domain.Conversion, error) {
+	if !validUUID(id) {
+		return domain.Conversion{}, domain.NotFound("conversion", nil)
+	}
+	return scanConversion(q.q.QueryRow(ctx, `SELECT `+conversionColumns+` FROM conversions WHERE id = $1 AND `+accountScope, id, scope.All, nullable(scope.AccountID)))
+}
+
+func (q queries) ConversionByQuote(ctx context.Context, quoteID string) (domain.Conversion, error) {
+	return scanConversion(q.q.QueryRow(ctx, `SELECT `+conversionColumns+` FROM conversions WHERE quote_id = $1`, quoteID))
+}
+
+func (q queries) Conversions(ctx context.Context, accountID string, page domain.Page) ([]domain.Conversion, error) {
+	if page.After != "" && !validUUID(page.After) {
+		return nil, domain.Errorf(domain.CodeInvalidInput, domain.Field("after"), "is not a cursor of this list")
+	}
+	rows, err := q.q.Query(ctx, `SELECT `+conversionColumns+` FROM conversions WHERE account_id = $1 AND ($2::uuid IS NULL OR id < $2)
+		ORDER BY id DESC LIMIT $3`, accountID, nullable(page.After), page.First+1)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Conversion, error) { return scanConversion(r) })
+}
+
+func (t *txStore) InsertConversion(ctx context.Context, c *domain.Conversion) error {
+	c.ID = newID()
+	_, err := t.tx.Exec(ctx, `INSERT INTO conversions (`+conversionColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL)`,
+		c.ID, nullable(c.QuoteID), c.AccountID, c.Sold.Currency, c.Sold.Amount, c.Bought.Currency, c.Bought.Amount, c.Rate, c.Status, c.CreatedAt)
+	return translate(err)
+}
+
+func (t *txStore) ClaimIdempotencyKey(ctx context.Context, principal, key, operation, hash string) (domain.IdempotencyRecord, bool, error) {
+	tag, err := t.tx.Exec(ctx, `INSERT INTO idempotency_keys (principal, key, operation, request_hash) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (principal, key) DO NOTHING`, principal, key, operation, hash)
+	if err != nil {
+		return domain.IdempotencyRecord{}, false, translate(err)
+	}
+	if tag.RowsAffected() == 1 {
+		return domain.IdempotencyRecord{}, true, nil
+	}
+	var r domain.IdempotencyRecord
+	var result *string
+	err = t.tx.QueryRow(ctx, `SELECT operation, request_hash, result_id FROM idempotency_keys WHERE principal = $1 AND key = $2`,
+		principal, key).Scan(&r.Operation, &r.RequestHash, &result)
+	if result != nil {
+		r.ResultID = *result
+	}
+	return r, false, translate(err)
+}
+
+func (t *txStore) SetIdempotencyResult(ctx context.Context, principal, key, resultID string) error {
+	_, err := t.tx.Exec(ctx, `UPDATE idempotency_keys SET result_id = $3 WHERE principal = $1 AND key = $2`, principal, key, resultID)
+	return translate(err)
+}
+
+const settlementColumns = `id, base, quote, base_net, conversions, window_end, status, coalesce(mid, 0), coalesce(quote_amount, 0),
+	coalesce(provider_ref, ''), created_at, settled_at`
+
+func scanSettlement(row pgx.Row) (domain.Settlement, error) {
+	var s domain.Settlement
+	err := row.Scan(&s.ID, &s.Base, &s.Quote, &s.BaseNet, &s.Conversions, &s.WindowEnd, &s.Status, &s.Mid, &s.QuoteAmount,
+		&s.ProviderRef, &s.CreatedAt, &s.SettledAt)
+	return s, translate(err)
+}
+
+// BatchConversions nets in one statement: per unordered pair, the base the house took in
+// (sold by customers) minus the base it paid out (bought by customers). An advisory lock
+// keeps two settlement runs from batching at once.
+func (t *txStore) BatchConversions(ctx context.Context, windowEnd, now time.Time) ([]domain.Settlement, error) {
+	if _, err := t.tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7381688003)`); err != nil {
+		return nil, err
+	}
+	_, err := t.tx.Exec(ctx, `
+		WITH batch AS (
+			SELECT id, least(sell_currency, buy_currency) AS base, greatest(sell_currency, buy_currency) AS quote,
+				CASE WHEN sell_currency < buy_currency THEN sell_amount ELSE -buy_amount END AS base_in
+			FROM conversions WHERE settlement_id IS NULL AND status = 'BOOKED' AND created_at < $1
+			FOR UPDATE),
+		pairs AS (
+			SELECT base, quote, sum(base_in) AS base_net, count(*) AS n FROM batch GROUP BY base, quote),
+		made AS (
+			INSERT INTO fx_settlements (id, base, quote, base_net, conversions, window_end, status, created_at)
+			SELECT gen_random_uuid(), base, quote, base_net, n, $1, 'PENDING', $2 FROM pairs
+			RETURNING id, base, quote)
+		UPDATE conversions c SET settlement_id = made.id
+		FROM batch JOIN made ON made.base = batch.base AND made.quote = batch.quote
+		WHERE c.id = batch.id`, windowEnd, now)
+	if err != nil {
+		return nil, translate(err)
+	}
+	rows, err := t.tx.Query(ctx, `SELECT `+settlementColumns+` FROM fx_settlements WHERE status = 'PENDING' ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Settlement, error) { return scanSettlement(r) })
+}
+
+func (t *txStore) LockSettlement(ctx context.Context, id string) (domain.Settlement, error) {
+	return scanSettlement(t.tx.QueryRow(ctx, `SELECT `+settlementColumns+` FROM fx_settlements WHERE id = $1 FOR UPDATE`, id))
+}
+
+func (t *txStore) CompleteSettlement(ctx context.Context, s domain.Settlement) error {
+	_, err := t.tx.Exec(ctx, `UPDATE fx_settlements SET status = 'SETTLED', mid = $2, quote_amount = $3, provider_ref = $4, settled_at = $5
+		WHERE id = $1`, s.ID, s.Mid, s.QuoteAmount, s.ProviderRef, s.SettledAt)
+	if err != nil {
+		return translate(err)
+	}
+	_, err = t.tx.Exec(ctx, `UPDATE conversions SET status = 'SETTLED', settled_at = $2 WHERE settlement_id = $1`, s.ID, s.SettledAt)
+	return translate(err)
+}
+
+// SandboxLiquidityProvider is the shipped provider: it fills every trade at the mid it is given
+// and keeps its trades in Postgres, one per settlement, so asking twice trades once.
+type SandboxLiquidityProvider struct{ Pool querier }
+
+// Trade records the fill for t.SettlementID, or returns the one recorded before.
+func (p SandboxLiquidityProvider) Trade(ctx context.Context, t domain.LiquidityTrade) (domain.LiquidityFill, error) {
+	quote := domain.FillAt(t.Base.Amount, t.Quote, t.Mid)
+	var f domain.LiquidityFill
+	err := p.Pool.QueryRow(ctx, `WITH ins AS (
+			INSERT INTO sandbox_lp_trades (settlement_id, reference, base, base_amount, quote, quote_amount, mid)
+			VALUES ($1::uuid, 'LP-' || $1::uuid::text, $2, $3, $4, $5, $6) ON CONFLICT (settlement_id) DO NOTHING
+			RETURNING reference, quote_amount, mid)
+		SELECT reference, quote_amount, mid FROM ins
+		UNION ALL SELECT reference, quote_amount, mid FROM sandbox_lp_trades WHERE settlement_id = $1::uuid
+		LIMIT 1`, t.SettlementID, t.Base.Currency, t.Base.Amount, t.Quote, quote, t.Mid).Scan(&f.Reference, &f.QuoteAmount, &f.Mid)
+	return f, translate(err)
+}

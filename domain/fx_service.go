@@ -1,0 +1,253 @@
+package domain
+
+import (
+	"context"
+	"time"
+)
+
+// FxRates lists the mid rates in force: stored rates and, in sandbox mode, the shipped table
+// for pairs nothing overrides. Public.
+func (s *Service) FxRates(ctx context.Context) ([]Rate, error) {
+	stored, err := s.store.Queries().Rates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !s.cfg.Sandbox {
+		return stored, nil
+	}
+	have := map[[2]Currency]bool{}
+	for _, r := range stored {
+		have[[2]Currency{r.From, r.To}] = true
+	}
+	table, _ := DefaultTable{Clock: s.clock}.Rates(ctx)
+	for _, r := range table {
+		if !have[[2]Currency{r.From, r.To}] {
+			stored = append(stored, r)
+		}
+	}
+	return stored, nil
+}
+
+// rateBook loads the rates and decides freshness: a rate older than RateMaxAge is unusable,
+// except, in sandbox mode, the shipped table and operator-set rates.
+func (s *Service) rateBook(ctx context.Context) (RateBook, error) {
+	rates, err := s.FxRates(ctx)
+	if err != nil {
+		return RateBook{}, err
+	}
+	now := s.clock.Now()
+	return NewRateBook(rates, func(r Rate) bool {
+		if s.cfg.Sandbox && (r.Source == SourceDefaultTable || r.Source == SourceOperator) {
+			return true
+		}
+		return now.Sub(r.UpdatedAt) <= s.cfg.RateMaxAge
+	}), nil
+}
+
+// SetFxRate overrides one mid rate (units of to per 1 from). OPERATOR only. INVALID_INPUT for
+// an unknown or unholdable currency, a pair of one currency, or a mid that is not a positive
+// decimal.
+func (s *Service) SetFxRate(ctx context.Context, actor Actor, from, to, mid string) (Rate, error) {
+	if err := actor.requireOperator("set FX rates"); err != nil {
+		return Rate{}, err
+	}
+	var errs Errors
+	add := func(err error) {
+		if err != nil {
+			errs = append(errs, AsErrors(err)...)
+		}
+	}
+	f, err := ParseHoldable(from, Field("from"))
+	add(err)
+	t, err := ParseHoldable(to, Field("to"))
+	add(err)
+	if f == t && f != "" {
+		add(Errorf(CodeInvalidInput, Field("to"), "must differ from from"))
+	}
+	m, err := ParseDecimal(mid, Field("mid"))
+	add(err)
+	if err == nil && m.Sign() <= 0 {
+		add(Errorf(CodeInvalidInput, Field("mid"), "must be greater than zero"))
+	}
+	if err := errs.Err(); err != nil {
+		return Rate{}, err
+	}
+	r := Rate{From: f, To: t, Mid: m, Source: SourceOperator, UpdatedAt: s.clock.Now()}
+	err = s.store.InTx(ctx, func(ctx context.Context, tx Tx) error { return tx.UpsertRate(ctx, r) })
+	return r, err
+}
+
+// RefreshRates stores what a feed reports (system use: the rate refresh job).
+func (s *Service) RefreshRates(ctx context.Context, feed RateFeed) (int, error) {
+	rates, err := feed.Rates(ctx)
+	if err != nil {
+		return 0, err
+	}
+	err = s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		for _, r := range rates {
+			if r.Source == "" {
+				r.Source = feed.Name()
+			}
+			if !r.From.Holdable() || !r.To.Holdable() || r.From == r.To || r.Mid.Sign() <= 0 {
+				continue
+			}
+			if err := tx.UpsertRate(ctx, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return len(rates), err
+}
+
+// spreadFor is the account's FX spread: smaller with Cross-border Pay active.
+func (s *Service) spreadFor(a Account) Spread {
+	if a.CrossBorderPayActive {
+		return s.cfg.KJBSpreadBps
+	}
+	return s.cfg.SpreadBps
+}
+
+// CreateQuote prices a conversion between two holdable currencies and locks the rate for
+// QuoteTTL. ACCOUNT (its own) or OPERATOR. Exactly one of sellAmount and buyAmount; what the
+// customer receives rounds down, what it pays rounds up. INVALID_INPUT for bad input or an
+// amount too small to convert; RATE_UNAVAILABLE without a fresh rate; NOT_FOUND for an
+// account outside the actor's reach.
+func (s *Service) CreateQuote(ctx context.Context, actor Actor, in CreateQuoteInput) (Quote, error) {
+	if err := accountWriter(actor, in.AccountID); err != nil {
+		return Quote{}, err
+	}
+	sellCur, buyCur, fixed, sellFixed, err := in.validate()
+	if err != nil {
+		return Quote{}, err
+	}
+	acct, err := s.store.Queries().Account(ctx, in.AccountID, "")
+	if err != nil {
+		return Quote{}, notFoundAs(err, "account", Field("accountId"))
+	}
+	book, err := s.rateBook(ctx)
+	if err != nil {
+		return Quote{}, err
+	}
+	mid, err := book.Mid(sellCur, buyCur)
+	if err != nil {
+		return Quote{}, err
+	}
+	spread := s.spreadFor(acct)
+	rate := spread.Apply(mid)
+	q := Quote{AccountID: acct.ID, Rate: rate, MidRate: mid, SpreadBps: spread, CreatedAt: s.clock.Now()}
+	q.ExpiresAt = q.CreatedAt.Add(s.cfg.QuoteTTL)
+	if sellFixed {
+		q.Sell, q.Buy = fixed, PriceSell(fixed, buyCur, rate)
+	} else {
+		q.Sell, q.Buy = PriceBuy(fixed, sellCur, rate), fixed
+	}
+	if q.Buy.Amount.Sign() <= 0 {
+		return Quote{}, Errorf(CodeInvalidInput, Field("sellAmount"), "is too small to buy any %s", buyCur)
+	}
+	err = s.store.InTx(ctx, func(ctx context.Context, tx Tx) error { return tx.InsertQuote(ctx, &q) })
+	return q, err
+}
+
+// ExecuteQuote converts at the quote's locked rate: debits the sold currency, credits the
+// bought one through the house FX position, marks the quote executed and books a Conversion
+// (settled later by the FX settlement job), all in one transaction. Idempotent on
+// idempotencyKey: the same key returns the same conversion and moves nothing again.
+// QUOTE_EXPIRED, QUOTE_ALREADY_EXECUTED (under a new key), INSUFFICIENT_BALANCE,
+// ACCOUNT_NOT_VERIFIED, IDEMPOTENCY_KEY_REUSED, NOT_FOUND.
+func (s *Service) ExecuteQuote(ctx context.Context, actor Actor, quoteID, key string) (Conversion, Account, error) {
+	if err := requireAuth(actor); err != nil {
+		return Conversion{}, Account{}, err
+	}
+	if actor.Role == RolePartner {
+		return Conversion{}, Account{}, Forbidden("execute quotes")
+	}
+	var conv Conversion
+	var acct Account
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		prior, err := claimKey(ctx, tx, actor, key, "executeQuote", RequestHash("executeQuote", quoteID))
+		if err != nil {
+			return err
+		}
+		if prior != "" {
+			if conv, err = tx.Conversion(ctx, prior, Scope{All: true}); err != nil {
+				return err
+			}
+			acct, err = tx.Account(ctx, conv.AccountID, "")
+			return err
+		}
+		q, err := tx.LockQuote(ctx, quoteID, actor.Scope())
+		if err != nil {
+			return notFoundAs(err, "quote", Field("quoteId"))
+		}
+		switch q.Status(s.clock.Now()) {
+		case QuoteExecuted:
+			return Errorf(CodeQuoteAlreadyExecuted, Field("quoteId"), "this quote was already executed")
+		case QuoteExpired:
+			return Errorf(CodeQuoteExpired, Field("quoteId"), "this quote expired at %s: ask for a new one", q.ExpiresAt.UTC().Format(time.RFC3339))
+		}
+		if acct, err = tx.LockAccount(ctx, q.AccountID); err != nil {
+			return err
+		}
+		if acct.KycStatus != KycVerified {
+			return Errorf(CodeAccountNotVerified, Field("quoteId"), "the account must complete identity verification before converting")
+		}
+		conv = Conversion{QuoteID: q.ID, AccountID: q.AccountID, Sold: q.Sell, Bought: q.Buy, Rate: q.Rate,
+			Status: ConversionBooked, CreatedAt: s.clock.Now()}
+		if err := s.bookConversion(ctx, tx, &conv); err != nil {
+			return err
+		}
+		if err := tx.MarkQuoteExecuted(ctx, q.ID); err != nil {
+			return err
+		}
+		return tx.SetIdempotencyResult(ctx, actor.Principal(), key, conv.ID)
+	})
+	return conv, acct, err
+}
+
+// bookConversion stores a conversion, posts its ledger transaction (the debit is conditional:
+// INSUFFICIENT_BALANCE) and schedules its settlement, in tx.
+func (s *Service) bookConversion(ctx context.Context, tx Tx, c *Conversion) error {
+	if err := tx.InsertConversion(ctx, c); err != nil {
+		return err
+	}
+	l, err := ConversionLedger(*c)
+	if err != nil {
+		return err
+	}
+	if err := tx.PostLedger(ctx, l); err != nil {
+		if CodeOf(err) == CodeInsufficientBalance {
+			return Errorf(CodeInsufficientBalance, nil, "not enough %s: %s is needed", c.Sold.Currency, c.Sold)
+		}
+		return err
+	}
+	return tx.Enqueue(ctx, SettleFXJob{WindowEnd: s.settlementWindowEnd(c.CreatedAt)})
+}
+
+// Quote returns a quote within the actor's scope.
+func (s *Service) Quote(ctx context.Context, actor Actor, id string) (Quote, error) {
+	if err := requireAuth(actor); err != nil {
+		return Quote{}, err
+	}
+	return s.store.Queries().Quote(ctx, id, actor.Scope())
+}
+
+// Conversion returns a conversion within the actor's scope.
+func (s *Service) Conversion(ctx context.Context, actor Actor, id string) (Conversion, error) {
+	if err := requireAuth(actor); err != nil {
+		return Conversion{}, err
+	}
+	return s.store.Queries().Conversion(ctx, id, actor.Scope())
+}
+
+// Conversions lists an account's conversions, newest first.
+func (s *Service) Conversions(ctx context.Context, actor Actor, accountID string, page Page) (Slice[Conversion], error) {
+	if _, err := s.Account(ctx, actor, accountID); err != nil {
+		return Slice[Conversion]{}, err
+	}
+	rows, err := s.store.Queries().Conversions(ctx, accountID, page)
+	return Cut(rows, page), err
+}
+
+// Now is the service's clock (for adapters that must agree with the rules on time).
+func (s *Service) Now() time.Time { return s.clock.Now() }

@@ -1,0 +1,44 @@
+package worker
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/kjb/kjb/domain"
+	"github.com/riverqueue/river"
+)
+
+type settleFXWorker struct {
+	river.WorkerDefaults[domain.SettleFXJob]
+	svc      *domain.Service
+	provider domain.LiquidityProvider
+	log      *slog.Logger
+}
+
+func (w *settleFXWorker) Work(ctx context.Context, job *river.Job[domain.SettleFXJob]) error {
+	res, err := w.svc.SettleFX(ctx, job.Args.WindowEnd, w.provider)
+	if err != nil {
+		return err
+	}
+	if res.Settlements > 0 {
+		w.log.InfoContext(ctx, "fx settled", "window_end", job.Args.WindowEnd, "settlements", res.Settlements, "conversions", res.Conversions)
+	}
+	return nil
+}
+
+// RefreshRatesArgs pulls the rate feed into the rate table.
+type RefreshRatesArgs struct{}
+
+// Kind is stable forever.
+func (RefreshRatesArgs) Kind() string { return "fx.refresh_rates" }
+
+type refreshRatesWorker struct {
+	river.WorkerDefaults[RefreshRatesArgs]
+	svc  *domain.Service
+	feed domain.RateFeed
+}
+
+func (w *refreshRatesWorker) Work(ctx context.Context, _ *river.Job[RefreshRatesArgs]) error {
+	_, err := w.svc.RefreshRates(ctx, w.feed)
+	return err
+}
