@@ -44,6 +44,28 @@ var auditChecks = []struct{ name, sql string }{
 			(SELECT count(*) FROM ledger_transactions t WHERE t.kind = 'FX_SETTLEMENT' AND t.reference = s.id::text))
 		FROM fx_settlements s WHERE s.status = 'SETTLED' AND s.base_net <> 0 AND
 			(SELECT count(*) FROM ledger_transactions t WHERE t.kind = 'FX_SETTLEMENT' AND t.reference = s.id::text) <> 1`},
+	{"payment booked once", `
+		SELECT format('payment %s has %s ledger transactions', p.id, count(t.id))
+		FROM payments p LEFT JOIN ledger_transactions t ON t.kind = 'PAYMENT' AND t.reference = p.id::text
+		GROUP BY p.id HAVING count(t.id) <> 1`},
+	{"escrow released at most once, and only with a payout", `
+		SELECT format('payment %s: escrow %s, %s release transactions, %s payouts', p.id, p.escrow_status,
+			(SELECT count(*) FROM ledger_transactions t WHERE t.kind = 'ESCROW_RELEASE' AND t.reference = p.id::text),
+			(SELECT count(*) FROM payouts o WHERE o.payment_id = p.id))
+		FROM payments p
+		WHERE (p.escrow_status = 'RELEASED') <> ((SELECT count(*) FROM ledger_transactions t WHERE t.kind = 'ESCROW_RELEASE' AND t.reference = p.id::text) = 1)
+		   OR (p.escrow_status = 'RELEASED') <> EXISTS (SELECT 1 FROM payouts o WHERE o.payment_id = p.id)`},
+	{"paid payout transferred and booked once", `
+		SELECT format('payout %s (%s): %s rail transfers paid, %s ledger transactions', o.id, o.status,
+			(SELECT count(*) FROM sandbox_rail_transfers r WHERE r.payout_id = o.id AND r.status = 'PAID'),
+			(SELECT count(*) FROM ledger_transactions t WHERE t.kind = 'PAYOUT' AND t.reference = o.id::text))
+		FROM payouts o
+		WHERE (o.status = 'PAID') <> ((SELECT count(*) FROM ledger_transactions t WHERE t.kind = 'PAYOUT' AND t.reference = o.id::text) = 1)
+		   OR (o.status <> 'PAID' AND EXISTS (SELECT 1 FROM sandbox_rail_transfers r WHERE r.payout_id = o.id AND r.status = 'PAID'))`},
+	{"refunds within the payment", `
+		SELECT format('payment %s: refunded %s of %s, refunds sum to %s', p.id, p.refunded_amount, p.amount, coalesce(sum(r.amount), 0))
+		FROM payments p LEFT JOIN refunds r ON r.payment_id = p.id
+		GROUP BY p.id HAVING p.refunded_amount <> coalesce(sum(r.amount), 0) OR coalesce(sum(r.amount), 0) > p.amount`},
 }
 
 // Audit runs every ledger check and returns the violations found (none when healthy).

@@ -51,6 +51,18 @@ type Queries interface {
 	ConversionByQuote(ctx context.Context, quoteID string) (Conversion, error)
 	// Conversions lists an account's conversions, newest first, up to page.First+1.
 	Conversions(ctx context.Context, accountID string, page Page) ([]Conversion, error)
+	Payment(ctx context.Context, id string, scope Scope) (Payment, error)
+	PaymentByOrder(ctx context.Context, orderID string) (Payment, error)
+	// Payments lists payments within scope matching f, newest first, up to page.First+1.
+	Payments(ctx context.Context, scope Scope, f PaymentFilter, page Page) ([]Payment, error)
+	Refunds(ctx context.Context, paymentID string) ([]Refund, error)
+	Refund(ctx context.Context, id string) (Refund, error)
+	Payout(ctx context.Context, id string, scope Scope) (Payout, error)
+	PayoutByPayment(ctx context.Context, paymentID string) (Payout, error)
+	// Payouts lists payouts within scope, optionally by status, newest first, up to page.First+1.
+	Payouts(ctx context.Context, scope Scope, status PayoutStatus, page Page) ([]Payout, error)
+	// Trail returns every ledger line of the transactions recording the given references.
+	Trail(ctx context.Context, references []string) ([]PostedEntry, error)
 	// Audit checks the ledger invariants and returns every violation found.
 	Audit(ctx context.Context) ([]Violation, error)
 }
@@ -98,6 +110,14 @@ type Tx interface {
 	LockSettlement(ctx context.Context, id string) (Settlement, error)
 	// CompleteSettlement stores the fill and marks the settlement and its conversions SETTLED.
 	CompleteSettlement(ctx context.Context, s Settlement) error
+	InsertPayment(ctx context.Context, p *Payment) error
+	LockPayment(ctx context.Context, id string, scope Scope) (Payment, error)
+	LockPaymentByOrder(ctx context.Context, orderID string) (Payment, error)
+	UpdatePayment(ctx context.Context, p Payment) error
+	InsertRefund(ctx context.Context, r *Refund) error
+	InsertPayout(ctx context.Context, p *Payout) error
+	LockPayout(ctx context.Context, id string, scope Scope) (Payout, error)
+	UpdatePayout(ctx context.Context, p Payout) error
 	// Enqueue inserts a job in this transaction, so it runs only if the transaction commits.
 	Enqueue(ctx context.Context, job Job) error
 }

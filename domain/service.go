@@ -19,6 +19,11 @@ type Config struct {
 	RateMaxAge time.Duration
 	// SettlementInterval is the FX settlement window (default 1m).
 	SettlementInterval time.Duration
+	// EscrowHold is how long a payment stays in escrow before it is released without a
+	// receipt confirmation (default 240h).
+	EscrowHold time.Duration
+	// Fees is the fee schedule (default DefaultFeeSchedule).
+	Fees FeeSchedule
 }
 
 func (c Config) withDefaults() Config {
@@ -30,6 +35,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.KJBSpreadBps == 0 {
 		c.KJBSpreadBps = 30
+	}
+	if c.EscrowHold <= 0 {
+		c.EscrowHold = 240 * time.Hour
+	}
+	if len(c.Fees.ServiceTiers) == 0 {
+		c.Fees = DefaultFeeSchedule()
 	}
 	if c.SettlementInterval <= 0 {
 		c.SettlementInterval = time.Minute

@@ -19,6 +19,9 @@ const (
 	typeOrder      = "Order"
 	typeQuote      = "Quote"
 	typeConversion = "Conversion"
+	typePayment    = "Payment"
+	typePayout     = "Payout"
+	typeRefund     = "Refund"
 )
 
 func globalID(typ, id string) string {

@@ -22,14 +22,19 @@ var idReaders = map[string][]struct {
 		{"node(MarketplaceLink)", `query($id: ID!) { node(id: $id) { id } }`, func(f isolationFixture) string { return f.linkA }},
 		{"node(Quote)", `query($id: ID!) { node(id: $id) { id } }`, func(f isolationFixture) string { return f.quoteA }},
 		{"node(Conversion)", `query($id: ID!) { node(id: $id) { id } }`, func(f isolationFixture) string { return f.conversionA }},
+		{"node(Payment)", `query($id: ID!) { node(id: $id) { id } }`, func(f isolationFixture) string { return f.paymentA }},
+		{"node(Payout)", `query($id: ID!) { node(id: $id) { id } }`, func(f isolationFixture) string { return f.payoutA }},
 		{"node(MarketplaceMember)", `query($id: ID!) { node(id: $id) { id } }`, func(f isolationFixture) string { return f.memberA }},
 	},
-	"quote": {{"quote", `query($id: ID!) { quote(id: $id) { id } }`, func(f isolationFixture) string { return f.quoteA }}},
-	"order": {{"order", `query($id: ID!) { order(id: $id) { id } }`, func(f isolationFixture) string { return f.orderA }}},
+	"quote":          {{"quote", `query($id: ID!) { quote(id: $id) { id } }`, func(f isolationFixture) string { return f.quoteA }}},
+	"payment":        {{"payment", `query($id: ID!) { payment(id: $id) { id } }`, func(f isolationFixture) string { return f.paymentA }}},
+	"payout":         {{"payout", `query($id: ID!) { payout(id: $id) { id } }`, func(f isolationFixture) string { return f.payoutA }}},
+	"paymentOptions": {{"paymentOptions", `query($id: ID!) { paymentOptions(orderId: $id) { method } }`, func(f isolationFixture) string { return f.orderA }}},
+	"order":          {{"order", `query($id: ID!) { order(id: $id) { id } }`, func(f isolationFixture) string { return f.orderA }}},
 }
 
 type isolationFixture struct {
-	accountA, topUpA, orderA, linkA, memberA, quoteA, conversionA string
+	accountA, topUpA, orderA, linkA, memberA, quoteA, conversionA, paymentA, payoutA string
 }
 
 // TestTenantIsolation asks for account A's objects with account B's key: every answer is
@@ -49,6 +54,13 @@ func TestTenantIsolation(t *testing.T) {
 	f := isolationFixture{accountA: a, topUpA: Str(top, "topUp", "id"), memberA: memberA,
 		quoteA: quoteA, conversionA: Str(conv, "conversion", "id"),
 		linkA: e.LinkMember(keyA, a, "1688", "member-a"), orderA: e.Order(pk, "order-a", "member-a", "sup", "10.00")}
+	e.MustSucceed(keyA, "activateCrossBorderPay", Activate, map[string]any{"linkId": f.linkA})
+	e.Fund(a, "100.00", "CNH")
+	paid := e.Order(pk, "order-paid", "member-a", "sup", "10.00")
+	f.paymentA = Str(e.Pay(keyA, paid, "iso-pay"), "id")
+	e.MustSucceed(pk, "confirmReceipt", ConfirmReceipt, map[string]any{"orderId": paid})
+	po := e.MustData(keyA, `query($id: ID!) { payment(id: $id) { payout { id } } }`, map[string]any{"id": f.paymentA})
+	f.payoutA = Str(po, "payment", "payout", "id")
 
 	schema := e.MustData(e.Operator, `{ __schema { queryType { fields { name args { name type { kind name ofType { name } } } } } } }`, nil)
 	var withID []string

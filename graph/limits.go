@@ -8,6 +8,7 @@ import (
 	"github.com/99designs/gqlgen/complexity"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/kjb/kjb/domain"
+	"github.com/kjb/kjb/graph/model"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -123,4 +124,9 @@ func setComplexity(c *ComplexityRoot) {
 	conn := func(child int, first *int, _ *string) int { return 1 + child*pageWeight(first) }
 	c.Query.Accounts = conn
 	c.Account.LedgerEntries = conn
+	c.Account.Conversions = conn
+	c.Account.Payments = conn
+	c.Query.Orders = func(child int, first *int, _ *string, _ *model.OrderStatus) int { return 1 + child*pageWeight(first) }
+	c.Query.Payments = func(child int, first *int, _ *string, _ *model.PaymentFilter) int { return 1 + child*pageWeight(first) }
+	c.Query.Payouts = func(child int, first *int, _ *string, _ *model.PayoutFilter) int { return 1 + child*pageWeight(first) }
 }

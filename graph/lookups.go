@@ -90,3 +90,20 @@ func (r *Resolver) conversion(ctx context.Context, id string) (*model.Conversion
 	c, err := r.Svc.Conversion(ctx, ActorFrom(ctx), raw)
 	return nullIfNotFound(c, err, toConversion)
 }
+
+// payments lists payments for the payments query and Account.payments.
+func (r *Resolver) payments(ctx context.Context, first *int, after *string, f domain.PaymentFilter) (*model.PaymentConnection, error) {
+	p, err := page(first, after)
+	if err != nil {
+		return nil, err
+	}
+	sl, err := r.Svc.Payments(ctx, ActorFrom(ctx), f, p)
+	if err != nil {
+		return nil, err
+	}
+	edges, info := connection(sl, func(x domain.Payment) string { return x.ID },
+		func(c string, x domain.Payment) *model.PaymentEdge {
+			return &model.PaymentEdge{Cursor: c, Node: toPayment(x)}
+		})
+	return &model.PaymentConnection{Edges: edges, PageInfo: info}, nil
+}

@@ -54,6 +54,12 @@ func referenceID(kind domain.LedgerKind, ref string) string {
 		return globalID(typeTopUp, ref)
 	case domain.LedgerConversion:
 		return globalID(typeConversion, ref)
+	case domain.LedgerPayment, domain.LedgerEscrowRelease:
+		return globalID(typePayment, ref)
+	case domain.LedgerRefund:
+		return globalID(typeRefund, ref)
+	case domain.LedgerPayout:
+		return globalID(typePayout, ref)
 	}
 	return ref
 }
@@ -155,4 +161,60 @@ func toConversion(c domain.Conversion) *model.Conversion {
 		out.SettledAt = &t
 	}
 	return out
+}
+
+func toFeeLines(ls []domain.FeeLine) []*model.FeeLine {
+	out := make([]*model.FeeLine, 0, len(ls))
+	for _, l := range ls {
+		out = append(out, &model.FeeLine{Kind: model.FeeKind(l.Kind), Rate: toRate(l.Rate), Amount: toMoney(l.Amount)})
+	}
+	return out
+}
+
+func toPaymentOption(o domain.PaymentOption) *model.PaymentOption {
+	out := &model.PaymentOption{Method: model.PaymentMethod(o.Method), Available: o.Available, HandledBy: model.Handler(o.HandledBy),
+		Fees: toFeeLines(o.Fees), Reasons: make([]model.PaymentReason, 0, len(o.Reasons))}
+	for _, r := range o.Reasons {
+		out.Reasons = append(out.Reasons, model.PaymentReason(r))
+	}
+	if o.Total != nil {
+		out.Total = toMoney(*o.Total)
+	}
+	return out
+}
+
+func toPayment(p domain.Payment) *model.Payment {
+	out := &model.Payment{ID: globalID(typePayment, p.ID), Order: &model.Order{ID: globalID(typeOrder, p.OrderID)},
+		Account: &model.Account{ID: globalID(typeAccount, p.AccountID)}, Method: model.PaymentMethod(p.Method),
+		Status: model.PaymentStatus(p.Status), Amount: toMoney(p.Amount), Fees: toFeeLines(p.Fees), TotalFees: toMoney(p.TotalFees()),
+		Debited: toMoney(p.Debited), EscrowStatus: model.EscrowStatus(p.EscrowStatus), CreatedAt: model.DateTime(p.CreatedAt)}
+	if p.FXRate != nil {
+		r := toRate(*p.FXRate)
+		out.FxRate = &r
+	}
+	if p.ConversionID != "" {
+		out.Conversion = &model.Conversion{ID: globalID(typeConversion, p.ConversionID)}
+	}
+	return out
+}
+
+func toPayout(p domain.Payout) *model.Payout {
+	out := &model.Payout{ID: globalID(typePayout, p.ID), Amount: toMoney(p.Amount), Status: model.PayoutStatus(p.Status),
+		Attempts: p.Attempts, CreatedAt: model.DateTime(p.CreatedAt)}
+	if p.RailReference != "" {
+		out.RailReference = &p.RailReference
+	}
+	if p.FailureReason != "" {
+		out.FailureReason = &p.FailureReason
+	}
+	if p.PaidAt != nil {
+		t := model.DateTime(*p.PaidAt)
+		out.PaidAt = &t
+	}
+	return out
+}
+
+func toRefund(r domain.Refund) *model.Refund {
+	return &model.Refund{ID: globalID(typeRefund, r.ID), Amount: toMoney(r.Amount), FeesRefunded: toMoney(r.FeesRefunded),
+		Credited: toMoney(r.Credited), Reason: r.Reason, CreatedAt: model.DateTime(r.CreatedAt)}
 }

@@ -184,7 +184,11 @@ func (r *Resolver) MarketplaceMember() MarketplaceMemberResolver {
 	return &marketplaceMemberResolver{r}
 }
 
+// Order returns OrderResolver implementation.
+func (r *Resolver) Order() OrderResolver { return &orderResolver{r} }
+
 type (
 	marketplaceLinkResolver   struct{ *Resolver }
 	marketplaceMemberResolver struct{ *Resolver }
+	orderResolver             struct{ *Resolver }
 )

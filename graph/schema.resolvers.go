@@ -181,6 +181,10 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 		n, err = r.Query().Quote(ctx, id)
 	case typeConversion:
 		n, err = r.conversion(ctx, id)
+	case typePayment:
+		n, err = r.Query().Payment(ctx, id)
+	case typePayout:
+		n, err = r.Query().Payout(ctx, id)
 	case typeMember, typeSupplier, typeLink, typeOrder:
 		n, err = r.marketplaceNode(ctx, typ, id)
 	default:

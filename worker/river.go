@@ -32,6 +32,8 @@ type Config struct {
 	// SettlementInterval is the FX settlement window; Provider trades the nets.
 	SettlementInterval time.Duration
 	Provider           domain.LiquidityProvider
+	// Rail pays suppliers.
+	Rail domain.PayoutRail
 	// Feed, when set, is read every FeedInterval into the rate table.
 	Feed         domain.RateFeed
 	FeedInterval time.Duration
@@ -59,6 +61,8 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &auditWorker{svc: svc, log: cfg.Logger})
 	river.AddWorker(workers, &settleFXWorker{svc: svc, provider: cfg.Provider, log: cfg.Logger})
+	river.AddWorker(workers, &releaseEscrowWorker{svc: svc})
+	river.AddWorker(workers, &payoutWorker{svc: svc, rail: cfg.Rail})
 	periodic := []*river.PeriodicJob{
 		river.NewPeriodicJob(river.PeriodicInterval(cfg.AuditInterval),
 			func() (river.JobArgs, *river.InsertOpts) { return AuditLedgerArgs{}, nil },

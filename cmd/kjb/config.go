@@ -21,6 +21,7 @@ type config struct {
 	MaxWorkers         int
 	AuditInterval      time.Duration
 	QuoteTTL           time.Duration
+	EscrowHold         time.Duration
 	SettlementInterval time.Duration
 	RateMaxAge         time.Duration
 	SpreadBps          int
@@ -102,6 +103,7 @@ func loadConfig(getenv func(string) string, dev bool) (config, error) {
 		MaxWorkers:         e.integer("KJB_MAX_WORKERS", 20, 1, 1000),
 		AuditInterval:      e.duration("KJB_AUDIT_INTERVAL", time.Hour),
 		QuoteTTL:           e.duration("KJB_QUOTE_TTL", 60*time.Second),
+		EscrowHold:         e.duration("KJB_ESCROW_HOLD", 240*time.Hour),
 		SettlementInterval: e.duration("KJB_FX_SETTLEMENT_INTERVAL", time.Minute),
 		RateMaxAge:         e.duration("KJB_FX_RATE_MAX_AGE", 15*time.Minute),
 		SpreadBps:          e.integer("KJB_FX_SPREAD_BPS", 50, 1, 1000),

@@ -47,10 +47,11 @@ func connect(ctx context.Context, dev, withWorkers bool, app string) (*parts, er
 	store := db.NewStore(pool, func(ctx context.Context, tx pgx.Tx, job domain.Job) error { return enqueue(ctx, tx, job) })
 	p.svc = domain.NewService(store, domain.SystemClock{}, domain.Config{Sandbox: cfg.Sandbox, QuoteTTL: cfg.QuoteTTL,
 		SpreadBps: domain.Spread(cfg.SpreadBps), KJBSpreadBps: domain.Spread(cfg.KJBSpreadBps), RateMaxAge: cfg.RateMaxAge,
-		SettlementInterval: cfg.SettlementInterval})
+		SettlementInterval: cfg.SettlementInterval, EscrowHold: cfg.EscrowHold})
 	if withWorkers {
 		wc := worker.Config{MaxWorkers: cfg.MaxWorkers, AuditInterval: cfg.AuditInterval, Logger: log,
-			SettlementInterval: cfg.SettlementInterval, Provider: db.SandboxLiquidityProvider{Pool: pool}, FeedInterval: cfg.FeedInterval}
+			SettlementInterval: cfg.SettlementInterval, Provider: db.SandboxLiquidityProvider{Pool: pool}, FeedInterval: cfg.FeedInterval,
+			Rail: db.SandboxRail{Pool: pool}}
 		if cfg.FeedURL != "" {
 			wc.Feed = fxfeed.Feed{URL: cfg.FeedURL}
 		}

@@ -36,6 +36,8 @@ type Account struct {
 	Conversions *ConversionConnection `json:"conversions"`
 	// Every link of the account, newest first, unlinked ones included.
 	Links []*MarketplaceLink `json:"links"`
+	// Payments, newest first.
+	Payments *PaymentConnection `json:"payments"`
 }
 
 func (Account) IsNode()            {}
@@ -84,6 +86,15 @@ type CancelOrderInput struct {
 }
 
 type CancelOrderPayload struct {
+	Order      *Order       `json:"order,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type ConfirmReceiptInput struct {
+	OrderID string `json:"orderId"`
+}
+
+type ConfirmReceiptPayload struct {
 	Order      *Order       `json:"order,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
 }
@@ -204,6 +215,13 @@ type ExecuteQuotePayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// One fee: its rate as a fraction (0.004 = 0.4%) and its amount, rounded half-up to the fen.
+type FeeLine struct {
+	Kind   FeeKind `json:"kind"`
+	Rate   Decimal `json:"rate"`
+	Amount *Money  `json:"amount"`
+}
+
 // A mid-market rate: `mid` units of `to` per 1 `from`.
 type FxRate struct {
 	From CurrencyCode `json:"from"`
@@ -234,6 +252,15 @@ type LedgerEntryConnection struct {
 type LedgerEntryEdge struct {
 	Cursor string       `json:"cursor"`
 	Node   *LedgerEntry `json:"node"`
+}
+
+// One ledger line of a payment's money trail.
+type LedgerLine struct {
+	Kind LedgerEntryKind `json:"kind"`
+	// CUSTOMER for a buyer's balance; otherwise a house account (ESCROW, FEE_REVENUE, SUPPLIER_PAYABLE…).
+	Book      string   `json:"book"`
+	Amount    *Money   `json:"amount"`
+	CreatedAt DateTime `json:"createdAt"`
 }
 
 type LinkMarketplaceAccountInput struct {
@@ -311,6 +338,7 @@ type Order struct {
 	Status                  OrderStatus `json:"status"`
 	CreatedAt               DateTime    `json:"createdAt"`
 	UpdatedAt               DateTime    `json:"updatedAt"`
+	Payment                 *Payment    `json:"payment,omitempty"`
 }
 
 func (Order) IsNode()            {}
@@ -341,6 +369,109 @@ type Partner struct {
 func (Partner) IsNode()            {}
 func (this Partner) GetID() string { return this.ID }
 
+type PayOrderInput struct {
+	OrderID string        `json:"orderId"`
+	Method  PaymentMethod `json:"method"`
+	// For WORLDFIRST_BALANCE: the foreign currency to pay from.
+	PayCurrency *CurrencyCode `json:"payCurrency,omitempty"`
+	// ISO 3166-1 alpha-2 country of the buyer's IP, as the marketplace saw it.
+	BuyerIPCountry *string `json:"buyerIpCountry,omitempty"`
+	IdempotencyKey string  `json:"idempotencyKey"`
+}
+
+type PayOrderPayload struct {
+	Payment    *Payment     `json:"payment,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+// An order paid from a KJB account. The money sits in escrow until receipt is confirmed.
+type Payment struct {
+	ID      string        `json:"id"`
+	Order   *Order        `json:"order,omitempty"`
+	Account *Account      `json:"account,omitempty"`
+	Method  PaymentMethod `json:"method"`
+	Status  PaymentStatus `json:"status"`
+	// The order amount (CNY); the supplier receives it in CNY.
+	Amount    *Money     `json:"amount"`
+	Fees      []*FeeLine `json:"fees"`
+	TotalFees *Money     `json:"totalFees"`
+	// What left the buyer's balance.
+	Debited *Money `json:"debited"`
+	// For WORLDFIRST_BALANCE: CNH per 1 unit of the debited currency.
+	FxRate       *Decimal     `json:"fxRate,omitempty"`
+	Conversion   *Conversion  `json:"conversion,omitempty"`
+	EscrowStatus EscrowStatus `json:"escrowStatus"`
+	Payout       *Payout      `json:"payout,omitempty"`
+	Refunds      []*Refund    `json:"refunds"`
+	// The money trail: every ledger line of the conversion, payment, refunds, release and payout.
+	LedgerLines []*LedgerLine `json:"ledgerLines"`
+	CreatedAt   DateTime      `json:"createdAt"`
+}
+
+func (Payment) IsNode()            {}
+func (this Payment) GetID() string { return this.ID }
+
+type PaymentConnection struct {
+	Edges    []*PaymentEdge `json:"edges"`
+	PageInfo *PageInfo      `json:"pageInfo"`
+}
+
+type PaymentEdge struct {
+	Cursor string   `json:"cursor"`
+	Node   *Payment `json:"node"`
+}
+
+type PaymentFilter struct {
+	Status    *PaymentStatus `json:"status,omitempty"`
+	Method    *PaymentMethod `json:"method,omitempty"`
+	AccountID *string        `json:"accountId,omitempty"`
+	// Created at or after.
+	From *DateTime `json:"from,omitempty"`
+	// Created before.
+	To *DateTime `json:"to,omitempty"`
+}
+
+// One way to pay an order: whether it is available now, every reason it is not, and its cost.
+type PaymentOption struct {
+	Method    PaymentMethod   `json:"method"`
+	Available bool            `json:"available"`
+	Reasons   []PaymentReason `json:"reasons"`
+	HandledBy Handler         `json:"handledBy"`
+	Fees      []*FeeLine      `json:"fees"`
+	// What the buyer would pay, in the currency it is taken from; null for WORLDFIRST_BALANCE without payCurrency.
+	Total *Money `json:"total,omitempty"`
+}
+
+// A supplier payout in CNY.
+type Payout struct {
+	ID            string       `json:"id"`
+	Supplier      *Supplier    `json:"supplier,omitempty"`
+	Amount        *Money       `json:"amount"`
+	Status        PayoutStatus `json:"status"`
+	Attempts      int          `json:"attempts"`
+	RailReference *string      `json:"railReference,omitempty"`
+	FailureReason *string      `json:"failureReason,omitempty"`
+	CreatedAt     DateTime     `json:"createdAt"`
+	PaidAt        *DateTime    `json:"paidAt,omitempty"`
+}
+
+func (Payout) IsNode()            {}
+func (this Payout) GetID() string { return this.ID }
+
+type PayoutConnection struct {
+	Edges    []*PayoutEdge `json:"edges"`
+	PageInfo *PageInfo     `json:"pageInfo"`
+}
+
+type PayoutEdge struct {
+	Cursor string  `json:"cursor"`
+	Node   *Payout `json:"node"`
+}
+
+type PayoutFilter struct {
+	Status *PayoutStatus `json:"status,omitempty"`
+}
+
 type Query struct {
 }
 
@@ -361,6 +492,45 @@ type Quote struct {
 
 func (Quote) IsNode()            {}
 func (this Quote) GetID() string { return this.ID }
+
+// Money returned from escrow to the buyer.
+type Refund struct {
+	ID string `json:"id"`
+	// The part of the order refunded, in CNY.
+	Amount *Money `json:"amount"`
+	// The fees returned with it, pro rata.
+	FeesRefunded *Money `json:"feesRefunded"`
+	// What reached the buyer's balance, in the currency the payment was taken from.
+	Credited  *Money   `json:"credited"`
+	Reason    string   `json:"reason"`
+	CreatedAt DateTime `json:"createdAt"`
+}
+
+func (Refund) IsNode()            {}
+func (this Refund) GetID() string { return this.ID }
+
+type RefundOrderInput struct {
+	OrderID string `json:"orderId"`
+	// CNY; default: everything still in escrow.
+	Amount         *Decimal `json:"amount,omitempty"`
+	Reason         *string  `json:"reason,omitempty"`
+	IdempotencyKey string   `json:"idempotencyKey"`
+}
+
+type RefundOrderPayload struct {
+	Refund     *Refund      `json:"refund,omitempty"`
+	Payment    *Payment     `json:"payment,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type RetryPayoutInput struct {
+	PayoutID string `json:"payoutId"`
+}
+
+type RetryPayoutPayload struct {
+	Payout     *Payout      `json:"payout,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
 
 type ReviewKycInput struct {
 	AccountID string      `json:"accountId"`
@@ -697,21 +867,33 @@ func (e CurrencyCode) MarshalJSON() ([]byte, error) {
 type ErrorCode string
 
 const (
-	ErrorCodeInvalidInput              ErrorCode = "INVALID_INPUT"
-	ErrorCodeNotFound                  ErrorCode = "NOT_FOUND"
-	ErrorCodeAlreadyExists             ErrorCode = "ALREADY_EXISTS"
-	ErrorCodeInvalidState              ErrorCode = "INVALID_STATE"
-	ErrorCodeIdempotencyKeyReused      ErrorCode = "IDEMPOTENCY_KEY_REUSED"
-	ErrorCodeInsufficientBalance       ErrorCode = "INSUFFICIENT_BALANCE"
-	ErrorCodeAlreadyLinked             ErrorCode = "ALREADY_LINKED"
-	ErrorCodeAlipayInternationalLinked ErrorCode = "ALIPAY_INTERNATIONAL_LINKED"
-	ErrorCodeMemberNotAlipayVerified   ErrorCode = "MEMBER_NOT_ALIPAY_VERIFIED"
-	ErrorCodeMemberNotAuthorized       ErrorCode = "MEMBER_NOT_AUTHORIZED"
-	ErrorCodeKycNotVerified            ErrorCode = "KYC_NOT_VERIFIED"
-	ErrorCodeQuoteExpired              ErrorCode = "QUOTE_EXPIRED"
-	ErrorCodeQuoteAlreadyExecuted      ErrorCode = "QUOTE_ALREADY_EXECUTED"
-	ErrorCodeRateUnavailable           ErrorCode = "RATE_UNAVAILABLE"
-	ErrorCodeAccountNotVerified        ErrorCode = "ACCOUNT_NOT_VERIFIED"
+	ErrorCodeInvalidInput               ErrorCode = "INVALID_INPUT"
+	ErrorCodeNotFound                   ErrorCode = "NOT_FOUND"
+	ErrorCodeAlreadyExists              ErrorCode = "ALREADY_EXISTS"
+	ErrorCodeInvalidState               ErrorCode = "INVALID_STATE"
+	ErrorCodeIdempotencyKeyReused       ErrorCode = "IDEMPOTENCY_KEY_REUSED"
+	ErrorCodeInsufficientBalance        ErrorCode = "INSUFFICIENT_BALANCE"
+	ErrorCodeAlreadyLinked              ErrorCode = "ALREADY_LINKED"
+	ErrorCodeAlipayInternationalLinked  ErrorCode = "ALIPAY_INTERNATIONAL_LINKED"
+	ErrorCodeMemberNotAlipayVerified    ErrorCode = "MEMBER_NOT_ALIPAY_VERIFIED"
+	ErrorCodeMemberNotAuthorized        ErrorCode = "MEMBER_NOT_AUTHORIZED"
+	ErrorCodeKycNotVerified             ErrorCode = "KYC_NOT_VERIFIED"
+	ErrorCodeQuoteExpired               ErrorCode = "QUOTE_EXPIRED"
+	ErrorCodeQuoteAlreadyExecuted       ErrorCode = "QUOTE_ALREADY_EXECUTED"
+	ErrorCodeRateUnavailable            ErrorCode = "RATE_UNAVAILABLE"
+	ErrorCodeAccountNotVerified         ErrorCode = "ACCOUNT_NOT_VERIFIED"
+	ErrorCodeRefundExceedsPayment       ErrorCode = "REFUND_EXCEEDS_PAYMENT"
+	ErrorCodeNotSecuredTransaction      ErrorCode = "NOT_SECURED_TRANSACTION"
+	ErrorCodeCreditTermOrContractOrder  ErrorCode = "CREDIT_TERM_OR_CONTRACT_ORDER"
+	ErrorCodeProhibitedItems            ErrorCode = "PROHIBITED_ITEMS"
+	ErrorCodeRedPacketDiscount          ErrorCode = "RED_PACKET_DISCOUNT"
+	ErrorCodeMemberNotLinked            ErrorCode = "MEMBER_NOT_LINKED"
+	ErrorCodeNotLinkedToMainlandAlipay  ErrorCode = "NOT_LINKED_TO_MAINLAND_ALIPAY"
+	ErrorCodeCrossBorderPayNotActivated ErrorCode = "CROSS_BORDER_PAY_NOT_ACTIVATED"
+	ErrorCodeSupplierNotAccepting       ErrorCode = "SUPPLIER_NOT_ACCEPTING"
+	ErrorCodeBelowMinimumOrder          ErrorCode = "BELOW_MINIMUM_ORDER"
+	ErrorCodeMainlandChinaIP            ErrorCode = "MAINLAND_CHINA_IP"
+	ErrorCodeOrderNotPayable            ErrorCode = "ORDER_NOT_PAYABLE"
 )
 
 var AllErrorCode = []ErrorCode{
@@ -730,11 +912,23 @@ var AllErrorCode = []ErrorCode{
 	ErrorCodeQuoteAlreadyExecuted,
 	ErrorCodeRateUnavailable,
 	ErrorCodeAccountNotVerified,
+	ErrorCodeRefundExceedsPayment,
+	ErrorCodeNotSecuredTransaction,
+	ErrorCodeCreditTermOrContractOrder,
+	ErrorCodeProhibitedItems,
+	ErrorCodeRedPacketDiscount,
+	ErrorCodeMemberNotLinked,
+	ErrorCodeNotLinkedToMainlandAlipay,
+	ErrorCodeCrossBorderPayNotActivated,
+	ErrorCodeSupplierNotAccepting,
+	ErrorCodeBelowMinimumOrder,
+	ErrorCodeMainlandChinaIP,
+	ErrorCodeOrderNotPayable,
 }
 
 func (e ErrorCode) IsValid() bool {
 	switch e {
-	case ErrorCodeInvalidInput, ErrorCodeNotFound, ErrorCodeAlreadyExists, ErrorCodeInvalidState, ErrorCodeIdempotencyKeyReused, ErrorCodeInsufficientBalance, ErrorCodeAlreadyLinked, ErrorCodeAlipayInternationalLinked, ErrorCodeMemberNotAlipayVerified, ErrorCodeMemberNotAuthorized, ErrorCodeKycNotVerified, ErrorCodeQuoteExpired, ErrorCodeQuoteAlreadyExecuted, ErrorCodeRateUnavailable, ErrorCodeAccountNotVerified:
+	case ErrorCodeInvalidInput, ErrorCodeNotFound, ErrorCodeAlreadyExists, ErrorCodeInvalidState, ErrorCodeIdempotencyKeyReused, ErrorCodeInsufficientBalance, ErrorCodeAlreadyLinked, ErrorCodeAlipayInternationalLinked, ErrorCodeMemberNotAlipayVerified, ErrorCodeMemberNotAuthorized, ErrorCodeKycNotVerified, ErrorCodeQuoteExpired, ErrorCodeQuoteAlreadyExecuted, ErrorCodeRateUnavailable, ErrorCodeAccountNotVerified, ErrorCodeRefundExceedsPayment, ErrorCodeNotSecuredTransaction, ErrorCodeCreditTermOrContractOrder, ErrorCodeProhibitedItems, ErrorCodeRedPacketDiscount, ErrorCodeMemberNotLinked, ErrorCodeNotLinkedToMainlandAlipay, ErrorCodeCrossBorderPayNotActivated, ErrorCodeSupplierNotAccepting, ErrorCodeBelowMinimumOrder, ErrorCodeMainlandChinaIP, ErrorCodeOrderNotPayable:
 		return true
 	}
 	return false
@@ -770,6 +964,175 @@ func (e *ErrorCode) UnmarshalJSON(b []byte) error {
 }
 
 func (e ErrorCode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type EscrowStatus string
+
+const (
+	EscrowStatusHeld     EscrowStatus = "HELD"
+	EscrowStatusReleased EscrowStatus = "RELEASED"
+	EscrowStatusRefunded EscrowStatus = "REFUNDED"
+)
+
+var AllEscrowStatus = []EscrowStatus{
+	EscrowStatusHeld,
+	EscrowStatusReleased,
+	EscrowStatusRefunded,
+}
+
+func (e EscrowStatus) IsValid() bool {
+	switch e {
+	case EscrowStatusHeld, EscrowStatusReleased, EscrowStatusRefunded:
+		return true
+	}
+	return false
+}
+
+func (e EscrowStatus) String() string {
+	return string(e)
+}
+
+func (e *EscrowStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EscrowStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EscrowStatus", str)
+	}
+	return nil
+}
+
+func (e EscrowStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EscrowStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EscrowStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type FeeKind string
+
+const (
+	FeeKindStandard FeeKind = "STANDARD"
+	FeeKindService  FeeKind = "SERVICE"
+	FeeKindCard     FeeKind = "CARD"
+)
+
+var AllFeeKind = []FeeKind{
+	FeeKindStandard,
+	FeeKindService,
+	FeeKindCard,
+}
+
+func (e FeeKind) IsValid() bool {
+	switch e {
+	case FeeKindStandard, FeeKindService, FeeKindCard:
+		return true
+	}
+	return false
+}
+
+func (e FeeKind) String() string {
+	return string(e)
+}
+
+func (e *FeeKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FeeKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FeeKind", str)
+	}
+	return nil
+}
+
+func (e FeeKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FeeKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FeeKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type Handler string
+
+const (
+	HandlerWorldfirst  Handler = "WORLDFIRST"
+	HandlerMarketplace Handler = "MARKETPLACE"
+)
+
+var AllHandler = []Handler{
+	HandlerWorldfirst,
+	HandlerMarketplace,
+}
+
+func (e Handler) IsValid() bool {
+	switch e {
+	case HandlerWorldfirst, HandlerMarketplace:
+		return true
+	}
+	return false
+}
+
+func (e Handler) String() string {
+	return string(e)
+}
+
+func (e *Handler) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Handler(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Handler", str)
+	}
+	return nil
+}
+
+func (e Handler) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Handler) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Handler) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -890,18 +1253,28 @@ func (e KycStatus) MarshalJSON() ([]byte, error) {
 type LedgerEntryKind string
 
 const (
-	LedgerEntryKindTopUp      LedgerEntryKind = "TOP_UP"
-	LedgerEntryKindConversion LedgerEntryKind = "CONVERSION"
+	LedgerEntryKindTopUp         LedgerEntryKind = "TOP_UP"
+	LedgerEntryKindConversion    LedgerEntryKind = "CONVERSION"
+	LedgerEntryKindPayment       LedgerEntryKind = "PAYMENT"
+	LedgerEntryKindRefund        LedgerEntryKind = "REFUND"
+	LedgerEntryKindEscrowRelease LedgerEntryKind = "ESCROW_RELEASE"
+	LedgerEntryKindPayout        LedgerEntryKind = "PAYOUT"
+	LedgerEntryKindFxSettlement  LedgerEntryKind = "FX_SETTLEMENT"
 )
 
 var AllLedgerEntryKind = []LedgerEntryKind{
 	LedgerEntryKindTopUp,
 	LedgerEntryKindConversion,
+	LedgerEntryKindPayment,
+	LedgerEntryKindRefund,
+	LedgerEntryKindEscrowRelease,
+	LedgerEntryKindPayout,
+	LedgerEntryKindFxSettlement,
 }
 
 func (e LedgerEntryKind) IsValid() bool {
 	switch e {
-	case LedgerEntryKindTopUp, LedgerEntryKindConversion:
+	case LedgerEntryKindTopUp, LedgerEntryKindConversion, LedgerEntryKindPayment, LedgerEntryKindRefund, LedgerEntryKindEscrowRelease, LedgerEntryKindPayout, LedgerEntryKindFxSettlement:
 		return true
 	}
 	return false
@@ -1055,6 +1428,265 @@ func (e *OrderStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e OrderStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type PaymentMethod string
+
+const (
+	// Cross-border Pay (KJB): CNH auto-debit.
+	PaymentMethodWorldPay PaymentMethod = "WORLD_PAY"
+	// A foreign-currency WorldFirst balance, converted at the live rate.
+	PaymentMethodWorldfirstBalance PaymentMethod = "WORLDFIRST_BALANCE"
+	// A card, through the marketplace's checkout.
+	PaymentMethodCard PaymentMethod = "CARD"
+	// Alipay, through the marketplace's checkout.
+	PaymentMethodAlipay PaymentMethod = "ALIPAY"
+)
+
+var AllPaymentMethod = []PaymentMethod{
+	PaymentMethodWorldPay,
+	PaymentMethodWorldfirstBalance,
+	PaymentMethodCard,
+	PaymentMethodAlipay,
+}
+
+func (e PaymentMethod) IsValid() bool {
+	switch e {
+	case PaymentMethodWorldPay, PaymentMethodWorldfirstBalance, PaymentMethodCard, PaymentMethodAlipay:
+		return true
+	}
+	return false
+}
+
+func (e PaymentMethod) String() string {
+	return string(e)
+}
+
+func (e *PaymentMethod) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PaymentMethod(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PaymentMethod", str)
+	}
+	return nil
+}
+
+func (e PaymentMethod) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PaymentMethod) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PaymentMethod) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Why a payment method is unavailable; also the codes of payOrder's user errors.
+type PaymentReason string
+
+const (
+	PaymentReasonNotSecuredTransaction      PaymentReason = "NOT_SECURED_TRANSACTION"
+	PaymentReasonCreditTermOrContractOrder  PaymentReason = "CREDIT_TERM_OR_CONTRACT_ORDER"
+	PaymentReasonProhibitedItems            PaymentReason = "PROHIBITED_ITEMS"
+	PaymentReasonRedPacketDiscount          PaymentReason = "RED_PACKET_DISCOUNT"
+	PaymentReasonMemberNotLinked            PaymentReason = "MEMBER_NOT_LINKED"
+	PaymentReasonNotLinkedToMainlandAlipay  PaymentReason = "NOT_LINKED_TO_MAINLAND_ALIPAY"
+	PaymentReasonCrossBorderPayNotActivated PaymentReason = "CROSS_BORDER_PAY_NOT_ACTIVATED"
+	PaymentReasonSupplierNotAccepting       PaymentReason = "SUPPLIER_NOT_ACCEPTING"
+	PaymentReasonAccountNotVerified         PaymentReason = "ACCOUNT_NOT_VERIFIED"
+	PaymentReasonInsufficientBalance        PaymentReason = "INSUFFICIENT_BALANCE"
+	PaymentReasonBelowMinimumOrder          PaymentReason = "BELOW_MINIMUM_ORDER"
+	PaymentReasonMainlandChinaIP            PaymentReason = "MAINLAND_CHINA_IP"
+	PaymentReasonOrderNotPayable            PaymentReason = "ORDER_NOT_PAYABLE"
+	PaymentReasonRateUnavailable            PaymentReason = "RATE_UNAVAILABLE"
+)
+
+var AllPaymentReason = []PaymentReason{
+	PaymentReasonNotSecuredTransaction,
+	PaymentReasonCreditTermOrContractOrder,
+	PaymentReasonProhibitedItems,
+	PaymentReasonRedPacketDiscount,
+	PaymentReasonMemberNotLinked,
+	PaymentReasonNotLinkedToMainlandAlipay,
+	PaymentReasonCrossBorderPayNotActivated,
+	PaymentReasonSupplierNotAccepting,
+	PaymentReasonAccountNotVerified,
+	PaymentReasonInsufficientBalance,
+	PaymentReasonBelowMinimumOrder,
+	PaymentReasonMainlandChinaIP,
+	PaymentReasonOrderNotPayable,
+	PaymentReasonRateUnavailable,
+}
+
+func (e PaymentReason) IsValid() bool {
+	switch e {
+	case PaymentReasonNotSecuredTransaction, PaymentReasonCreditTermOrContractOrder, PaymentReasonProhibitedItems, PaymentReasonRedPacketDiscount, PaymentReasonMemberNotLinked, PaymentReasonNotLinkedToMainlandAlipay, PaymentReasonCrossBorderPayNotActivated, PaymentReasonSupplierNotAccepting, PaymentReasonAccountNotVerified, PaymentReasonInsufficientBalance, PaymentReasonBelowMinimumOrder, PaymentReasonMainlandChinaIP, PaymentReasonOrderNotPayable, PaymentReasonRateUnavailable:
+		return true
+	}
+	return false
+}
+
+func (e PaymentReason) String() string {
+	return string(e)
+}
+
+func (e *PaymentReason) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PaymentReason(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PaymentReason", str)
+	}
+	return nil
+}
+
+func (e PaymentReason) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PaymentReason) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PaymentReason) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type PaymentStatus string
+
+const (
+	PaymentStatusSucceeded         PaymentStatus = "SUCCEEDED"
+	PaymentStatusPartiallyRefunded PaymentStatus = "PARTIALLY_REFUNDED"
+	PaymentStatusRefunded          PaymentStatus = "REFUNDED"
+)
+
+var AllPaymentStatus = []PaymentStatus{
+	PaymentStatusSucceeded,
+	PaymentStatusPartiallyRefunded,
+	PaymentStatusRefunded,
+}
+
+func (e PaymentStatus) IsValid() bool {
+	switch e {
+	case PaymentStatusSucceeded, PaymentStatusPartiallyRefunded, PaymentStatusRefunded:
+		return true
+	}
+	return false
+}
+
+func (e PaymentStatus) String() string {
+	return string(e)
+}
+
+func (e *PaymentStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PaymentStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PaymentStatus", str)
+	}
+	return nil
+}
+
+func (e PaymentStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PaymentStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PaymentStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type PayoutStatus string
+
+const (
+	PayoutStatusPending   PayoutStatus = "PENDING"
+	PayoutStatusSubmitted PayoutStatus = "SUBMITTED"
+	PayoutStatusPaid      PayoutStatus = "PAID"
+	PayoutStatusFailed    PayoutStatus = "FAILED"
+)
+
+var AllPayoutStatus = []PayoutStatus{
+	PayoutStatusPending,
+	PayoutStatusSubmitted,
+	PayoutStatusPaid,
+	PayoutStatusFailed,
+}
+
+func (e PayoutStatus) IsValid() bool {
+	switch e {
+	case PayoutStatusPending, PayoutStatusSubmitted, PayoutStatusPaid, PayoutStatusFailed:
+		return true
+	}
+	return false
+}
+
+func (e PayoutStatus) String() string {
+	return string(e)
+}
+
+func (e *PayoutStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PayoutStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PayoutStatus", str)
+	}
+	return nil
+}
+
+func (e PayoutStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PayoutStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PayoutStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

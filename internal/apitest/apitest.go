@@ -353,3 +353,37 @@ func (e *Env) Balance(accountID, currency string) string {
 
 // RawID is the database id behind an account's global id.
 func RawID(accountID string) string { return graph.RawAccountID(accountID) }
+
+// Payment fixture operations.
+const (
+	PayOrder       = `mutation($input: PayOrderInput!) { payOrder(input: $input) { payment { id status method amount { amount currency } fees { kind rate amount { amount currency } } totalFees { amount currency } debited { amount currency } fxRate escrowStatus conversion { id status } } userErrors { code field message } } }`
+	ConfirmReceipt = `mutation($input: ConfirmReceiptInput!) { confirmReceipt(input: $input) { order { id status } userErrors { code field message } } }`
+	RefundOrder    = `mutation($input: RefundOrderInput!) { refundOrder(input: $input) { refund { id amount { amount } feesRefunded { amount } credited { amount currency } } payment { status escrowStatus } userErrors { code field message } } }`
+	RetryPayout    = `mutation($input: RetryPayoutInput!) { retryPayout(input: $input) { payout { id status } userErrors { code field message } } }`
+	PaymentOptions = `query($id: ID!, $cur: CurrencyCode, $ip: String) { paymentOptions(orderId: $id, payCurrency: $cur, buyerIpCountry: $ip) { method available reasons handledBy fees { kind amount { amount currency } } total { amount currency } } }`
+)
+
+// Shop is a partner with a buyer member linked to a verified account with Cross-border Pay
+// active, and a supplier that accepts it.
+type Shop struct {
+	PartnerKey, AccountID, AccountKey, LinkID string
+}
+
+// NewShop sets a Shop up; payoutAccount is the supplier's (its last four digits choose the
+// sandbox rail's behaviour).
+func (e *Env) NewShop(payoutAccount string) Shop {
+	e.T.Helper()
+	_, pk := e.Partner("1688")
+	e.Member(pk, "buyer", nil)
+	e.Supplier(pk, "supplier", payoutAccount)
+	id, key := e.Account("Buyer Ltd")
+	link := e.LinkMember(key, id, "1688", "buyer")
+	e.MustSucceed(key, "activateCrossBorderPay", Activate, map[string]any{"linkId": link})
+	return Shop{PartnerKey: pk, AccountID: id, AccountKey: key, LinkID: link}
+}
+
+// Pay pays an order with WORLD_PAY and returns the payment.
+func (e *Env) Pay(key, orderID, idemKey string) map[string]any {
+	e.T.Helper()
+	return e.MustSucceed(key, "payOrder", PayOrder, map[string]any{"orderId": orderID, "method": "WORLD_PAY", "idempotencyKey": idemKey})["payment"].(map[string]any)
+}

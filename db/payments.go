@@ -1,0 +1,272 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/kjb/kjb/domain"
+	"github.com/shopspring/decimal"
+)
+
+const paymentColumns = `id, order_id, partner_id, account_id, supplier_row_id, method, status, amount,
+	standard_rate, standard_fee, service_rate, service_fee, debited_amount, debited_currency, fx_rate, conversion_id,
+	escrow_status, refunded_amount, refunded_fees, credited_back, created_at, released_at`
+
+// paymentScope filters payments (or payouts) by an actor's scope.
+const paymentScope = `($2 OR partner_id = $3 OR account_id = $4)`
+
+func scanPayment(row pgx.Row) (domain.Payment, error) {
+	var p domain.Payment
+	var stdRate, stdFee, svcRate, svcFee *decimal.Decimal
+	var conv *string
+	err := row.Scan(&p.ID, &p.OrderID, &p.PartnerID, &p.AccountID, &p.SupplierID, &p.Method, &p.Status, &p.Amount.Amount,
+		&stdRate, &stdFee, &svcRate, &svcFee, &p.Debited.Amount, &p.Debited.Currency, &p.FXRate, &conv,
+		&p.EscrowStatus, &p.RefundedAmount, &p.RefundedFees, &p.CreditedBack, &p.CreatedAt, &p.ReleasedAt)
+	if err != nil {
+		return domain.Payment{}, translate(err)
+	}
+	p.Amount.Currency = domain.CNY
+	if stdRate != nil {
+		p.Fees = []domain.FeeLine{
+			{Kind: domain.FeeStandard, Rate: *stdRate, Amount: domain.Money{Amount: *stdFee, Currency: domain.CNH}},
+			{Kind: domain.FeeService, Rate: *svcRate, Amount: domain.Money{Amount: *svcFee, Currency: domain.CNH}},
+		}
+	}
+	if conv != nil {
+		p.ConversionID = *conv
+	}
+	return p, nil
+}
+
+func (q queries) Payment(ctx context.Context, id string, scope domain.Scope) (domain.Payment, error) {
+	if !validUUID(id) {
+		return domain.Payment{}, domain.NotFound("payment", nil)
+	}
+	all, partner, account := scopeArgs(scope)
+	return scanPayment(q.q.QueryRow(ctx, `SELECT `+paymentColumns+` FROM payments WHERE id = $1 AND `+paymentScope, id, all, partner, account))
+}
+
+func (q queries) PaymentByOrder(ctx context.Context, orderID string) (domain.Payment, error) {
+	return scanPayment(q.q.QueryRow(ctx, `SELECT `+paymentColumns+` FROM payments WHERE order_id = $1`, orderID))
+}
+
+func (q queries) Payments(ctx context.Context, scope domain.Scope, f domain.PaymentFilter, page domain.Page) ([]domain.Payment, error) {
+	if page.After != "" && !validUUID(page.After) {
+		return nil, domain.Errorf(domain.CodeInvalidInput, domain.Field("after"), "is not a cursor of this list")
+	}
+	if f.AccountID != "" && !validUUID(f.AccountID) {
+		return nil, nil
+	}
+	all, partner, account := scopeArgs(scope)
+	var from, to *time.Time
+	if !f.From.IsZero() {
+		from = &f.From
+	}
+	if !f.To.IsZero() {
+		to = &f.To
+	}
+	rows, err := q.q.Query(ctx, `SELECT `+paymentColumns+` FROM payments WHERE `+paymentScope+`
+		AND ($1::uuid IS NULL OR id < $1) AND ($5::text IS NULL OR status = $5) AND ($6::text IS NULL OR method = $6)
+		AND ($7::uuid IS NULL OR account_id = $7) AND ($8::timestamptz IS NULL OR created_at >= $8) AND ($9::timestamptz IS NULL OR created_at < $9)
+		ORDER BY id DESC LIMIT $10`, nullable(page.After), all, partner, account, nullable(string(f.Status)), nullable(string(f.Method)),
+		nullable(f.AccountID), from, to, page.First+1)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Payment, error) { return scanPayment(r) })
+}
+
+func (t *txStore) InsertPayment(ctx context.Context, p *domain.Payment) error {
+	p.ID = newID()
+	var stdRate, stdFee, svcRate, svcFee *decimal.Decimal
+	for _, f := range p.Fees {
+		switch f.Kind {
+		case domain.FeeStandard:
+			stdRate, stdFee = &f.Rate, &f.Amount.Amount
+		case domain.FeeService:
+			svcRate, svcFee = &f.Rate, &f.Amount.Amount
+		}
+	}
+	_, err := t.tx.Exec(ctx, `INSERT INTO payments (`+paymentColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 0, 0, 0, $18, NULL)`,
+		p.ID, p.OrderID, p.PartnerID, p.AccountID, p.SupplierID, p.Method, p.Status, p.Amount.Amount,
+		stdRate, stdFee, svcRate, svcFee, p.Debited.Amount, p.Debited.Currency, p.FXRate, nullable(p.ConversionID), p.EscrowStatus, p.CreatedAt)
+	return translate(err)
+}
+
+func (t *txStore) LockPayment(ctx context.Context, id string, scope domain.Scope) (domain.Payment, error) {
+	if !validUUID(id) {
+		return domain.Payment{}, domain.NotFound("payment", nil)
+	}
+	all, partner, account := scopeArgs(scope)
+	return scanPayment(t.tx.QueryRow(ctx, `SELECT `+paymentColumns+` FROM payments WHERE id = $1 AND `+paymentScope+` FOR UPDATE`, id, all, partner, account))
+}
+
+func (t *txStore) LockPaymentByOrder(ctx context.Context, orderID string) (domain.Payment, error) {
+	return scanPayment(t.tx.QueryRow(ctx, `SELECT `+paymentColumns+` FROM payments WHERE order_id = $1 FOR UPDATE`, orderID))
+}
+
+func (t *txStore) UpdatePayment(ctx context.Context, p domain.Payment) error {
+	_, err := t.tx.Exec(ctx, `UPDATE payments SET status = $2, escrow_status = $3, refunded_amount = $4, refunded_fees = $5,
+		credited_back = $6, released_at = $7 WHERE id = $1`,
+		p.ID, p.Status, p.EscrowStatus, p.RefundedAmount, p.RefundedFees, p.CreditedBack, p.ReleasedAt)
+	return translate(err)
+}
+
+const refundColumns = `id, payment_id, amount, fees_refunded, credited_amount, credited_currency, reason, created_at`
+
+func scanRefund(row pgx.Row) (domain.Refund, error) {
+	var r domain.Refund
+	err := row.Scan(&r.ID, &r.PaymentID, &r.Amount.Amount, &r.FeesRefunded.Amount, &r.Credited.Amount, &r.Credited.Currency, &r.Reason, &r.CreatedAt)
+	r.Amount.Currency, r.FeesRefunded.Currency = domain.CNY, domain.CNH
+	return r, translate(err)
+}
+
+func (q queries) Refunds(ctx context.Context, paymentID string) ([]domain.Refund, error) {
+	rows, err := q.q.Query(ctx, `SELECT `+refundColumns+` FROM refunds WHERE payment_id = $1 ORDER BY id`, paymentID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Refund, error) { return scanRefund(r) })
+}
+
+func (q queries) Refund(ctx context.Context, id string) (domain.Refund, error) {
+	return scanRefund(q.q.QueryRow(ctx, `SELECT `+refundColumns+` FROM refunds WHERE id = $1`, id))
+}
+
+func (t *txStore) InsertRefund(ctx context.Context, r *domain.Refund) error {
+	r.ID = newID()
+	_, err := t.tx.Exec(ctx, `INSERT INTO refunds (`+refundColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		r.ID, r.PaymentID, r.Amount.Amount, r.FeesRefunded.Amount, r.Credited.Amount, r.Credited.Currency, r.Reason, r.CreatedAt)
+	return translate(err)
+}
+
+const payoutColumns = `id, payment_id, order_id, partner_id, account_id, supplier_row_id, amount, status, attempts, rail_reference,
+	failure_reason, created_at, paid_at`
+
+func scanPayout(row pgx.Row) (domain.Payout, error) {
+	var p domain.Payout
+	err := row.Scan(&p.ID, &p.PaymentID, &p.OrderID, &p.PartnerID, &p.AccountID, &p.SupplierID, &p.Amount.Amount, &p.Status,
+		&p.Attempts, &p.RailReference, &p.FailureReason, &p.CreatedAt, &p.PaidAt)
+	p.Amount.Currency = domain.CNY
+	return p, translate(err)
+}
+
+func (q queries) Payout(ctx context.Context, id string, scope domain.Scope) (domain.Payout, error) {
+	if !validUUID(id) {
+		return domain.Payout{}, domain.NotFound("payout", nil)
+	}
+	all, partner, account := scopeArgs(scope)
+	return scanPayout(q.q.QueryRow(ctx, `SELECT `+payoutColumns+` FROM payouts WHERE id = $1 AND `+paymentScope, id, all, partner, account))
+}
+
+func (q queries) PayoutByPayment(ctx context.Context, paymentID string) (domain.Payout, error) {
+	return scanPayout(q.q.QueryRow(ctx, `SELECT `+payoutColumns+` FROM payouts WHERE payment_id = $1`, paymentID))
+}
+
+func (q queries) Payouts(ctx context.Context, scope domain.Scope, status domain.PayoutStatus, page domain.Page) ([]domain.Payout, error) {
+	if page.After != "" && !validUUID(page.After) {
+		return nil, domain.Errorf(domain.CodeInvalidInput, domain.Field("after"), "is not a cursor of this list")
+	}
+	all, partner, account := scopeArgs(scope)
+	rows, err := q.q.Query(ctx, `SELECT `+payoutColumns+` FROM payouts WHERE `+paymentScope+`
+		AND ($1::uuid IS NULL OR id < $1) AND ($5::text IS NULL OR status = $5) ORDER BY id DESC LIMIT $6`,
+		nullable(page.After), all, partner, account, nullable(string(status)), page.First+1)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Payout, error) { return scanPayout(r) })
+}
+
+func (t *txStore) InsertPayout(ctx context.Context, p *domain.Payout) error {
+	p.ID = newID()
+	_, err := t.tx.Exec(ctx, `INSERT INTO payouts (id, payment_id, order_id, partner_id, account_id, supplier_row_id, amount, currency, status, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, 'CNY', $8, $9)`,
+		p.ID, p.PaymentID, p.OrderID, p.PartnerID, p.AccountID, p.SupplierID, p.Amount.Amount, p.Status, p.CreatedAt)
+	return translate(err)
+}
+
+func (t *txStore) LockPayout(ctx context.Context, id string, scope domain.Scope) (domain.Payout, error) {
+	if !validUUID(id) {
+		return domain.Payout{}, domain.NotFound("payout", nil)
+	}
+	all, partner, account := scopeArgs(scope)
+	return scanPayout(t.tx.QueryRow(ctx, `SELECT `+payoutColumns+` FROM payouts WHERE id = $1 AND `+paymentScope+` FOR UPDATE`, id, all, partner, account))
+}
+
+func (t *txStore) UpdatePayout(ctx context.Context, p domain.Payout) error {
+	_, err := t.tx.Exec(ctx, `UPDATE payouts SET status = $2, attempts = $3, rail_reference = $4, failure_reason = $5, paid_at = $6 WHERE id = $1`,
+		p.ID, p.Status, p.Attempts, p.RailReference, p.FailureReason, p.PaidAt)
+	return translate(err)
+}
+
+func (q queries) Trail(ctx context.Context, references []string) ([]domain.PostedEntry, error) {
+	rows, err := q.q.Query(ctx, `SELECT e.id::text, t.kind, t.reference, e.book, coalesce(e.account_id::text, ''), e.currency, e.amount, e.created_at
+		FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_id = t.id
+		WHERE t.reference = ANY($1) ORDER BY e.id`, references)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.PostedEntry, error) {
+		var p domain.PostedEntry
+		err := r.Scan(&p.ID, &p.Kind, &p.Reference, &p.Book, &p.AccountID, &p.Amount.Currency, &p.Amount.Amount, &p.CreatedAt)
+		return p, err
+	})
+}
+
+// SandboxRail is the shipped payout rail. It keeps its transfers in Postgres, one per payout,
+// and fails on purpose for test accounts: one ending in 0002 is refused for good, one ending in
+// 0003 times out on its first two attempts and then pays.
+type SandboxRail struct{ Pool *pgxpool.Pool }
+
+// ErrRailTimeout is the sandbox rail's transient failure.
+var ErrRailTimeout = errors.New("sandbox rail: timed out, retry later")
+
+// Transfer pays t unless the rail already paid this payout, in which case it returns that
+// transfer again.
+func (r SandboxRail) Transfer(ctx context.Context, t domain.RailTransfer) (domain.RailResult, error) {
+	var res domain.RailResult
+	var transient bool
+	err := pgx.BeginFunc(ctx, r.Pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO sandbox_rail_transfers (payout_id, account, amount, status) VALUES ($1, $2, $3, 'NEW')
+			ON CONFLICT (payout_id) DO NOTHING`, t.PayoutID, t.Account, t.Amount.Amount); err != nil {
+			return err
+		}
+		var status, reference string
+		var attempts int
+		if err := tx.QueryRow(ctx, `SELECT status, attempts, reference FROM sandbox_rail_transfers WHERE payout_id = $1 FOR UPDATE`,
+			t.PayoutID).Scan(&status, &attempts, &reference); err != nil {
+			return err
+		}
+		if status == "PAID" {
+			res = domain.RailResult{Paid: true, Reference: reference}
+			return nil
+		}
+		attempts++
+		switch {
+		case strings.HasSuffix(t.Account, "0002"):
+			res = domain.RailResult{FailureReason: "beneficiary account " + domain.MaskAccount(t.Account) + " is closed"}
+			status = "FAILED"
+		case strings.HasSuffix(t.Account, "0003") && attempts <= 2:
+			transient = true
+		default:
+			status, reference = "PAID", fmt.Sprintf("RAIL-%s", t.PayoutID[:8])
+			res = domain.RailResult{Paid: true, Reference: reference}
+		}
+		_, err := tx.Exec(ctx, `UPDATE sandbox_rail_transfers SET account = $2, status = $3, attempts = $4, reference = $5,
+			failure_reason = $6, updated_at = now() WHERE payout_id = $1`, t.PayoutID, t.Account, status, attempts, reference, res.FailureReason)
+		return err
+	})
+	if err != nil {
+		return domain.RailResult{}, err
+	}
+	if transient {
+		return domain.RailResult{}, ErrRailTimeout
+	}
+	return res, nil
+}

@@ -1,0 +1,309 @@
+package domain
+
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// PaymentMethod is how an order is paid.
+type PaymentMethod string
+
+const (
+	MethodWorldPay          PaymentMethod = "WORLD_PAY"          // Cross-border Pay: CNH auto-debit
+	MethodWorldFirstBalance PaymentMethod = "WORLDFIRST_BALANCE" // a foreign-currency balance, converted
+	MethodCard              PaymentMethod = "CARD"               // the marketplace's card checkout
+	MethodAlipay            PaymentMethod = "ALIPAY"             // the marketplace's Alipay checkout
+)
+
+// Handler is who takes a payment method.
+type Handler string
+
+const (
+	HandledByWorldFirst  Handler = "WORLDFIRST"
+	HandledByMarketplace Handler = "MARKETPLACE"
+)
+
+// Why a payment method is unavailable (FAQ 10–11, the payment guide). The same codes are
+// PaymentOption.reasons and payOrder's user errors.
+const (
+	ReasonNotSecuredTransaction     ErrorCode = "NOT_SECURED_TRANSACTION"
+	ReasonCreditTermOrContract      ErrorCode = "CREDIT_TERM_OR_CONTRACT_ORDER"
+	ReasonProhibitedItems           ErrorCode = "PROHIBITED_ITEMS"
+	ReasonRedPacketDiscount         ErrorCode = "RED_PACKET_DISCOUNT"
+	ReasonMemberNotLinked           ErrorCode = "MEMBER_NOT_LINKED"
+	ReasonNotLinkedToMainlandAlipay ErrorCode = "NOT_LINKED_TO_MAINLAND_ALIPAY"
+	ReasonCrossBorderPayNotActive   ErrorCode = "CROSS_BORDER_PAY_NOT_ACTIVATED"
+	ReasonSupplierNotAccepting      ErrorCode = "SUPPLIER_NOT_ACCEPTING"
+	ReasonAccountNotVerified        ErrorCode = CodeAccountNotVerified
+	ReasonInsufficientBalance       ErrorCode = CodeInsufficientBalance
+	ReasonBelowMinimumOrder         ErrorCode = "BELOW_MINIMUM_ORDER"
+	ReasonMainlandChinaIP           ErrorCode = "MAINLAND_CHINA_IP"
+	ReasonOrderNotPayable           ErrorCode = "ORDER_NOT_PAYABLE"
+	ReasonRateUnavailable           ErrorCode = CodeRateUnavailable
+)
+
+var reasonMessages = map[ErrorCode]string{
+	ReasonNotSecuredTransaction:     "Cross-border Pay needs \"Secured transaction\" at checkout",
+	ReasonCreditTermOrContract:      "credit-term and contract orders cannot be paid this way",
+	ReasonProhibitedItems:           "the order contains prohibited items",
+	ReasonRedPacketDiscount:         "Red Packet discounts can only be paid with a bank card linked to Alipay",
+	ReasonMemberNotLinked:           "the buyer's 1688 account is not linked to a KJB account",
+	ReasonNotLinkedToMainlandAlipay: "the buyer's 1688 account is not linked to an Alipay account registered in mainland China",
+	ReasonCrossBorderPayNotActive:   "Cross-border Pay is not activated for the buyer's 1688 account",
+	ReasonSupplierNotAccepting:      "the supplier does not accept Cross-border Pay",
+	ReasonAccountNotVerified:        "the KJB account has not completed identity verification",
+	ReasonInsufficientBalance:       "the balance does not cover the order and its fees: top up or convert first",
+	ReasonBelowMinimumOrder:         "paying from a WorldFirst balance needs an order of at least CNY 1,000",
+	ReasonMainlandChinaIP:           "paying in a foreign currency is not available from a mainland China IP",
+	ReasonOrderNotPayable:           "the order is not awaiting payment",
+	ReasonRateUnavailable:           "no current exchange rate for the pay currency: try again shortly",
+}
+
+// ReasonError is the user error payOrder returns for one reason.
+func ReasonError(r ErrorCode) *Error {
+	return &Error{Code: r, Message: reasonMessages[r], Field: Field("orderId")}
+}
+
+// PaymentSituation is everything that decides whether and how an order can be paid.
+type PaymentSituation struct {
+	Order          Order
+	Member         MarketplaceMember
+	Link           *MarketplaceLink // the buyer member's active link
+	Account        *Account         // the linked account
+	Balances       map[Currency]decimal.Decimal
+	PayCurrency    Currency // for WORLDFIRST_BALANCE
+	BuyerIPCountry string
+	Schedule       FeeSchedule
+	// PayRate is units of CNH per 1 PayCurrency at the customer rate (zero: unavailable).
+	PayRate decimal.Decimal
+}
+
+// PaymentOption is one method's answer: available or why not, and what it would cost.
+type PaymentOption struct {
+	Method    PaymentMethod
+	Available bool
+	Reasons   []ErrorCode
+	HandledBy Handler
+	Fees      []FeeLine
+	Total     *Money // what the buyer pays, in the currency it is taken from
+}
+
+// serviceRate is the linked account's rate for this month, or the top tier without one.
+func (p PaymentSituation) serviceRate() decimal.Decimal {
+	if p.Account != nil {
+		return p.Account.ServiceFeeRate
+	}
+	return p.Schedule.ServiceTiers[0].Rate
+}
+
+// WorldPayFees are the STANDARD and SERVICE lines on the order amount, in CNH.
+func (p PaymentSituation) WorldPayFees() []FeeLine {
+	return []FeeLine{
+		Fee(FeeStandard, p.Schedule.StandardRate, p.Order.Amount, CNH),
+		Fee(FeeService, p.serviceRate(), p.Order.Amount, CNH),
+	}
+}
+
+// WorldFirstDebit is what paying from PayCurrency takes: the CNH amount bought at PayRate,
+// the customer's side rounded up.
+func (p PaymentSituation) WorldFirstDebit() Money {
+	return PriceBuy(Money{Amount: p.Order.Amount.Amount, Currency: CNH}, p.PayCurrency, p.PayRate)
+}
+
+func (p PaymentSituation) linkReasons(needActive bool) []ErrorCode {
+	var rs []ErrorCode
+	switch {
+	case p.Link == nil:
+		rs = append(rs, ReasonMemberNotLinked)
+		if needActive {
+			rs = append(rs, ReasonCrossBorderPayNotActive)
+		}
+	case needActive && !p.Link.CrossBorderPayActive:
+		rs = append(rs, ReasonCrossBorderPayNotActive)
+	}
+	if p.Account != nil && p.Account.KycStatus != KycVerified {
+		rs = append(rs, ReasonAccountNotVerified)
+	}
+	return rs
+}
+
+// Options evaluates every method. It is the only place the payment rules live: payOrder
+// refuses with exactly the reasons Options gives for the method.
+func (p PaymentSituation) Options() []PaymentOption {
+	o := p.Order
+	payable := o.Status == OrderAwaitingPayment
+	// An order that is not awaiting payment has that one reason: nothing else matters.
+	notPayable := func(rs []ErrorCode) []ErrorCode {
+		if !payable {
+			return []ErrorCode{ReasonOrderNotPayable}
+		}
+		return rs
+	}
+
+	// WORLD_PAY: Cross-border Pay (FAQ 10, 11).
+	var wp []ErrorCode
+	switch o.TradeMode {
+	case TradeDirect:
+		wp = append(wp, ReasonNotSecuredTransaction)
+	case TradeCreditTerm, TradeContract:
+		wp = append(wp, ReasonCreditTermOrContract)
+	}
+	if o.ContainsProhibitedItems {
+		wp = append(wp, ReasonProhibitedItems)
+	}
+	if o.RedPacketDiscount {
+		wp = append(wp, ReasonRedPacketDiscount)
+	}
+	if !p.Member.MainlandAlipayLinked {
+		wp = append(wp, ReasonNotLinkedToMainlandAlipay)
+	}
+	wp = append(wp, p.linkReasons(true)...)
+	if !o.Supplier.AcceptsCrossBorderPay {
+		wp = append(wp, ReasonSupplierNotAccepting)
+	}
+	wpFees := p.WorldPayFees()
+	wpTotal := Money{Amount: o.Amount.Amount.Add(SumFees(wpFees, CNH).Amount), Currency: CNH}
+	if p.Account != nil && p.Balances[CNH].LessThan(wpTotal.Amount) {
+		wp = append(wp, ReasonInsufficientBalance)
+	}
+	wp = notPayable(wp)
+
+	// WORLDFIRST_BALANCE: the payment guide's "paying in foreign currencies".
+	var wf []ErrorCode
+	if o.Amount.Amount.LessThan(p.Schedule.WorldFirstBalanceMinimum.Amount) {
+		wf = append(wf, ReasonBelowMinimumOrder)
+	}
+	if p.BuyerIPCountry == "CN" {
+		wf = append(wf, ReasonMainlandChinaIP)
+	}
+	wf = append(wf, p.linkReasons(false)...)
+	var wfTotal *Money
+	if p.PayCurrency != "" {
+		if p.PayRate.Sign() <= 0 {
+			wf = append(wf, ReasonRateUnavailable)
+		} else {
+			debit := p.WorldFirstDebit()
+			wfTotal = &debit
+			if p.Account != nil && p.Balances[p.PayCurrency].LessThan(debit.Amount) {
+				wf = append(wf, ReasonInsufficientBalance)
+			}
+		}
+	}
+	wf = notPayable(wf)
+
+	// CARD and ALIPAY are the marketplace's own checkout.
+	card := Fee(FeeCard, p.Schedule.CardRate, o.Amount, CNY)
+	cardTotal := Money{Amount: o.Amount.Amount.Add(card.Amount.Amount), Currency: CNY}
+	var ali []ErrorCode
+	if !p.Member.MainlandAlipayLinked {
+		ali = append(ali, ReasonNotLinkedToMainlandAlipay)
+	}
+	ali = notPayable(ali)
+	orderTotal := o.Amount
+
+	return []PaymentOption{
+		{Method: MethodWorldPay, Available: len(wp) == 0, Reasons: wp, HandledBy: HandledByWorldFirst, Fees: wpFees, Total: &wpTotal},
+		{Method: MethodWorldFirstBalance, Available: len(wf) == 0, Reasons: wf, HandledBy: HandledByWorldFirst, Total: wfTotal},
+		{Method: MethodCard, Available: payable, Reasons: notPayable(nil), HandledBy: HandledByMarketplace, Fees: []FeeLine{card}, Total: &cardTotal},
+		{Method: MethodAlipay, Available: len(ali) == 0, Reasons: ali, HandledBy: HandledByMarketplace, Total: &orderTotal},
+	}
+}
+
+// Option returns the evaluation of one method.
+func (p PaymentSituation) Option(m PaymentMethod) PaymentOption {
+	for _, o := range p.Options() {
+		if o.Method == m {
+			return o
+		}
+	}
+	return PaymentOption{Method: m}
+}
+
+// PaymentStatus is where a payment stands.
+type PaymentStatus string
+
+const (
+	PaymentSucceeded         PaymentStatus = "SUCCEEDED"
+	PaymentPartiallyRefunded PaymentStatus = "PARTIALLY_REFUNDED"
+	PaymentRefunded          PaymentStatus = "REFUNDED"
+)
+
+// EscrowStatus is where a payment's money stands.
+type EscrowStatus string
+
+const (
+	EscrowHeld     EscrowStatus = "HELD"
+	EscrowReleased EscrowStatus = "RELEASED"
+	EscrowRefunded EscrowStatus = "REFUNDED"
+)
+
+// Payment is a paid order: the money sits in escrow until receipt is confirmed (or the hold
+// ends), then is paid out to the supplier in CNY.
+type Payment struct {
+	ID             string
+	OrderID        string
+	PartnerID      string
+	AccountID      string
+	SupplierID     string // the supplier's row id
+	Method         PaymentMethod
+	Status         PaymentStatus
+	Amount         Money // the order amount, CNY
+	Fees           []FeeLine
+	Debited        Money // what left the buyer's balance
+	FXRate         *decimal.Decimal
+	ConversionID   string
+	EscrowStatus   EscrowStatus
+	RefundedAmount decimal.Decimal // CNY refunded so far
+	RefundedFees   decimal.Decimal
+	CreditedBack   decimal.Decimal // in Debited's currency
+	CreatedAt      time.Time
+	ReleasedAt     *time.Time
+}
+
+// TotalFees is the sum of the fee lines, in CNH.
+func (p Payment) TotalFees() Money { return SumFees(p.Fees, CNH) }
+
+// Remaining is the order amount still in escrow.
+func (p Payment) Remaining() decimal.Decimal { return p.Amount.Amount.Sub(p.RefundedAmount) }
+
+// Ledger kinds of the payment flow.
+const (
+	LedgerPayment       LedgerKind = "PAYMENT"
+	LedgerEscrowRelease LedgerKind = "ESCROW_RELEASE"
+	LedgerPayout        LedgerKind = "PAYOUT"
+	LedgerRefund        LedgerKind = "REFUND"
+)
+
+// PaymentLedger moves the debit from the buyer's CNH into escrow (the order amount) and fee
+// revenue (the fees).
+func PaymentLedger(p Payment) (LedgerTx, error) {
+	fees := p.TotalFees()
+	entries := []Entry{
+		{Book: BookCustomer, AccountID: p.AccountID, Amount: Money{Amount: p.Amount.Amount.Add(fees.Amount).Neg(), Currency: CNH}},
+		{Book: BookEscrow, Amount: Money{Amount: p.Amount.Amount, Currency: CNH}},
+	}
+	if fees.Amount.Sign() > 0 {
+		entries = append(entries, Entry{Book: BookFeeRevenue, Amount: fees})
+	}
+	return NewLedgerTx(LedgerPayment, p.ID, p.CreatedAt, entries...)
+}
+
+// PaymentFilter narrows a payments listing.
+type PaymentFilter struct {
+	Status    PaymentStatus
+	Method    PaymentMethod
+	AccountID string
+	From, To  time.Time
+}
+
+// PostedEntry is one ledger line as posted, for a payment's money trail.
+type PostedEntry struct {
+	ID        string
+	Kind      LedgerKind
+	Reference string
+	Book      Book
+	AccountID string
+	Amount    Money
+	CreatedAt time.Time
+}

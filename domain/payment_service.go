@@ -1,0 +1,551 @@
+package domain
+
+import (
+	"context"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// PayOrderInput is what payOrder accepts.
+type PayOrderInput struct {
+	OrderID        string
+	Method         PaymentMethod
+	PayCurrency    string
+	BuyerIPCountry string
+	IdempotencyKey string
+}
+
+func parsePayCurrency(raw string, required bool) (Currency, error) {
+	if raw == "" {
+		if required {
+			return "", Errorf(CodeInvalidInput, Field("payCurrency"), "is required to pay from a WorldFirst balance")
+		}
+		return "", nil
+	}
+	c, err := ParseHoldable(raw, Field("payCurrency"))
+	if err == nil && c == CNH {
+		return "", Errorf(CodeInvalidInput, Field("payCurrency"), "must be a foreign currency: CNH pays through WORLD_PAY")
+	}
+	return c, err
+}
+
+func parseIPCountry(raw string) (string, error) {
+	if raw != "" && !IsCountryCode(raw) {
+		return "", Errorf(CodeInvalidInput, Field("buyerIpCountry"), "%q is not an ISO 3166-1 alpha-2 country code", clip(raw))
+	}
+	return raw, nil
+}
+
+// situation gathers what decides an order's payment options, reading through q (the pool, or
+// the paying transaction).
+func (s *Service) situation(ctx context.Context, q Queries, o Order, payCurrency Currency, ip string) (PaymentSituation, error) {
+	sit := PaymentSituation{Order: o, PayCurrency: payCurrency, BuyerIPCountry: ip, Schedule: s.cfg.Fees, Balances: map[Currency]decimal.Decimal{}}
+	m, err := q.MemberByRowID(ctx, o.BuyerMemberRowID, Scope{All: true})
+	if err != nil {
+		return sit, err
+	}
+	sit.Member = m
+	link, err := q.ActiveLinkOfMember(ctx, m.ID)
+	switch {
+	case err == nil:
+		sit.Link = &link
+		a, err := q.Account(ctx, link.AccountID, "")
+		if err != nil {
+			return sit, err
+		}
+		sit.Account = &a
+		bs, err := q.Balances(ctx, a.ID)
+		if err != nil {
+			return sit, err
+		}
+		for _, b := range bs {
+			sit.Balances[b.Available.Currency] = b.Available.Amount
+		}
+	case CodeOf(err) != CodeNotFound:
+		return sit, err
+	}
+	if payCurrency != "" {
+		book, err := s.rateBook(ctx)
+		if err != nil {
+			return sit, err
+		}
+		if mid, err := book.Mid(payCurrency, CNH); err == nil {
+			sit.PayRate = s.cfg.SpreadBps.Apply(mid)
+		}
+	}
+	return sit, nil
+}
+
+// PaymentOptions answers FAQ 10–11 for one order: every method, whether it is available, every
+// reason it is not, who handles it, its fees and the total the buyer would pay. PARTNER (its
+// orders), ACCOUNT (its linked members' orders), OPERATOR. payCurrency prices
+// WORLDFIRST_BALANCE (its total is null without one).
+func (s *Service) PaymentOptions(ctx context.Context, actor Actor, orderID, payCurrency, ip string) ([]PaymentOption, error) {
+	cur, err := parsePayCurrency(payCurrency, false)
+	if err != nil {
+		return nil, err
+	}
+	if ip, err = parseIPCountry(ip); err != nil {
+		return nil, err
+	}
+	o, err := s.Order(ctx, actor, orderID)
+	if err != nil {
+		return nil, err
+	}
+	sit, err := s.situation(ctx, s.store.Queries(), o, cur, ip)
+	if err != nil {
+		return nil, err
+	}
+	return sit.Options(), nil
+}
+
+// PayOrder pays an order from the buyer's KJB account, linked to the order's buyer member:
+// WORLD_PAY debits CNH = amount + STANDARD + SERVICE fees; WORLDFIRST_BALANCE converts from
+// payCurrency at the live rate in the same transaction. The money goes into escrow and the
+// auto-release is scheduled, all in one transaction. Ineligible: one user error per reason
+// (exactly those paymentOptions gives), nothing changed. Idempotent on idempotencyKey.
+func (s *Service) PayOrder(ctx context.Context, actor Actor, in PayOrderInput) (Payment, error) {
+	if err := requireAuth(actor); err != nil {
+		return Payment{}, err
+	}
+	var errs Errors
+	var cur Currency
+	switch in.Method {
+	case MethodWorldPay:
+	case MethodWorldFirstBalance:
+		c, err := parsePayCurrency(in.PayCurrency, true)
+		if err != nil {
+			errs = append(errs, err.(*Error))
+		}
+		cur = c
+	case MethodCard, MethodAlipay:
+		errs = append(errs, Errorf(CodeInvalidInput, Field("method"), "%s is taken by the marketplace's own checkout", in.Method))
+	default:
+		errs = append(errs, Errorf(CodeInvalidInput, Field("method"), "is not a payment method"))
+	}
+	ip, err := parseIPCountry(in.BuyerIPCountry)
+	if err != nil {
+		errs = append(errs, err.(*Error))
+	}
+	if _, err := ValidateReference(in.IdempotencyKey, Field("idempotencyKey")); err != nil {
+		errs = append(errs, err.(*Error))
+	}
+	if err := errs.Err(); err != nil {
+		return Payment{}, err
+	}
+	var out Payment
+	err = s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		prior, err := claimKey(ctx, tx, actor, in.IdempotencyKey, "payOrder",
+			RequestHash("payOrder", in.OrderID, string(in.Method), string(cur), ip))
+		if err != nil {
+			return err
+		}
+		if prior != "" {
+			out, err = tx.Payment(ctx, prior, Scope{All: true})
+			return err
+		}
+		o, err := tx.LockOrder(ctx, in.OrderID, actor.Scope())
+		if err != nil {
+			return notFoundAs(err, "order", Field("orderId"))
+		}
+		sit, err := s.situation(ctx, tx, o, cur, ip)
+		if err != nil {
+			return err
+		}
+		if opt := sit.Option(in.Method); !opt.Available {
+			var es Errors
+			for _, r := range opt.Reasons {
+				es = append(es, ReasonError(r))
+			}
+			return es
+		}
+		now := s.clock.Now()
+		p := Payment{OrderID: o.ID, PartnerID: o.PartnerID, AccountID: sit.Account.ID, SupplierID: o.Supplier.ID,
+			Method: in.Method, Status: PaymentSucceeded, Amount: o.Amount, EscrowStatus: EscrowHeld, CreatedAt: now}
+		if in.Method == MethodWorldPay {
+			p.Fees = sit.WorldPayFees()
+			p.Debited = Money{Amount: o.Amount.Amount.Add(p.TotalFees().Amount), Currency: CNH}
+		} else {
+			rate := sit.PayRate
+			conv := Conversion{AccountID: p.AccountID, Sold: sit.WorldFirstDebit(), Bought: Money{Amount: o.Amount.Amount, Currency: CNH},
+				Rate: rate, Status: ConversionBooked, CreatedAt: now}
+			if err := s.bookConversion(ctx, tx, &conv); err != nil {
+				return insufficientAsReason(err)
+			}
+			p.Debited, p.FXRate, p.ConversionID = conv.Sold, &rate, conv.ID
+		}
+		if err := tx.InsertPayment(ctx, &p); err != nil {
+			return err
+		}
+		l, err := PaymentLedger(p)
+		if err != nil {
+			return err
+		}
+		if err := tx.PostLedger(ctx, l); err != nil {
+			return insufficientAsReason(err)
+		}
+		if err := tx.SetOrderStatus(ctx, o.ID, OrderPaid, now); err != nil {
+			return err
+		}
+		if err := tx.Enqueue(ctx, ReleaseEscrowJob{PaymentID: p.ID, At: now.Add(s.cfg.EscrowHold)}); err != nil {
+			return err
+		}
+		out = p
+		return tx.SetIdempotencyResult(ctx, actor.Principal(), in.IdempotencyKey, p.ID)
+	})
+	return out, err
+}
+
+// insufficientAsReason reports a lost balance race as the INSUFFICIENT_BALANCE reason.
+func insufficientAsReason(err error) error {
+	if CodeOf(err) == CodeInsufficientBalance {
+		return ReasonError(ReasonInsufficientBalance)
+	}
+	return err
+}
+
+// ConfirmReceipt releases a paid order's escrow to its supplier (the auto-release job then
+// does nothing). PARTNER (its orders) or OPERATOR. Confirming again changes nothing;
+// INVALID_STATE for an order that was never paid, or was fully refunded.
+func (s *Service) ConfirmReceipt(ctx context.Context, actor Actor, orderID string) (Order, error) {
+	if err := requireAuth(actor); err != nil {
+		return Order{}, err
+	}
+	if actor.Role == RoleAccount {
+		return Order{}, Forbidden("confirm receipt (the marketplace does)")
+	}
+	var out Order
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		o, err := tx.LockOrder(ctx, orderID, actor.Scope())
+		if err != nil {
+			return notFoundAs(err, "order", Field("orderId"))
+		}
+		switch o.Status {
+		case OrderPaid, OrderPartiallyRefunded, OrderCompleted:
+		default:
+			return Errorf(CodeInvalidState, Field("orderId"), "receipt can only be confirmed for a paid order; this one is %s", o.Status)
+		}
+		p, err := tx.LockPaymentByOrder(ctx, o.ID)
+		if err != nil {
+			return err
+		}
+		out = o
+		return s.release(ctx, tx, p)
+	})
+	return out, err
+}
+
+// ReleaseEscrow is the auto-release at the end of the hold (system use: the job).
+func (s *Service) ReleaseEscrow(ctx context.Context, paymentID string) error {
+	return s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		p, err := tx.LockPayment(ctx, paymentID, Scope{All: true})
+		if err != nil {
+			return err
+		}
+		return s.release(ctx, tx, p)
+	})
+}
+
+// release moves what is left in escrow to the supplier payable, creates the payout and
+// enqueues its submission, once: a released or refunded escrow is left alone.
+func (s *Service) release(ctx context.Context, tx Tx, p Payment) error {
+	if p.EscrowStatus != EscrowHeld {
+		return nil
+	}
+	now := s.clock.Now()
+	l, err := ReleaseLedger(p, now)
+	if err != nil {
+		return err
+	}
+	if err := tx.PostLedger(ctx, l); err != nil {
+		return err
+	}
+	p.EscrowStatus, p.ReleasedAt = EscrowReleased, &now
+	if err := tx.UpdatePayment(ctx, p); err != nil {
+		return err
+	}
+	po := Payout{PaymentID: p.ID, OrderID: p.OrderID, PartnerID: p.PartnerID, AccountID: p.AccountID, SupplierID: p.SupplierID,
+		Amount: Money{Amount: p.Remaining(), Currency: CNY}, Status: PayoutPending, CreatedAt: now}
+	if err := tx.InsertPayout(ctx, &po); err != nil {
+		return err
+	}
+	return tx.Enqueue(ctx, PayoutJob{PayoutID: po.ID})
+}
+
+// RefundInput is what refundOrder accepts; Amount is raw CNY ("" = all that is left).
+type RefundInput struct {
+	OrderID        string
+	Amount         *string
+	Reason         string
+	IdempotencyKey string
+}
+
+// RefundOrder returns money from escrow (before release only) to the buyer's original balance
+// and currency, fees pro rata. PARTNER (its orders) or OPERATOR. REFUND_EXCEEDS_PAYMENT for more
+// than is left; INVALID_STATE after release or for an unpaid order. Idempotent on the key.
+func (s *Service) RefundOrder(ctx context.Context, actor Actor, in RefundInput) (Refund, error) {
+	if err := requireAuth(actor); err != nil {
+		return Refund{}, err
+	}
+	if actor.Role == RoleAccount {
+		return Refund{}, Forbidden("refund orders")
+	}
+	var amount *Money
+	if in.Amount != nil {
+		m, err := ParseAmount(*in.Amount, CNY, Field("amount"))
+		if err != nil {
+			return Refund{}, err
+		}
+		amount = &m
+	}
+	if len(in.Reason) > 500 {
+		return Refund{}, Errorf(CodeInvalidInput, Field("reason"), "must be at most 500 characters")
+	}
+	var out Refund
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		amt := ""
+		if amount != nil {
+			amt = amount.Amount.String()
+		}
+		prior, err := claimKey(ctx, tx, actor, in.IdempotencyKey, "refundOrder", RequestHash("refundOrder", in.OrderID, amt, in.Reason))
+		if err != nil {
+			return err
+		}
+		if prior != "" {
+			out, err = tx.Refund(ctx, prior)
+			return err
+		}
+		o, err := tx.LockOrder(ctx, in.OrderID, actor.Scope())
+		if err != nil {
+			return notFoundAs(err, "order", Field("orderId"))
+		}
+		p, err := tx.LockPaymentByOrder(ctx, o.ID)
+		if CodeOf(err) == CodeNotFound {
+			return Errorf(CodeInvalidState, Field("orderId"), "the order has not been paid")
+		} else if err != nil {
+			return err
+		}
+		if p.EscrowStatus != EscrowHeld {
+			return Errorf(CodeInvalidState, Field("orderId"), "only money still in escrow can be refunded; escrow is %s", p.EscrowStatus)
+		}
+		want := p.Remaining()
+		if amount != nil {
+			want = amount.Amount
+		}
+		if want.GreaterThan(p.Remaining()) {
+			return Errorf(CodeRefundExceedsPayment, Field("amount"), "at most CNY %s is left to refund", FormatAmount(p.Remaining(), CNY))
+		}
+		fees, credited := PlanRefund(p, want)
+		if credited.Sign() <= 0 {
+			return Errorf(CodeInvalidInput, Field("amount"), "is too small to refund in %s", p.Debited.Currency)
+		}
+		r := Refund{PaymentID: p.ID, Amount: Money{Amount: want, Currency: CNY}, FeesRefunded: Money{Amount: fees, Currency: CNH},
+			Credited: Money{Amount: credited, Currency: p.Debited.Currency}, Reason: in.Reason, CreatedAt: s.clock.Now()}
+		if err := tx.InsertRefund(ctx, &r); err != nil {
+			return err
+		}
+		l, err := RefundLedger(p, r)
+		if err != nil {
+			return err
+		}
+		if err := tx.PostLedger(ctx, l); err != nil {
+			return err
+		}
+		p.RefundedAmount = p.RefundedAmount.Add(want)
+		p.RefundedFees = p.RefundedFees.Add(fees)
+		p.CreditedBack = p.CreditedBack.Add(credited)
+		status := OrderPartiallyRefunded
+		p.Status = PaymentPartiallyRefunded
+		if p.Remaining().IsZero() {
+			status, p.Status, p.EscrowStatus = OrderRefunded, PaymentRefunded, EscrowRefunded
+		}
+		if err := tx.UpdatePayment(ctx, p); err != nil {
+			return err
+		}
+		if err := tx.SetOrderStatus(ctx, o.ID, status, r.CreatedAt); err != nil {
+			return err
+		}
+		out = r
+		return tx.SetIdempotencyResult(ctx, actor.Principal(), in.IdempotencyKey, r.ID)
+	})
+	return out, err
+}
+
+// SubmitPayout pays a payout through the rail (system use: the payout job). It marks the
+// payout SUBMITTED in its own transaction, asks the rail (idempotent on the payout id, so a
+// worker killed after the transfer never transfers again), then records PAID (ledger, order
+// COMPLETED) or FAILED. A transient rail error is returned for the job to retry with backoff.
+func (s *Service) SubmitPayout(ctx context.Context, payoutID string, rail PayoutRail) error {
+	var po Payout
+	var account string
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		var err error
+		if po, err = tx.LockPayout(ctx, payoutID, Scope{All: true}); err != nil {
+			return err
+		}
+		if po.Status == PayoutPaid || po.Status == PayoutFailed {
+			return nil
+		}
+		sup, err := tx.SupplierByRowID(ctx, po.SupplierID, Scope{All: true})
+		if err != nil {
+			return err
+		}
+		account = sup.PayoutAccount
+		po.Status = PayoutSubmitted
+		po.Attempts++
+		return tx.UpdatePayout(ctx, po)
+	})
+	if err != nil || po.Status != PayoutSubmitted {
+		return err
+	}
+	res, err := rail.Transfer(ctx, RailTransfer{PayoutID: po.ID, Account: account, Amount: po.Amount})
+	if err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		cur, err := tx.LockPayout(ctx, payoutID, Scope{All: true})
+		if err != nil || cur.Status == PayoutPaid || cur.Status == PayoutFailed {
+			return err
+		}
+		now := s.clock.Now()
+		if !res.Paid {
+			cur.Status, cur.FailureReason = PayoutFailed, res.FailureReason
+			return tx.UpdatePayout(ctx, cur)
+		}
+		cur.Status, cur.RailReference, cur.PaidAt, cur.FailureReason = PayoutPaid, res.Reference, &now, ""
+		l, err := PayoutLedger(cur, now)
+		if err != nil {
+			return err
+		}
+		if err := tx.PostLedger(ctx, l); err != nil {
+			return err
+		}
+		if err := tx.UpdatePayout(ctx, cur); err != nil {
+			return err
+		}
+		return tx.SetOrderStatus(ctx, cur.OrderID, OrderCompleted, now)
+	})
+}
+
+// RetryPayout re-drives a FAILED payout (after the supplier's account was fixed). OPERATOR
+// only. INVALID_STATE unless FAILED.
+func (s *Service) RetryPayout(ctx context.Context, actor Actor, payoutID string) (Payout, error) {
+	if err := actor.requireOperator("retry payouts"); err != nil {
+		return Payout{}, err
+	}
+	var out Payout
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		po, err := tx.LockPayout(ctx, payoutID, Scope{All: true})
+		if err != nil {
+			return notFoundAs(err, "payout", Field("payoutId"))
+		}
+		if po.Status != PayoutFailed {
+			return Errorf(CodeInvalidState, Field("payoutId"), "only a FAILED payout can be retried; this one is %s", po.Status)
+		}
+		po.Status, po.FailureReason = PayoutPending, ""
+		if err := tx.UpdatePayout(ctx, po); err != nil {
+			return err
+		}
+		out = po
+		return tx.Enqueue(ctx, PayoutJob{PayoutID: po.ID})
+	})
+	return out, err
+}
+
+// Payment returns a payment within the actor's scope.
+func (s *Service) Payment(ctx context.Context, actor Actor, id string) (Payment, error) {
+	if err := requireAuth(actor); err != nil {
+		return Payment{}, err
+	}
+	return s.store.Queries().Payment(ctx, id, actor.Scope())
+}
+
+// PaymentOfOrder returns an order's payment, if it has one (the order is checked for scope).
+func (s *Service) PaymentOfOrder(ctx context.Context, actor Actor, orderID string) (Payment, error) {
+	if _, err := s.Order(ctx, actor, orderID); err != nil {
+		return Payment{}, err
+	}
+	return s.store.Queries().PaymentByOrder(ctx, orderID)
+}
+
+// Payments lists payments within the actor's scope, newest first.
+func (s *Service) Payments(ctx context.Context, actor Actor, f PaymentFilter, page Page) (Slice[Payment], error) {
+	if err := requireAuth(actor); err != nil {
+		return Slice[Payment]{}, err
+	}
+	rows, err := s.store.Queries().Payments(ctx, actor.Scope(), f, page)
+	return Cut(rows, page), err
+}
+
+// Refunds lists a payment's refunds (the payment is checked for scope).
+func (s *Service) Refunds(ctx context.Context, actor Actor, paymentID string) ([]Refund, error) {
+	if _, err := s.Payment(ctx, actor, paymentID); err != nil {
+		return nil, err
+	}
+	return s.store.Queries().Refunds(ctx, paymentID)
+}
+
+// Payout returns a payout within the actor's scope (partners: their orders'; accounts: none).
+func (s *Service) Payout(ctx context.Context, actor Actor, id string) (Payout, error) {
+	if err := requireAuth(actor); err != nil {
+		return Payout{}, err
+	}
+	return s.store.Queries().Payout(ctx, id, actor.Scope())
+}
+
+// PayoutOfPayment returns a payment's payout, if released.
+func (s *Service) PayoutOfPayment(ctx context.Context, actor Actor, paymentID string) (Payout, error) {
+	if _, err := s.Payment(ctx, actor, paymentID); err != nil {
+		return Payout{}, err
+	}
+	return s.store.Queries().PayoutByPayment(ctx, paymentID)
+}
+
+// Payouts lists payouts within the actor's scope, newest first.
+func (s *Service) Payouts(ctx context.Context, actor Actor, status PayoutStatus, page Page) (Slice[Payout], error) {
+	if err := requireAuth(actor); err != nil {
+		return Slice[Payout]{}, err
+	}
+	rows, err := s.store.Queries().Payouts(ctx, actor.Scope(), status, page)
+	return Cut(rows, page), err
+}
+
+// PaymentTrail is every ledger line of a payment's money trail: its conversion, the payment,
+// its refunds, the escrow release and the payout.
+func (s *Service) PaymentTrail(ctx context.Context, actor Actor, paymentID string) ([]PostedEntry, error) {
+	p, err := s.Payment(ctx, actor, paymentID)
+	if err != nil {
+		return nil, err
+	}
+	q := s.store.Queries()
+	refs := []string{p.ID}
+	if p.ConversionID != "" {
+		refs = append(refs, p.ConversionID)
+	}
+	rs, err := q.Refunds(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rs {
+		refs = append(refs, r.ID)
+	}
+	if po, err := q.PayoutByPayment(ctx, p.ID); err == nil {
+		refs = append(refs, po.ID)
+	} else if CodeOf(err) != CodeNotFound {
+		return nil, err
+	}
+	return q.Trail(ctx, refs)
+}
+
+// EscrowHold is the configured hold (for display).
+func (s *Service) EscrowHold() time.Duration { return s.cfg.EscrowHold }
+
+// PayoutSupplier returns the supplier of a payout the actor may see.
+func (s *Service) PayoutSupplier(ctx context.Context, actor Actor, payoutID string) (Supplier, error) {
+	po, err := s.Payout(ctx, actor, payoutID)
+	if err != nil {
+		return Supplier{}, err
+	}
+	return s.store.Queries().SupplierByRowID(ctx, po.SupplierID, Scope{All: true})
+}
