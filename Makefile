@@ -4,7 +4,7 @@ SHELL := /bin/bash
 GO ?= go
 PG := ./scripts/postgres.sh
 
-.PHONY: run test generate check-generated lint build pg-stop bench-settle
+.PHONY: run test generate check-generated lint build pg-stop bench bench-settle
 
 build:
 	$(GO) build -o bin/kjb ./cmd/kjb
@@ -43,3 +43,7 @@ pg-stop:
 bench-settle:
 	@url=$$($(PG) url) || exit 1; \
 	KJB_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench BenchmarkSettleFX10000 -benchtime 10x -count 1 ./graph/
+
+# payOrder over HTTP with concurrent clients: orders spread over 1,000 suppliers, then all to one.
+bench: build
+	@url=$$($(PG) url) || exit 1; DATABASE_URL="$$url" ./bin/kjb bench $(BENCH_ARGS)

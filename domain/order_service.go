@@ -54,11 +54,26 @@ func (s *Service) CreateOrder(ctx context.Context, actor Actor, in CreateOrderIn
 // CancelOrder cancels an unpaid order. PARTNER (its own) or OPERATOR. Cancelling a cancelled
 // order returns it; any other state is INVALID_STATE.
 func (s *Service) CancelOrder(ctx context.Context, actor Actor, orderID string) (Order, error) {
+	return s.changeOrder(ctx, actor, orderID, "cancel orders", func(ctx context.Context, tx Tx, o *Order) error {
+		switch o.Status {
+		case OrderCancelled:
+			return nil
+		case OrderAwaitingPayment:
+			o.Status, o.UpdatedAt = OrderCancelled, s.clock.Now()
+			return tx.SetOrderStatus(ctx, o.ID, o.Status, o.UpdatedAt)
+		}
+		return Errorf(CodeInvalidState, Field("orderId"), "only an unpaid order can be cancelled; this one is %s", o.Status)
+	})
+}
+
+// changeOrder locks an order a partner (its own) or an operator may change and applies
+// change in one transaction. ACCOUNT keys are FORBIDDEN; NOT_FOUND outside the actor's scope.
+func (s *Service) changeOrder(ctx context.Context, actor Actor, orderID, action string, change func(context.Context, Tx, *Order) error) (Order, error) {
 	if err := requireAuth(actor); err != nil {
 		return Order{}, err
 	}
 	if actor.Role == RoleAccount {
-		return Order{}, Forbidden("cancel orders")
+		return Order{}, Forbidden(action)
 	}
 	var out Order
 	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
@@ -66,15 +81,8 @@ func (s *Service) CancelOrder(ctx context.Context, actor Actor, orderID string) 
 		if err != nil {
 			return notFoundAs(err, "order", Field("orderId"))
 		}
-		switch o.Status {
-		case OrderCancelled:
-		case OrderAwaitingPayment:
-			o.Status, o.UpdatedAt = OrderCancelled, s.clock.Now()
-			if err := tx.SetOrderStatus(ctx, o.ID, o.Status, o.UpdatedAt); err != nil {
-				return err
-			}
-		default:
-			return Errorf(CodeInvalidState, Field("orderId"), "only an unpaid order can be cancelled; this one is %s", o.Status)
+		if err := change(ctx, tx, &o); err != nil {
+			return err
 		}
 		out = o
 		return nil

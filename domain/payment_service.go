@@ -209,18 +209,7 @@ func insufficientAsReason(err error) error {
 // does nothing). PARTNER (its orders) or OPERATOR. Confirming again changes nothing;
 // INVALID_STATE for an order that was never paid, or was fully refunded.
 func (s *Service) ConfirmReceipt(ctx context.Context, actor Actor, orderID string) (Order, error) {
-	if err := requireAuth(actor); err != nil {
-		return Order{}, err
-	}
-	if actor.Role == RoleAccount {
-		return Order{}, Forbidden("confirm receipt (the marketplace does)")
-	}
-	var out Order
-	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
-		o, err := tx.LockOrder(ctx, orderID, actor.Scope())
-		if err != nil {
-			return notFoundAs(err, "order", Field("orderId"))
-		}
+	return s.changeOrder(ctx, actor, orderID, "confirm receipt (the marketplace does)", func(ctx context.Context, tx Tx, o *Order) error {
 		switch o.Status {
 		case OrderPaid, OrderPartiallyRefunded, OrderCompleted:
 		default:
@@ -230,10 +219,8 @@ func (s *Service) ConfirmReceipt(ctx context.Context, actor Actor, orderID strin
 		if err != nil {
 			return err
 		}
-		out = o
 		return s.release(ctx, tx, p)
 	})
-	return out, err
 }
 
 // ReleaseEscrow is the auto-release at the end of the hold (system use: the job).

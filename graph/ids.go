@@ -90,3 +90,6 @@ func RawAccountID(id string) string {
 	}
 	return id
 }
+
+// OrderGlobalID is the public id of a raw order id (for the command line).
+func OrderGlobalID(raw string) string { return globalID(typeOrder, raw) }
