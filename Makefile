@@ -4,7 +4,7 @@ SHELL := /bin/bash
 GO ?= go
 PG := ./scripts/postgres.sh
 
-.PHONY: run test generate check-generated lint build pg-stop bench bench-settle
+.PHONY: run test generate check-generated lint build pg-stop bench bench-settle bench-fees
 
 build:
 	$(GO) build -o bin/kjb ./cmd/kjb
@@ -47,3 +47,8 @@ bench-settle:
 # payOrder over HTTP with concurrent clients: orders spread over 1,000 suppliers, then all to one.
 bench: build
 	@url=$$($(PG) url) || exit 1; DATABASE_URL="$$url" ./bin/kjb bench $(BENCH_ARGS)
+
+# The month close over 1,000,000 payments and 10,000 accounts against a hand-written INSERT … SELECT.
+bench-fees:
+	@url=$$($(PG) url) || exit 1; \
+	KJB_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench BenchmarkCloseMonth1M -benchtime 3x -count 1 -timeout 30m -v ./graph/ | grep -E 'built|Benchmark|ok'

@@ -1,6 +1,10 @@
 package domain
 
-import "github.com/shopspring/decimal"
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+)
 
 // FeeKind names a fee line.
 type FeeKind string
@@ -58,4 +62,69 @@ func SumFees(lines []FeeLine, cur Currency) Money {
 		total = total.Add(l.Amount.Amount)
 	}
 	return Money{Amount: total, Currency: cur}
+}
+
+// TierRate is the service-fee rate for an average monthly volume (CNY).
+func (f FeeSchedule) TierRate(average decimal.Decimal) decimal.Decimal {
+	rate := f.ServiceTiers[0].Rate
+	for _, t := range f.ServiceTiers {
+		if average.GreaterThanOrEqual(t.MinAverageMonthlyVolume) {
+			rate = t.Rate
+		}
+	}
+	return rate
+}
+
+// NextTier is the first tier above average's, if any.
+func (f FeeSchedule) NextTier(average decimal.Decimal) (Tier, bool) {
+	for _, t := range f.ServiceTiers {
+		if average.LessThan(t.MinAverageMonthlyVolume) {
+			return t, true
+		}
+	}
+	return Tier{}, false
+}
+
+// FeeStatement closes one account's fee month.
+type FeeStatement struct {
+	ID                   string
+	AccountID            string
+	Month                Month
+	Volume               Money // succeeded payments of the month, net of refunds (CNY)
+	PaymentCount         int
+	StandardFees         Money
+	ServiceFees          Money
+	AverageMonthlyVolume Money // over the last three months (fewer for young accounts)
+	NextServiceFeeRate   decimal.Decimal
+	CreatedAt            time.Time
+}
+
+// FeeForecast projects the current month.
+type FeeForecast struct {
+	Month             Month
+	MonthToDateVolume Money
+	CurrentRate       decimal.Decimal
+	ProjectedRate     decimal.Decimal
+	ProjectedAverage  Money
+	VolumeToNextTier  *Money // more volume this month that reaches the next tier; nil at the best tier
+	NextTierRate      *decimal.Decimal
+}
+
+// Forecast projects next month's rate from this month's volume so far and the volumes of up
+// to two earlier months (months counts how many of the three the account has existed in).
+func (f FeeSchedule) Forecast(m Month, current decimal.Decimal, mtd decimal.Decimal, earlier decimal.Decimal, months int) FeeForecast {
+	if months < 1 {
+		months = 1
+	}
+	k := decimal.NewFromInt(int64(months))
+	total := mtd.Add(earlier)
+	avg := RoundHalfUp(total.Div(k), 2)
+	out := FeeForecast{Month: m, MonthToDateVolume: Money{mtd, CNY}, CurrentRate: current, ProjectedRate: f.TierRate(avg),
+		ProjectedAverage: Money{avg, CNY}}
+	if t, ok := f.NextTier(avg); ok {
+		need := RoundUp(t.MinAverageMonthlyVolume.Mul(k).Sub(total), 2)
+		out.VolumeToNextTier = &Money{need, CNY}
+		out.NextTierRate = &t.Rate
+	}
+	return out
 }

@@ -40,7 +40,11 @@ func parseIPCountry(raw string) (string, error) {
 // situation gathers what decides an order's payment options, reading through q (the pool, or
 // the paying transaction).
 func (s *Service) situation(ctx context.Context, q Queries, o Order, payCurrency Currency, ip string) (PaymentSituation, error) {
-	sit := PaymentSituation{Order: o, PayCurrency: payCurrency, BuyerIPCountry: ip, Schedule: s.cfg.Fees, Balances: map[Currency]decimal.Decimal{}}
+	sched, err := q.FeeSchedule(ctx, s.clock.Now())
+	if err != nil {
+		return PaymentSituation{}, err
+	}
+	sit := PaymentSituation{Order: o, PayCurrency: payCurrency, BuyerIPCountry: ip, Schedule: sched, Balances: map[Currency]decimal.Decimal{}}
 	m, err := q.MemberByRowID(ctx, o.BuyerMemberRowID, Scope{All: true})
 	if err != nil {
 		return sit, err

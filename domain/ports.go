@@ -3,6 +3,8 @@ package domain
 import (
 	"context"
 	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 // Store is the unit of work the rules run in. Implemented by package db.
@@ -63,6 +65,14 @@ type Queries interface {
 	Payouts(ctx context.Context, scope Scope, status PayoutStatus, page Page) ([]Payout, error)
 	// Trail returns every ledger line of the transactions recording the given references.
 	Trail(ctx context.Context, references []string) ([]PostedEntry, error)
+	// FeeSchedule returns the schedule in force at t.
+	FeeSchedule(ctx context.Context, t time.Time) (FeeSchedule, error)
+	// FeeStatements lists an account's statements, newest month first, up to page.First+1.
+	FeeStatements(ctx context.Context, accountID string, page Page) ([]FeeStatement, error)
+	// PaymentVolume sums an account's payments created in [from, to), net of refunds (CNY).
+	PaymentVolume(ctx context.Context, accountID string, from, to time.Time) (decimal.Decimal, error)
+	// StatementVolume sums an account's statement volumes for the given months.
+	StatementVolume(ctx context.Context, accountID string, months []Month) (decimal.Decimal, error)
 	// Audit checks the ledger invariants and returns every violation found.
 	Audit(ctx context.Context) ([]Violation, error)
 }
@@ -118,6 +128,9 @@ type Tx interface {
 	InsertPayout(ctx context.Context, p *Payout) error
 	LockPayout(ctx context.Context, id string, scope Scope) (Payout, error)
 	UpdatePayout(ctx context.Context, p Payout) error
+	// CloseMonth writes every statement of month m in set-based SQL and sets the accounts'
+	// next service-fee rates. A month closes once: closed=false when it already was.
+	CloseMonth(ctx context.Context, m Month, schedule FeeSchedule, now time.Time) (closed bool, statements int, err error)
 	// Enqueue inserts a job in this transaction, so it runs only if the transaction commits.
 	Enqueue(ctx context.Context, job Job) error
 }
@@ -138,6 +151,12 @@ type JobOptions interface {
 // Clock tells the time. Rules never call time.Now.
 type Clock interface {
 	Now() time.Time
+}
+
+// SettableClock is a clock the sandbox may move (kept where every process reads it).
+type SettableClock interface {
+	Clock
+	Set(ctx context.Context, now time.Time) error
 }
 
 // SystemClock is the wall clock.

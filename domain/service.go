@@ -22,8 +22,6 @@ type Config struct {
 	// EscrowHold is how long a payment stays in escrow before it is released without a
 	// receipt confirmation (default 240h).
 	EscrowHold time.Duration
-	// Fees is the fee schedule (default DefaultFeeSchedule).
-	Fees FeeSchedule
 }
 
 func (c Config) withDefaults() Config {
@@ -38,9 +36,6 @@ func (c Config) withDefaults() Config {
 	}
 	if c.EscrowHold <= 0 {
 		c.EscrowHold = 240 * time.Hour
-	}
-	if len(c.Fees.ServiceTiers) == 0 {
-		c.Fees = DefaultFeeSchedule()
 	}
 	if c.SettlementInterval <= 0 {
 		c.SettlementInterval = time.Minute

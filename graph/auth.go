@@ -32,7 +32,7 @@ func bearer(header string) (string, bool) {
 }
 
 // publicFields are the root fields an anonymous caller may ask for.
-var publicFields = map[string]bool{"viewer": true, "currencies": true, "fxRates": true, "__typename": true, "__schema": true, "__type": true}
+var publicFields = map[string]bool{"viewer": true, "currencies": true, "fxRates": true, "feeSchedule": true, "__typename": true, "__schema": true, "__type": true}
 
 // requireKeyForRootFields answers UNAUTHENTICATED for every non-public root field asked
 // without an API key.

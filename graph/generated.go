@@ -54,6 +54,7 @@ type ComplexityRoot struct {
 		Country              func(childComplexity int) int
 		CreatedAt            func(childComplexity int) int
 		CrossBorderPayActive func(childComplexity int) int
+		FeeForecast          func(childComplexity int) int
 		ID                   func(childComplexity int) int
 		KycStatus            func(childComplexity int) int
 		LedgerEntries        func(childComplexity int, first *int, after *string) int
@@ -164,10 +165,49 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	FeeForecast struct {
+		CurrentRate                   func(childComplexity int) int
+		Month                         func(childComplexity int) int
+		MonthToDateVolume             func(childComplexity int) int
+		NextTierRate                  func(childComplexity int) int
+		ProjectedAverageMonthlyVolume func(childComplexity int) int
+		ProjectedRate                 func(childComplexity int) int
+		VolumeToNextTier              func(childComplexity int) int
+	}
+
 	FeeLine struct {
 		Amount func(childComplexity int) int
 		Kind   func(childComplexity int) int
 		Rate   func(childComplexity int) int
+	}
+
+	FeeSchedule struct {
+		CardRate                 func(childComplexity int) int
+		ServiceTiers             func(childComplexity int) int
+		StandardRate             func(childComplexity int) int
+		WorldFirstBalanceMinimum func(childComplexity int) int
+	}
+
+	FeeStatement struct {
+		AverageMonthlyVolume func(childComplexity int) int
+		CreatedAt            func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		Month                func(childComplexity int) int
+		NextServiceFeeRate   func(childComplexity int) int
+		PaymentCount         func(childComplexity int) int
+		ServiceFees          func(childComplexity int) int
+		StandardFees         func(childComplexity int) int
+		Volume               func(childComplexity int) int
+	}
+
+	FeeStatementConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	FeeStatementEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	FxRate struct {
@@ -253,7 +293,9 @@ type ComplexityRoot struct {
 		RefundOrder              func(childComplexity int, input model.RefundOrderInput) int
 		RetryPayout              func(childComplexity int, input model.RetryPayoutInput) int
 		ReviewKyc                func(childComplexity int, input model.ReviewKycInput) int
+		RunMonthlyFees           func(childComplexity int, input model.RunMonthlyFeesInput) int
 		SetFxRate                func(childComplexity int, input model.SetFxRateInput) int
+		SetSandboxClock          func(childComplexity int, input model.SetSandboxClockInput) int
 		TopUp                    func(childComplexity int, input model.TopUpInput) int
 		UnlinkMarketplaceAccount func(childComplexity int, input model.UnlinkMarketplaceAccountInput) int
 		UpsertMarketplaceMember  func(childComplexity int, input model.UpsertMarketplaceMemberInput) int
@@ -366,6 +408,8 @@ type ComplexityRoot struct {
 		Account           func(childComplexity int, id string) int
 		Accounts          func(childComplexity int, first *int, after *string) int
 		Currencies        func(childComplexity int) int
+		FeeSchedule       func(childComplexity int) int
+		FeeStatements     func(childComplexity int, accountID string, first *int, after *string) int
 		FxRates           func(childComplexity int) int
 		MarketplaceMember func(childComplexity int, memberID string) int
 		Node              func(childComplexity int, id string) int
@@ -420,8 +464,24 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	RunMonthlyFeesPayload struct {
+		Enqueued   func(childComplexity int) int
+		Month      func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	ServiceTier struct {
+		MinAverageMonthlyVolume func(childComplexity int) int
+		Rate                    func(childComplexity int) int
+	}
+
 	SetFxRatePayload struct {
 		Rate       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	SetSandboxClockPayload struct {
+		Now        func(childComplexity int) int
 		UserErrors func(childComplexity int) int
 	}
 
@@ -485,6 +545,7 @@ type AccountResolver interface {
 	Balance(ctx context.Context, obj *model.Account, currency model.CurrencyCode) (*model.Balance, error)
 	LedgerEntries(ctx context.Context, obj *model.Account, first *int, after *string) (*model.LedgerEntryConnection, error)
 
+	FeeForecast(ctx context.Context, obj *model.Account) (*model.FeeForecast, error)
 	Conversions(ctx context.Context, obj *model.Account, first *int, after *string) (*model.ConversionConnection, error)
 	Links(ctx context.Context, obj *model.Account) ([]*model.MarketplaceLink, error)
 	Payments(ctx context.Context, obj *model.Account, first *int, after *string) (*model.PaymentConnection, error)
@@ -509,6 +570,8 @@ type MutationResolver interface {
 	CreateAccount(ctx context.Context, input model.CreateAccountInput) (*model.CreateAccountPayload, error)
 	ReviewKyc(ctx context.Context, input model.ReviewKycInput) (*model.ReviewKycPayload, error)
 	TopUp(ctx context.Context, input model.TopUpInput) (*model.TopUpPayload, error)
+	RunMonthlyFees(ctx context.Context, input model.RunMonthlyFeesInput) (*model.RunMonthlyFeesPayload, error)
+	SetSandboxClock(ctx context.Context, input model.SetSandboxClockInput) (*model.SetSandboxClockPayload, error)
 	SetFxRate(ctx context.Context, input model.SetFxRateInput) (*model.SetFxRatePayload, error)
 	CreateQuote(ctx context.Context, input model.CreateQuoteInput) (*model.CreateQuotePayload, error)
 	ExecuteQuote(ctx context.Context, input model.ExecuteQuoteInput) (*model.ExecuteQuotePayload, error)
@@ -546,6 +609,8 @@ type QueryResolver interface {
 	Account(ctx context.Context, id string) (*model.Account, error)
 	Accounts(ctx context.Context, first *int, after *string) (*model.AccountConnection, error)
 	Currencies(ctx context.Context) ([]*model.Currency, error)
+	FeeSchedule(ctx context.Context) (*model.FeeSchedule, error)
+	FeeStatements(ctx context.Context, accountID string, first *int, after *string) (*model.FeeStatementConnection, error)
 	FxRates(ctx context.Context) ([]*model.FxRate, error)
 	Quote(ctx context.Context, id string) (*model.Quote, error)
 	MarketplaceMember(ctx context.Context, memberID string) (*model.MarketplaceMember, error)
@@ -634,6 +699,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.CrossBorderPayActive(childComplexity), true
+	case "Account.feeForecast":
+		if e.ComplexityRoot.Account.FeeForecast == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.FeeForecast(childComplexity), true
 	case "Account.id":
 		if e.ComplexityRoot.Account.ID == nil {
 			break
@@ -1004,6 +1075,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ExecuteQuotePayload.UserErrors(childComplexity), true
 
+	case "FeeForecast.currentRate":
+		if e.ComplexityRoot.FeeForecast.CurrentRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeeForecast.CurrentRate(childComplexity), true
+	case "FeeForecast.month":
+		if e.ComplexityRoot.FeeForecast.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeeForecast.Month(childComplexity), true
+	case "FeeForecast.monthToDateVolume":
+		if e.ComplexityRoot.FeeForecast.MonthToDateVolume == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeeForecast.MonthToDateVolume(childComplexity), true
+	case "FeeForecast.nextTierRate":
+		if e.ComplexityRoot.FeeForecast.NextTierRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeeForecast.NextTierRate(childComplexity), true
+	case "FeeForecast.projectedAverageMonthlyVolume":
+		if e.ComplexityRoot.FeeForecast.ProjectedAverageMonthlyVolume == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeeForecast.ProjectedAverageMonthlyVolume(childComplexity), true
+	case "FeeForecast.projectedRate":
+		if e.ComplexityRoot.FeeForecast.ProjectedRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeeForecast.ProjectedRate(childComplexity), true
+	case "FeeForecast.volumeToNextTier":
+		if e.ComplexityRoot.FeeForecast.VolumeToNextTier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeeForecast.VolumeToNextTier(childComplexity), true
+
 	case "FeeLine.amount":
 		if e.ComplexityRoot.FeeLine.Amount == nil {
 			break
@@ -1022,6 +1136,112 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FeeLine.Rate(childComplexity), true
+
+	case "FeeSchedule.cardRate":
+		if e.ComplexityRoot.FeeSchedule.CardRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeeSchedule.CardRate(childComplexity), true
+	case "FeeSchedule.serviceTiers":
+		if e.ComplexityRoot.FeeSchedule.ServiceTiers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeeSchedule.ServiceTiers(childComplexity), true
+	case "FeeSchedule.standardRate":
+		if e.ComplexityRoot.FeeSchedule.StandardRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeeSchedule.StandardRate(childComplexity), true
+	case "FeeSchedule.worldFirstBalanceMinimum":
+		if e.ComplexityRoot.FeeSchedule.WorldFirstBalanceMinimum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeeSchedule.WorldFirstBalanceMinimum(childComplexity), true
+
+	case "FeeStatement.averageMonthlyVolume":
+		if e.ComplexityRoot.FeeStatement.AverageMonthlyVolume == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeeStatement.AverageMonthlyVolume(childComplexity), true
+	case "FeeStatement.createdAt":
+		if e.ComplexityRoot.FeeStatement.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeeStatement.CreatedAt(childComplexity), true
+	case "FeeStatement.id":
+		if e.ComplexityRoot.FeeStatement.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeeStatement.ID(childComplexity), true
+	case "FeeStatement.month":
+		if e.ComplexityRoot.FeeStatement.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeeStatement.Month(childComplexity), true
+	case "FeeStatement.nextServiceFeeRate":
+		if e.ComplexityRoot.FeeStatement.NextServiceFeeRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeeStatement.NextServiceFeeRate(childComplexity), true
+	case "FeeStatement.paymentCount":
+		if e.ComplexityRoot.FeeStatement.PaymentCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeeStatement.PaymentCount(childComplexity), true
+	case "FeeStatement.serviceFees":
+		if e.ComplexityRoot.FeeStatement.ServiceFees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeeStatement.ServiceFees(childComplexity), true
+	case "FeeStatement.standardFees":
+		if e.ComplexityRoot.FeeStatement.StandardFees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeeStatement.StandardFees(childComplexity), true
+	case "FeeStatement.volume":
+		if e.ComplexityRoot.FeeStatement.Volume == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeeStatement.Volume(childComplexity), true
+
+	case "FeeStatementConnection.edges":
+		if e.ComplexityRoot.FeeStatementConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeeStatementConnection.Edges(childComplexity), true
+	case "FeeStatementConnection.pageInfo":
+		if e.ComplexityRoot.FeeStatementConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeeStatementConnection.PageInfo(childComplexity), true
+
+	case "FeeStatementEdge.cursor":
+		if e.ComplexityRoot.FeeStatementEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeeStatementEdge.Cursor(childComplexity), true
+	case "FeeStatementEdge.node":
+		if e.ComplexityRoot.FeeStatementEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeeStatementEdge.Node(childComplexity), true
 
 	case "FxRate.from":
 		if e.ComplexityRoot.FxRate.From == nil {
@@ -1432,6 +1652,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReviewKyc(childComplexity, args["input"].(model.ReviewKycInput)), true
+	case "Mutation.runMonthlyFees":
+		if e.ComplexityRoot.Mutation.RunMonthlyFees == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_runMonthlyFees_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RunMonthlyFees(childComplexity, args["input"].(model.RunMonthlyFeesInput)), true
 	case "Mutation.setFxRate":
 		if e.ComplexityRoot.Mutation.SetFxRate == nil {
 			break
@@ -1443,6 +1674,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetFxRate(childComplexity, args["input"].(model.SetFxRateInput)), true
+	case "Mutation.setSandboxClock":
+		if e.ComplexityRoot.Mutation.SetSandboxClock == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setSandboxClock_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetSandboxClock(childComplexity, args["input"].(model.SetSandboxClockInput)), true
 	case "Mutation.topUp":
 		if e.ComplexityRoot.Mutation.TopUp == nil {
 			break
@@ -1907,6 +2149,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Currencies(childComplexity), true
+	case "Query.feeSchedule":
+		if e.ComplexityRoot.Query.FeeSchedule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.FeeSchedule(childComplexity), true
+	case "Query.feeStatements":
+		if e.ComplexityRoot.Query.FeeStatements == nil {
+			break
+		}
+
+		args, err := ec.field_Query_feeStatements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FeeStatements(childComplexity, args["accountId"].(string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.fxRates":
 		if e.ComplexityRoot.Query.FxRates == nil {
 			break
@@ -2196,6 +2455,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ReviewKycPayload.UserErrors(childComplexity), true
 
+	case "RunMonthlyFeesPayload.enqueued":
+		if e.ComplexityRoot.RunMonthlyFeesPayload.Enqueued == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RunMonthlyFeesPayload.Enqueued(childComplexity), true
+	case "RunMonthlyFeesPayload.month":
+		if e.ComplexityRoot.RunMonthlyFeesPayload.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RunMonthlyFeesPayload.Month(childComplexity), true
+	case "RunMonthlyFeesPayload.userErrors":
+		if e.ComplexityRoot.RunMonthlyFeesPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RunMonthlyFeesPayload.UserErrors(childComplexity), true
+
+	case "ServiceTier.minAverageMonthlyVolume":
+		if e.ComplexityRoot.ServiceTier.MinAverageMonthlyVolume == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceTier.MinAverageMonthlyVolume(childComplexity), true
+	case "ServiceTier.rate":
+		if e.ComplexityRoot.ServiceTier.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceTier.Rate(childComplexity), true
+
 	case "SetFxRatePayload.rate":
 		if e.ComplexityRoot.SetFxRatePayload.Rate == nil {
 			break
@@ -2208,6 +2499,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SetFxRatePayload.UserErrors(childComplexity), true
+
+	case "SetSandboxClockPayload.now":
+		if e.ComplexityRoot.SetSandboxClockPayload.Now == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetSandboxClockPayload.Now(childComplexity), true
+	case "SetSandboxClockPayload.userErrors":
+		if e.ComplexityRoot.SetSandboxClockPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetSandboxClockPayload.UserErrors(childComplexity), true
 
 	case "Supplier.acceptsCrossBorderPay":
 		if e.ComplexityRoot.Supplier.AcceptsCrossBorderPay == nil {
@@ -2398,7 +2702,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRefundOrderInput,
 		ec.unmarshalInputRetryPayoutInput,
 		ec.unmarshalInputReviewKycInput,
+		ec.unmarshalInputRunMonthlyFeesInput,
 		ec.unmarshalInputSetFxRateInput,
+		ec.unmarshalInputSetSandboxClockInput,
 		ec.unmarshalInputTopUpInput,
 		ec.unmarshalInputUnlinkMarketplaceAccountInput,
 		ec.unmarshalInputUpsertMarketplaceMemberInput,
@@ -2478,6 +2784,99 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../fees.graphqls", Input: `type ServiceTier {
+  "Accounts whose three-month average volume (CNY) reaches this pay ` + "`" + `rate` + "`" + `."
+  minAverageMonthlyVolume: Money!
+  rate: Decimal!
+}
+
+"The fees in force (FAQ 6)."
+type FeeSchedule {
+  "On every Cross-border Pay auto-debit: 0.004 = 0.4%."
+  standardRate: Decimal!
+  "The monthly tiered service fee, by average monthly volume."
+  serviceTiers: [ServiceTier!]!
+  "Charged by the marketplace's card checkout."
+  cardRate: Decimal!
+  "The smallest order payable from a WorldFirst balance."
+  worldFirstBalanceMinimum: Money!
+}
+
+"One closed fee month of one account (months run in Asia/Shanghai time)."
+type FeeStatement implements Node {
+  id: ID!
+  month: String!
+  "Succeeded payments of the month, net of refunds."
+  volume: Money!
+  paymentCount: Int!
+  standardFees: Money!
+  serviceFees: Money!
+  "Over the last three months (fewer for accounts younger than that)."
+  averageMonthlyVolume: Money!
+  "The service-fee rate for the month after."
+  nextServiceFeeRate: Decimal!
+  createdAt: DateTime!
+}
+
+type FeeStatementEdge {
+  cursor: String!
+  node: FeeStatement!
+}
+
+type FeeStatementConnection {
+  edges: [FeeStatementEdge!]!
+  pageInfo: PageInfo!
+}
+
+"This month so far, and where it takes next month's service-fee rate."
+type FeeForecast {
+  month: String!
+  monthToDateVolume: Money!
+  currentRate: Decimal!
+  projectedAverageMonthlyVolume: Money!
+  projectedRate: Decimal!
+  "More volume this month that would reach the next tier; null at the best tier."
+  volumeToNextTier: Money
+  nextTierRate: Decimal
+}
+
+extend type Account {
+  feeForecast: FeeForecast!
+}
+
+extend type Query {
+  "Public."
+  feeSchedule: FeeSchedule!
+  feeStatements(accountId: ID!, first: Int, after: String): FeeStatementConnection
+}
+
+input RunMonthlyFeesInput {
+  "A month that has ended, e.g. \"2026-10\" (Asia/Shanghai)."
+  month: String!
+}
+
+type RunMonthlyFeesPayload {
+  "True when the close was enqueued (closing a closed month changes nothing)."
+  enqueued: Boolean!
+  month: String
+  userErrors: [UserError!]!
+}
+
+input SetSandboxClockInput {
+  now: DateTime!
+}
+
+type SetSandboxClockPayload {
+  now: DateTime
+  userErrors: [UserError!]!
+}
+
+extend type Mutation {
+  runMonthlyFees(input: RunMonthlyFeesInput!): RunMonthlyFeesPayload!
+  "Sandbox only: move the clock the API and the workers read."
+  setSandboxClock(input: SetSandboxClockInput!): SetSandboxClockPayload!
+}
+`, BuiltIn: false},
 	{Name: "../fx.graphqls", Input: `"A mid-market rate: ` + "`" + `mid` + "`" + ` units of ` + "`" + `to` + "`" + ` per 1 ` + "`" + `from` + "`" + `."
 type FxRate {
   from: CurrencyCode!
@@ -3373,6 +3772,8 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_ledgerEntries(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Account_createdAt(ctx, field)
+	case "feeForecast":
+		return ec.fieldContext_Account_feeForecast(ctx, field)
 	case "conversions":
 		return ec.fieldContext_Account_conversions(ctx, field)
 	case "links":
@@ -3583,6 +3984,26 @@ func (ec *executionContext) childFields_ExecuteQuotePayload(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type ExecuteQuotePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_FeeForecast(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "month":
+		return ec.fieldContext_FeeForecast_month(ctx, field)
+	case "monthToDateVolume":
+		return ec.fieldContext_FeeForecast_monthToDateVolume(ctx, field)
+	case "currentRate":
+		return ec.fieldContext_FeeForecast_currentRate(ctx, field)
+	case "projectedAverageMonthlyVolume":
+		return ec.fieldContext_FeeForecast_projectedAverageMonthlyVolume(ctx, field)
+	case "projectedRate":
+		return ec.fieldContext_FeeForecast_projectedRate(ctx, field)
+	case "volumeToNextTier":
+		return ec.fieldContext_FeeForecast_volumeToNextTier(ctx, field)
+	case "nextTierRate":
+		return ec.fieldContext_FeeForecast_nextTierRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeeForecast", field.Name)
+}
+
 func (ec *executionContext) childFields_FeeLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "kind":
@@ -3593,6 +4014,64 @@ func (ec *executionContext) childFields_FeeLine(ctx context.Context, field graph
 		return ec.fieldContext_FeeLine_amount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FeeLine", field.Name)
+}
+
+func (ec *executionContext) childFields_FeeSchedule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "standardRate":
+		return ec.fieldContext_FeeSchedule_standardRate(ctx, field)
+	case "serviceTiers":
+		return ec.fieldContext_FeeSchedule_serviceTiers(ctx, field)
+	case "cardRate":
+		return ec.fieldContext_FeeSchedule_cardRate(ctx, field)
+	case "worldFirstBalanceMinimum":
+		return ec.fieldContext_FeeSchedule_worldFirstBalanceMinimum(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeeSchedule", field.Name)
+}
+
+func (ec *executionContext) childFields_FeeStatement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_FeeStatement_id(ctx, field)
+	case "month":
+		return ec.fieldContext_FeeStatement_month(ctx, field)
+	case "volume":
+		return ec.fieldContext_FeeStatement_volume(ctx, field)
+	case "paymentCount":
+		return ec.fieldContext_FeeStatement_paymentCount(ctx, field)
+	case "standardFees":
+		return ec.fieldContext_FeeStatement_standardFees(ctx, field)
+	case "serviceFees":
+		return ec.fieldContext_FeeStatement_serviceFees(ctx, field)
+	case "averageMonthlyVolume":
+		return ec.fieldContext_FeeStatement_averageMonthlyVolume(ctx, field)
+	case "nextServiceFeeRate":
+		return ec.fieldContext_FeeStatement_nextServiceFeeRate(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_FeeStatement_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeeStatement", field.Name)
+}
+
+func (ec *executionContext) childFields_FeeStatementConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_FeeStatementConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_FeeStatementConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeeStatementConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_FeeStatementEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_FeeStatementEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_FeeStatementEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeeStatementEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_FxRate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4011,6 +4490,28 @@ func (ec *executionContext) childFields_ReviewKycPayload(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type ReviewKycPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_RunMonthlyFeesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "enqueued":
+		return ec.fieldContext_RunMonthlyFeesPayload_enqueued(ctx, field)
+	case "month":
+		return ec.fieldContext_RunMonthlyFeesPayload_month(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_RunMonthlyFeesPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RunMonthlyFeesPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ServiceTier(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "minAverageMonthlyVolume":
+		return ec.fieldContext_ServiceTier_minAverageMonthlyVolume(ctx, field)
+	case "rate":
+		return ec.fieldContext_ServiceTier_rate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServiceTier", field.Name)
+}
+
 func (ec *executionContext) childFields_SetFxRatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "rate":
@@ -4019,6 +4520,16 @@ func (ec *executionContext) childFields_SetFxRatePayload(ctx context.Context, fi
 		return ec.fieldContext_SetFxRatePayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SetFxRatePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SetSandboxClockPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "now":
+		return ec.fieldContext_SetSandboxClockPayload_now(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_SetSandboxClockPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetSandboxClockPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Supplier(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4513,12 +5024,40 @@ func (ec *executionContext) field_Mutation_reviewKyc_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_runMonthlyFees_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RunMonthlyFeesInput, error) {
+			return ec.unmarshalNRunMonthlyFeesInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐRunMonthlyFeesInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setFxRate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.SetFxRateInput, error) {
 			return ec.unmarshalNSetFxRateInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐSetFxRateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setSandboxClock_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SetSandboxClockInput, error) {
+			return ec.unmarshalNSetSandboxClockInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐSetSandboxClockInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4630,6 +5169,36 @@ func (ec *executionContext) field_Query_accounts_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_feeStatements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "accountId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["accountId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -5227,6 +5796,38 @@ func (ec *executionContext) _Account_createdAt(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Account_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Account_feeForecast(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_feeForecast(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Account().FeeForecast(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FeeForecast) graphql.Marshaler {
+			return ec.marshalNFeeForecast2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐFeeForecast(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Account_feeForecast(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Account",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeeForecast(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Account_conversions(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
@@ -6764,6 +7365,194 @@ func (ec *executionContext) fieldContext_ExecuteQuotePayload_userErrors(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _FeeForecast_month(ctx context.Context, field graphql.CollectedField, obj *model.FeeForecast) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeeForecast_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeeForecast_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeeForecast", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _FeeForecast_monthToDateVolume(ctx context.Context, field graphql.CollectedField, obj *model.FeeForecast) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeeForecast_monthToDateVolume(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MonthToDateVolume, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeeForecast_monthToDateVolume(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeeForecast",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeeForecast_currentRate(ctx context.Context, field graphql.CollectedField, obj *model.FeeForecast) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeeForecast_currentRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrentRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeeForecast_currentRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeeForecast", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _FeeForecast_projectedAverageMonthlyVolume(ctx context.Context, field graphql.CollectedField, obj *model.FeeForecast) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeeForecast_projectedAverageMonthlyVolume(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProjectedAverageMonthlyVolume, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeeForecast_projectedAverageMonthlyVolume(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeeForecast",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeeForecast_projectedRate(ctx context.Context, field graphql.CollectedField, obj *model.FeeForecast) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeeForecast_projectedRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProjectedRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeeForecast_projectedRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeeForecast", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _FeeForecast_volumeToNextTier(ctx context.Context, field graphql.CollectedField, obj *model.FeeForecast) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeeForecast_volumeToNextTier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VolumeToNextTier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FeeForecast_volumeToNextTier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeeForecast",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeeForecast_nextTierRate(ctx context.Context, field graphql.CollectedField, obj *model.FeeForecast) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeeForecast_nextTierRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextTierRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FeeForecast_nextTierRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeeForecast", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
 func (ec *executionContext) _FeeLine_kind(ctx context.Context, field graphql.CollectedField, obj *model.FeeLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6837,6 +7626,478 @@ func (ec *executionContext) fieldContext_FeeLine_amount(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeeSchedule_standardRate(ctx context.Context, field graphql.CollectedField, obj *model.FeeSchedule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeeSchedule_standardRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StandardRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeeSchedule_standardRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeeSchedule", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _FeeSchedule_serviceTiers(ctx context.Context, field graphql.CollectedField, obj *model.FeeSchedule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeeSchedule_serviceTiers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ServiceTiers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ServiceTier) graphql.Marshaler {
+			return ec.marshalNServiceTier2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐServiceTierᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeeSchedule_serviceTiers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeeSchedule",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceTier(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeeSchedule_cardRate(ctx context.Context, field graphql.CollectedField, obj *model.FeeSchedule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeeSchedule_cardRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CardRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeeSchedule_cardRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeeSchedule", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _FeeSchedule_worldFirstBalanceMinimum(ctx context.Context, field graphql.CollectedField, obj *model.FeeSchedule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeeSchedule_worldFirstBalanceMinimum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorldFirstBalanceMinimum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeeSchedule_worldFirstBalanceMinimum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeeSchedule",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeeStatement_id(ctx context.Context, field graphql.CollectedField, obj *model.FeeStatement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeeStatement_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeeStatement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeeStatement", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _FeeStatement_month(ctx context.Context, field graphql.CollectedField, obj *model.FeeStatement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeeStatement_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeeStatement_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeeStatement", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _FeeStatement_volume(ctx context.Context, field graphql.CollectedField, obj *model.FeeStatement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeeStatement_volume(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Volume, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeeStatement_volume(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeeStatement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeeStatement_paymentCount(ctx context.Context, field graphql.CollectedField, obj *model.FeeStatement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeeStatement_paymentCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaymentCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeeStatement_paymentCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeeStatement", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _FeeStatement_standardFees(ctx context.Context, field graphql.CollectedField, obj *model.FeeStatement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeeStatement_standardFees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StandardFees, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeeStatement_standardFees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeeStatement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeeStatement_serviceFees(ctx context.Context, field graphql.CollectedField, obj *model.FeeStatement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeeStatement_serviceFees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ServiceFees, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeeStatement_serviceFees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeeStatement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeeStatement_averageMonthlyVolume(ctx context.Context, field graphql.CollectedField, obj *model.FeeStatement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeeStatement_averageMonthlyVolume(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageMonthlyVolume, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeeStatement_averageMonthlyVolume(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeeStatement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeeStatement_nextServiceFeeRate(ctx context.Context, field graphql.CollectedField, obj *model.FeeStatement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeeStatement_nextServiceFeeRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextServiceFeeRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeeStatement_nextServiceFeeRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeeStatement", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _FeeStatement_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.FeeStatement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeeStatement_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeeStatement_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeeStatement", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _FeeStatementConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.FeeStatementConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeeStatementConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FeeStatementEdge) graphql.Marshaler {
+			return ec.marshalNFeeStatementEdge2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐFeeStatementEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeeStatementConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeeStatementConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeeStatementEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeeStatementConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.FeeStatementConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeeStatementConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeeStatementConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeeStatementConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeeStatementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.FeeStatementEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeeStatementEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeeStatementEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeeStatementEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _FeeStatementEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.FeeStatementEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeeStatementEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FeeStatement) graphql.Marshaler {
+			return ec.marshalNFeeStatement2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐFeeStatement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeeStatementEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeeStatementEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeeStatement(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8089,6 +9350,94 @@ func (ec *executionContext) fieldContext_Mutation_topUp(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_topUp_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_runMonthlyFees(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_runMonthlyFees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RunMonthlyFees(ctx, fc.Args["input"].(model.RunMonthlyFeesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RunMonthlyFeesPayload) graphql.Marshaler {
+			return ec.marshalNRunMonthlyFeesPayload2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐRunMonthlyFeesPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_runMonthlyFees(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RunMonthlyFeesPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_runMonthlyFees_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setSandboxClock(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setSandboxClock(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetSandboxClock(ctx, fc.Args["input"].(model.SetSandboxClockInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SetSandboxClockPayload) graphql.Marshaler {
+			return ec.marshalNSetSandboxClockPayload2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐSetSandboxClockPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setSandboxClock(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SetSandboxClockPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setSandboxClock_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10608,6 +11957,82 @@ func (ec *executionContext) fieldContext_Query_currencies(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_feeSchedule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_feeSchedule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().FeeSchedule(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FeeSchedule) graphql.Marshaler {
+			return ec.marshalNFeeSchedule2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐFeeSchedule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_feeSchedule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeeSchedule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_feeStatements(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_feeStatements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().FeeStatements(ctx, fc.Args["accountId"].(string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FeeStatementConnection) graphql.Marshaler {
+			return ec.marshalOFeeStatementConnection2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐFeeStatementConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_feeStatements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeeStatementConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_feeStatements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_fxRates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11846,6 +13271,139 @@ func (ec *executionContext) fieldContext_ReviewKycPayload_userErrors(_ context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _RunMonthlyFeesPayload_enqueued(ctx context.Context, field graphql.CollectedField, obj *model.RunMonthlyFeesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunMonthlyFeesPayload_enqueued(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enqueued, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RunMonthlyFeesPayload_enqueued(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RunMonthlyFeesPayload", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _RunMonthlyFeesPayload_month(ctx context.Context, field graphql.CollectedField, obj *model.RunMonthlyFeesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunMonthlyFeesPayload_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RunMonthlyFeesPayload_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RunMonthlyFeesPayload", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _RunMonthlyFeesPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.RunMonthlyFeesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunMonthlyFeesPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RunMonthlyFeesPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RunMonthlyFeesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceTier_minAverageMonthlyVolume(ctx context.Context, field graphql.CollectedField, obj *model.ServiceTier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceTier_minAverageMonthlyVolume(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinAverageMonthlyVolume, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceTier_minAverageMonthlyVolume(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceTier",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceTier_rate(ctx context.Context, field graphql.CollectedField, obj *model.ServiceTier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceTier_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceTier_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceTier", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
 func (ec *executionContext) _SetFxRatePayload_rate(ctx context.Context, field graphql.CollectedField, obj *model.SetFxRatePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11900,6 +13458,61 @@ func (ec *executionContext) _SetFxRatePayload_userErrors(ctx context.Context, fi
 func (ec *executionContext) fieldContext_SetFxRatePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "SetFxRatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SetSandboxClockPayload_now(ctx context.Context, field graphql.CollectedField, obj *model.SetSandboxClockPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetSandboxClockPayload_now(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Now, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateTime) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SetSandboxClockPayload_now(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SetSandboxClockPayload", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _SetSandboxClockPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.SetSandboxClockPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetSandboxClockPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetSandboxClockPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetSandboxClockPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -14439,6 +16052,36 @@ func (ec *executionContext) unmarshalInputReviewKycInput(ctx context.Context, ob
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputRunMonthlyFeesInput(ctx context.Context, obj any) (model.RunMonthlyFeesInput, error) {
+	var it model.RunMonthlyFeesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"month"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "month":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("month"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Month = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputSetFxRateInput(ctx context.Context, obj any) (model.SetFxRateInput, error) {
 	var it model.SetFxRateInput
 	if obj == nil {
@@ -14478,6 +16121,36 @@ func (ec *executionContext) unmarshalInputSetFxRateInput(ctx context.Context, ob
 				return it, err
 			}
 			it.Mid = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSetSandboxClockInput(ctx context.Context, obj any) (model.SetSandboxClockInput, error) {
+	var it model.SetSandboxClockInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"now"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "now":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("now"))
+			data, err := ec.unmarshalNDateTime2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Now = data
 		}
 	}
 	return it, nil
@@ -14751,6 +16424,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._MarketplaceLink(ctx, sel, obj)
+	case model.FeeStatement:
+		return ec._FeeStatement(ctx, sel, &obj)
+	case *model.FeeStatement:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._FeeStatement(ctx, sel, obj)
 	case model.Conversion:
 		return ec._Conversion(ctx, sel, &obj)
 	case *model.Conversion:
@@ -14951,6 +16631,44 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "feeForecast":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Account_feeForecast(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "conversions":
 			field := field
 
@@ -16024,6 +17742,74 @@ func (ec *executionContext) _ExecuteQuotePayload(ctx context.Context, sel ast.Se
 	return out
 }
 
+var feeForecastImplementors = []string{"FeeForecast"}
+
+func (ec *executionContext) _FeeForecast(ctx context.Context, sel ast.SelectionSet, obj *model.FeeForecast) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feeForecastImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeeForecast")
+		case "month":
+			out.Values[i] = ec._FeeForecast_month(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "monthToDateVolume":
+			out.Values[i] = ec._FeeForecast_monthToDateVolume(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currentRate":
+			out.Values[i] = ec._FeeForecast_currentRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "projectedAverageMonthlyVolume":
+			out.Values[i] = ec._FeeForecast_projectedAverageMonthlyVolume(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "projectedRate":
+			out.Values[i] = ec._FeeForecast_projectedRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "volumeToNextTier":
+			out.Values[i] = ec._FeeForecast_volumeToNextTier(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "nextTierRate":
+			out.Values[i] = ec._FeeForecast_nextTierRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var feeLineImplementors = []string{"FeeLine"}
 
 func (ec *executionContext) _FeeLine(ctx context.Context, sel ast.SelectionSet, obj *model.FeeLine) graphql.Marshaler {
@@ -16048,6 +17834,223 @@ func (ec *executionContext) _FeeLine(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "amount":
 			out.Values[i] = ec._FeeLine_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var feeScheduleImplementors = []string{"FeeSchedule"}
+
+func (ec *executionContext) _FeeSchedule(ctx context.Context, sel ast.SelectionSet, obj *model.FeeSchedule) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feeScheduleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeeSchedule")
+		case "standardRate":
+			out.Values[i] = ec._FeeSchedule_standardRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "serviceTiers":
+			out.Values[i] = ec._FeeSchedule_serviceTiers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cardRate":
+			out.Values[i] = ec._FeeSchedule_cardRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "worldFirstBalanceMinimum":
+			out.Values[i] = ec._FeeSchedule_worldFirstBalanceMinimum(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var feeStatementImplementors = []string{"FeeStatement", "Node"}
+
+func (ec *executionContext) _FeeStatement(ctx context.Context, sel ast.SelectionSet, obj *model.FeeStatement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feeStatementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeeStatement")
+		case "id":
+			out.Values[i] = ec._FeeStatement_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "month":
+			out.Values[i] = ec._FeeStatement_month(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "volume":
+			out.Values[i] = ec._FeeStatement_volume(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paymentCount":
+			out.Values[i] = ec._FeeStatement_paymentCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "standardFees":
+			out.Values[i] = ec._FeeStatement_standardFees(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "serviceFees":
+			out.Values[i] = ec._FeeStatement_serviceFees(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageMonthlyVolume":
+			out.Values[i] = ec._FeeStatement_averageMonthlyVolume(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nextServiceFeeRate":
+			out.Values[i] = ec._FeeStatement_nextServiceFeeRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._FeeStatement_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var feeStatementConnectionImplementors = []string{"FeeStatementConnection"}
+
+func (ec *executionContext) _FeeStatementConnection(ctx context.Context, sel ast.SelectionSet, obj *model.FeeStatementConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feeStatementConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeeStatementConnection")
+		case "edges":
+			out.Values[i] = ec._FeeStatementConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._FeeStatementConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var feeStatementEdgeImplementors = []string{"FeeStatementEdge"}
+
+func (ec *executionContext) _FeeStatementEdge(ctx context.Context, sel ast.SelectionSet, obj *model.FeeStatementEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feeStatementEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeeStatementEdge")
+		case "cursor":
+			out.Values[i] = ec._FeeStatementEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._FeeStatementEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -16691,6 +18694,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "topUp":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_topUp(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "runMonthlyFees":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_runMonthlyFees(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setSandboxClock":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setSandboxClock(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -17952,6 +19969,50 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "feeSchedule":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_feeSchedule(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "feeStatements":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_feeStatements(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "fxRates":
 			field := field
 
@@ -18564,6 +20625,97 @@ func (ec *executionContext) _ReviewKycPayload(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var runMonthlyFeesPayloadImplementors = []string{"RunMonthlyFeesPayload"}
+
+func (ec *executionContext) _RunMonthlyFeesPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RunMonthlyFeesPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, runMonthlyFeesPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RunMonthlyFeesPayload")
+		case "enqueued":
+			out.Values[i] = ec._RunMonthlyFeesPayload_enqueued(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "month":
+			out.Values[i] = ec._RunMonthlyFeesPayload_month(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._RunMonthlyFeesPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var serviceTierImplementors = []string{"ServiceTier"}
+
+func (ec *executionContext) _ServiceTier(ctx context.Context, sel ast.SelectionSet, obj *model.ServiceTier) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serviceTierImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServiceTier")
+		case "minAverageMonthlyVolume":
+			out.Values[i] = ec._ServiceTier_minAverageMonthlyVolume(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._ServiceTier_rate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var setFxRatePayloadImplementors = []string{"SetFxRatePayload"}
 
 func (ec *executionContext) _SetFxRatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.SetFxRatePayload) graphql.Marshaler {
@@ -18583,6 +20735,49 @@ func (ec *executionContext) _SetFxRatePayload(ctx context.Context, sel ast.Selec
 			}
 		case "userErrors":
 			out.Values[i] = ec._SetFxRatePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var setSandboxClockPayloadImplementors = []string{"SetSandboxClockPayload"}
+
+func (ec *executionContext) _SetSandboxClockPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SetSandboxClockPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setSandboxClockPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetSandboxClockPayload")
+		case "now":
+			out.Values[i] = ec._SetSandboxClockPayload_now(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._SetSandboxClockPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -19857,6 +22052,16 @@ func (ec *executionContext) marshalNExecuteQuotePayload2ᚖgithubᚗcomᚋkjbᚋ
 	return ec._ExecuteQuotePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNFeeForecast2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐFeeForecast(ctx context.Context, sel ast.SelectionSet, v *model.FeeForecast) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._FeeForecast(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNFeeKind2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐFeeKind(ctx context.Context, v any) (model.FeeKind, error) {
 	var res model.FeeKind
 	err := res.UnmarshalGQL(v)
@@ -19891,6 +22096,52 @@ func (ec *executionContext) marshalNFeeLine2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraph�
 		return graphql.Null
 	}
 	return ec._FeeLine(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFeeSchedule2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐFeeSchedule(ctx context.Context, sel ast.SelectionSet, v *model.FeeSchedule) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._FeeSchedule(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFeeStatement2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐFeeStatement(ctx context.Context, sel ast.SelectionSet, v *model.FeeStatement) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._FeeStatement(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFeeStatementEdge2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐFeeStatementEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FeeStatementEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFeeStatementEdge2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐFeeStatementEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFeeStatementEdge2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐFeeStatementEdge(ctx context.Context, sel ast.SelectionSet, v *model.FeeStatementEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._FeeStatementEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNFxRate2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐFxRateᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FxRate) graphql.Marshaler {
@@ -20473,6 +22724,47 @@ func (ec *executionContext) marshalNRole2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmode
 	return v
 }
 
+func (ec *executionContext) unmarshalNRunMonthlyFeesInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐRunMonthlyFeesInput(ctx context.Context, v any) (model.RunMonthlyFeesInput, error) {
+	res, err := ec.unmarshalInputRunMonthlyFeesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRunMonthlyFeesPayload2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐRunMonthlyFeesPayload(ctx context.Context, sel ast.SelectionSet, v *model.RunMonthlyFeesPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RunMonthlyFeesPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNServiceTier2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐServiceTierᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ServiceTier) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNServiceTier2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐServiceTier(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNServiceTier2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐServiceTier(ctx context.Context, sel ast.SelectionSet, v *model.ServiceTier) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ServiceTier(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNSetFxRateInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐSetFxRateInput(ctx context.Context, v any) (model.SetFxRateInput, error) {
 	res, err := ec.unmarshalInputSetFxRateInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -20486,6 +22778,21 @@ func (ec *executionContext) marshalNSetFxRatePayload2ᚖgithubᚗcomᚋkjbᚋkjb
 		return graphql.Null
 	}
 	return ec._SetFxRatePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSetSandboxClockInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐSetSandboxClockInput(ctx context.Context, v any) (model.SetSandboxClockInput, error) {
+	res, err := ec.unmarshalInputSetSandboxClockInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetSandboxClockPayload2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐSetSandboxClockPayload(ctx context.Context, sel ast.SelectionSet, v *model.SetSandboxClockPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SetSandboxClockPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -20857,6 +23164,13 @@ func (ec *executionContext) marshalODecimal2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraph�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOFeeStatementConnection2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐFeeStatementConnection(ctx context.Context, sel ast.SelectionSet, v *model.FeeStatementConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._FeeStatementConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOFxRate2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐFxRate(ctx context.Context, sel ast.SelectionSet, v *model.FxRate) graphql.Marshaler {

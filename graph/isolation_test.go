@@ -27,6 +27,7 @@ var idReaders = map[string][]struct {
 		{"node(MarketplaceMember)", `query($id: ID!) { node(id: $id) { id } }`, func(f isolationFixture) string { return f.memberA }},
 	},
 	"quote":          {{"quote", `query($id: ID!) { quote(id: $id) { id } }`, func(f isolationFixture) string { return f.quoteA }}},
+	"feeStatements":  {{"feeStatements", `query($id: ID!) { feeStatements(accountId: $id) { edges { cursor } } }`, func(f isolationFixture) string { return f.accountA }}},
 	"payment":        {{"payment", `query($id: ID!) { payment(id: $id) { id } }`, func(f isolationFixture) string { return f.paymentA }}},
 	"payout":         {{"payout", `query($id: ID!) { payout(id: $id) { id } }`, func(f isolationFixture) string { return f.payoutA }}},
 	"paymentOptions": {{"paymentOptions", `query($id: ID!) { paymentOptions(orderId: $id) { method } }`, func(f isolationFixture) string { return f.orderA }}},

@@ -126,6 +126,7 @@ func setComplexity(c *ComplexityRoot) {
 	c.Account.LedgerEntries = conn
 	c.Account.Conversions = conn
 	c.Account.Payments = conn
+	c.Query.FeeStatements = func(child int, _ string, first *int, _ *string) int { return 1 + child*pageWeight(first) }
 	c.Query.Orders = func(child int, first *int, _ *string, _ *model.OrderStatus) int { return 1 + child*pageWeight(first) }
 	c.Query.Payments = func(child int, first *int, _ *string, _ *model.PaymentFilter) int { return 1 + child*pageWeight(first) }
 	c.Query.Payouts = func(child int, first *int, _ *string, _ *model.PayoutFilter) int { return 1 + child*pageWeight(first) }

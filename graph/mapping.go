@@ -218,3 +218,9 @@ func toRefund(r domain.Refund) *model.Refund {
 	return &model.Refund{ID: globalID(typeRefund, r.ID), Amount: toMoney(r.Amount), FeesRefunded: toMoney(r.FeesRefunded),
 		Credited: toMoney(r.Credited), Reason: r.Reason, CreatedAt: model.DateTime(r.CreatedAt)}
 }
+
+func toFeeStatement(s domain.FeeStatement) *model.FeeStatement {
+	return &model.FeeStatement{ID: globalID("FeeStatement", s.ID), Month: s.Month.String(), Volume: toMoney(s.Volume),
+		PaymentCount: s.PaymentCount, StandardFees: toMoney(s.StandardFees), ServiceFees: toMoney(s.ServiceFees),
+		AverageMonthlyVolume: toMoney(s.AverageMonthlyVolume), NextServiceFeeRate: toRate(s.NextServiceFeeRate), CreatedAt: model.DateTime(s.CreatedAt)}
+}

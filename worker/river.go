@@ -32,6 +32,8 @@ type Config struct {
 	// SettlementInterval is the FX settlement window; Provider trades the nets.
 	SettlementInterval time.Duration
 	Provider           domain.LiquidityProvider
+	// FeeCheckInterval is how often the worker checks for a fee month to close (default 1h).
+	FeeCheckInterval time.Duration
 	// Rail pays suppliers.
 	Rail domain.PayoutRail
 	// Feed, when set, is read every FeedInterval into the rate table.
@@ -55,6 +57,9 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 	if cfg.SettlementInterval <= 0 {
 		cfg.SettlementInterval = time.Minute
 	}
+	if cfg.FeeCheckInterval <= 0 {
+		cfg.FeeCheckInterval = time.Hour
+	}
 	if cfg.FeedInterval <= 0 {
 		cfg.FeedInterval = time.Minute
 	}
@@ -63,6 +68,7 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 	river.AddWorker(workers, &settleFXWorker{svc: svc, provider: cfg.Provider, log: cfg.Logger})
 	river.AddWorker(workers, &releaseEscrowWorker{svc: svc})
 	river.AddWorker(workers, &payoutWorker{svc: svc, rail: cfg.Rail})
+	river.AddWorker(workers, &closeMonthWorker{svc: svc, log: cfg.Logger})
 	periodic := []*river.PeriodicJob{
 		river.NewPeriodicJob(river.PeriodicInterval(cfg.AuditInterval),
 			func() (river.JobArgs, *river.InsertOpts) { return AuditLedgerArgs{}, nil },
@@ -73,6 +79,8 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 				return domain.SettleFXJob{WindowEnd: svc.Now().Truncate(cfg.SettlementInterval)}, nil
 			},
 			&river.PeriodicJobOpts{RunOnStart: true, ID: "fx.settle"}),
+		river.NewPeriodicJob(river.PeriodicInterval(cfg.FeeCheckInterval), closeDueMonth(svc),
+			&river.PeriodicJobOpts{RunOnStart: true, ID: "fees.close_month"}),
 	}
 	if cfg.Feed != nil {
 		river.AddWorker(workers, &refreshRatesWorker{svc: svc, feed: cfg.Feed})

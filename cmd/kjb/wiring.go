@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -45,7 +46,11 @@ func connect(ctx context.Context, dev, withWorkers bool, app string) (*parts, er
 	// service; the closure breaks the cycle.
 	var enqueue func(context.Context, pgx.Tx, domain.Job) error
 	store := db.NewStore(pool, func(ctx context.Context, tx pgx.Tx, job domain.Job) error { return enqueue(ctx, tx, job) })
-	p.svc = domain.NewService(store, domain.SystemClock{}, domain.Config{Sandbox: cfg.Sandbox, QuoteTTL: cfg.QuoteTTL,
+	var clock domain.Clock = domain.SystemClock{}
+	if cfg.Sandbox {
+		clock = db.NewSandboxClock(pool, time.Second)
+	}
+	p.svc = domain.NewService(store, clock, domain.Config{Sandbox: cfg.Sandbox, QuoteTTL: cfg.QuoteTTL,
 		SpreadBps: domain.Spread(cfg.SpreadBps), KJBSpreadBps: domain.Spread(cfg.KJBSpreadBps), RateMaxAge: cfg.RateMaxAge,
 		SettlementInterval: cfg.SettlementInterval, EscrowHold: cfg.EscrowHold})
 	if withWorkers {

@@ -32,6 +32,7 @@ type Account struct {
 	// The account statement: every posted ledger line, newest first.
 	LedgerEntries *LedgerEntryConnection `json:"ledgerEntries"`
 	CreatedAt     DateTime               `json:"createdAt"`
+	FeeForecast   *FeeForecast           `json:"feeForecast"`
 	// Conversions, newest first.
 	Conversions *ConversionConnection `json:"conversions"`
 	// Every link of the account, newest first, unlinked ones included.
@@ -215,11 +216,64 @@ type ExecuteQuotePayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// This month so far, and where it takes next month's service-fee rate.
+type FeeForecast struct {
+	Month                         string  `json:"month"`
+	MonthToDateVolume             *Money  `json:"monthToDateVolume"`
+	CurrentRate                   Decimal `json:"currentRate"`
+	ProjectedAverageMonthlyVolume *Money  `json:"projectedAverageMonthlyVolume"`
+	ProjectedRate                 Decimal `json:"projectedRate"`
+	// More volume this month that would reach the next tier; null at the best tier.
+	VolumeToNextTier *Money   `json:"volumeToNextTier,omitempty"`
+	NextTierRate     *Decimal `json:"nextTierRate,omitempty"`
+}
+
 // One fee: its rate as a fraction (0.004 = 0.4%) and its amount, rounded half-up to the fen.
 type FeeLine struct {
 	Kind   FeeKind `json:"kind"`
 	Rate   Decimal `json:"rate"`
 	Amount *Money  `json:"amount"`
+}
+
+// The fees in force (FAQ 6).
+type FeeSchedule struct {
+	// On every Cross-border Pay auto-debit: 0.004 = 0.4%.
+	StandardRate Decimal `json:"standardRate"`
+	// The monthly tiered service fee, by average monthly volume.
+	ServiceTiers []*ServiceTier `json:"serviceTiers"`
+	// Charged by the marketplace's card checkout.
+	CardRate Decimal `json:"cardRate"`
+	// The smallest order payable from a WorldFirst balance.
+	WorldFirstBalanceMinimum *Money `json:"worldFirstBalanceMinimum"`
+}
+
+// One closed fee month of one account (months run in Asia/Shanghai time).
+type FeeStatement struct {
+	ID    string `json:"id"`
+	Month string `json:"month"`
+	// Succeeded payments of the month, net of refunds.
+	Volume       *Money `json:"volume"`
+	PaymentCount int    `json:"paymentCount"`
+	StandardFees *Money `json:"standardFees"`
+	ServiceFees  *Money `json:"serviceFees"`
+	// Over the last three months (fewer for accounts younger than that).
+	AverageMonthlyVolume *Money `json:"averageMonthlyVolume"`
+	// The service-fee rate for the month after.
+	NextServiceFeeRate Decimal  `json:"nextServiceFeeRate"`
+	CreatedAt          DateTime `json:"createdAt"`
+}
+
+func (FeeStatement) IsNode()            {}
+func (this FeeStatement) GetID() string { return this.ID }
+
+type FeeStatementConnection struct {
+	Edges    []*FeeStatementEdge `json:"edges"`
+	PageInfo *PageInfo           `json:"pageInfo"`
+}
+
+type FeeStatementEdge struct {
+	Cursor string        `json:"cursor"`
+	Node   *FeeStatement `json:"node"`
 }
 
 // A mid-market rate: `mid` units of `to` per 1 `from`.
@@ -543,6 +597,24 @@ type ReviewKycPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+type RunMonthlyFeesInput struct {
+	// A month that has ended, e.g. "2026-10" (Asia/Shanghai).
+	Month string `json:"month"`
+}
+
+type RunMonthlyFeesPayload struct {
+	// True when the close was enqueued (closing a closed month changes nothing).
+	Enqueued   bool         `json:"enqueued"`
+	Month      *string      `json:"month,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type ServiceTier struct {
+	// Accounts whose three-month average volume (CNY) reaches this pay `rate`.
+	MinAverageMonthlyVolume *Money  `json:"minAverageMonthlyVolume"`
+	Rate                    Decimal `json:"rate"`
+}
+
 type SetFxRateInput struct {
 	From CurrencyCode `json:"from"`
 	To   CurrencyCode `json:"to"`
@@ -552,6 +624,15 @@ type SetFxRateInput struct {
 
 type SetFxRatePayload struct {
 	Rate       *FxRate      `json:"rate,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type SetSandboxClockInput struct {
+	Now DateTime `json:"now"`
+}
+
+type SetSandboxClockPayload struct {
+	Now        *DateTime    `json:"now,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
 }
 

@@ -39,6 +39,8 @@ type Options struct {
 	Server func(*graph.ServerConfig)
 	Domain func(*domain.Config)
 	Clock  domain.Clock
+	// SandboxClock uses the clock kept in Postgres (setSandboxClock moves it).
+	SandboxClock bool
 }
 
 // Clock is a clock tests move by hand.
@@ -73,6 +75,9 @@ func New(t testing.TB, opts ...Options) *Env {
 		}
 		if o.Clock != nil {
 			clock = o.Clock
+		}
+		if o.SandboxClock {
+			clock = db.NewSandboxClock(tdb.Pool, time.Second)
 		}
 	}
 	svc := domain.NewService(store, clock, dc)

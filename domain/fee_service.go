@@ -1,0 +1,103 @@
+package domain
+
+import (
+	"context"
+	"time"
+)
+
+// FeeSchedule returns the schedule in force now. Public.
+func (s *Service) FeeSchedule(ctx context.Context) (FeeSchedule, error) {
+	return s.store.Queries().FeeSchedule(ctx, s.clock.Now())
+}
+
+// RunMonthlyFees enqueues the close of a month that has ended (Asia/Shanghai). OPERATOR only.
+// INVALID_INPUT for a malformed month or one not over yet. Closing a closed month changes
+// nothing.
+func (s *Service) RunMonthlyFees(ctx context.Context, actor Actor, month string) (Month, error) {
+	if err := actor.requireOperator("run the monthly fees"); err != nil {
+		return Month{}, err
+	}
+	m, err := ParseMonth(month, Field("month"))
+	if err != nil {
+		return Month{}, err
+	}
+	if s.clock.Now().Before(m.End()) {
+		return Month{}, Errorf(CodeInvalidInput, Field("month"), "%s has not ended yet (Asia/Shanghai)", m)
+	}
+	err = s.store.InTx(ctx, func(ctx context.Context, tx Tx) error { return tx.Enqueue(ctx, CloseMonthJob{Month: m.String()}) })
+	return m, err
+}
+
+// DueMonth is the month the periodic close should close now: the one before the current.
+func (s *Service) DueMonth() Month { return MonthOf(s.clock.Now()).Add(-1) }
+
+// CloseMonth writes the month's fee statements and sets each account's service-fee rate for
+// the next month from its three-month average (system use: the job). Runs once per month;
+// later calls return closed=false and change nothing.
+func (s *Service) CloseMonth(ctx context.Context, m Month) (closed bool, statements int, err error) {
+	sched, err := s.store.Queries().FeeSchedule(ctx, m.End())
+	if err != nil {
+		return false, 0, err
+	}
+	err = s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		closed, statements, err = tx.CloseMonth(ctx, m, sched, s.clock.Now())
+		return err
+	})
+	return closed, statements, err
+}
+
+// FeeStatements lists an account's statements, newest first. ACCOUNT (its own) or OPERATOR.
+func (s *Service) FeeStatements(ctx context.Context, actor Actor, accountID string, page Page) (Slice[FeeStatement], error) {
+	if _, err := s.Account(ctx, actor, accountID); err != nil {
+		return Slice[FeeStatement]{}, err
+	}
+	rows, err := s.store.Queries().FeeStatements(ctx, accountID, page)
+	return Cut(rows, page), err
+}
+
+// FeeForecast projects the account's next service-fee rate from this month so far.
+func (s *Service) FeeForecast(ctx context.Context, actor Actor, accountID string) (FeeForecast, error) {
+	a, err := s.Account(ctx, actor, accountID)
+	if err != nil {
+		return FeeForecast{}, err
+	}
+	now := s.clock.Now()
+	m := MonthOf(now)
+	q := s.store.Queries()
+	sched, err := q.FeeSchedule(ctx, now)
+	if err != nil {
+		return FeeForecast{}, err
+	}
+	mtd, err := q.PaymentVolume(ctx, a.ID, m.Start(), m.End())
+	if err != nil {
+		return FeeForecast{}, err
+	}
+	earlier, err := q.StatementVolume(ctx, a.ID, []Month{m.Add(-1), m.Add(-2)})
+	if err != nil {
+		return FeeForecast{}, err
+	}
+	return sched.Forecast(m, a.ServiceFeeRate, mtd, earlier, MonthsExisted(a.CreatedAt, m)), nil
+}
+
+// MonthsExisted is how many of the three months ending with m the account existed in.
+func MonthsExisted(created time.Time, m Month) int {
+	c := MonthOf(created)
+	n := (m.Year*12 + int(m.Month)) - (c.Year*12 + int(c.Month)) + 1
+	return max(1, min(3, n))
+}
+
+// SetSandboxClock moves the clock that the API and the workers read. OPERATOR only, and only
+// in sandbox mode (FORBIDDEN otherwise).
+func (s *Service) SetSandboxClock(ctx context.Context, actor Actor, now time.Time) (time.Time, error) {
+	if err := actor.requireOperator("set the sandbox clock"); err != nil {
+		return time.Time{}, err
+	}
+	sc, ok := s.clock.(SettableClock)
+	if !s.cfg.Sandbox || !ok {
+		return time.Time{}, Forbidden("set the clock outside sandbox mode")
+	}
+	if err := sc.Set(ctx, now); err != nil {
+		return time.Time{}, err
+	}
+	return now, nil
+}

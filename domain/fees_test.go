@@ -1,0 +1,78 @@
+package domain
+
+import (
+	"testing"
+	"time"
+)
+
+func TestTierRate(t *testing.T) {
+	t.Parallel()
+	f := DefaultFeeSchedule()
+	tests := []struct{ average, want string }{
+		{"0", "0.002"},
+		{"199999.99", "0.002"},
+		{"200000.00", "0.0015"},
+		{"200000.01", "0.0015"},
+		{"999999.99", "0.0015"},
+		{"1000000.00", "0.001"},
+		{"4999999.99", "0.001"},
+		{"5000000.00", "0.0005"},
+		{"90000000.00", "0.0005"},
+	}
+	for _, tc := range tests {
+		if got := f.TierRate(d(tc.average)); !got.Equal(d(tc.want)) {
+			t.Errorf("average %s: rate %s, want %s", tc.average, got, tc.want)
+		}
+	}
+}
+
+func TestMonths(t *testing.T) {
+	t.Parallel()
+	// 16:00 UTC on 31 October is midnight, 1 November, in Shanghai.
+	if m := MonthOf(time.Date(2026, 10, 31, 15, 59, 59, 0, time.UTC)); m.String() != "2026-10" {
+		t.Errorf("got %s", m)
+	}
+	if m := MonthOf(time.Date(2026, 10, 31, 16, 0, 0, 0, time.UTC)); m.String() != "2026-11" {
+		t.Errorf("got %s", m)
+	}
+	m, err := ParseMonth("2026-01", nil)
+	if err != nil || m.Add(-1).String() != "2025-12" || m.End().UTC().Format(time.RFC3339) != "2026-01-31T16:00:00Z" {
+		t.Fatalf("%v %v %v", m, err, m.End())
+	}
+	for _, bad := range []string{"2026-13", "2026-1", "26-10", "2026/10", ""} {
+		if _, err := ParseMonth(bad, Field("month")); CodeOf(err) != CodeInvalidInput {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	oct := Month{2026, time.October}
+	for _, tc := range []struct {
+		created time.Time
+		want    int
+	}{
+		{time.Date(2026, 10, 20, 0, 0, 0, 0, Shanghai), 1},
+		{time.Date(2026, 9, 1, 0, 0, 0, 0, Shanghai), 2},
+		{time.Date(2026, 8, 31, 0, 0, 0, 0, Shanghai), 3},
+		{time.Date(2024, 1, 1, 0, 0, 0, 0, Shanghai), 3},
+	} {
+		if got := MonthsExisted(tc.created, oct); got != tc.want {
+			t.Errorf("created %s: %d months, want %d", tc.created, got, tc.want)
+		}
+	}
+}
+
+func TestForecast(t *testing.T) {
+	t.Parallel()
+	f := DefaultFeeSchedule()
+	m := Month{2026, time.November}
+	// Two earlier months of 150,000 and this month 90,000 so far: average 130,000 → 0.20%;
+	// reaching 200,000 on average needs 600,000 − 390,000 = 210,000 more.
+	fc := f.Forecast(m, d("0.002"), d("90000"), d("300000"), 3)
+	if !fc.ProjectedRate.Equal(d("0.002")) || fc.VolumeToNextTier == nil || !fc.VolumeToNextTier.Amount.Equal(d("210000")) ||
+		!fc.NextTierRate.Equal(d("0.0015")) {
+		t.Fatalf("forecast %+v", fc)
+	}
+	best := f.Forecast(m, d("0.0005"), d("6000000"), d("0"), 1)
+	if best.VolumeToNextTier != nil || !best.ProjectedRate.Equal(d("0.0005")) {
+		t.Fatalf("at the best tier: %+v", best)
+	}
+}
