@@ -227,7 +227,17 @@ func (s *Service) ConfirmReceipt(ctx context.Context, actor Actor, orderID strin
 	})
 }
 
-// ReleaseEscrow is the auto-release at the end of the hold (system use: the job).
+// ReleaseEscrowWhenDue is the auto-release job: it releases the escrow when the hold has ended
+// by the service's clock, and otherwise returns how long is left (the sandbox clock may run
+// behind or ahead of the wall clock the job was scheduled by).
+func (s *Service) ReleaseEscrowWhenDue(ctx context.Context, j ReleaseEscrowJob) (time.Duration, error) {
+	if left := j.At.Sub(s.clock.Now()); left > 0 {
+		return left, nil
+	}
+	return 0, s.ReleaseEscrow(ctx, j.PaymentID)
+}
+
+// ReleaseEscrow releases a payment's escrow now (system use), once.
 func (s *Service) ReleaseEscrow(ctx context.Context, paymentID string) error {
 	return s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
 		p, err := tx.LockPayment(ctx, paymentID, Scope{All: true})

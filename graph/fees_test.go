@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/kjb/kjb/domain"
 	. "github.com/kjb/kjb/internal/apitest"
@@ -185,4 +186,31 @@ func TestMonthCloseRules(t *testing.T) {
 			t.Fatalf("got %v", d)
 		}
 	})
+}
+
+// TestEscrowHoldFollowsTheSandboxClock: the auto-release waits for the hold by the sandbox
+// clock, not the wall clock the job was scheduled by.
+func TestEscrowHoldFollowsTheSandboxClock(t *testing.T) {
+	t.Parallel()
+	e := New(t, Options{SandboxClock: true})
+	setClock(e, "2026-08-10T10:00:00+08:00")
+	s := e.NewShop("6222020200118888")
+	e.Fund(s.AccountID, "1000.00", "CNH")
+	e.Pay(s.AccountKey, e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "100.00"), "p")
+	var job domain.ReleaseEscrowJob
+	if err := e.Pool.QueryRow(context.Background(), `SELECT args->>'payment_id', (args->>'at')::timestamptz FROM river_job WHERE kind = 'escrow.release'`).
+		Scan(&job.PaymentID, &job.At); err != nil {
+		t.Fatal(err)
+	}
+	left, err := e.Svc.ReleaseEscrowWhenDue(context.Background(), job)
+	if err != nil || left < 239*time.Hour || e.Count(`SELECT count(*) FROM payouts`) != 0 {
+		t.Fatalf("released early: left %s, %v", left, err)
+	}
+	setClock(e, "2026-08-20T10:00:01+08:00") // 240 hours and a second later
+	if left, err := e.Svc.ReleaseEscrowWhenDue(context.Background(), job); err != nil || left != 0 {
+		t.Fatalf("left %s, %v", left, err)
+	}
+	if n := e.Count(`SELECT count(*) FROM payouts`); n != 1 {
+		t.Fatalf("%d payouts after the hold", n)
+	}
 }

@@ -13,8 +13,17 @@ type releaseEscrowWorker struct {
 	svc *domain.Service
 }
 
+// Work releases the escrow, or snoozes while the hold has not ended by the service's clock
+// (at most a minute at a time, so a moved sandbox clock is noticed soon).
 func (w *releaseEscrowWorker) Work(ctx context.Context, job *river.Job[domain.ReleaseEscrowJob]) error {
-	return w.svc.ReleaseEscrow(ctx, job.Args.PaymentID)
+	left, err := w.svc.ReleaseEscrowWhenDue(ctx, job.Args)
+	if err != nil {
+		return err
+	}
+	if left > 0 {
+		return river.JobSnooze(min(left, time.Minute))
+	}
+	return nil
 }
 
 type payoutWorker struct {
