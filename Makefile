@@ -4,7 +4,7 @@ SHELL := /bin/bash
 GO ?= go
 PG := ./scripts/postgres.sh
 
-.PHONY: run test generate check-generated lint build pg-stop bench bench-settle bench-fees
+.PHONY: run test generate check-generated lint build pg-stop bench bench-settle bench-fees bench-events
 
 build:
 	$(GO) build -o bin/kjb ./cmd/kjb
@@ -52,3 +52,8 @@ bench: build
 bench-fees:
 	@url=$$($(PG) url) || exit 1; \
 	KJB_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench BenchmarkCloseMonth1M -benchtime 3x -count 1 -timeout 30m -v ./graph/ | grep -E 'built|Benchmark|ok'
+
+# payOrder commit → subscription message and → webhook receipt, over 1,000 payments.
+bench-events:
+	@url=$$($(PG) url) || exit 1; \
+	KJB_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench BenchmarkEventLatency -benchtime 1x -count 1 -v ./graph/ | grep -E 'webhooks|jobs|Benchmark|ok'

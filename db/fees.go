@@ -99,7 +99,10 @@ inserted AS (
 		(SELECT t.rate FROM unnest($7::numeric[], $8::numeric[]) AS t(min, rate) WHERE f.average >= t.min ORDER BY t.min DESC LIMIT 1),
 		$4
 	FROM figures f WHERE EXISTS (SELECT 1 FROM claimed)
-	RETURNING account_id, next_service_fee_rate),
+	RETURNING id, account_id, next_service_fee_rate),
+statement_events AS (
+	INSERT INTO events (id, type, occurred_at, account_id, object_type, object_id)
+	SELECT gen_random_uuid(), 'fee_statement.created', $4, account_id, 'FeeStatement', id FROM inserted),
 rated AS (
 	UPDATE accounts SET service_fee_rate = i.next_service_fee_rate FROM inserted i
 	WHERE accounts.id = i.account_id AND NOT EXISTS (SELECT 1 FROM fee_months WHERE month > $1)

@@ -184,7 +184,11 @@ func (t *txStore) CompleteSettlement(ctx context.Context, s domain.Settlement) e
 	if err != nil {
 		return translate(err)
 	}
-	_, err = t.tx.Exec(ctx, `UPDATE conversions SET status = 'SETTLED', settled_at = $2 WHERE settlement_id = $1`, s.ID, s.SettledAt)
+	// The settled conversions' events, written set-based with the change.
+	_, err = t.tx.Exec(ctx, `WITH settled AS (
+			UPDATE conversions SET status = 'SETTLED', settled_at = $2 WHERE settlement_id = $1 RETURNING id, account_id)
+		INSERT INTO events (id, type, occurred_at, account_id, object_type, object_id)
+		SELECT gen_random_uuid(), 'conversion.settled', $2, account_id, 'Conversion', id FROM settled`, s.ID, s.SettledAt)
 	return translate(err)
 }
 

@@ -37,6 +37,11 @@ func (s *Service) ReviewKyc(ctx context.Context, actor Actor, in ReviewKycInput)
 		if err := tx.UpdateAccountKyc(ctx, a.ID, next, in.Note); err != nil {
 			return err
 		}
+		if next == KycVerified && a.KycStatus != KycVerified {
+			if err := s.emit(ctx, tx, Event{Type: EventAccountVerified, AccountID: a.ID, ObjectType: "Account", ObjectID: a.ID}); err != nil {
+				return err
+			}
+		}
 		a.KycStatus, a.KycNote = next, in.Note
 		out = a
 		return nil

@@ -221,6 +221,9 @@ func (s *Service) bookConversion(ctx context.Context, tx Tx, c *Conversion) erro
 		}
 		return err
 	}
+	if err := s.emit(ctx, tx, Event{Type: EventConversionBooked, AccountID: c.AccountID, ObjectType: "Conversion", ObjectID: c.ID}); err != nil {
+		return err
+	}
 	return tx.Enqueue(ctx, SettleFXJob{WindowEnd: s.settlementWindowEnd(c.CreatedAt)})
 }
 

@@ -159,9 +159,13 @@ func (s *Service) LinkMarketplaceAccount(ctx context.Context, actor Actor, in Li
 			}
 			return err
 		}
-		return nil
+		return s.emit(ctx, tx, linkEvent(EventLinkCreated, out))
 	})
 	return out, err
+}
+
+func linkEvent(typ string, l MarketplaceLink) Event {
+	return Event{Type: typ, AccountID: l.AccountID, PartnerID: l.PartnerID, ObjectType: "MarketplaceLink", ObjectID: l.ID}
 }
 
 func alreadyLinked() error {
@@ -171,13 +175,13 @@ func alreadyLinked() error {
 // UnlinkMarketplaceAccount ends a link; the member may then link to any account. Unlinking
 // twice returns the unlinked link. NOT_FOUND for a link outside the actor's scope.
 func (s *Service) UnlinkMarketplaceAccount(ctx context.Context, actor Actor, linkID string) (MarketplaceLink, error) {
-	return s.changeLink(ctx, actor, linkID, func(_ context.Context, _ Tx, l *MarketplaceLink) error {
+	return s.changeLink(ctx, actor, linkID, func(ctx context.Context, tx Tx, l *MarketplaceLink) error {
 		if l.Status == LinkUnlinked {
 			return nil
 		}
 		now := s.clock.Now()
 		l.Status, l.CrossBorderPayActive, l.UnlinkedAt = LinkUnlinked, false, &now
-		return nil
+		return s.emit(ctx, tx, linkEvent(EventLinkUnlinked, *l))
 	})
 }
 

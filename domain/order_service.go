@@ -46,7 +46,10 @@ func (s *Service) CreateOrder(ctx context.Context, actor Actor, in CreateOrderIn
 			return Errorf(CodeIdempotencyKeyReused, Field("externalId"), "externalId %q was already used for a different order", in.ExternalID)
 		}
 		out = o
-		return nil
+		if !created {
+			return nil
+		}
+		return s.emit(ctx, tx, Event{Type: EventOrderCreated, PartnerID: o.PartnerID, ObjectType: "Order", ObjectID: o.ID})
 	})
 	return out, err
 }
@@ -60,7 +63,10 @@ func (s *Service) CancelOrder(ctx context.Context, actor Actor, orderID string) 
 			return nil
 		case OrderAwaitingPayment:
 			o.Status, o.UpdatedAt = OrderCancelled, s.clock.Now()
-			return tx.SetOrderStatus(ctx, o.ID, o.Status, o.UpdatedAt)
+			if err := tx.SetOrderStatus(ctx, o.ID, o.Status, o.UpdatedAt); err != nil {
+				return err
+			}
+			return s.emit(ctx, tx, Event{Type: EventOrderCancelled, PartnerID: o.PartnerID, ObjectType: "Order", ObjectID: o.ID})
 		}
 		return Errorf(CodeInvalidState, Field("orderId"), "only an unpaid order can be cancelled; this one is %s", o.Status)
 	})

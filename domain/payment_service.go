@@ -195,6 +195,9 @@ func (s *Service) PayOrder(ctx context.Context, actor Actor, in PayOrderInput) (
 		if err := tx.Enqueue(ctx, ReleaseEscrowJob{PaymentID: p.ID, At: now.Add(s.cfg.EscrowHold)}); err != nil {
 			return err
 		}
+		if err := s.emit(ctx, tx, paymentEvent(EventOrderPaid, "Order", o.ID, p), paymentEvent(EventPaymentSucceeded, "Payment", p.ID, p)); err != nil {
+			return err
+		}
 		out = p
 		return tx.SetIdempotencyResult(ctx, actor.Principal(), in.IdempotencyKey, p.ID)
 	})
@@ -367,6 +370,13 @@ func (s *Service) RefundOrder(ctx context.Context, actor Actor, in RefundInput) 
 		if err := tx.SetOrderStatus(ctx, o.ID, status, r.CreatedAt); err != nil {
 			return err
 		}
+		events := []Event{paymentEvent(EventRefundSucceeded, "Refund", r.ID, p)}
+		if status == OrderRefunded {
+			events = append(events, paymentEvent(EventOrderRefunded, "Order", o.ID, p))
+		}
+		if err := s.emit(ctx, tx, events...); err != nil {
+			return err
+		}
 		out = r
 		return tx.SetIdempotencyResult(ctx, actor.Principal(), in.IdempotencyKey, r.ID)
 	})
@@ -393,9 +403,13 @@ func (s *Service) SubmitPayout(ctx context.Context, payoutID string, rail Payout
 			return err
 		}
 		account = sup.PayoutAccount
+		first := po.Status == PayoutPending
 		po.Status = PayoutSubmitted
 		po.Attempts++
-		return tx.UpdatePayout(ctx, po)
+		if err := tx.UpdatePayout(ctx, po); err != nil || !first {
+			return err
+		}
+		return s.emit(ctx, tx, payoutEvent(EventPayoutSubmitted, "Payout", po.ID, po))
 	})
 	if err != nil || po.Status != PayoutSubmitted {
 		return err
@@ -412,7 +426,10 @@ func (s *Service) SubmitPayout(ctx context.Context, payoutID string, rail Payout
 		now := s.clock.Now()
 		if !res.Paid {
 			cur.Status, cur.FailureReason = PayoutFailed, res.FailureReason
-			return tx.UpdatePayout(ctx, cur)
+			if err := tx.UpdatePayout(ctx, cur); err != nil {
+				return err
+			}
+			return s.emit(ctx, tx, payoutEvent(EventPayoutFailed, "Payout", cur.ID, cur))
 		}
 		cur.Status, cur.RailReference, cur.PaidAt, cur.FailureReason = PayoutPaid, res.Reference, &now, ""
 		l, err := PayoutLedger(cur, now)
@@ -425,7 +442,10 @@ func (s *Service) SubmitPayout(ctx context.Context, payoutID string, rail Payout
 		if err := tx.UpdatePayout(ctx, cur); err != nil {
 			return err
 		}
-		return tx.SetOrderStatus(ctx, cur.OrderID, OrderCompleted, now)
+		if err := tx.SetOrderStatus(ctx, cur.OrderID, OrderCompleted, now); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, payoutEvent(EventPayoutPaid, "Payout", cur.ID, cur), payoutEvent(EventOrderCompleted, "Order", cur.OrderID, cur))
 	})
 }
 
@@ -549,4 +569,9 @@ func (s *Service) PayoutSupplier(ctx context.Context, actor Actor, payoutID stri
 		return Supplier{}, err
 	}
 	return s.store.Queries().SupplierByRowID(ctx, po.SupplierID, Scope{All: true})
+}
+
+// payoutEvent describes a payout-flow event of po.
+func payoutEvent(typ, objectType, objectID string, po Payout) Event {
+	return Event{Type: typ, ObjectType: objectType, ObjectID: objectID, AccountID: po.AccountID, PartnerID: po.PartnerID, PaymentID: po.PaymentID}
 }

@@ -73,6 +73,15 @@ type Queries interface {
 	PaymentVolume(ctx context.Context, accountID string, from, to time.Time) (decimal.Decimal, error)
 	// StatementVolume sums an account's statement volumes for the given months.
 	StatementVolume(ctx context.Context, accountID string, months []Month) (decimal.Decimal, error)
+	// Events lists events within scope, optionally of some types, newest first, up to page.First+1.
+	Events(ctx context.Context, scope Scope, types []string, page Page) ([]Event, error)
+	Event(ctx context.Context, id string) (Event, error)
+	WebhookEndpoints(ctx context.Context, partnerID string) ([]WebhookEndpoint, error)
+	// WebhookEndpoint returns a live endpoint of the partner ("" = any partner).
+	WebhookEndpoint(ctx context.Context, id, partnerID string) (WebhookEndpoint, error)
+	// WebhookDeliveries lists an endpoint's delivery attempts, newest first, up to page.First+1.
+	WebhookDeliveries(ctx context.Context, endpointID string, page Page) ([]WebhookDelivery, error)
+	PartnerSummary(ctx context.Context, scope Scope, from, to time.Time) (PartnerSummary, error)
 	// Audit checks the ledger invariants and returns every violation found.
 	Audit(ctx context.Context) ([]Violation, error)
 }
@@ -131,6 +140,16 @@ type Tx interface {
 	// CloseMonth writes every statement of month m in set-based SQL and sets the accounts'
 	// next service-fee rates. A month closes once: closed=false when it already was.
 	CloseMonth(ctx context.Context, m Month, schedule FeeSchedule, now time.Time) (closed bool, statements int, err error)
+	// RecordEvents appends events (setting their ids); their commit notifies listeners.
+	RecordEvents(ctx context.Context, events []Event) error
+	// LiveWebhookEndpoints returns the partner's endpoints that are not deleted.
+	LiveWebhookEndpoints(ctx context.Context, partnerID string) ([]WebhookEndpoint, error)
+	InsertWebhookEndpoint(ctx context.Context, w *WebhookEndpoint) error
+	UpdateWebhookSecrets(ctx context.Context, w WebhookEndpoint) error
+	DeleteWebhookEndpoint(ctx context.Context, id string, at time.Time) error
+	InsertWebhookDelivery(ctx context.Context, d *WebhookDelivery) error
+	// PruneEvents deletes events that occurred before t.
+	PruneEvents(ctx context.Context, before time.Time) (int, error)
 	// Enqueue inserts a job in this transaction, so it runs only if the transaction commits.
 	Enqueue(ctx context.Context, job Job) error
 }

@@ -22,11 +22,11 @@ const (
 	typePayment    = "Payment"
 	typePayout     = "Payout"
 	typeRefund     = "Refund"
+	typeEvent      = "Event"
+	typeEndpoint   = "WebhookEndpoint"
 )
 
-func globalID(typ, id string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(typ + ":" + id))
-}
+func globalID(typ, id string) string { return domain.GlobalID(typ, id) }
 
 // parseGlobalID splits a global id into its type and raw id.
 func parseGlobalID(gid string) (typ, id string, ok bool) {

@@ -224,3 +224,38 @@ func toFeeStatement(s domain.FeeStatement) *model.FeeStatement {
 		PaymentCount: s.PaymentCount, StandardFees: toMoney(s.StandardFees), ServiceFees: toMoney(s.ServiceFees),
 		AverageMonthlyVolume: toMoney(s.AverageMonthlyVolume), NextServiceFeeRate: toRate(s.NextServiceFeeRate), CreatedAt: model.DateTime(s.CreatedAt)}
 }
+
+func optionalID(typ, id string) *string {
+	if id == "" {
+		return nil
+	}
+	g := globalID(typ, id)
+	return &g
+}
+
+func toEvent(e domain.Event) *model.Event {
+	return &model.Event{ID: globalID(typeEvent, e.ID), Type: e.Type, OccurredAt: model.DateTime(e.OccurredAt), ObjectType: e.ObjectType,
+		ObjectID: globalID(e.ObjectType, e.ObjectID), AccountID: optionalID(typeAccount, e.AccountID),
+		PartnerID: optionalID(typePartner, e.PartnerID), PaymentID: optionalID(typePayment, e.PaymentID)}
+}
+
+func toEndpoint(w domain.WebhookEndpoint) *model.WebhookEndpoint {
+	types := w.Types
+	if types == nil {
+		types = []string{}
+	}
+	return &model.WebhookEndpoint{ID: globalID(typeEndpoint, w.ID), URL: w.URL, Types: types, CreatedAt: model.DateTime(w.CreatedAt)}
+}
+
+func toDelivery(d domain.WebhookDelivery) *model.WebhookDelivery {
+	out := &model.WebhookDelivery{ID: globalID("WebhookDelivery", d.ID), EventID: globalID(typeEvent, d.EventID), EventType: d.EventType,
+		Attempt: d.Attempt, StatusCode: d.StatusCode, DurationMs: int(d.Duration.Milliseconds()), CreatedAt: model.DateTime(d.CreatedAt)}
+	if d.Error != "" {
+		out.Error = &d.Error
+	}
+	if d.NextRetryAt != nil {
+		t := model.DateTime(*d.NextRetryAt)
+		out.NextRetryAt = &t
+	}
+	return out
+}

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
+	coderws "github.com/coder/websocket"
 	"github.com/kjb/kjb/domain"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -29,6 +31,8 @@ type ServerConfig struct {
 	Logger        *slog.Logger
 	// Ready reports whether the process can serve (the database is reachable).
 	Ready func(ctx context.Context) error
+	// Hub feeds subscriptions; nil makes one that nothing publishes to.
+	Hub *Hub
 }
 
 // DefaultServerConfig holds the production defaults.
@@ -71,10 +75,22 @@ func NewHandler(svc *domain.Service, cfg ServerConfig) http.Handler {
 
 // NewGraphQLServer builds the gqlgen server with explicit transports and every limit.
 func NewGraphQLServer(svc *domain.Service, cfg ServerConfig) *handler.Server {
-	gc := Config{Resolvers: &Resolver{Svc: svc}}
+	hub := cfg.Hub
+	if hub == nil {
+		hub = NewHub()
+	}
+	gc := Config{Resolvers: &Resolver{Svc: svc, Hub: hub}}
 	setComplexity(&gc.Complexity)
 	es := NewExecutableSchema(gc)
 	srv := handler.New(es)
+	srv.AddTransport(transport.Websocket{
+		KeepAlivePingInterval: 10 * time.Second,
+		InitTimeout:           10 * time.Second,
+		// Browsers from partner dashboards connect cross-origin; the key travels in
+		// connection_init, never in cookies, so the origin check adds nothing.
+		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{InsecureSkipVerify: true}},
+		InitFunc:       websocketAuth(svc),
+	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -153,4 +169,23 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func writeGraphQLError(w http.ResponseWriter, status int, code domain.ErrorCode, msg string) {
 	writeJSON(w, status, map[string]any{"errors": []any{map[string]any{
 		"message": msg, "extensions": map[string]any{"code": string(code)}}}})
+}
+
+// websocketAuth authenticates a subscription connection from connection_init's
+// {"authorization": "Bearer …"}; a missing or bad key closes the socket with 4403.
+func websocketAuth(svc *domain.Service) transport.WebsocketInitFunc {
+	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		forbidden := func() (context.Context, *transport.InitPayload, error) {
+			return transport.WithWebsocketCloseCode(ctx, 4403), nil, errors.New("forbidden: send {\"authorization\": \"Bearer <secret>\"} in connection_init")
+		}
+		secret, ok := bearer(p.Authorization())
+		if !ok {
+			return forbidden()
+		}
+		actor, err := svc.Authenticate(ctx, secret)
+		if err != nil {
+			return forbidden()
+		}
+		return WithActor(ctx, actor), nil, nil
+	}
 }

@@ -34,6 +34,10 @@ type Config struct {
 	Provider           domain.LiquidityProvider
 	// FeeCheckInterval is how often the worker checks for a fee month to close (default 1h).
 	FeeCheckInterval time.Duration
+	// WebhookSender posts deliveries (default HTTPSender); WebhookBackoff is the first retry
+	// delay, doubling to 6h (default 10s).
+	WebhookSender  domain.WebhookSender
+	WebhookBackoff time.Duration
 	// Rail pays suppliers.
 	Rail domain.PayoutRail
 	// Feed, when set, is read every FeedInterval into the rate table.
@@ -69,6 +73,12 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 	river.AddWorker(workers, &releaseEscrowWorker{svc: svc})
 	river.AddWorker(workers, &payoutWorker{svc: svc, rail: cfg.Rail})
 	river.AddWorker(workers, &closeMonthWorker{svc: svc, log: cfg.Logger})
+	sender := cfg.WebhookSender
+	if sender == nil {
+		sender = HTTPSender{}
+	}
+	river.AddWorker(workers, &webhookDeliverWorker{svc: svc, sender: sender, base: cfg.WebhookBackoff})
+	river.AddWorker(workers, &pruneEventsWorker{svc: svc})
 	periodic := []*river.PeriodicJob{
 		river.NewPeriodicJob(river.PeriodicInterval(cfg.AuditInterval),
 			func() (river.JobArgs, *river.InsertOpts) { return AuditLedgerArgs{}, nil },
@@ -81,6 +91,9 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 			&river.PeriodicJobOpts{RunOnStart: true, ID: "fx.settle"}),
 		river.NewPeriodicJob(river.PeriodicInterval(cfg.FeeCheckInterval), closeDueMonth(svc),
 			&river.PeriodicJobOpts{RunOnStart: true, ID: "fees.close_month"}),
+		river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return domain.PruneEventsJob{}, nil },
+			&river.PeriodicJobOpts{ID: "events.prune"}),
 	}
 	if cfg.Feed != nil {
 		river.AddWorker(workers, &refreshRatesWorker{svc: svc, feed: cfg.Feed})
@@ -93,7 +106,11 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
 		Workers: workers,
 		// A job whose worker died is handed to another worker within a minute, not an hour.
-		JobTimeout:           30 * time.Second,
+		JobTimeout: 30 * time.Second,
+		// Fetch again soon after jobs are inserted: the default 100ms cooldown caps a worker
+		// at MaxWorkers jobs per 100ms, which webhook and payout fan-out outgrow.
+		FetchCooldown:        10 * time.Millisecond,
+		MaxAttempts:          domain.MaxWebhookAttempts,
 		RescueStuckJobsAfter: time.Minute,
 		PeriodicJobs:         periodic,
 	})

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/graph"
 )
 
@@ -58,6 +59,10 @@ func serveHTTP(ctx context.Context, p *parts, started func(addr string)) error {
 	sc.RatePerSecond = p.cfg.RatePerSecond
 	sc.Logger = p.log
 	sc.Ready = func(ctx context.Context) error { return p.pool.Ping(ctx) }
+	sc.Hub = graph.NewHub()
+	go db.ListenEvents(ctx, p.pool, sc.Hub.Publish, func(err error) {
+		p.log.Warn("event listener reconnecting", "error", err.Error())
+	})
 	srv := &http.Server{
 		Handler:           graph.NewHandler(p.svc, sc),
 		ReadHeaderTimeout: 10 * time.Second,

@@ -196,12 +196,62 @@ type CreateQuotePayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+type CreateWebhookEndpointInput struct {
+	// http or https; outside sandbox mode it must resolve to a public address.
+	URL string `json:"url"`
+	// Event types to deliver; empty or absent means all.
+	Types []string `json:"types,omitempty"`
+}
+
+type CreateWebhookEndpointPayload struct {
+	Endpoint *WebhookEndpoint `json:"endpoint,omitempty"`
+	// The signing secret, shown once.
+	Secret     *string      `json:"secret,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 // A currency KJB supports, with its ISO 4217 minor units.
 type Currency struct {
 	Code       CurrencyCode `json:"code"`
 	MinorUnits int          `json:"minorUnits"`
 	// False for CNY: onshore RMB is only paid out to suppliers.
 	Holdable bool `json:"holdable"`
+}
+
+type DeleteWebhookEndpointInput struct {
+	EndpointID string `json:"endpointId"`
+}
+
+type DeleteWebhookEndpointPayload struct {
+	Endpoint   *WebhookEndpoint `json:"endpoint,omitempty"`
+	UserErrors []*UserError     `json:"userErrors"`
+}
+
+// A state change: written with the change itself, kept at least 90 days.
+type Event struct {
+	ID string `json:"id"`
+	// account.verified, link.created, link.unlinked, conversion.booked, conversion.settled, order.created, order.paid, order.completed, order.refunded, order.cancelled, payment.succeeded, refund.succeeded, payout.submitted, payout.paid, payout.failed, fee_statement.created.
+	Type       string   `json:"type"`
+	OccurredAt DateTime `json:"occurredAt"`
+	// The object's type name (Payment, Order, Payout, Refund, Conversion, MarketplaceLink, Account, FeeStatement).
+	ObjectType string  `json:"objectType"`
+	ObjectID   string  `json:"objectId"`
+	AccountID  *string `json:"accountId,omitempty"`
+	PartnerID  *string `json:"partnerId,omitempty"`
+	PaymentID  *string `json:"paymentId,omitempty"`
+}
+
+func (Event) IsNode()            {}
+func (this Event) GetID() string { return this.ID }
+
+type EventConnection struct {
+	Edges    []*EventEdge `json:"edges"`
+	PageInfo *PageInfo    `json:"pageInfo"`
+}
+
+type EventEdge struct {
+	Cursor string `json:"cursor"`
+	Node   *Event `json:"node"`
 }
 
 type ExecuteQuoteInput struct {
@@ -423,6 +473,22 @@ type Partner struct {
 func (Partner) IsNode()            {}
 func (this Partner) GetID() string { return this.ID }
 
+// A partner dashboard's first screen for a period.
+type PartnerSummary struct {
+	PaymentCount  int    `json:"paymentCount"`
+	PaymentVolume *Money `json:"paymentVolume"`
+	// Fees charged on the period's payments, net of refunded fees.
+	Fees    *Money `json:"fees"`
+	Refunds *Money `json:"refunds"`
+	// Supplier payouts paid in the period.
+	PayoutsPaid *Money `json:"payoutsPaid"`
+	// Payouts not yet paid (pending or submitted), now.
+	PayoutsPending int `json:"payoutsPending"`
+	PayoutsFailed  int `json:"payoutsFailed"`
+	// What buyers converted to pay the period's orders from their balances, by currency.
+	ConversionVolume []*Money `json:"conversionVolume"`
+}
+
 type PayOrderInput struct {
 	OrderID string        `json:"orderId"`
 	Method  PaymentMethod `json:"method"`
@@ -547,6 +613,16 @@ type Quote struct {
 func (Quote) IsNode()            {}
 func (this Quote) GetID() string { return this.ID }
 
+type RedeliverEventInput struct {
+	EventID    string `json:"eventId"`
+	EndpointID string `json:"endpointId"`
+}
+
+type RedeliverEventPayload struct {
+	Enqueued   bool         `json:"enqueued"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 // Money returned from escrow to the buyer.
 type Refund struct {
 	ID string `json:"id"`
@@ -597,6 +673,17 @@ type ReviewKycPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+type RotateWebhookSecretInput struct {
+	EndpointID string `json:"endpointId"`
+}
+
+type RotateWebhookSecretPayload struct {
+	Endpoint *WebhookEndpoint `json:"endpoint,omitempty"`
+	// The new signing secret, shown once; the previous one keeps signing for 24 hours.
+	Secret     *string      `json:"secret,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 type RunMonthlyFeesInput struct {
 	// A month that has ended, e.g. "2026-10" (Asia/Shanghai).
 	Month string `json:"month"`
@@ -634,6 +721,10 @@ type SetSandboxClockInput struct {
 type SetSandboxClockPayload struct {
 	Now        *DateTime    `json:"now,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+// Over WebSocket (graphql-transport-ws) on /query; authenticate in connection_init with {"authorization": "Bearer …"}.
+type Subscription struct {
 }
 
 // A 1688 supplier; paid in CNY.
@@ -725,6 +816,44 @@ type Viewer struct {
 	Account *Account `json:"account,omitempty"`
 	Partner *Partner `json:"partner,omitempty"`
 }
+
+// One attempt to deliver an event to an endpoint.
+type WebhookDelivery struct {
+	ID        string `json:"id"`
+	EventID   string `json:"eventId"`
+	EventType string `json:"eventType"`
+	Attempt   int    `json:"attempt"`
+	// 0 when no answer came (timeout, connection refused).
+	StatusCode  int       `json:"statusCode"`
+	DurationMs  int       `json:"durationMs"`
+	Error       *string   `json:"error,omitempty"`
+	NextRetryAt *DateTime `json:"nextRetryAt,omitempty"`
+	CreatedAt   DateTime  `json:"createdAt"`
+}
+
+type WebhookDeliveryConnection struct {
+	Edges    []*WebhookDeliveryEdge `json:"edges"`
+	PageInfo *PageInfo              `json:"pageInfo"`
+}
+
+type WebhookDeliveryEdge struct {
+	Cursor string           `json:"cursor"`
+	Node   *WebhookDelivery `json:"node"`
+}
+
+// Where a partner receives its events, signed with KJB-Signature.
+type WebhookEndpoint struct {
+	ID  string `json:"id"`
+	URL string `json:"url"`
+	// Event types delivered; empty means all.
+	Types     []string `json:"types"`
+	CreatedAt DateTime `json:"createdAt"`
+	// Delivery attempts, newest first.
+	Deliveries *WebhookDeliveryConnection `json:"deliveries"`
+}
+
+func (WebhookEndpoint) IsNode()            {}
+func (this WebhookEndpoint) GetID() string { return this.ID }
 
 type AccountType string
 

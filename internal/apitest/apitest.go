@@ -32,6 +32,8 @@ type Env struct {
 	Svc      *domain.Service
 	Server   *httptest.Server
 	Operator string // an operator key's secret
+
+	serverConfig graph.ServerConfig
 }
 
 // Options adjust the stack.
@@ -91,14 +93,27 @@ func New(t testing.TB, opts ...Options) *Env {
 			o.Server(&sc)
 		}
 	}
-	srv := httptest.NewServer(graph.NewHandler(svc, sc))
-	t.Cleanup(srv.Close)
+	e := &Env{T: t, Pool: tdb.Pool, DBURL: tdb.URL, Svc: svc, serverConfig: sc}
+	srv := e.NewAPIServer()
 	_, secret, err := svc.CreateAPIKey(context.Background(), domain.Actor{Role: domain.RoleOperator, KeyID: "test"},
 		domain.CreateAPIKeyInput{Role: domain.RoleOperator, Label: "test operator"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Env{T: t, Pool: tdb.Pool, DBURL: tdb.URL, Svc: svc, Server: srv, Operator: secret}
+	e.Server, e.Operator = srv, secret
+	return e
+}
+
+// NewAPIServer starts another API server on the same database, with its own subscription hub
+// fed by its own Postgres listener: what a second `kjb api` process is.
+func (e *Env) NewAPIServer() *httptest.Server {
+	sc := e.serverConfig
+	sc.Hub = graph.NewHub()
+	ctx, cancel := context.WithCancel(context.Background())
+	go db.ListenEvents(ctx, e.Pool, sc.Hub.Publish, func(error) {})
+	srv := httptest.NewServer(graph.NewHandler(e.Svc, sc))
+	e.T.Cleanup(func() { cancel(); srv.Close() })
+	return srv
 }
 
 // Response is a GraphQL response.

@@ -1,0 +1,248 @@
+package db
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/kjb/kjb/domain"
+)
+
+const eventColumns = `id, type, occurred_at, coalesce(account_id::text, ''), coalesce(partner_id::text, ''), object_type, object_id, coalesce(payment_id::text, '')`
+
+func scanEvent(row pgx.Row) (domain.Event, error) {
+	var e domain.Event
+	err := row.Scan(&e.ID, &e.Type, &e.OccurredAt, &e.AccountID, &e.PartnerID, &e.ObjectType, &e.ObjectID, &e.PaymentID)
+	return e, translate(err)
+}
+
+func (t *txStore) RecordEvents(ctx context.Context, events []domain.Event) error {
+	n := len(events)
+	ids, types, accounts, partners, objTypes, objIDs, payments := make([]string, n), make([]string, n), make([]*string, n),
+		make([]*string, n), make([]string, n), make([]string, n), make([]*string, n)
+	var at time.Time
+	for i := range events {
+		events[i].ID = newID()
+		e := events[i]
+		ids[i], types[i], accounts[i], partners[i], objTypes[i], objIDs[i], payments[i] =
+			e.ID, e.Type, nullable(e.AccountID), nullable(e.PartnerID), e.ObjectType, e.ObjectID, nullable(e.PaymentID)
+		at = e.OccurredAt
+	}
+	_, err := t.tx.Exec(ctx, `INSERT INTO events (id, type, occurred_at, account_id, partner_id, object_type, object_id, payment_id)
+		SELECT id, type, $8, account_id, partner_id, object_type, object_id, payment_id
+		FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::uuid[], $7::uuid[])
+			WITH ORDINALITY AS e(id, type, account_id, partner_id, object_type, object_id, payment_id, n) ORDER BY n`,
+		ids, types, accounts, partners, objTypes, objIDs, payments, at)
+	return translate(err)
+}
+
+func (q queries) Events(ctx context.Context, scope domain.Scope, types []string, page domain.Page) ([]domain.Event, error) {
+	var after *int64
+	if page.After != "" {
+		v, ok := parseInt64(page.After)
+		if !ok {
+			return nil, domain.Errorf(domain.CodeInvalidInput, domain.Field("after"), "is not a cursor of this list")
+		}
+		after = &v
+	}
+	all, partner, account := scopeArgs(scope)
+	if types == nil {
+		types = []string{} // NULL would make cardinality() unknown
+	}
+	rows, err := q.q.Query(ctx, `SELECT `+eventColumns+`, seq FROM events
+		WHERE ($1 OR partner_id = $2 OR account_id = $3) AND (cardinality($4::text[]) = 0 OR type = ANY($4))
+		AND ($5::bigint IS NULL OR seq < $5) ORDER BY seq DESC LIMIT $6`, all, partner, account, types, after, page.First+1)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Event, error) {
+		var e domain.Event
+		var seq int64
+		err := r.Scan(&e.ID, &e.Type, &e.OccurredAt, &e.AccountID, &e.PartnerID, &e.ObjectType, &e.ObjectID, &e.PaymentID, &seq)
+		e.Cursor = strconv.FormatInt(seq, 10)
+		return e, err
+	})
+}
+
+func (q queries) Event(ctx context.Context, id string) (domain.Event, error) {
+	if !validUUID(id) {
+		return domain.Event{}, domain.NotFound("event", nil)
+	}
+	return scanEvent(q.q.QueryRow(ctx, `SELECT `+eventColumns+` FROM events WHERE id = $1`, id))
+}
+
+func (t *txStore) PruneEvents(ctx context.Context, before time.Time) (int, error) {
+	tag, err := t.tx.Exec(ctx, `DELETE FROM events WHERE occurred_at < $1`, before)
+	return int(tag.RowsAffected()), translate(err)
+}
+
+const endpointColumns = `id, partner_id, url, types, secret, previous_secret, previous_expires_at, created_at`
+
+func scanEndpoint(row pgx.Row) (domain.WebhookEndpoint, error) {
+	var w domain.WebhookEndpoint
+	err := row.Scan(&w.ID, &w.PartnerID, &w.URL, &w.Types, &w.Secret, &w.PreviousSecret, &w.PreviousExpiresAt, &w.CreatedAt)
+	return w, translate(err)
+}
+
+func (q queries) WebhookEndpoints(ctx context.Context, partnerID string) ([]domain.WebhookEndpoint, error) {
+	rows, err := q.q.Query(ctx, `SELECT `+endpointColumns+` FROM webhook_endpoints WHERE partner_id = $1 AND deleted_at IS NULL ORDER BY id`, partnerID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.WebhookEndpoint, error) { return scanEndpoint(r) })
+}
+
+func (q queries) WebhookEndpoint(ctx context.Context, id, partnerID string) (domain.WebhookEndpoint, error) {
+	if !validUUID(id) {
+		return domain.WebhookEndpoint{}, domain.NotFound("webhook endpoint", nil)
+	}
+	return scanEndpoint(q.q.QueryRow(ctx, `SELECT `+endpointColumns+` FROM webhook_endpoints
+		WHERE id = $1 AND deleted_at IS NULL AND ($2::uuid IS NULL OR partner_id = $2)`, id, nullable(partnerID)))
+}
+
+func (t *txStore) LiveWebhookEndpoints(ctx context.Context, partnerID string) ([]domain.WebhookEndpoint, error) {
+	return t.WebhookEndpoints(ctx, partnerID)
+}
+
+func (t *txStore) InsertWebhookEndpoint(ctx context.Context, w *domain.WebhookEndpoint) error {
+	w.ID = newID()
+	if w.Types == nil {
+		w.Types = []string{}
+	}
+	_, err := t.tx.Exec(ctx, `INSERT INTO webhook_endpoints (id, partner_id, url, types, secret, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		w.ID, w.PartnerID, w.URL, w.Types, w.Secret, w.CreatedAt)
+	return translate(err)
+}
+
+func (t *txStore) UpdateWebhookSecrets(ctx context.Context, w domain.WebhookEndpoint) error {
+	_, err := t.tx.Exec(ctx, `UPDATE webhook_endpoints SET secret = $2, previous_secret = $3, previous_expires_at = $4 WHERE id = $1`,
+		w.ID, w.Secret, w.PreviousSecret, w.PreviousExpiresAt)
+	return translate(err)
+}
+
+func (t *txStore) DeleteWebhookEndpoint(ctx context.Context, id string, at time.Time) error {
+	_, err := t.tx.Exec(ctx, `UPDATE webhook_endpoints SET deleted_at = $2 WHERE id = $1`, id, at)
+	return translate(err)
+}
+
+func (t *txStore) InsertWebhookDelivery(ctx context.Context, d *domain.WebhookDelivery) error {
+	d.ID = newID()
+	_, err := t.tx.Exec(ctx, `INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, attempt, status_code, duration_ms, error, next_retry_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, d.ID, d.EndpointID, d.EventID, d.EventType, d.Attempt, d.StatusCode,
+		d.Duration.Milliseconds(), d.Error, d.NextRetryAt, d.CreatedAt)
+	return translate(err)
+}
+
+func (q queries) WebhookDeliveries(ctx context.Context, endpointID string, page domain.Page) ([]domain.WebhookDelivery, error) {
+	if page.After != "" && !validUUID(page.After) {
+		return nil, domain.Errorf(domain.CodeInvalidInput, domain.Field("after"), "is not a cursor of this list")
+	}
+	rows, err := q.q.Query(ctx, `SELECT id, endpoint_id, event_id, event_type, attempt, status_code, duration_ms, error, next_retry_at, created_at
+		FROM webhook_deliveries WHERE endpoint_id = $1 AND ($2::uuid IS NULL OR id < $2) ORDER BY id DESC LIMIT $3`,
+		endpointID, nullable(page.After), page.First+1)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.WebhookDelivery, error) {
+		var d domain.WebhookDelivery
+		var ms int64
+		err := r.Scan(&d.ID, &d.EndpointID, &d.EventID, &d.EventType, &d.Attempt, &d.StatusCode, &ms, &d.Error, &d.NextRetryAt, &d.CreatedAt)
+		d.Duration = time.Duration(ms) * time.Millisecond
+		return d, err
+	})
+}
+
+func (q queries) PartnerSummary(ctx context.Context, scope domain.Scope, from, to time.Time) (domain.PartnerSummary, error) {
+	all, partner, _ := scopeArgs(scope)
+	s := domain.PartnerSummary{PaymentVolume: domain.Money{Currency: domain.CNY}, Fees: domain.Money{Currency: domain.CNH},
+		Refunds: domain.Money{Currency: domain.CNY}, PayoutsPaid: domain.Money{Currency: domain.CNY}}
+	err := q.q.QueryRow(ctx, `SELECT count(*), coalesce(sum(amount), 0),
+			coalesce(sum(coalesce(standard_fee, 0) + coalesce(service_fee, 0) - refunded_fees), 0)
+		FROM payments WHERE ($1 OR partner_id = $2) AND created_at >= $3 AND created_at < $4`, all, partner, from, to).
+		Scan(&s.PaymentCount, &s.PaymentVolume.Amount, &s.Fees.Amount)
+	if err != nil {
+		return s, translate(err)
+	}
+	err = q.q.QueryRow(ctx, `SELECT coalesce(sum(r.amount), 0) FROM refunds r JOIN payments p ON p.id = r.payment_id
+		WHERE ($1 OR p.partner_id = $2) AND r.created_at >= $3 AND r.created_at < $4`, all, partner, from, to).Scan(&s.Refunds.Amount)
+	if err != nil {
+		return s, translate(err)
+	}
+	err = q.q.QueryRow(ctx, `SELECT coalesce(sum(amount) FILTER (WHERE status = 'PAID' AND paid_at >= $3 AND paid_at < $4), 0),
+			count(*) FILTER (WHERE status IN ('PENDING', 'SUBMITTED')), count(*) FILTER (WHERE status = 'FAILED')
+		FROM payouts WHERE ($1 OR partner_id = $2)`, all, partner, from, to).Scan(&s.PayoutsPaid.Amount, &s.PayoutsPending, &s.PayoutsFailed)
+	if err != nil {
+		return s, translate(err)
+	}
+	rows, err := q.q.Query(ctx, `SELECT c.sell_currency, sum(c.sell_amount) FROM payments p JOIN conversions c ON c.id = p.conversion_id
+		WHERE ($1 OR p.partner_id = $2) AND p.created_at >= $3 AND p.created_at < $4 GROUP BY c.sell_currency ORDER BY c.sell_currency`,
+		all, partner, from, to)
+	if err != nil {
+		return s, err
+	}
+	s.ConversionVolume, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Money, error) {
+		var m domain.Money
+		err := r.Scan(&m.Currency, &m.Amount)
+		return m, err
+	})
+	return s, err
+}
+
+// ListenEvents delivers every committed event, in commit order, to publish until ctx ends. It
+// holds one connection in LISTEN on kjb_events and reconnects after a failure.
+func ListenEvents(ctx context.Context, pool *pgxpool.Pool, publish func(domain.Event), onError func(error)) {
+	for ctx.Err() == nil {
+		err := listenOnce(ctx, pool, publish)
+		if ctx.Err() != nil {
+			return
+		}
+		onError(err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func listenOnce(ctx context.Context, pool *pgxpool.Pool, publish func(domain.Event)) error {
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `LISTEN kjb_events`); err != nil {
+		return err
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), `UNLISTEN kjb_events`) //nolint:errcheck
+	for {
+		n, err := conn.Conn().WaitForNotification(ctx)
+		if err != nil {
+			return err
+		}
+		var p struct {
+			ID         string    `json:"id"`
+			Type       string    `json:"type"`
+			OccurredAt time.Time `json:"occurred_at"`
+			AccountID  *string   `json:"account_id"`
+			PartnerID  *string   `json:"partner_id"`
+			ObjectType string    `json:"object_type"`
+			ObjectID   string    `json:"object_id"`
+			PaymentID  *string   `json:"payment_id"`
+		}
+		if json.Unmarshal([]byte(n.Payload), &p) != nil {
+			continue
+		}
+		publish(domain.Event{ID: p.ID, Type: p.Type, OccurredAt: p.OccurredAt, AccountID: deref(p.AccountID), PartnerID: deref(p.PartnerID),
+			ObjectType: p.ObjectType, ObjectID: p.ObjectID, PaymentID: deref(p.PaymentID)})
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

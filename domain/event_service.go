@@ -1,0 +1,240 @@
+package domain
+
+import (
+	"context"
+	"strconv"
+	"time"
+)
+
+// emit records events in tx, stamped with the service's clock, and enqueues one delivery job
+// per (partner event, endpoint subscribed to its type) in the same transaction: an event and
+// its deliveries commit or vanish together.
+func (s *Service) emit(ctx context.Context, tx Tx, events ...Event) error {
+	now := s.clock.Now()
+	partner := ""
+	for i := range events {
+		events[i].OccurredAt = now
+		if events[i].PartnerID != "" {
+			partner = events[i].PartnerID
+		}
+	}
+	if err := tx.RecordEvents(ctx, events); err != nil || partner == "" {
+		return err
+	}
+	endpoints, err := tx.LiveWebhookEndpoints(ctx, partner)
+	if err != nil {
+		return err
+	}
+	for _, e := range events {
+		for _, w := range endpoints {
+			if e.PartnerID == w.PartnerID && EventMatches(w.Types, e.Type) {
+				if err := tx.Enqueue(ctx, WebhookDeliverJob{EventID: e.ID, EndpointID: w.ID}); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// paymentEvent describes a payment-flow event of p.
+func paymentEvent(typ, objectType, objectID string, p Payment) Event {
+	return Event{Type: typ, ObjectType: objectType, ObjectID: objectID, AccountID: p.AccountID, PartnerID: p.PartnerID, PaymentID: p.ID}
+}
+
+// Events is the cursor feed of the events the actor may see, newest first, optionally of some
+// types. Operators see all, partners theirs, accounts theirs.
+func (s *Service) Events(ctx context.Context, actor Actor, types []string, page Page) (Slice[Event], error) {
+	if err := requireAuth(actor); err != nil {
+		return Slice[Event]{}, err
+	}
+	if err := ValidateEventTypes(types, Field("types")); err != nil {
+		return Slice[Event]{}, err
+	}
+	rows, err := s.store.Queries().Events(ctx, actor.Scope(), types, page)
+	return Cut(rows, page), err
+}
+
+// EventVisible reports whether the actor may see e (subscriptions filter with it).
+func EventVisible(a Actor, e Event) bool {
+	switch a.Role {
+	case RoleOperator:
+		return true
+	case RolePartner:
+		return e.PartnerID != "" && e.PartnerID == a.PartnerID
+	case RoleAccount:
+		return e.AccountID != "" && e.AccountID == a.AccountID
+	}
+	return false
+}
+
+// CreateWebhookEndpoint registers an endpoint for the calling partner and returns its signing
+// secret (shown once). INVALID_INPUT for a URL that is not http(s) (or, outside sandbox mode,
+// resolves to a private address) or an unknown event type.
+func (s *Service) CreateWebhookEndpoint(ctx context.Context, actor Actor, rawURL string, types []string) (WebhookEndpoint, error) {
+	if err := requirePartner(actor, "register webhook endpoints"); err != nil {
+		return WebhookEndpoint{}, err
+	}
+	u, err := ValidateWebhookURL(ctx, rawURL, s.cfg.Sandbox, Field("url"))
+	if err != nil {
+		return WebhookEndpoint{}, err
+	}
+	if err := ValidateEventTypes(types, Field("types")); err != nil {
+		return WebhookEndpoint{}, err
+	}
+	w := WebhookEndpoint{PartnerID: actor.PartnerID, URL: u, Types: types, Secret: NewWebhookSecret(), CreatedAt: s.clock.Now()}
+	err = s.store.InTx(ctx, func(ctx context.Context, tx Tx) error { return tx.InsertWebhookEndpoint(ctx, &w) })
+	return w, err
+}
+
+// WebhookEndpoints lists the calling partner's endpoints.
+func (s *Service) WebhookEndpoints(ctx context.Context, actor Actor) ([]WebhookEndpoint, error) {
+	if err := requirePartner(actor, "read webhook endpoints"); err != nil {
+		return nil, err
+	}
+	return s.store.Queries().WebhookEndpoints(ctx, actor.PartnerID)
+}
+
+// DeleteWebhookEndpoint stops deliveries to an endpoint. NOT_FOUND for another partner's.
+func (s *Service) DeleteWebhookEndpoint(ctx context.Context, actor Actor, id string) (WebhookEndpoint, error) {
+	if err := requirePartner(actor, "delete webhook endpoints"); err != nil {
+		return WebhookEndpoint{}, err
+	}
+	var w WebhookEndpoint
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		var err error
+		if w, err = tx.WebhookEndpoint(ctx, id, actor.PartnerID); err != nil {
+			return notFoundAs(err, "webhook endpoint", Field("endpointId"))
+		}
+		return tx.DeleteWebhookEndpoint(ctx, id, s.clock.Now())
+	})
+	return w, err
+}
+
+// RotateWebhookSecret issues a new signing secret; the old one keeps signing for 24 hours.
+func (s *Service) RotateWebhookSecret(ctx context.Context, actor Actor, id string) (WebhookEndpoint, error) {
+	if err := requirePartner(actor, "rotate webhook secrets"); err != nil {
+		return WebhookEndpoint{}, err
+	}
+	var w WebhookEndpoint
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		var err error
+		if w, err = tx.WebhookEndpoint(ctx, id, actor.PartnerID); err != nil {
+			return notFoundAs(err, "webhook endpoint", Field("endpointId"))
+		}
+		until := s.clock.Now().Add(24 * time.Hour)
+		w.PreviousSecret, w.PreviousExpiresAt, w.Secret = w.Secret, &until, NewWebhookSecret()
+		return tx.UpdateWebhookSecrets(ctx, w)
+	})
+	return w, err
+}
+
+// WebhookDeliveries lists an endpoint's attempts (the calling partner's endpoints only).
+func (s *Service) WebhookDeliveries(ctx context.Context, actor Actor, endpointID string, page Page) (Slice[WebhookDelivery], error) {
+	if err := requirePartner(actor, "read webhook deliveries"); err != nil {
+		return Slice[WebhookDelivery]{}, err
+	}
+	if _, err := s.store.Queries().WebhookEndpoint(ctx, endpointID, actor.PartnerID); err != nil {
+		return Slice[WebhookDelivery]{}, err
+	}
+	rows, err := s.store.Queries().WebhookDeliveries(ctx, endpointID, page)
+	return Cut(rows, page), err
+}
+
+// RedeliverEvent sends one of the partner's events to one of its endpoints again.
+func (s *Service) RedeliverEvent(ctx context.Context, actor Actor, eventID, endpointID string) error {
+	if err := requirePartner(actor, "redeliver events"); err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		e, err := tx.Event(ctx, eventID)
+		if err != nil || e.PartnerID != actor.PartnerID {
+			return NotFound("event", Field("eventId"))
+		}
+		if _, err := tx.WebhookEndpoint(ctx, endpointID, actor.PartnerID); err != nil {
+			return notFoundAs(err, "webhook endpoint", Field("endpointId"))
+		}
+		return tx.Enqueue(ctx, WebhookDeliverJob{EventID: eventID, EndpointID: endpointID})
+	})
+}
+
+// DeliverWebhook posts one event to one endpoint, signed, and records the attempt. A non-2xx
+// answer or a transport error is returned so the job retries with WebhookBackoff; a deleted
+// endpoint is dropped.
+func (s *Service) DeliverWebhook(ctx context.Context, j WebhookDeliverJob, attempt int, sender WebhookSender, backoffBase time.Duration) error {
+	q := s.store.Queries()
+	e, err := q.Event(ctx, j.EventID)
+	if err != nil {
+		return err
+	}
+	w, err := q.WebhookEndpoint(ctx, j.EndpointID, "")
+	if CodeOf(err) == CodeNotFound {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	body := WebhookBody(e)
+	now := s.clock.Now()
+	headers := map[string]string{"Content-Type": "application/json", "KJB-Event-Id": GlobalID("Event", e.ID),
+		"KJB-Signature": SignWebhook(body, now, w.SigningSecrets(now)), "User-Agent": "KJB-Webhooks/1"}
+	start := time.Now()
+	status, sendErr := sender.Send(ctx, w.URL, headers, body)
+	d := WebhookDelivery{EndpointID: w.ID, EventID: e.ID, EventType: e.Type, Attempt: attempt, StatusCode: status,
+		Duration: time.Since(start), CreatedAt: now}
+	if sendErr != nil {
+		d.Error = sendErr.Error()
+	} else if !d.Succeeded() {
+		d.Error = "answered " + httpStatus(status)
+	}
+	if d.Error != "" && attempt < MaxWebhookAttempts {
+		next := now.Add(WebhookBackoff(attempt, backoffBase))
+		d.NextRetryAt = &next
+	}
+	if err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error { return tx.InsertWebhookDelivery(ctx, &d) }); err != nil {
+		return err
+	}
+	if d.Error != "" {
+		return Errorf(CodeInternal, nil, "webhook delivery failed: %s", d.Error)
+	}
+	return nil
+}
+
+func httpStatus(code int) string { return "HTTP " + strconv.Itoa(code) }
+
+// PruneEvents deletes events older than the retention (system use: the job).
+func (s *Service) PruneEvents(ctx context.Context) (int, error) {
+	var n int
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		var err error
+		n, err = tx.PruneEvents(ctx, s.clock.Now().Add(-EventRetention))
+		return err
+	})
+	return n, err
+}
+
+// PartnerSummary is a partner dashboard's first screen for a period.
+type PartnerSummary struct {
+	PaymentCount     int
+	PaymentVolume    Money // CNY
+	Fees             Money // CNH
+	Refunds          Money // CNY
+	PayoutsPaid      Money // CNY
+	PayoutsPending   int
+	PayoutsFailed    int
+	ConversionVolume []Money // sold, by currency, for the period's payments paid from a balance
+}
+
+// PartnerSummary summarises [from, to) for the calling partner (operators: every partner).
+// INVALID_INPUT when to is not after from.
+func (s *Service) PartnerSummary(ctx context.Context, actor Actor, from, to time.Time) (PartnerSummary, error) {
+	if err := requireAuth(actor); err != nil {
+		return PartnerSummary{}, err
+	}
+	if actor.Role == RoleAccount {
+		return PartnerSummary{}, Forbidden("read a partner summary")
+	}
+	if !to.After(from) {
+		return PartnerSummary{}, Errorf(CodeInvalidInput, Field("to"), "must be after from")
+	}
+	return s.store.Queries().PartnerSummary(ctx, actor.Scope(), from, to)
+}

@@ -1,0 +1,327 @@
+package graph_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kjb/kjb/db"
+	"github.com/kjb/kjb/domain"
+	. "github.com/kjb/kjb/internal/apitest"
+	"github.com/kjb/kjb/worker"
+)
+
+func eventTypes(e *Env, key string, types []string) []string {
+	d := e.MustData(key, `query($types: [String!]) { events(first: 50, types: $types) { edges { node { type objectType } } } }`, map[string]any{"types": types})
+	var out []string
+	for _, edge := range Get(d, "events", "edges").([]any) {
+		out = append(out, Str(edge, "node", "type"))
+	}
+	slices.Reverse(out)
+	return out
+}
+
+// TestEventsAreWrittenWithTheirChange: a payment writes its events; a refused one writes none.
+func TestEventsAreWrittenWithTheirChange(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	s := e.NewShop("6222020200118888")
+	e.Fund(s.AccountID, "100.00", "CNH")
+	big := e.Order(s.PartnerKey, "o-big", "buyer", "supplier", "1000.00")
+	before := e.Count(`SELECT count(*) FROM events`)
+	r := e.Mutate(s.AccountKey, "payOrder", PayOrder, map[string]any{"orderId": big, "method": "WORLD_PAY", "idempotencyKey": "x"})
+	if codes := UserErrorCodes(r); !slices.Equal(codes, []string{"INSUFFICIENT_BALANCE"}) || e.Count(`SELECT count(*) FROM events`) != before {
+		t.Fatalf("a refused payment left events: %v", r)
+	}
+	small := e.Order(s.PartnerKey, "o-small", "buyer", "supplier", "10.00")
+	e.Pay(s.AccountKey, small, "p")
+	got := eventTypes(e, s.PartnerKey, nil)
+	want := []string{"link.created", "order.created", "order.created", "order.paid", "payment.succeeded"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("partner sees %v, want %v", got, want)
+	}
+	acct := eventTypes(e, s.AccountKey, nil)
+	if !slices.Equal(acct, []string{"account.verified", "link.created", "order.paid", "payment.succeeded"}) {
+		t.Fatalf("account sees %v", acct)
+	}
+	if got := eventTypes(e, s.PartnerKey, []string{"payment.succeeded"}); !slices.Equal(got, []string{"payment.succeeded"}) {
+		t.Fatalf("filtered %v", got)
+	}
+	if r := e.Do(s.PartnerKey, `{ events(types: ["nope"]) { edges { cursor } } }`, nil); r.Code() != "INVALID_INPUT" {
+		t.Fatalf("unknown type: %s", r.Raw)
+	}
+	_, other := e.Account("Other")
+	if got := eventTypes(e, other, nil); !slices.Equal(got, []string{"account.verified"}) {
+		t.Fatalf("another account sees %v", got)
+	}
+}
+
+// TestSubscriptionsAcrossProcesses: a subscriber on API server A sees the payment made through
+// API server B and paid out by a worker, in commit order; a bad key is closed with 4403.
+func TestSubscriptionsAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	a, b := e.Server, e.NewAPIServer()
+	s := e.NewShop("6222020200118888")
+	e.Fund(s.AccountID, "1000.00", "CNH")
+
+	if _, err := e.Dial(a, "kjb_test_wrong"); CloseStatus(err) != 4403 {
+		t.Fatalf("a bad key: %v (status %d), want close 4403", err, CloseStatus(err))
+	}
+	sub, err := e.Dial(a, s.AccountKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sub.Start(`subscription($id: ID!) { accountEvents(accountId: $id) { type objectType paymentId } }`, map[string]any{"id": s.AccountID}); err != nil {
+		t.Fatal(err)
+	}
+	partnerSub, err := e.Dial(a, s.PartnerKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := partnerSub.Start(`subscription { partnerEvents(types: ["payout.paid"]) { type } }`, nil); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // let the subscriptions register before the first commit
+
+	client, err := worker.NewClient(e.Pool, e.Svc, worker.Config{Logger: slog.New(slog.DiscardHandler),
+		Provider: db.SandboxLiquidityProvider{Pool: e.Pool}, Rail: db.SandboxRail{Pool: e.Pool}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := client.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = client.Stop(context.Background()) })
+
+	onB := func(key, field, query string, input map[string]any) map[string]any {
+		e.Server = b
+		defer func() { e.Server = a }()
+		return e.MustSucceed(key, field, query, input)
+	}
+	oid := Str(onB(s.PartnerKey, "createOrder", CreateOrder, map[string]any{"externalId": "o-1", "buyerMemberId": "buyer", "supplierId": "supplier",
+		"amount": map[string]any{"amount": "100.00", "currency": "CNY"}, "tradeMode": "SECURED_TRANSACTION"}), "order", "id")
+	onB(s.AccountKey, "payOrder", PayOrder, map[string]any{"orderId": oid, "method": "WORLD_PAY", "idempotencyKey": "p"})
+	onB(s.PartnerKey, "confirmReceipt", ConfirmReceipt, map[string]any{"orderId": oid})
+
+	want := []string{"order.paid", "payment.succeeded", "payout.submitted", "payout.paid", "order.completed"}
+	var got []string
+	for len(got) < len(want) {
+		d, err := sub.Next()
+		if err != nil || d == nil {
+			t.Fatalf("after %v: %v", got, err)
+		}
+		got = append(got, Str(d, "accountEvents", "type"))
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("subscriber on A saw %v, want %v", got, want)
+	}
+	if d, err := partnerSub.Next(); err != nil || Str(d, "partnerEvents", "type") != "payout.paid" {
+		t.Fatalf("partner subscription: %v %v", d, err)
+	}
+}
+
+func TestPaymentUpdatedSubscription(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	s := e.NewShop("6222020200118888")
+	e.Fund(s.AccountID, "1000.00", "CNH")
+	oid := e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "100.00")
+	pid := Str(e.Pay(s.AccountKey, oid, "p"), "id")
+	_, otherKey := e.Account("Other")
+	other, err := e.Dial(e.Server, otherKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = other.Start(`subscription($id: ID!) { paymentUpdated(paymentId: $id) { id } }`, map[string]any{"id": pid})
+	if d, _ := other.Next(); d == nil || d["errors"] == nil {
+		t.Fatalf("another account followed the payment: %v", d)
+	}
+	sub, err := e.Dial(e.Server, s.PartnerKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = sub.Start(`subscription($id: ID!) { paymentUpdated(paymentId: $id) { status escrowStatus refunds { amount { amount } } } }`, map[string]any{"id": pid})
+	time.Sleep(200 * time.Millisecond)
+	e.MustSucceed(s.PartnerKey, "refundOrder", RefundOrder, map[string]any{"orderId": oid, "amount": "40.00", "idempotencyKey": "r"})
+	d, err := sub.Next()
+	if err != nil || Str(d, "paymentUpdated", "status") != "PARTIALLY_REFUNDED" || Str(d, "paymentUpdated", "refunds", 0, "amount", "amount") != "40.00" {
+		t.Fatalf("update %v %v", d, err)
+	}
+}
+
+// receiver is a webhook endpoint that fails its first `failures` requests.
+type receiver struct {
+	mu        sync.Mutex
+	failures  int
+	requests  int
+	processed map[string]int
+	bodies    [][]byte
+	headers   []http.Header
+}
+
+func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	body, _ := io.ReadAll(req.Body)
+	r.requests++
+	if r.requests <= r.failures {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		return
+	}
+	r.processed[req.Header.Get("KJB-Event-Id")]++ // receivers dedupe on the event id
+	r.bodies = append(r.bodies, body)
+	r.headers = append(r.headers, req.Header.Clone())
+	w.WriteHeader(http.StatusOK)
+}
+
+// TestWebhookDeliveryWithRetries: a receiver that fails twice then succeeds gets three
+// attempts, all recorded, processes the event once, and every signature verifies.
+func TestWebhookDeliveryWithRetries(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	rcv := &receiver{failures: 2, processed: map[string]int{}}
+	hook := httptest.NewServer(rcv)
+	t.Cleanup(hook.Close)
+	client, err := worker.NewClient(e.Pool, e.Svc, worker.Config{Logger: slog.New(slog.DiscardHandler), WebhookBackoff: 50 * time.Millisecond,
+		Provider: db.SandboxLiquidityProvider{Pool: e.Pool}, Rail: db.SandboxRail{Pool: e.Pool}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := client.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = client.Stop(context.Background()) })
+	_, pk := e.Partner("1688")
+	ep := e.MustSucceed(pk, "createWebhookEndpoint", `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id url types } secret userErrors { code } } }`,
+		map[string]any{"url": hook.URL + "/kjb", "types": []string{"order.created"}})
+	secret := Str(ep, "secret")
+	e.Member(pk, "m", nil)
+	e.Supplier(pk, "s", "62220000001")
+	e.Order(pk, "o-1", "m", "s", "10.00")
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		rcv.mu.Lock()
+		done := len(rcv.bodies) == 1
+		rcv.mu.Unlock()
+		if done {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not delivered after %d requests", rcv.requests)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	rcv.mu.Lock()
+	defer rcv.mu.Unlock()
+	if rcv.requests != 3 || len(rcv.processed) != 1 {
+		t.Fatalf("%d requests, %d events processed", rcv.requests, len(rcv.processed))
+	}
+	h := rcv.headers[0]
+	if !domain.VerifyWebhook(h.Get("KJB-Signature"), rcv.bodies[0], secret, time.Now(), 5*time.Minute) {
+		t.Fatalf("signature %q does not verify", h.Get("KJB-Signature"))
+	}
+	if domain.VerifyWebhook(h.Get("KJB-Signature"), append(rcv.bodies[0], ' '), secret, time.Now(), 5*time.Minute) {
+		t.Fatal("a changed body verified")
+	}
+	d := e.MustData(pk, `{ webhookEndpoints { deliveries { edges { node { attempt statusCode error nextRetryAt eventType } } } } }`, nil)
+	var attempts []string
+	for _, edge := range Get(d, "webhookEndpoints", 0, "deliveries", "edges").([]any) {
+		attempts = append(attempts, fmt.Sprint(Get(edge, "node", "attempt"), ":", Get(edge, "node", "statusCode")))
+	}
+	if !slices.Equal(attempts, []string{"3:200", "2:503", "1:503"}) || Str(d, "webhookEndpoints", 0, "deliveries", "edges", 1, "node", "nextRetryAt") == "" {
+		t.Fatalf("delivery log %v", d)
+	}
+}
+
+func TestWebhookEndpoints(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	_, pk := e.Partner("1688")
+	create := `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id } secret userErrors { code field } } }`
+	for _, bad := range []map[string]any{{"url": "ftp://example.com/x"}, {"url": "not a url"}, {"url": "https://example.com", "types": []string{"nope"}}} {
+		if codes := UserErrorCodes(e.Mutate(pk, "createWebhookEndpoint", create, bad)); !slices.Equal(codes, []string{"INVALID_INPUT"}) {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+	ep := e.MustSucceed(pk, "createWebhookEndpoint", create, map[string]any{"url": "https://example.com/hooks"})
+	id, first := Str(ep, "endpoint", "id"), Str(ep, "secret")
+	rot := e.MustSucceed(pk, "rotateWebhookSecret", `mutation($input: RotateWebhookSecretInput!) { rotateWebhookSecret(input: $input) { secret userErrors { code } } }`,
+		map[string]any{"endpointId": id})
+	second := Str(rot, "secret")
+	if second == first || second == "" {
+		t.Fatal("rotation kept the secret")
+	}
+	// During the 24 hours after a rotation, deliveries carry a signature for each secret.
+	w := domain.WebhookEndpoint{Secret: second, PreviousSecret: first, PreviousExpiresAt: ptr(time.Now().Add(time.Hour))}
+	sig := domain.SignWebhook([]byte("{}"), time.Now(), w.SigningSecrets(time.Now()))
+	if !domain.VerifyWebhook(sig, []byte("{}"), first, time.Now(), time.Minute) || !domain.VerifyWebhook(sig, []byte("{}"), second, time.Now(), time.Minute) {
+		t.Fatalf("both secrets must verify: %s", sig)
+	}
+	_, other := e.Partner("other")
+	del := `mutation($input: DeleteWebhookEndpointInput!) { deleteWebhookEndpoint(input: $input) { endpoint { id } userErrors { code } } }`
+	if codes := UserErrorCodes(e.Mutate(other, "deleteWebhookEndpoint", del, map[string]any{"endpointId": id})); !slices.Equal(codes, []string{"NOT_FOUND"}) {
+		t.Fatal("another partner deleted the endpoint")
+	}
+	e.MustSucceed(pk, "deleteWebhookEndpoint", del, map[string]any{"endpointId": id})
+	if d := e.MustData(pk, `{ webhookEndpoints { id } }`, nil); len(Get(d, "webhookEndpoints").([]any)) != 0 {
+		t.Fatal("deleted endpoint still listed")
+	}
+}
+
+func TestWebhookURLsOutsideSandbox(t *testing.T) {
+	t.Parallel()
+	for _, u := range []string{"http://127.0.0.1/x", "http://localhost:8080/x", "http://10.0.0.5/x", "http://192.168.1.1/x", "http://[::1]/x", "http://169.254.169.254/latest"} {
+		if _, err := domain.ValidateWebhookURL(context.Background(), u, false, domain.Field("url")); domain.CodeOf(err) != domain.CodeInvalidInput {
+			t.Errorf("%s accepted outside sandbox: %v", u, err)
+		}
+	}
+	if _, err := domain.ValidateWebhookURL(context.Background(), "http://127.0.0.1/x", true, nil); err != nil {
+		t.Errorf("sandbox refused a local receiver: %v", err)
+	}
+}
+
+func TestPartnerSummary(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	s := e.NewShop("6222020200110002")
+	e.Fund(s.AccountID, "10000.00", "CNH")
+	e.Fund(s.AccountID, "1000.00", "USD")
+	o1 := e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "1000.00")
+	e.Pay(s.AccountKey, o1, "p1")
+	o2 := e.Order(s.PartnerKey, "o-2", "buyer", "supplier", "2000.00")
+	e.MustSucceed(s.AccountKey, "payOrder", PayOrder, map[string]any{"orderId": o2, "method": "WORLDFIRST_BALANCE", "payCurrency": "USD", "idempotencyKey": "p2"})
+	e.MustSucceed(s.PartnerKey, "refundOrder", RefundOrder, map[string]any{"orderId": o1, "amount": "100.00", "idempotencyKey": "r"})
+	e.MustSucceed(s.PartnerKey, "confirmReceipt", ConfirmReceipt, map[string]any{"orderId": o2})
+	var po string
+	_ = e.Pool.QueryRow(context.Background(), `SELECT id::text FROM payouts`).Scan(&po)
+	if err := e.Svc.SubmitPayout(context.Background(), po, db.SandboxRail{Pool: e.Pool}); err != nil {
+		t.Fatal(err)
+	}
+	q := `query($from: DateTime!, $to: DateTime!) { partnerSummary(from: $from, to: $to) { paymentCount paymentVolume { amount }
+		fees { amount } refunds { amount } payoutsPaid { amount } payoutsPending payoutsFailed conversionVolume { amount currency } } }`
+	vars := map[string]any{"from": time.Now().Add(-time.Hour).Format(time.RFC3339), "to": time.Now().Add(time.Hour).Format(time.RFC3339)}
+	d := e.MustData(s.PartnerKey, q, vars)
+	sum := Get(d, "partnerSummary")
+	// Fees: 6.00 on o-1 less 0.60 refunded; the 0002 supplier account fails the payout.
+	if Get(sum, "paymentCount") != float64(2) || Str(sum, "paymentVolume", "amount") != "3000.00" || Str(sum, "fees", "amount") != "5.40" ||
+		Str(sum, "refunds", "amount") != "100.00" || Get(sum, "payoutsFailed") != float64(1) || Str(sum, "conversionVolume", 0, "currency") != "USD" {
+		t.Fatalf("summary %v", sum)
+	}
+	if r := e.Do(s.AccountKey, q, vars); r.Code() != "FORBIDDEN" {
+		t.Fatalf("an account read a partner summary: %s", r.Raw)
+	}
+	_, other := e.Partner("other")
+	if d := e.MustData(other, q, vars); Get(d, "partnerSummary", "paymentCount") != float64(0) {
+		t.Fatalf("another partner saw %v", d)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
