@@ -14,6 +14,8 @@ type PoolConfig struct {
 	URL      string
 	MaxConns int32 // 0: pgx's default
 	AppName  string
+	// Trace makes a span per statement (set when an OTLP exporter is configured).
+	Trace bool
 }
 
 // Open connects a pool whose connections map numeric to decimal.Decimal exactly.
@@ -27,6 +29,9 @@ func Open(ctx context.Context, c PoolConfig) (*pgxpool.Pool, error) {
 	}
 	if c.AppName != "" {
 		cfg.ConnConfig.RuntimeParams["application_name"] = c.AppName
+	}
+	if c.Trace {
+		cfg.ConnConfig.Tracer = newQueryTracer()
 	}
 	cfg.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
 		pgxdecimal.Register(conn.TypeMap())

@@ -17,6 +17,7 @@ type Enqueuer func(ctx context.Context, tx pgx.Tx, job domain.Job) error
 // Store implements domain.Store on a pgx pool.
 type Store struct {
 	pool    *pgxpool.Pool
+	read    *pgxpool.Pool
 	enqueue Enqueuer
 }
 
@@ -51,6 +52,17 @@ func (s *Store) InTx(ctx context.Context, fn func(context.Context, domain.Tx) er
 
 // Queries reads from the pool.
 func (s *Store) Queries() domain.Queries { return queries{q: s.pool} }
+
+// ReadFrom sends Reports to a replica's pool.
+func (s *Store) ReadFrom(replica *pgxpool.Pool) { s.read = replica }
+
+// Reports reads from the replica when one is set, else from the primary.
+func (s *Store) Reports() domain.Queries {
+	if s.read != nil {
+		return queries{q: s.read}
+	}
+	return queries{q: s.pool}
+}
 
 type queries struct{ q querier }
 

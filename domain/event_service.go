@@ -51,7 +51,7 @@ func (s *Service) Events(ctx context.Context, actor Actor, types []string, page 
 	if err := ValidateEventTypes(types, Field("types")); err != nil {
 		return Slice[Event]{}, err
 	}
-	rows, err := s.store.Queries().Events(ctx, actor.Scope(), types, page)
+	rows, err := s.store.Reports().Events(ctx, actor.Scope(), types, page)
 	return Cut(rows, page), err
 }
 
@@ -236,5 +236,5 @@ func (s *Service) PartnerSummary(ctx context.Context, actor Actor, from, to time
 	if !to.After(from) {
 		return PartnerSummary{}, Errorf(CodeInvalidInput, Field("to"), "must be after from")
 	}
-	return s.store.Queries().PartnerSummary(ctx, actor.Scope(), from, to)
+	return s.store.Reports().PartnerSummary(ctx, actor.Scope(), from, to)
 }

@@ -109,7 +109,8 @@ func (s *Service) PaymentOptions(ctx context.Context, actor Actor, orderID, payC
 // payCurrency at the live rate in the same transaction. The money goes into escrow and the
 // auto-release is scheduled, all in one transaction. Ineligible: one user error per reason
 // (exactly those paymentOptions gives), nothing changed. Idempotent on idempotencyKey.
-func (s *Service) PayOrder(ctx context.Context, actor Actor, in PayOrderInput) (Payment, error) {
+func (s *Service) PayOrder(ctx context.Context, actor Actor, in PayOrderInput) (p Payment, err error) {
+	defer func() { s.observePayment(in.Method, err, p.Debited) }()
 	if err := requireAuth(actor); err != nil {
 		return Payment{}, err
 	}
@@ -495,7 +496,7 @@ func (s *Service) Payments(ctx context.Context, actor Actor, f PaymentFilter, pa
 	if err := requireAuth(actor); err != nil {
 		return Slice[Payment]{}, err
 	}
-	rows, err := s.store.Queries().Payments(ctx, actor.Scope(), f, page)
+	rows, err := s.store.Reports().Payments(ctx, actor.Scope(), f, page)
 	return Cut(rows, page), err
 }
 
@@ -528,7 +529,7 @@ func (s *Service) Payouts(ctx context.Context, actor Actor, status PayoutStatus,
 	if err := requireAuth(actor); err != nil {
 		return Slice[Payout]{}, err
 	}
-	rows, err := s.store.Queries().Payouts(ctx, actor.Scope(), status, page)
+	rows, err := s.store.Reports().Payouts(ctx, actor.Scope(), status, page)
 	return Cut(rows, page), err
 }
 

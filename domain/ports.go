@@ -15,6 +15,9 @@ type Store interface {
 	InTx(ctx context.Context, fn func(ctx context.Context, tx Tx) error) error
 	// Queries reads outside a transaction.
 	Queries() Queries
+	// Reports reads for dashboards and listings, possibly from a replica that lags a little.
+	// Nothing that decides about money may use it.
+	Reports() Queries
 }
 
 // Queries are the reads. Every read of a tenant's rows takes the actor's scope and filters by

@@ -49,9 +49,11 @@ func (c Config) withDefaults() Config {
 // Service is the entry point of every business operation. Each method takes the calling
 // Actor, enforces what that actor may do, and runs in one Store transaction when it writes.
 type Service struct {
-	store Store
-	clock Clock
-	cfg   Config
+	store    Store
+	clock    Clock
+	cfg      Config
+	observer Observer
+	jobs     JobAdmin
 }
 
 // NewService wires the rules to a store and a clock.

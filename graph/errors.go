@@ -38,7 +38,7 @@ func presentErrors(log *slog.Logger) graphql.ErrorPresenterFunc {
 		if gqlErr != nil && gqlErr.Err == nil && domain.CodeOf(err) == "" {
 			return gqlErr // the parser's or validator's own error: safe and useful
 		}
-		log.ErrorContext(ctx, "internal error", "error", err.Error(), "path", out.Path.String())
+		log.ErrorContext(ctx, "internal error", "request_id", RequestID(ctx), "error", err.Error(), "path", out.Path.String())
 		out.Message = internalMessage
 		out.Extensions = map[string]any{"code": string(domain.CodeInternal)}
 		return out

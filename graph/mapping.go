@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/kjb/kjb/domain"
@@ -258,4 +259,34 @@ func toDelivery(d domain.WebhookDelivery) *model.WebhookDelivery {
 		out.NextRetryAt = &t
 	}
 	return out
+}
+
+func toJob(j domain.JobInfo) *model.Job {
+	out := &model.Job{ID: globalID("Job", strconv.FormatInt(j.ID, 10)), Kind: j.Kind, State: j.State, Queue: j.Queue, Attempt: j.Attempt,
+		MaxAttempts: j.MaxAttempts, Errors: j.Errors, CreatedAt: model.DateTime(j.CreatedAt), ScheduledAt: model.DateTime(j.ScheduledAt)}
+	if out.Errors == nil {
+		out.Errors = []string{}
+	}
+	if j.AttemptedAt != nil {
+		t := model.DateTime(*j.AttemptedAt)
+		out.AttemptedAt = &t
+	}
+	if j.FinalizedAt != nil {
+		t := model.DateTime(*j.FinalizedAt)
+		out.FinalizedAt = &t
+	}
+	return out
+}
+
+// decodeJobID parses a Job's global id.
+func decodeJobID(gid string) (int64, error) {
+	raw, err := decodeID(gid, "Job", "jobId")
+	if err != nil {
+		return 0, err
+	}
+	id, perr := strconv.ParseInt(raw, 10, 64)
+	if perr != nil || id <= 0 {
+		return 0, domain.Errorf(domain.CodeInvalidInput, domain.Field("jobId"), "is not a valid id")
+	}
+	return id, nil
 }

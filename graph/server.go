@@ -33,6 +33,9 @@ type ServerConfig struct {
 	Ready func(ctx context.Context) error
 	// Hub feeds subscriptions; nil makes one that nothing publishes to.
 	Hub *Hub
+	// Observer hears about every operation; Metrics, when set, is served at /metrics.
+	Observer RequestObserver
+	Metrics  http.Handler
 }
 
 // DefaultServerConfig holds the production defaults.
@@ -53,6 +56,9 @@ func NewHandler(svc *domain.Service, cfg ServerConfig) http.Handler {
 	gql := NewGraphQLServer(svc, cfg)
 	mux := http.NewServeMux()
 	mux.Handle("/query", authenticate(svc, cfg, newRateLimiter(cfg.RatePerSecond, cfg.RateBurst), gql))
+	if cfg.Metrics != nil {
+		mux.Handle("GET /metrics", cfg.Metrics)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -104,6 +110,8 @@ func NewGraphQLServer(svc *domain.Service, cfg ServerConfig) *handler.Server {
 	}
 	srv.Use(&queryLimits{Limits: cfg.Limits})
 	srv.AroundFields(requireKeyForRootFields)
+	srv.AroundOperations(traceOperations)
+	srv.AroundResponses(logResponses(cfg.Logger, cfg.Observer))
 	srv.SetErrorPresenter(presentErrors(cfg.Logger))
 	srv.SetRecoverFunc(recoverPanic(cfg.Logger))
 	return srv
@@ -123,6 +131,9 @@ func (operatorIntrospection) MutateOperationContext(ctx context.Context, oc *gra
 // A missing key is the anonymous caller; a wrong key is refused at once with 401.
 func authenticate(svc *domain.Service, cfg ServerConfig, limiter *rateLimiter, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := requestID(r.Header.Get("X-Request-Id"))
+		w.Header().Set("X-Request-Id", id)
+		r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
 		if r.ContentLength > cfg.MaxBodyBytes {
 			writeGraphQLError(w, http.StatusRequestEntityTooLarge, domain.CodeInvalidInput, "the request body is larger than the limit")
 			return

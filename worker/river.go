@@ -12,6 +12,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 )
 
 // Migrate applies River's own migrations. Safe to run any number of times.
@@ -38,6 +39,8 @@ type Config struct {
 	// delay, doubling to 6h (default 10s).
 	WebhookSender  domain.WebhookSender
 	WebhookBackoff time.Duration
+	// Jobs hears about every worked job (metrics); may be nil.
+	Jobs JobObserver
 	// Rail pays suppliers.
 	Rail domain.PayoutRail
 	// Feed, when set, is read every FeedInterval into the rate table.
@@ -113,6 +116,7 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 		MaxAttempts:          domain.MaxWebhookAttempts,
 		RescueStuckJobsAfter: time.Minute,
 		PeriodicJobs:         periodic,
+		Middleware:           []rivertype.Middleware{observeJobs(cfg.Logger, cfg.Jobs)},
 	})
 }
 

@@ -28,6 +28,10 @@ type config struct {
 	KJBSpreadBps       int
 	FeedURL            string
 	FeedInterval       time.Duration
+	MetricsListen      string
+	DatabaseReadURL    string
+	PayoutRail         string
+	LiquidityProvider  string
 }
 
 type envReader struct {
@@ -78,6 +82,27 @@ func (e *envReader) float(name string, def float64) float64 {
 	return f
 }
 
+// choice reads an adapter name: in sandbox mode it defaults to "sandbox"; outside it must be
+// set, so production never pays suppliers or trades FX through the sandbox by accident.
+func (e *envReader) choice(name string, sandbox bool, supported ...string) string {
+	v := e.get(name)
+	if v == "" && sandbox {
+		return "sandbox"
+	}
+	for _, s := range supported {
+		if v == s {
+			return v
+		}
+	}
+	if v == "" {
+		e.errs = append(e.errs, fmt.Errorf("%s is not set: outside sandbox mode it must name a configured adapter (available: %s; sandbox only for staging)",
+			name, strings.Join(supported, ", ")))
+	} else {
+		e.errs = append(e.errs, fmt.Errorf("%s=%q: available: %s", name, v, strings.Join(supported, ", ")))
+	}
+	return ""
+}
+
 func (e *envReader) duration(name string, def time.Duration) time.Duration {
 	v := e.get(name)
 	if v == "" {
@@ -110,6 +135,8 @@ func loadConfig(getenv func(string) string, dev bool) (config, error) {
 		KJBSpreadBps:       e.integer("KJB_FX_KJB_SPREAD_BPS", 30, 1, 1000),
 		FeedURL:            e.str("KJB_FX_FEED_URL", ""),
 		FeedInterval:       e.duration("KJB_FX_FEED_INTERVAL", time.Minute),
+		MetricsListen:      e.str("KJB_METRICS_LISTEN", ":9091"),
+		DatabaseReadURL:    e.str("DATABASE_READ_URL", ""),
 	}
 	switch lvl := strings.ToLower(e.str("KJB_LOG_LEVEL", "info")); lvl {
 	case "debug":
@@ -127,6 +154,15 @@ func loadConfig(getenv func(string) string, dev bool) (config, error) {
 		e.errs = append(e.errs, errors.New("DATABASE_URL is required (postgres://user:pass@host:5432/db)"))
 	}
 	return c, errors.Join(e.errs...)
+}
+
+// workerAdapters reads the adapters only processes that work jobs need: the payout rail and
+// the liquidity provider.
+func workerAdapters(getenv func(string) string, c *config) error {
+	e := &envReader{get: getenv}
+	c.PayoutRail = e.choice("KJB_PAYOUT_RAIL", c.Sandbox, "sandbox")
+	c.LiquidityProvider = e.choice("KJB_LIQUIDITY_PROVIDER", c.Sandbox, "sandbox")
+	return errors.Join(e.errs...)
 }
 
 func newLogger(level slog.Level) *slog.Logger {

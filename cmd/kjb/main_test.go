@@ -100,6 +100,19 @@ func TestAuditExitCode(t *testing.T) {
 	}
 }
 
+// TestWorkerNeedsARailOutsideSandbox: outside sandbox mode the worker refuses to start until a
+// payout rail and a liquidity provider are configured, naming both.
+func TestWorkerNeedsARailOutsideSandbox(t *testing.T) {
+	t.Parallel()
+	d := testdb.New(t)
+	cmd := exec.Command(binary, "worker")
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+d.URL, "KJB_SANDBOX=false")
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "KJB_PAYOUT_RAIL is not set") || !strings.Contains(string(out), "KJB_LIQUIDITY_PROVIDER is not set") {
+		t.Fatalf("exit %v: %s", err, out)
+	}
+}
+
 func TestConfigErrorsNameEachVariable(t *testing.T) {
 	t.Parallel()
 	_, err := loadConfig(func(k string) string {
@@ -168,7 +181,7 @@ func TestWorkerRunsTheAuditJob(t *testing.T) {
 	t.Parallel()
 	d := testdb.New(t)
 	cmd := exec.Command(binary, "worker")
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+d.URL, "KJB_LOG_LEVEL=warn")
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+d.URL, "KJB_LOG_LEVEL=warn", "KJB_SANDBOX=true", "KJB_METRICS_LISTEN=127.0.0.1:0")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -33,8 +33,28 @@ func cmdWorker(ctx context.Context) error {
 		return err
 	}
 	p.log.Info("worker started")
+	ops := &http.Server{Addr: p.cfg.MetricsListen, Handler: opsHandler(p), ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := ops.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			p.log.Error("metrics listener", "addr", p.cfg.MetricsListen, "error", err.Error())
+		}
+	}()
 	<-ctx.Done()
+	_ = ops.Close()
 	return stopWorkers(p)
+}
+
+// opsHandler is the worker's own HTTP surface: /metrics, /healthz, /readyz.
+func opsHandler(p *parts) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", p.metrics.Handler())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(`{"status":"ok"}`)) })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if err := p.pool.Ping(r.Context()); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+	})
+	return mux
 }
 
 // stopWorkers lets running jobs finish for the grace period, then cancels the rest; River
@@ -60,6 +80,7 @@ func serveHTTP(ctx context.Context, p *parts, started func(addr string)) error {
 	sc.Logger = p.log
 	sc.Ready = func(ctx context.Context) error { return p.pool.Ping(ctx) }
 	sc.Hub = graph.NewHub()
+	sc.Observer, sc.Metrics = p.metrics, p.metrics.Handler()
 	go db.ListenEvents(ctx, p.pool, sc.Hub.Publish, func(err error) {
 		p.log.Warn("event listener reconnecting", "error", err.Error())
 	})

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"time"
@@ -11,23 +12,31 @@ import (
 	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/domain"
 	"github.com/kjb/kjb/fxfeed"
+	"github.com/kjb/kjb/telemetry"
 	"github.com/kjb/kjb/worker"
 	"github.com/riverqueue/river"
 )
 
 // parts are the pieces every process shares.
 type parts struct {
-	cfg   config
-	log   *slog.Logger
-	pool  *pgxpool.Pool
-	svc   *domain.Service
-	river *river.Client[pgx.Tx]
+	cfg     config
+	log     *slog.Logger
+	pool    *pgxpool.Pool
+	svc     *domain.Service
+	river   *river.Client[pgx.Tx]
+	metrics *telemetry.Metrics
+	replica *pgxpool.Pool
+	// stopTracing flushes spans on exit.
+	stopTracing func(context.Context) error
 }
 
 // connect loads config, opens the pool and wires the service. withWorkers builds a River
 // client that works jobs (worker and dev); otherwise one that only inserts them (api).
 func connect(ctx context.Context, dev, withWorkers bool, app string) (*parts, error) {
 	cfg, err := loadConfig(os.Getenv, dev)
+	if err == nil && withWorkers {
+		err = workerAdapters(os.Getenv, &cfg)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -37,15 +46,30 @@ func connect(ctx context.Context, dev, withWorkers bool, app string) (*parts, er
 			return nil, err
 		}
 	}
-	pool, err := db.Open(ctx, db.PoolConfig{URL: cfg.DatabaseURL, MaxConns: int32(cfg.DBMaxConns), AppName: app})
+	pool, err := db.Open(ctx, db.PoolConfig{URL: cfg.DatabaseURL, MaxConns: int32(cfg.DBMaxConns), AppName: app,
+		Trace: telemetry.TracingEnabled(os.Getenv)})
 	if err != nil {
 		return nil, err
 	}
-	p := &parts{cfg: cfg, log: log, pool: pool}
+	p := &parts{cfg: cfg, log: log, pool: pool, metrics: telemetry.New()}
+	if p.stopTracing, err = telemetry.SetupTracing(ctx, app); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("OTEL_EXPORTER_OTLP_ENDPOINT: %w", err)
+	}
+	p.metrics.WatchDatabase(pool)
 	// The store's enqueuer needs the River client, and a working River client needs the
 	// service; the closure breaks the cycle.
 	var enqueue func(context.Context, pgx.Tx, domain.Job) error
 	store := db.NewStore(pool, func(ctx context.Context, tx pgx.Tx, job domain.Job) error { return enqueue(ctx, tx, job) })
+	if cfg.DatabaseReadURL != "" {
+		replica, err := db.Open(ctx, db.PoolConfig{URL: cfg.DatabaseReadURL, MaxConns: int32(cfg.DBMaxConns), AppName: app + "-read"})
+		if err != nil {
+			pool.Close()
+			return nil, fmt.Errorf("DATABASE_READ_URL: %w", err)
+		}
+		store.ReadFrom(replica)
+		p.replica = replica
+	}
 	var clock domain.Clock = domain.SystemClock{}
 	if cfg.Sandbox {
 		clock = db.NewSandboxClock(pool, time.Second)
@@ -53,8 +77,9 @@ func connect(ctx context.Context, dev, withWorkers bool, app string) (*parts, er
 	p.svc = domain.NewService(store, clock, domain.Config{Sandbox: cfg.Sandbox, QuoteTTL: cfg.QuoteTTL,
 		SpreadBps: domain.Spread(cfg.SpreadBps), KJBSpreadBps: domain.Spread(cfg.KJBSpreadBps), RateMaxAge: cfg.RateMaxAge,
 		SettlementInterval: cfg.SettlementInterval, EscrowHold: cfg.EscrowHold})
+	p.svc.Observe(p.metrics)
 	if withWorkers {
-		wc := worker.Config{MaxWorkers: cfg.MaxWorkers, AuditInterval: cfg.AuditInterval, Logger: log,
+		wc := worker.Config{MaxWorkers: cfg.MaxWorkers, AuditInterval: cfg.AuditInterval, Logger: log, Jobs: p.metrics,
 			SettlementInterval: cfg.SettlementInterval, Provider: db.SandboxLiquidityProvider{Pool: pool}, FeedInterval: cfg.FeedInterval,
 			Rail: db.SandboxRail{Pool: pool}}
 		if cfg.FeedURL != "" {
@@ -69,10 +94,19 @@ func connect(ctx context.Context, dev, withWorkers bool, app string) (*parts, er
 		return nil, err
 	}
 	enqueue = worker.Enqueue(p.river)
+	p.svc.ManageJobs(worker.JobAdmin{Client: p.river})
 	return p, nil
 }
 
-func (p *parts) close() { p.pool.Close() }
+func (p *parts) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = p.stopTracing(ctx)
+	if p.replica != nil {
+		p.replica.Close()
+	}
+	p.pool.Close()
+}
 
 // system is the actor the command line acts as: an operator without a key.
 var system = domain.Actor{Role: domain.RoleOperator, KeyID: "system"}

@@ -51,3 +51,6 @@ CREATE TABLE webhook_deliveries (
     created_at    timestamptz NOT NULL
 );
 CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, id);
+
+-- House books are read by book (FX position metric, audits).
+CREATE INDEX ledger_entries_house ON ledger_entries (book, currency) WHERE account_id IS NULL;

@@ -82,6 +82,15 @@ type Balance struct {
 	Available *Money       `json:"available"`
 }
 
+type CancelJobInput struct {
+	JobID string `json:"jobId"`
+}
+
+type CancelJobPayload struct {
+	Job        *Job         `json:"job,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 type CancelOrderInput struct {
 	OrderID string `json:"orderId"`
 }
@@ -334,6 +343,36 @@ type FxRate struct {
 	// DEFAULT_TABLE (shipped), OPERATOR (setFxRate) or FEED.
 	Source    string   `json:"source"`
 	UpdatedAt DateTime `json:"updatedAt"`
+}
+
+// A background job (River), for operators.
+type Job struct {
+	ID   string `json:"id"`
+	Kind string `json:"kind"`
+	// available, cancelled, completed, discarded, pending, retryable, running or scheduled.
+	State       string `json:"state"`
+	Queue       string `json:"queue"`
+	Attempt     int    `json:"attempt"`
+	MaxAttempts int    `json:"maxAttempts"`
+	// The error of each failed attempt, oldest first.
+	Errors      []string  `json:"errors"`
+	CreatedAt   DateTime  `json:"createdAt"`
+	ScheduledAt DateTime  `json:"scheduledAt"`
+	AttemptedAt *DateTime `json:"attemptedAt,omitempty"`
+	FinalizedAt *DateTime `json:"finalizedAt,omitempty"`
+}
+
+func (Job) IsNode()            {}
+func (this Job) GetID() string { return this.ID }
+
+type JobConnection struct {
+	Edges    []*JobEdge `json:"edges"`
+	PageInfo *PageInfo  `json:"pageInfo"`
+}
+
+type JobEdge struct {
+	Cursor string `json:"cursor"`
+	Node   *Job   `json:"node"`
 }
 
 // One line of an account statement.
@@ -650,6 +689,15 @@ type RefundOrderInput struct {
 type RefundOrderPayload struct {
 	Refund     *Refund      `json:"refund,omitempty"`
 	Payment    *Payment     `json:"payment,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type RetryJobInput struct {
+	JobID string `json:"jobId"`
+}
+
+type RetryJobPayload struct {
+	Job        *Job         `json:"job,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
 }
 

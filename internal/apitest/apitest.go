@@ -21,6 +21,7 @@ import (
 	"github.com/kjb/kjb/domain"
 	"github.com/kjb/kjb/graph"
 	"github.com/kjb/kjb/internal/testdb"
+	"github.com/kjb/kjb/telemetry"
 	"github.com/kjb/kjb/worker"
 )
 
@@ -43,6 +44,10 @@ type Options struct {
 	Clock  domain.Clock
 	// SandboxClock uses the clock kept in Postgres (setSandboxClock moves it).
 	SandboxClock bool
+	// Log receives the API's JSON log lines (discarded when nil).
+	Log io.Writer
+	// Replica sends dashboard reads to a second, separate database.
+	Replica bool
 }
 
 // Clock is a clock tests move by hand.
@@ -69,6 +74,11 @@ func New(t testing.TB, opts ...Options) *Env {
 		t.Fatal(err)
 	}
 	store := db.NewStore(tdb.Pool, worker.Enqueue(rc))
+	for _, o := range opts {
+		if o.Replica {
+			store.ReadFrom(testdb.New(t).Pool)
+		}
+	}
 	dc := domain.Config{Sandbox: true}
 	var clock domain.Clock = domain.SystemClock{}
 	for _, o := range opts {
@@ -87,10 +97,18 @@ func New(t testing.TB, opts ...Options) *Env {
 	sc.Sandbox = true
 	sc.RatePerSecond = 0
 	sc.Logger = slog.New(slog.DiscardHandler)
+	metrics := telemetry.New()
+	metrics.WatchDatabase(tdb.Pool)
+	svc.Observe(metrics)
+	svc.ManageJobs(worker.JobAdmin{Client: rc})
+	sc.Observer, sc.Metrics = metrics, metrics.Handler()
 	sc.Ready = func(ctx context.Context) error { return tdb.Pool.Ping(ctx) }
 	for _, o := range opts {
 		if o.Server != nil {
 			o.Server(&sc)
+		}
+		if o.Log != nil {
+			sc.Logger = slog.New(slog.NewJSONHandler(o.Log, nil))
 		}
 	}
 	e := &Env{T: t, Pool: tdb.Pool, DBURL: tdb.URL, Svc: svc, serverConfig: sc}

@@ -1,0 +1,108 @@
+package domain
+
+import (
+	"context"
+	"time"
+)
+
+// Observer hears about business outcomes (metrics). The zero Service has none.
+type Observer interface {
+	// PaymentAttempt reports one payOrder: its method, "succeeded" or the first error code, and
+	// on success what was debited.
+	PaymentAttempt(method PaymentMethod, outcome string, debited Money)
+}
+
+// Observe sets the service's observer.
+func (s *Service) Observe(o Observer) { s.observer = o }
+
+func (s *Service) observePayment(method PaymentMethod, err error, debited Money) {
+	if s.observer == nil {
+		return
+	}
+	outcome := "succeeded"
+	if err != nil {
+		outcome = string(CodeOf(err))
+		if es := AsErrors(err); len(es) > 0 {
+			outcome = string(es[0].Code)
+		}
+		if outcome == "" {
+			outcome = "error"
+		}
+	}
+	s.observer.PaymentAttempt(method, outcome, debited)
+}
+
+// JobInfo is a background job as operators see it.
+type JobInfo struct {
+	ID          int64
+	Kind        string
+	State       string
+	Queue       string
+	Attempt     int
+	MaxAttempts int
+	Errors      []string
+	CreatedAt   time.Time
+	ScheduledAt time.Time
+	AttemptedAt *time.Time
+	FinalizedAt *time.Time
+	Cursor      string // its position in the listing
+}
+
+// JobAdmin lists and steers background jobs (implemented over River's client).
+type JobAdmin interface {
+	ListJobs(ctx context.Context, kind, state string, first int, after string) (jobs []JobInfo, next string, err error)
+	RetryJob(ctx context.Context, id int64) (JobInfo, error)
+	CancelJob(ctx context.Context, id int64) (JobInfo, error)
+}
+
+// JobStates are the states a job can be listed by.
+var JobStates = []string{"available", "cancelled", "completed", "discarded", "pending", "retryable", "running", "scheduled"}
+
+// ManageJobs sets the job administration port.
+func (s *Service) ManageJobs(a JobAdmin) { s.jobs = a }
+
+// Jobs lists background jobs. OPERATOR only. INVALID_INPUT for an unknown state.
+func (s *Service) Jobs(ctx context.Context, actor Actor, kind, state string, page Page) (Slice[JobInfo], error) {
+	if err := actor.requireOperator("list jobs"); err != nil {
+		return Slice[JobInfo]{}, err
+	}
+	if state != "" && !contains(JobStates, state) {
+		return Slice[JobInfo]{}, Errorf(CodeInvalidInput, Field("state"), "must be one of %v", JobStates)
+	}
+	if s.jobs == nil {
+		return Slice[JobInfo]{}, Errorf(CodeInvalidState, nil, "job administration is not available in this process")
+	}
+	jobs, next, err := s.jobs.ListJobs(ctx, kind, state, page.First, page.After)
+	return Slice[JobInfo]{Items: jobs, HasNext: next != ""}, err
+}
+
+// RetryJob makes a job available to run again now. OPERATOR only.
+func (s *Service) RetryJob(ctx context.Context, actor Actor, id int64) (JobInfo, error) {
+	if err := actor.requireOperator("retry jobs"); err != nil {
+		return JobInfo{}, err
+	}
+	if s.jobs == nil {
+		return JobInfo{}, Errorf(CodeInvalidState, nil, "job administration is not available in this process")
+	}
+	return s.jobs.RetryJob(ctx, id)
+}
+
+// CancelJob cancels a job that has not finished. OPERATOR only.
+func (s *Service) CancelJob(ctx context.Context, actor Actor, id int64) (JobInfo, error) {
+	if err := actor.requireOperator("cancel jobs"); err != nil {
+		return JobInfo{}, err
+	}
+	if s.jobs == nil {
+		return JobInfo{}, Errorf(CodeInvalidState, nil, "job administration is not available in this process")
+	}
+	return s.jobs.CancelJob(ctx, id)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,159 @@
+package graph_test
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	. "github.com/kjb/kjb/internal/apitest"
+)
+
+// syncBuffer is a log sink safe for concurrent writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// TestRequestLogsAndIDs: one JSON line per operation with request id, principal, operation,
+// duration and outcome, the id also in extensions.requestId; never a secret, a payout account
+// or the variables.
+func TestRequestLogsAndIDs(t *testing.T) {
+	t.Parallel()
+	logs := &syncBuffer{}
+	e := New(t, Options{Log: logs})
+	s := e.NewShop("6222020200118888")
+	e.Fund(s.AccountID, "1000.00", "CNH")
+	oid := e.Order(s.PartnerKey, "o-secret-ref", "buyer", "supplier", "100.00")
+	r := e.Do(s.AccountKey, PayOrder, map[string]any{"input": map[string]any{"orderId": oid, "method": "WORLD_PAY", "idempotencyKey": "idem-visible?"}})
+	var reqID string
+	if err := jsonExtract(r.Raw, &reqID); err != nil || reqID == "" {
+		t.Fatalf("no extensions.requestId: %s", r.Raw)
+	}
+	out := logs.String()
+	var line string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, reqID) {
+			line = l
+		}
+	}
+	for _, want := range []string{`"msg":"graphql"`, `"operation":"mutation payOrder"`, `"outcome":"ok"`, `"principal":"account:`, `"duration_ms":`} {
+		if !strings.Contains(line, want) {
+			t.Errorf("log line %q lacks %s", line, want)
+		}
+	}
+	for _, secret := range []string{s.AccountKey, s.PartnerKey, e.Operator, "6222020200118888", "idem-visible?"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("logs contain %q", secret)
+		}
+	}
+	// A client's X-Request-Id is kept.
+	req, _ := http.NewRequest(http.MethodPost, e.Server.URL+"/query", strings.NewReader(`{"query":"{ currencies { code } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Request-Id", "trace-123")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.Header.Get("X-Request-Id") != "trace-123" || !strings.Contains(string(body), `"requestId":"trace-123"`) {
+		t.Fatalf("request id not kept: %s %s", res.Header.Get("X-Request-Id"), body)
+	}
+}
+
+func jsonExtract(raw string, id *string) error {
+	i := strings.Index(raw, `"requestId":"`)
+	if i < 0 {
+		return io.EOF
+	}
+	rest := raw[i+len(`"requestId":"`):]
+	*id = rest[:strings.Index(rest, `"`)]
+	return nil
+}
+
+func TestMetrics(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	s := e.NewShop("6222020200118888")
+	e.Fund(s.AccountID, "1000.00", "CNH")
+	e.Pay(s.AccountKey, e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "100.00"), "p")
+	big := e.Order(s.PartnerKey, "o-2", "buyer", "supplier", "5000.00")
+	e.Mutate(s.AccountKey, "payOrder", PayOrder, map[string]any{"orderId": big, "method": "WORLD_PAY", "idempotencyKey": "q"})
+	res, err := http.Get(e.Server.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := string(body)
+	for _, want := range []string{
+		`kjb_payments_total{method="WORLD_PAY",outcome="succeeded"} 1`,
+		`kjb_payments_total{method="WORLD_PAY",outcome="INSUFFICIENT_BALANCE"} 1`,
+		`kjb_payment_volume_total{currency="CNH"} 100.6`,
+		`kjb_graphql_requests_total{operation="mutation payOrder",outcome="ok"} 1`,
+		`kjb_graphql_requests_total{operation="mutation payOrder",outcome="user_error"} 1`,
+		`kjb_jobs{kind="escrow.release",state="scheduled"} 1`,
+		`kjb_db_pool_connections{state="max"}`,
+		`kjb_ops_snapshot_up 1`,
+	} {
+		if !strings.Contains(m, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+}
+
+func TestJobsAdmin(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	s := e.NewShop("6222020200118888")
+	e.Fund(s.AccountID, "1000.00", "CNH")
+	e.Pay(s.AccountKey, e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "100.00"), "p")
+	q := `{ jobs(kind: "escrow.release") { edges { node { id kind state attempt maxAttempts } } } }`
+	if r := e.Do(s.PartnerKey, q, nil); r.Code() != "FORBIDDEN" {
+		t.Fatalf("a partner listed jobs: %s", r.Raw)
+	}
+	d := e.MustData(e.Operator, q, nil)
+	job := Get(d, "jobs", "edges", 0, "node")
+	if Str(job, "kind") != "escrow.release" || Str(job, "state") != "scheduled" {
+		t.Fatalf("jobs %v", d)
+	}
+	c := e.MustSucceed(e.Operator, "cancelJob", `mutation($input: CancelJobInput!) { cancelJob(input: $input) { job { state } userErrors { code } } }`,
+		map[string]any{"jobId": Str(job, "id")})
+	if Str(c, "job", "state") != "cancelled" {
+		t.Fatalf("cancel %v", c)
+	}
+	rt := e.MustSucceed(e.Operator, "retryJob", `mutation($input: RetryJobInput!) { retryJob(input: $input) { job { state } userErrors { code } } }`,
+		map[string]any{"jobId": Str(job, "id")})
+	if Str(rt, "job", "state") != "available" {
+		t.Fatalf("retry %v", rt)
+	}
+	if r := e.Do(e.Operator, `{ jobs(state: "sleeping") { edges { cursor } } }`, nil); r.Code() != "INVALID_INPUT" {
+		t.Fatalf("unknown state: %s", r.Raw)
+	}
+}
+
+// TestDashboardReadsUseTheReplica: listings read from DATABASE_READ_URL; money decisions and
+// single-object reads use the primary. The "replica" here is a separate empty database.
+func TestDashboardReadsUseTheReplica(t *testing.T) {
+	t.Parallel()
+	e := New(t, Options{Replica: true})
+	s := e.NewShop("6222020200118888")
+	e.Fund(s.AccountID, "1000.00", "CNH")
+	pid := Str(e.Pay(s.AccountKey, e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "100.00"), "p"), "id")
+	if d := e.MustData(s.PartnerKey, `query($id: ID!) { payment(id: $id) { id } }`, map[string]any{"id": pid}); d["payment"] == nil {
+		t.Fatal("the payment is not read from the primary")
+	}
+	if d := e.MustData(s.PartnerKey, `{ payments { edges { node { id } } } }`, nil); len(Get(d, "payments", "edges").([]any)) != 0 {
+		t.Fatal("the payments listing did not read from the replica")
+	}
+}
