@@ -31,12 +31,12 @@ func (t *txStore) RecordEvents(ctx context.Context, events []domain.Event) error
 			e.ID, e.Type, nullable(e.AccountID), nullable(e.PartnerID), e.ObjectType, e.ObjectID, nullable(e.PaymentID)
 		at = e.OccurredAt
 	}
-	_, err := t.tx.Exec(ctx, `INSERT INTO events (id, type, occurred_at, account_id, partner_id, object_type, object_id, payment_id)
+	t.tx.deferExec(`INSERT INTO events (id, type, occurred_at, account_id, partner_id, object_type, object_id, payment_id)
 		SELECT id, type, $8, account_id, partner_id, object_type, object_id, payment_id
 		FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::uuid[], $7::uuid[])
 			WITH ORDINALITY AS e(id, type, account_id, partner_id, object_type, object_id, payment_id, n) ORDER BY n`,
 		ids, types, accounts, partners, objTypes, objIDs, payments, at)
-	return translate(err)
+	return nil
 }
 
 func (q queries) Events(ctx context.Context, scope domain.Scope, types []string, page domain.Page) ([]domain.Event, error) {
@@ -130,10 +130,10 @@ func (t *txStore) DeleteWebhookEndpoint(ctx context.Context, id string, at time.
 
 func (t *txStore) InsertWebhookDelivery(ctx context.Context, d *domain.WebhookDelivery) error {
 	d.ID = newID()
-	_, err := t.tx.Exec(ctx, `INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, attempt, status_code, duration_ms, error, next_retry_at, created_at)
+	t.tx.deferExec(`INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, attempt, status_code, duration_ms, error, next_retry_at, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, d.ID, d.EndpointID, d.EventID, d.EventType, d.Attempt, d.StatusCode,
 		d.Duration.Milliseconds(), d.Error, d.NextRetryAt, d.CreatedAt)
-	return translate(err)
+	return nil
 }
 
 func (q queries) WebhookDeliveries(ctx context.Context, endpointID string, page domain.Page) ([]domain.WebhookDelivery, error) {

@@ -61,8 +61,8 @@ func (t *txStore) InsertQuote(ctx context.Context, x *domain.Quote) error {
 }
 
 func (t *txStore) MarkQuoteExecuted(ctx context.Context, id string) error {
-	_, err := t.tx.Exec(ctx, `UPDATE quotes SET executed = true WHERE id = $1`, id)
-	return translate(err)
+	t.tx.deferExec(`UPDATE quotes SET executed = true WHERE id = $1`, id)
+	return nil
 }
 
 const conversionColumns = `id, quote_id, account_id, sell_currency, sell_amount, buy_currency, buy_amount, rate, status, created_at, settled_at`
@@ -103,9 +103,9 @@ func (q queries) Conversions(ctx context.Context, accountID string, page domain.
 
 func (t *txStore) InsertConversion(ctx context.Context, c *domain.Conversion) error {
 	c.ID = newID()
-	_, err := t.tx.Exec(ctx, `INSERT INTO conversions (`+conversionColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL)`,
+	t.tx.deferExec(`INSERT INTO conversions (`+conversionColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL)`,
 		c.ID, nullable(c.QuoteID), c.AccountID, c.Sold.Currency, c.Sold.Amount, c.Bought.Currency, c.Bought.Amount, c.Rate, c.Status, c.CreatedAt)
-	return translate(err)
+	return nil
 }
 
 func (t *txStore) ClaimIdempotencyKey(ctx context.Context, principal, key, operation, hash string) (domain.IdempotencyRecord, bool, error) {
@@ -128,8 +128,8 @@ func (t *txStore) ClaimIdempotencyKey(ctx context.Context, principal, key, opera
 }
 
 func (t *txStore) SetIdempotencyResult(ctx context.Context, principal, key, resultID string) error {
-	_, err := t.tx.Exec(ctx, `UPDATE idempotency_keys SET result_id = $3 WHERE principal = $1 AND key = $2`, principal, key, resultID)
-	return translate(err)
+	t.tx.deferExec(`UPDATE idempotency_keys SET result_id = $3 WHERE principal = $1 AND key = $2`, principal, key, resultID)
+	return nil
 }
 
 const settlementColumns = `id, base, quote, base_net, conversions, window_end, status, coalesce(mid, 0), coalesce(quote_amount, 0),

@@ -57,7 +57,7 @@ func (t *txStore) PostLedger(ctx context.Context, l domain.LedgerTx) error {
 	for i, e := range l.Entries {
 		books[i], accounts[i], currencies[i], amounts[i] = string(e.Book), nullable(e.AccountID), string(e.Amount.Currency), e.Amount.Amount
 	}
-	_, err := t.tx.Exec(ctx, `WITH txn AS (
+	t.tx.deferExec(`WITH txn AS (
 			INSERT INTO ledger_transactions (id, kind, reference, created_at) VALUES ($1, $2, $3, $4) RETURNING id)
 		INSERT INTO ledger_entries (transaction_id, book, account_id, currency, amount, balance_after, created_at)
 		SELECT txn.id, e.book, e.account_id, e.currency, e.amount, e.balance_after, $4
@@ -65,7 +65,7 @@ func (t *txStore) PostLedger(ctx context.Context, l domain.LedgerTx) error {
 			WITH ORDINALITY AS e(book, account_id, currency, amount, balance_after, n)
 		ORDER BY e.n`,
 		newID(), l.Kind, l.Reference, l.CreatedAt, books, accounts, currencies, amounts, after)
-	return translate(err)
+	return nil
 }
 
 func (q queries) Statement(ctx context.Context, accountID string, page domain.Page) ([]domain.StatementLine, error) {

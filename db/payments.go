@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -92,11 +91,11 @@ func (t *txStore) InsertPayment(ctx context.Context, p *domain.Payment) error {
 			svcRate, svcFee = &f.Rate, &f.Amount.Amount
 		}
 	}
-	_, err := t.tx.Exec(ctx, `INSERT INTO payments (`+paymentColumns+`)
+	t.tx.deferExec(`INSERT INTO payments (`+paymentColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 0, 0, 0, $18, NULL)`,
 		p.ID, p.OrderID, p.PartnerID, p.AccountID, p.SupplierID, p.Method, p.Status, p.Amount.Amount,
 		stdRate, stdFee, svcRate, svcFee, p.Debited.Amount, p.Debited.Currency, p.FXRate, nullable(p.ConversionID), p.EscrowStatus, p.CreatedAt)
-	return translate(err)
+	return nil
 }
 
 func (t *txStore) LockPayment(ctx context.Context, id string, scope domain.Scope) (domain.Payment, error) {
@@ -112,10 +111,10 @@ func (t *txStore) LockPaymentByOrder(ctx context.Context, orderID string) (domai
 }
 
 func (t *txStore) UpdatePayment(ctx context.Context, p domain.Payment) error {
-	_, err := t.tx.Exec(ctx, `UPDATE payments SET status = $2, escrow_status = $3, refunded_amount = $4, refunded_fees = $5,
+	t.tx.deferExec(`UPDATE payments SET status = $2, escrow_status = $3, refunded_amount = $4, refunded_fees = $5,
 		credited_back = $6, released_at = $7 WHERE id = $1`,
 		p.ID, p.Status, p.EscrowStatus, p.RefundedAmount, p.RefundedFees, p.CreditedBack, p.ReleasedAt)
-	return translate(err)
+	return nil
 }
 
 const refundColumns = `id, payment_id, amount, fees_refunded, credited_amount, credited_currency, reason, created_at`
@@ -141,9 +140,9 @@ func (q queries) Refund(ctx context.Context, id string) (domain.Refund, error) {
 
 func (t *txStore) InsertRefund(ctx context.Context, r *domain.Refund) error {
 	r.ID = newID()
-	_, err := t.tx.Exec(ctx, `INSERT INTO refunds (`+refundColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+	t.tx.deferExec(`INSERT INTO refunds (`+refundColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 		r.ID, r.PaymentID, r.Amount.Amount, r.FeesRefunded.Amount, r.Credited.Amount, r.Credited.Currency, r.Reason, r.CreatedAt)
-	return translate(err)
+	return nil
 }
 
 const payoutColumns = `id, payment_id, order_id, partner_id, account_id, supplier_row_id, amount, status, attempts, rail_reference,
@@ -185,10 +184,10 @@ func (q queries) Payouts(ctx context.Context, scope domain.Scope, status domain.
 
 func (t *txStore) InsertPayout(ctx context.Context, p *domain.Payout) error {
 	p.ID = newID()
-	_, err := t.tx.Exec(ctx, `INSERT INTO payouts (id, payment_id, order_id, partner_id, account_id, supplier_row_id, amount, currency, status, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, 'CNY', $8, $9)`,
-		p.ID, p.PaymentID, p.OrderID, p.PartnerID, p.AccountID, p.SupplierID, p.Amount.Amount, p.Status, p.CreatedAt)
-	return translate(err)
+	t.tx.deferExec(`INSERT INTO payouts (id, payment_id, order_id, partner_id, account_id, supplier_row_id, amount, currency, status, attempts, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, 'CNY', $8, $9, $10)`,
+		p.ID, p.PaymentID, p.OrderID, p.PartnerID, p.AccountID, p.SupplierID, p.Amount.Amount, p.Status, p.Attempts, p.CreatedAt)
+	return nil
 }
 
 func (t *txStore) LockPayout(ctx context.Context, id string, scope domain.Scope) (domain.Payout, error) {
@@ -200,9 +199,9 @@ func (t *txStore) LockPayout(ctx context.Context, id string, scope domain.Scope)
 }
 
 func (t *txStore) UpdatePayout(ctx context.Context, p domain.Payout) error {
-	_, err := t.tx.Exec(ctx, `UPDATE payouts SET status = $2, attempts = $3, rail_reference = $4, failure_reason = $5, paid_at = $6 WHERE id = $1`,
+	t.tx.deferExec(`UPDATE payouts SET status = $2, attempts = $3, rail_reference = $4, failure_reason = $5, paid_at = $6 WHERE id = $1`,
 		p.ID, p.Status, p.Attempts, p.RailReference, p.FailureReason, p.PaidAt)
-	return translate(err)
+	return nil
 }
 
 func (q queries) Trail(ctx context.Context, references []string) ([]domain.PostedEntry, error) {
@@ -228,45 +227,36 @@ type SandboxRail struct{ Pool *pgxpool.Pool }
 var ErrRailTimeout = errors.New("sandbox rail: timed out, retry later")
 
 // Transfer pays t unless the rail already paid this payout, in which case it returns that
-// transfer again.
+// transfer again. One statement: the upsert keeps a PAID transfer as it is, counts attempts
+// otherwise, and decides the outcome by the account's test suffix.
 func (r SandboxRail) Transfer(ctx context.Context, t domain.RailTransfer) (domain.RailResult, error) {
-	var res domain.RailResult
-	var transient bool
-	err := pgx.BeginFunc(ctx, r.Pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO sandbox_rail_transfers (payout_id, account, amount, status) VALUES ($1, $2, $3, 'NEW')
-			ON CONFLICT (payout_id) DO NOTHING`, t.PayoutID, t.Account, t.Amount.Amount); err != nil {
-			return err
-		}
-		var status, reference string
-		var attempts int
-		if err := tx.QueryRow(ctx, `SELECT status, attempts, reference FROM sandbox_rail_transfers WHERE payout_id = $1 FOR UPDATE`,
-			t.PayoutID).Scan(&status, &attempts, &reference); err != nil {
-			return err
-		}
-		if status == "PAID" {
-			res = domain.RailResult{Paid: true, Reference: reference}
-			return nil
-		}
-		attempts++
-		switch {
-		case strings.HasSuffix(t.Account, "0002"):
-			res = domain.RailResult{FailureReason: "beneficiary account " + domain.MaskAccount(t.Account) + " is closed"}
-			status = "FAILED"
-		case strings.HasSuffix(t.Account, "0003") && attempts <= 2:
-			transient = true
-		default:
-			status, reference = "PAID", fmt.Sprintf("RAIL-%s", t.PayoutID[:8])
-			res = domain.RailResult{Paid: true, Reference: reference}
-		}
-		_, err := tx.Exec(ctx, `UPDATE sandbox_rail_transfers SET account = $2, status = $3, attempts = $4, reference = $5,
-			failure_reason = $6, updated_at = now() WHERE payout_id = $1`, t.PayoutID, t.Account, status, attempts, reference, res.FailureReason)
-		return err
-	})
+	outcome, reason := "PAID", ""
+	if strings.HasSuffix(t.Account, "0002") {
+		outcome, reason = "FAILED", "beneficiary account "+domain.MaskAccount(t.Account)+" is closed"
+	}
+	flaky := strings.HasSuffix(t.Account, "0003") // times out on its first two attempts
+	var status, reference, failure string
+	err := r.Pool.QueryRow(ctx, `INSERT INTO sandbox_rail_transfers AS t (payout_id, account, amount, status, attempts, reference, failure_reason)
+		VALUES ($1::uuid, $2, $3, CASE WHEN $6::boolean THEN 'NEW' ELSE $4::text END, 1,
+			CASE WHEN NOT $6 AND $4 = 'PAID' THEN 'RAIL-' || left($1::uuid::text, 8) ELSE '' END, CASE WHEN $6 THEN '' ELSE $5::text END)
+		ON CONFLICT (payout_id) DO UPDATE SET
+			attempts = CASE WHEN t.status = 'PAID' THEN t.attempts ELSE t.attempts + 1 END,
+			account = CASE WHEN t.status = 'PAID' THEN t.account ELSE EXCLUDED.account END,
+			status = CASE WHEN t.status = 'PAID' THEN 'PAID' WHEN $6 AND t.attempts + 1 <= 2 THEN 'NEW' ELSE $4 END,
+			reference = CASE WHEN t.status = 'PAID' THEN t.reference WHEN $4 = 'PAID' AND NOT ($6 AND t.attempts + 1 <= 2)
+				THEN 'RAIL-' || left($1::uuid::text, 8) ELSE '' END,
+			failure_reason = CASE WHEN t.status = 'PAID' OR ($6 AND t.attempts + 1 <= 2) THEN '' ELSE $5 END,
+			updated_at = now()
+		RETURNING status, reference, failure_reason`,
+		t.PayoutID, t.Account, t.Amount.Amount, outcome, reason, flaky).Scan(&status, &reference, &failure)
 	if err != nil {
-		return domain.RailResult{}, err
+		return domain.RailResult{}, translate(err)
 	}
-	if transient {
-		return domain.RailResult{}, ErrRailTimeout
+	switch status {
+	case "PAID":
+		return domain.RailResult{Paid: true, Reference: reference}, nil
+	case "FAILED":
+		return domain.RailResult{FailureReason: failure}, nil
 	}
-	return res, nil
+	return domain.RailResult{}, ErrRailTimeout
 }

@@ -31,7 +31,6 @@ type querier interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
 const maxTxAttempts = 8
@@ -40,14 +39,39 @@ const maxTxAttempts = 8
 func (s *Store) InTx(ctx context.Context, fn func(context.Context, domain.Tx) error) error {
 	var err error
 	for attempt := 0; attempt < maxTxAttempts; attempt++ {
-		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-			return fn(ctx, &txStore{queries: queries{q: tx}, tx: tx, enqueue: s.enqueue})
-		})
+		err = s.runTx(ctx, fn)
 		if !retryable(err) {
 			return translate(err)
 		}
 	}
 	return translate(err)
+}
+
+// runTx is one attempt: committed when fn returns nil, rolled back otherwise. BEGIN and COMMIT
+// travel with other statements (see txConn); a transaction that sent nothing ends with nothing.
+func (s *Store) runTx(ctx context.Context, fn func(context.Context, domain.Tx) error) (err error) {
+	pc, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer pc.Release()
+	conn := &txConn{conn: pc.Conn()}
+	conn.deferExec("BEGIN")
+	defer func() {
+		if err != nil && conn.begun {
+			if _, rbErr := pc.Conn().Exec(context.WithoutCancel(ctx), "ROLLBACK"); rbErr != nil {
+				_ = pc.Conn().Close(context.WithoutCancel(ctx)) // the pool drops a closed connection
+			}
+		}
+	}()
+	if err = fn(ctx, &txStore{queries: queries{q: conn}, tx: conn, raw: riverTx{conn}, enqueue: s.enqueue}); err != nil {
+		return err
+	}
+	if !conn.begun && len(conn.pending) == 1 {
+		return nil // nothing but BEGIN: nothing was read or written
+	}
+	conn.deferExec("COMMIT")
+	return conn.flush(ctx)
 }
 
 // Queries reads from the pool.
@@ -68,7 +92,8 @@ type queries struct{ q querier }
 
 type txStore struct {
 	queries
-	tx      pgx.Tx
+	tx      *txConn // every statement goes through the pipeline
+	raw     pgx.Tx  // for River, which issues its own statements
 	enqueue Enqueuer
 }
 
@@ -76,7 +101,7 @@ func (t *txStore) Enqueue(ctx context.Context, job domain.Job) error {
 	if t.enqueue == nil {
 		return errors.New("db: this process cannot enqueue jobs")
 	}
-	return t.enqueue(ctx, t.tx, job)
+	return t.enqueue(ctx, t.raw, job)
 }
 
 func retryable(err error) bool {

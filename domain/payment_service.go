@@ -231,14 +231,41 @@ func (s *Service) ConfirmReceipt(ctx context.Context, actor Actor, orderID strin
 	})
 }
 
-// ReleaseEscrowWhenDue is the auto-release job: it releases the escrow when the hold has ended
-// by the service's clock, and otherwise returns how long is left (the sandbox clock may run
-// behind or ahead of the wall clock the job was scheduled by).
-func (s *Service) ReleaseEscrowWhenDue(ctx context.Context, j ReleaseEscrowJob) (time.Duration, error) {
+// ReleaseEscrowWhenDue is the auto-release job. While the hold has not ended by the service's
+// clock it returns how long is left (the sandbox clock may run apart from the wall clock the
+// job was scheduled by). Then it releases the escrow, creating the payout already SUBMITTED in
+// the same transaction, and pays it through the rail itself: one job per payout. A retry finds
+// the escrow released and drives the payout on; a payout that confirmReceipt created has its
+// own job and is left to it.
+func (s *Service) ReleaseEscrowWhenDue(ctx context.Context, j ReleaseEscrowJob, rail PayoutRail) (time.Duration, error) {
 	if left := j.At.Sub(s.clock.Now()); left > 0 {
 		return left, nil
 	}
-	return 0, s.ReleaseEscrow(ctx, j.PaymentID)
+	var po Payout
+	var account string
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		p, err := tx.LockPayment(ctx, j.PaymentID, Scope{All: true})
+		if err != nil {
+			return err
+		}
+		if p.EscrowStatus == EscrowHeld {
+			po, account, err = s.releaseAndSubmit(ctx, tx, p)
+			return err
+		}
+		if po, err = tx.PayoutByPayment(ctx, p.ID); CodeOf(err) == CodeNotFound {
+			return nil // refunded: nothing to pay out
+		}
+		return err
+	})
+	switch {
+	case err != nil || po.ID == "":
+		return 0, err
+	case account != "":
+		return 0, s.payThroughRail(ctx, po, account, rail)
+	case po.Status == PayoutSubmitted:
+		return 0, s.SubmitPayout(ctx, po.ID, rail)
+	}
+	return 0, nil
 }
 
 // ReleaseEscrow releases a payment's escrow now (system use), once.
@@ -258,24 +285,47 @@ func (s *Service) release(ctx context.Context, tx Tx, p Payment) error {
 	if p.EscrowStatus != EscrowHeld {
 		return nil
 	}
-	now := s.clock.Now()
-	l, err := ReleaseLedger(p, now)
+	po, err := s.releaseEscrow(ctx, tx, p, PayoutPending)
 	if err != nil {
 		return err
 	}
+	return tx.Enqueue(ctx, PayoutJob{PayoutID: po.ID})
+}
+
+// releaseAndSubmit releases p's escrow with its payout already SUBMITTED (attempt 1), for the
+// caller to pay through the rail right after commit; it returns the supplier's account.
+func (s *Service) releaseAndSubmit(ctx context.Context, tx Tx, p Payment) (Payout, string, error) {
+	sup, err := tx.SupplierByRowID(ctx, p.SupplierID, Scope{All: true})
+	if err != nil {
+		return Payout{}, "", err
+	}
+	po, err := s.releaseEscrow(ctx, tx, p, PayoutSubmitted)
+	if err != nil {
+		return Payout{}, "", err
+	}
+	return po, sup.PayoutAccount, s.emit(ctx, tx, payoutEvent(EventPayoutSubmitted, "Payout", po.ID, po))
+}
+
+// releaseEscrow books the release and creates the payout in the given status.
+func (s *Service) releaseEscrow(ctx context.Context, tx Tx, p Payment, status PayoutStatus) (Payout, error) {
+	now := s.clock.Now()
+	l, err := ReleaseLedger(p, now)
+	if err != nil {
+		return Payout{}, err
+	}
 	if err := tx.PostLedger(ctx, l); err != nil {
-		return err
+		return Payout{}, err
 	}
 	p.EscrowStatus, p.ReleasedAt = EscrowReleased, &now
 	if err := tx.UpdatePayment(ctx, p); err != nil {
-		return err
+		return Payout{}, err
 	}
 	po := Payout{PaymentID: p.ID, OrderID: p.OrderID, PartnerID: p.PartnerID, AccountID: p.AccountID, SupplierID: p.SupplierID,
-		Amount: Money{Amount: p.Remaining(), Currency: CNY}, Status: PayoutPending, CreatedAt: now}
-	if err := tx.InsertPayout(ctx, &po); err != nil {
-		return err
+		Amount: Money{Amount: p.Remaining(), Currency: CNY}, Status: status, CreatedAt: now}
+	if status == PayoutSubmitted {
+		po.Attempts = 1
 	}
-	return tx.Enqueue(ctx, PayoutJob{PayoutID: po.ID})
+	return po, tx.InsertPayout(ctx, &po)
 }
 
 // RefundInput is what refundOrder accepts; Amount is raw CNY ("" = all that is left).
@@ -415,12 +465,18 @@ func (s *Service) SubmitPayout(ctx context.Context, payoutID string, rail Payout
 	if err != nil || po.Status != PayoutSubmitted {
 		return err
 	}
+	return s.payThroughRail(ctx, po, account, rail)
+}
+
+// payThroughRail asks the rail to pay a SUBMITTED payout (idempotent on its id) and records
+// PAID (ledger, order COMPLETED) or FAILED. A transient rail error is returned for a retry.
+func (s *Service) payThroughRail(ctx context.Context, po Payout, account string, rail PayoutRail) error {
 	res, err := rail.Transfer(ctx, RailTransfer{PayoutID: po.ID, Account: account, Amount: po.Amount})
 	if err != nil {
 		return err
 	}
 	return s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
-		cur, err := tx.LockPayout(ctx, payoutID, Scope{All: true})
+		cur, err := tx.LockPayout(ctx, po.ID, Scope{All: true})
 		if err != nil || cur.Status == PayoutPaid || cur.Status == PayoutFailed {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/domain"
 	. "github.com/kjb/kjb/internal/apitest"
 )
@@ -202,15 +203,51 @@ func TestEscrowHoldFollowsTheSandboxClock(t *testing.T) {
 		Scan(&job.PaymentID, &job.At); err != nil {
 		t.Fatal(err)
 	}
-	left, err := e.Svc.ReleaseEscrowWhenDue(context.Background(), job)
+	left, err := e.Svc.ReleaseEscrowWhenDue(context.Background(), job, db.SandboxRail{Pool: e.Pool})
 	if err != nil || left < 239*time.Hour || e.Count(`SELECT count(*) FROM payouts`) != 0 {
 		t.Fatalf("released early: left %s, %v", left, err)
 	}
 	setClock(e, "2026-08-20T10:00:01+08:00") // 240 hours and a second later
-	if left, err := e.Svc.ReleaseEscrowWhenDue(context.Background(), job); err != nil || left != 0 {
+	if left, err := e.Svc.ReleaseEscrowWhenDue(context.Background(), job, db.SandboxRail{Pool: e.Pool}); err != nil || left != 0 {
 		t.Fatalf("left %s, %v", left, err)
 	}
-	if n := e.Count(`SELECT count(*) FROM payouts`); n != 1 {
-		t.Fatalf("%d payouts after the hold", n)
+	if n := e.Count(`SELECT count(*) FROM payouts WHERE status = 'PAID'`); n != 1 {
+		t.Fatalf("%d paid payouts after the hold", n)
 	}
+	e.Audit()
+}
+
+// TestAutoReleaseRetriesThroughTheRail: the release job pays the payout itself; a transient
+// rail error fails the job, its retries drive the same payout on, and a re-run after success
+// changes nothing.
+func TestAutoReleaseRetriesThroughTheRail(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	s := e.NewShop("6222020200110003")
+	e.Fund(s.AccountID, "1000.00", "CNH")
+	e.Pay(s.AccountKey, e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "100.00"), "p")
+	var job domain.ReleaseEscrowJob
+	if err := e.Pool.QueryRow(context.Background(), `SELECT args->>'payment_id' FROM river_job WHERE kind = 'escrow.release'`).Scan(&job.PaymentID); err != nil {
+		t.Fatal(err)
+	}
+	job.At = time.Now().Add(-time.Second)
+	rail := db.SandboxRail{Pool: e.Pool}
+	var errs []error
+	for range 4 {
+		_, err := e.Svc.ReleaseEscrowWhenDue(context.Background(), job, rail)
+		errs = append(errs, err)
+	}
+	if errs[0] == nil || errs[1] == nil || errs[2] != nil || errs[3] != nil {
+		t.Fatalf("attempts: %v", errs)
+	}
+	if n := e.Count(`SELECT count(*) FROM payouts WHERE status = 'PAID' AND attempts = 3`); n != 1 {
+		t.Fatal("the payout was not paid on the third attempt")
+	}
+	if n := e.Count(`SELECT count(*) FROM sandbox_rail_transfers WHERE status = 'PAID'`); n != 1 {
+		t.Fatalf("%d paid transfers", n)
+	}
+	if got := eventTypes(e, s.PartnerKey, []string{"payout.submitted", "payout.paid", "order.completed"}); !slices.Equal(got, []string{"payout.submitted", "payout.paid", "order.completed"}) {
+		t.Fatalf("events %v", got)
+	}
+	e.Audit()
 }

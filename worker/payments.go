@@ -10,13 +10,14 @@ import (
 
 type releaseEscrowWorker struct {
 	river.WorkerDefaults[domain.ReleaseEscrowJob]
-	svc *domain.Service
+	svc  *domain.Service
+	rail domain.PayoutRail
 }
 
 // Work releases the escrow, or snoozes while the hold has not ended by the service's clock
 // (at most a minute at a time, so a moved sandbox clock is noticed soon).
 func (w *releaseEscrowWorker) Work(ctx context.Context, job *river.Job[domain.ReleaseEscrowJob]) error {
-	left, err := w.svc.ReleaseEscrowWhenDue(ctx, job.Args)
+	left, err := w.svc.ReleaseEscrowWhenDue(ctx, job.Args, w.rail)
 	if err != nil {
 		return err
 	}
@@ -34,6 +35,11 @@ type payoutWorker struct {
 
 func (w *payoutWorker) Work(ctx context.Context, job *river.Job[domain.PayoutJob]) error {
 	return w.svc.SubmitPayout(ctx, job.Args.PayoutID, w.rail)
+}
+
+// NextRetry backs a transient rail error off like the payout job.
+func (w *releaseEscrowWorker) NextRetry(job *river.Job[domain.ReleaseEscrowJob]) time.Time {
+	return time.Now().Add(backoff(job.Attempt, time.Second, 10*time.Minute))
 }
 
 // NextRetry backs a transient rail error off exponentially from one second, capped at ten

@@ -30,6 +30,7 @@ type config struct {
 	FeedInterval       time.Duration
 	MetricsListen      string
 	DatabaseReadURL    string
+	Pprof              bool
 	PayoutRail         string
 	LiquidityProvider  string
 }
@@ -137,6 +138,7 @@ func loadConfig(getenv func(string) string, dev bool) (config, error) {
 		FeedInterval:       e.duration("KJB_FX_FEED_INTERVAL", time.Minute),
 		MetricsListen:      e.str("KJB_METRICS_LISTEN", ":9091"),
 		DatabaseReadURL:    e.str("DATABASE_READ_URL", ""),
+		Pprof:              e.boolean("KJB_PPROF", false),
 	}
 	switch lvl := strings.ToLower(e.str("KJB_LOG_LEVEL", "info")); lvl {
 	case "debug":
