@@ -19,8 +19,8 @@ usage:
   kjb apikey create --role OPERATOR|PARTNER|ACCOUNT [--account ID] [--partner CODE] [--label TEXT]
                               issue an API key and print its secret alone on stdout
   kjb audit                   verify the ledger; exits 1 on any violation
-  kjb bench [-clients N] [-payments N]
-                              pay orders over HTTP on a fresh database; print payments/s and latency
+  kjb bench [-clients N] [-payments N] [-backlog N]
+                              measure payments (reference, API, 70% load) and the payout drain
   kjb health [URL]            exit 0 when URL (default http://localhost:8080/readyz) answers 200
 
 configuration: DATABASE_URL (required), KJB_LISTEN, KJB_SANDBOX, KJB_DB_MAX_CONNS,
