@@ -41,7 +41,8 @@ func requireKeyForRootFields(ctx context.Context, next graphql.Resolver) (any, e
 	if fc != nil && fc.Object != "" && isRoot(fc.Object) && !publicFields[fc.Field.Name] && ActorFrom(ctx).IsAnonymous() {
 		return nil, domain.Unauthenticated
 	}
-	return next(ctx)
+	res, err := next(ctx)
+	return res, markResolverError(err)
 }
 
 func isRoot(object string) bool {

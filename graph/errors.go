@@ -38,6 +38,14 @@ func presentErrors(log *slog.Logger) graphql.ErrorPresenterFunc {
 		if gqlErr != nil && gqlErr.Err == nil && domain.CodeOf(err) == "" {
 			return gqlErr // the parser's or validator's own error: safe and useful
 		}
+		var fromResolver *resolverError
+		if gqlErr != nil && !errors.As(err, &fromResolver) {
+			// Not from a resolver: gqlgen could not coerce an argument (an enum value that does
+			// not exist, an out-of-range Int). Its message names the value, never SQL.
+			out.Message = gqlErr.Err.Error()
+			out.Extensions = map[string]any{"code": string(domain.CodeInvalidInput)}
+			return out
+		}
 		log.ErrorContext(ctx, "internal error", "request_id", RequestID(ctx), "error", err.Error(), "path", out.Path.String())
 		out.Message = internalMessage
 		out.Extensions = map[string]any{"code": string(domain.CodeInternal)}
@@ -71,4 +79,18 @@ func userErrors(err error) ([]*model.UserError, error) {
 		out = append(out, ue)
 	}
 	return out, nil
+}
+
+// resolverError marks an error that came out of a resolver, so the presenter can tell it from
+// an argument gqlgen could not coerce (which never passes through a resolver).
+type resolverError struct{ err error }
+
+func (e *resolverError) Error() string { return e.err.Error() }
+func (e *resolverError) Unwrap() error { return e.err }
+
+func markResolverError(err error) error {
+	if err == nil || domain.CodeOf(err) != "" {
+		return err
+	}
+	return &resolverError{err}
 }

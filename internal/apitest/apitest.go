@@ -425,3 +425,11 @@ func (e *Env) Pay(key, orderID, idemKey string) map[string]any {
 	e.T.Helper()
 	return e.MustSucceed(key, "payOrder", PayOrder, map[string]any{"orderId": orderID, "method": "WORLD_PAY", "idempotencyKey": idemKey})["payment"].(map[string]any)
 }
+
+// With returns the same environment reporting to t (for fuzz targets and subtests that must
+// not use their parent's T).
+func (e *Env) With(t testing.TB) *Env {
+	c := *e
+	c.T = t
+	return &c
+}
