@@ -2,13 +2,19 @@ package graph_test
 
 import (
 	"bytes"
+	"context"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/kjb/kjb/db"
 	. "github.com/kjb/kjb/internal/apitest"
+	"github.com/kjb/kjb/worker"
 )
 
 // syncBuffer is a log sink safe for concurrent writes.
@@ -155,5 +161,63 @@ func TestDashboardReadsUseTheReplica(t *testing.T) {
 	}
 	if d := e.MustData(s.PartnerKey, `{ payments { edges { node { id } } } }`, nil); len(Get(d, "payments", "edges").([]any)) != 0 {
 		t.Fatal("the payments listing did not read from the replica")
+	}
+}
+
+// TestNoSecretsInLogsOrJobs: after payments, refunds, payouts (one failing), webhooks and a
+// rotation, neither the API's and worker's logs nor any job's arguments contain an API secret,
+// a webhook secret or a payout account number.
+func TestNoSecretsInLogsOrJobs(t *testing.T) {
+	t.Parallel()
+	logs := &syncBuffer{}
+	e := New(t, Options{Log: logs})
+	client, err := worker.NewClient(e.Pool, e.Svc, worker.Config{Logger: slog.New(slog.NewJSONHandler(logs, nil)),
+		WebhookBackoff: 20 * time.Millisecond, Provider: db.SandboxLiquidityProvider{Pool: e.Pool}, Rail: db.SandboxRail{Pool: e.Pool}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := client.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = client.Stop(context.Background()) })
+	s := e.NewShop("6222020200110002") // the rail refuses this account: its payout fails
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusInternalServerError) }))
+	t.Cleanup(hook.Close)
+	create := e.MustSucceed(s.PartnerKey, "createWebhookEndpoint", `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id } secret userErrors { code } } }`,
+		map[string]any{"url": hook.URL})
+	rotated := e.MustSucceed(s.PartnerKey, "rotateWebhookSecret", `mutation($input: RotateWebhookSecretInput!) { rotateWebhookSecret(input: $input) { secret userErrors { code } } }`,
+		map[string]any{"endpointId": Str(create, "endpoint", "id")})
+	e.Fund(s.AccountID, "1000.00", "CNH")
+	oid := e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "100.00")
+	e.Pay(s.AccountKey, oid, "p")
+	e.MustSucceed(s.PartnerKey, "refundOrder", RefundOrder, map[string]any{"orderId": oid, "amount": "10.00", "idempotencyKey": "r"})
+	e.MustSucceed(s.PartnerKey, "confirmReceipt", ConfirmReceipt, map[string]any{"orderId": oid})
+	deadline := time.Now().Add(30 * time.Second)
+	for e.Count(`SELECT count(*) FROM payouts WHERE status = 'FAILED'`) != 1 || e.Count(`SELECT count(*) FROM webhook_deliveries`) < 3 {
+		if time.Now().After(deadline) {
+			t.Fatal("the flow did not finish")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	var args strings.Builder
+	rows, err := e.Pool.Query(context.Background(), `SELECT args::text FROM river_job`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var a string
+		_ = rows.Scan(&a)
+		args.WriteString(a + "\n")
+	}
+	rows.Close()
+	everything := logs.String() + args.String()
+	if !strings.Contains(logs.String(), `"msg":"job"`) || !strings.Contains(args.String(), "payout_id") {
+		t.Fatal("nothing captured: the scan would prove nothing")
+	}
+	for name, secret := range map[string]string{"operator key": e.Operator, "partner key": s.PartnerKey, "account key": s.AccountKey,
+		"webhook secret": Str(create, "secret"), "rotated webhook secret": Str(rotated, "secret"), "payout account": "6222020200110002"} {
+		if strings.Contains(everything, secret) {
+			t.Errorf("the %s appears in logs or job arguments", name)
+		}
 	}
 }
