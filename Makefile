@@ -4,7 +4,7 @@ SHELL := /bin/bash
 GO ?= go
 PG := ./scripts/postgres.sh
 
-.PHONY: run test generate check-generated lint build pg-stop bench bench-settle bench-fees bench-events
+.PHONY: run test generate check-generated lint build pg-stop bench bench-settle bench-fees bench-events chaos
 
 build:
 	$(GO) build -o bin/kjb ./cmd/kjb
@@ -57,3 +57,8 @@ bench-fees:
 bench-events:
 	@url=$$($(PG) url) || exit 1; \
 	KJB_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench BenchmarkEventLatency -benchtime 1x -count 1 -v ./graph/ | grep -E 'webhooks|jobs|Benchmark|ok'
+
+# 2 api + 2 worker processes under load while processes are killed, PostgreSQL crashes once and
+# connections drop after COMMIT; then every invariant is checked. Its own cluster; KJB_CHAOS_DURATION.
+chaos:
+	KJB_CHAOS=1 KJB_CHAOS_DURATION=$${KJB_CHAOS_DURATION:-10m} $(GO) test -run '^TestChaos$$' -count=1 -v -timeout 60m ./cmd/kjb/ | grep -vE '^=== (RUN|PAUSE|CONT)'

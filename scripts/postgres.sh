@@ -3,6 +3,7 @@
 #
 #   scripts/postgres.sh url     print the admin URL (starting a local cluster if needed)
 #   scripts/postgres.sh stop    stop the local cluster, if this script started one
+#   scripts/postgres.sh crash   stop it the way a power cut would (pg_ctl stop -m immediate)
 #
 # DATABASE_URL, when set, is used as it is. Otherwise a throwaway cluster lives in .pg/ (git-ignored)
 # at 127.0.0.1:${KJB_PGPORT:-54329}, built with the installed PostgreSQL binaries; when they are
@@ -11,7 +12,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-dir="$root/.pg"
+dir="${KJB_PGDIR:-$root/.pg}"
 data="$dir/data"
 log() { echo "postgres.sh: $*" >&2; }
 
@@ -115,8 +116,14 @@ stop() {
   as_owner "$(find_bin pg_ctl)" -D "$data" -m fast stop >/dev/null 2>&1 || true
 }
 
+crash() {
+  [ -f "$data/PG_VERSION" ] || return 0
+  as_owner "$(find_bin pg_ctl)" -D "$data" -m immediate stop >/dev/null 2>&1 || true
+}
+
 case "${1:-url}" in
   url) start ;;
   stop) stop ;;
-  *) echo "usage: $0 [url|stop]" >&2; exit 2 ;;
+  crash) crash ;;
+  *) echo "usage: $0 [url|stop|crash]" >&2; exit 2 ;;
 esac

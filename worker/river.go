@@ -39,6 +39,9 @@ type Config struct {
 	// delay, doubling to 6h (default 10s).
 	WebhookSender  domain.WebhookSender
 	WebhookBackoff time.Duration
+	// JobTimeout bounds one job's run (default 30s); RescueAfter is when a job whose worker
+	// died is handed to another (default 1m).
+	JobTimeout, RescueAfter time.Duration
 	// Jobs hears about every worked job (metrics); may be nil.
 	Jobs JobObserver
 	// Rail pays suppliers.
@@ -63,6 +66,12 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 	}
 	if cfg.SettlementInterval <= 0 {
 		cfg.SettlementInterval = time.Minute
+	}
+	if cfg.JobTimeout <= 0 {
+		cfg.JobTimeout = 30 * time.Second
+	}
+	if cfg.RescueAfter <= cfg.JobTimeout {
+		cfg.RescueAfter = cfg.JobTimeout + 30*time.Second
 	}
 	if cfg.FeeCheckInterval <= 0 {
 		cfg.FeeCheckInterval = time.Hour
@@ -109,12 +118,12 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
 		Workers: workers,
 		// A job whose worker died is handed to another worker within a minute, not an hour.
-		JobTimeout: 30 * time.Second,
+		JobTimeout: cfg.JobTimeout,
 		// Fetch again soon after jobs are inserted: the default 100ms cooldown caps a worker
 		// at MaxWorkers jobs per 100ms, which webhook and payout fan-out outgrow.
 		FetchCooldown:        10 * time.Millisecond,
 		MaxAttempts:          domain.MaxWebhookAttempts,
-		RescueStuckJobsAfter: time.Minute,
+		RescueStuckJobsAfter: cfg.RescueAfter,
 		PeriodicJobs:         periodic,
 		Middleware:           []rivertype.Middleware{observeJobs(cfg.Logger, cfg.Jobs)},
 	})

@@ -31,6 +31,8 @@ type config struct {
 	MetricsListen      string
 	DatabaseReadURL    string
 	Pprof              bool
+	JobTimeout         time.Duration
+	RescueAfter        time.Duration
 	PayoutRail         string
 	LiquidityProvider  string
 }
@@ -139,6 +141,8 @@ func loadConfig(getenv func(string) string, dev bool) (config, error) {
 		MetricsListen:      e.str("KJB_METRICS_LISTEN", ":9091"),
 		DatabaseReadURL:    e.str("DATABASE_READ_URL", ""),
 		Pprof:              e.boolean("KJB_PPROF", false),
+		JobTimeout:         e.duration("KJB_JOB_TIMEOUT", 30*time.Second),
+		RescueAfter:        e.duration("KJB_RESCUE_STUCK_AFTER", time.Minute),
 	}
 	switch lvl := strings.ToLower(e.str("KJB_LOG_LEVEL", "info")); lvl {
 	case "debug":
