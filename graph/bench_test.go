@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -16,7 +15,6 @@ import (
 	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/domain"
 	. "github.com/kjb/kjb/internal/apitest"
-	"github.com/kjb/kjb/worker"
 )
 
 // BenchmarkSettleFX10000 measures one settlement run over 10,000 booked conversions spread
@@ -140,15 +138,7 @@ func BenchmarkEventLatency(b *testing.B) {
 		mu.Unlock()
 	}))
 	defer hook.Close()
-	client, err := worker.NewClient(e.Pool, e.Svc, worker.Config{Logger: slog.New(slog.DiscardHandler),
-		Provider: db.SandboxLiquidityProvider{Pool: e.Pool}, Rail: db.SandboxRail{Pool: e.Pool}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := client.Start(context.Background()); err != nil {
-		b.Fatal(err)
-	}
-	defer client.Stop(context.Background()) //nolint:errcheck
+	e.StartWorkers(nil)
 	s := e.NewShop("6222020200118888")
 	e.Fund(s.AccountID, "10000000.00", "CNH")
 	e.MustSucceed(s.PartnerKey, "createWebhookEndpoint", `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret userErrors { code } } }`,

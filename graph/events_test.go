@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -91,15 +90,7 @@ func TestSubscriptionsAcrossProcesses(t *testing.T) {
 	}
 	time.Sleep(200 * time.Millisecond) // let the subscriptions register before the first commit
 
-	client, err := worker.NewClient(e.Pool, e.Svc, worker.Config{Logger: slog.New(slog.DiscardHandler),
-		Provider: db.SandboxLiquidityProvider{Pool: e.Pool}, Rail: db.SandboxRail{Pool: e.Pool}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := client.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = client.Stop(context.Background()) })
+	e.StartWorkers(nil)
 
 	onB := func(key, field, query string, input map[string]any) map[string]any {
 		e.Server = b
@@ -190,15 +181,7 @@ func TestWebhookDeliveryWithRetries(t *testing.T) {
 	rcv := &receiver{failures: 2, processed: map[string]int{}}
 	hook := httptest.NewServer(rcv)
 	t.Cleanup(hook.Close)
-	client, err := worker.NewClient(e.Pool, e.Svc, worker.Config{Logger: slog.New(slog.DiscardHandler), WebhookBackoff: 50 * time.Millisecond,
-		Provider: db.SandboxLiquidityProvider{Pool: e.Pool}, Rail: db.SandboxRail{Pool: e.Pool}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := client.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = client.Stop(context.Background()) })
+	e.StartWorkers(func(c *worker.Config) { c.WebhookBackoff = 50 * time.Millisecond })
 	_, pk := e.Partner("1688")
 	ep := e.MustSucceed(pk, "createWebhookEndpoint", `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id url types } secret userErrors { code } } }`,
 		map[string]any{"url": hook.URL + "/kjb", "types": []string{"order.created"}})

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kjb/kjb/db"
 	. "github.com/kjb/kjb/internal/apitest"
 	"github.com/kjb/kjb/worker"
 )
@@ -171,15 +170,9 @@ func TestNoSecretsInLogsOrJobs(t *testing.T) {
 	t.Parallel()
 	logs := &syncBuffer{}
 	e := New(t, Options{Log: logs})
-	client, err := worker.NewClient(e.Pool, e.Svc, worker.Config{Logger: slog.New(slog.NewJSONHandler(logs, nil)),
-		WebhookBackoff: 20 * time.Millisecond, Provider: db.SandboxLiquidityProvider{Pool: e.Pool}, Rail: db.SandboxRail{Pool: e.Pool}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := client.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = client.Stop(context.Background()) })
+	e.StartWorkers(func(c *worker.Config) {
+		c.Logger, c.WebhookBackoff = slog.New(slog.NewJSONHandler(logs, nil)), 20*time.Millisecond
+	})
 	s := e.NewShop("6222020200110002") // the rail refuses this account: its payout fails
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusInternalServerError) }))
 	t.Cleanup(hook.Close)

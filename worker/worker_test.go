@@ -1,14 +1,10 @@
 package worker_test
 
 import (
-	"context"
-	"log/slog"
 	"testing"
 	"time"
 
-	"github.com/kjb/kjb/db"
 	. "github.com/kjb/kjb/internal/apitest"
-	"github.com/kjb/kjb/worker"
 )
 
 // TestConversionsSettleThroughRiver: a conversion's settlement job, inserted in its
@@ -16,7 +12,7 @@ import (
 func TestConversionsSettleThroughRiver(t *testing.T) {
 	t.Parallel()
 	e := New(t)
-	startWorkers(t, e)
+	e.StartWorkers(nil)
 	id, key := e.Account("Acme")
 	e.Fund(id, "50.00", "GBP")
 	q := e.Quote(key, id, "GBP", "CNH", "50.00")
@@ -26,20 +22,6 @@ func TestConversionsSettleThroughRiver(t *testing.T) {
 		t.Fatalf("%d provider trades", n)
 	}
 	e.Audit()
-}
-
-// startWorkers runs a real River client working every KJB job kind against e's database.
-func startWorkers(t *testing.T, e *Env) {
-	t.Helper()
-	client, err := worker.NewClient(e.Pool, e.Svc, worker.Config{Logger: slog.New(slog.DiscardHandler),
-		SettlementInterval: time.Second, Provider: db.SandboxLiquidityProvider{Pool: e.Pool}, Rail: db.SandboxRail{Pool: e.Pool}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := client.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = client.Stop(context.Background()) })
 }
 
 // waitFor polls sql (a count) until it equals want, with a deadline.
@@ -59,7 +41,7 @@ func waitFor(t *testing.T, e *Env, sql string, want int) {
 func TestPayoutsThroughRiver(t *testing.T) {
 	t.Parallel()
 	e := New(t)
-	startWorkers(t, e)
+	e.StartWorkers(nil)
 	s := e.NewShop("6222020200110003")
 	e.Fund(s.AccountID, "2000.00", "CNH")
 	oid := e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "1000.00")

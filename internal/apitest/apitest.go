@@ -433,3 +433,23 @@ func (e *Env) With(t testing.TB) *Env {
 	c.T = t
 	return &c
 }
+
+// StartWorkers runs a real River client working every KJB job kind against the test's
+// database (sandbox rail and liquidity provider), stopped when the test ends. adjust may
+// change the configuration first.
+func (e *Env) StartWorkers(adjust func(*worker.Config)) {
+	e.T.Helper()
+	cfg := worker.Config{Logger: slog.New(slog.DiscardHandler), SettlementInterval: time.Second,
+		Provider: db.SandboxLiquidityProvider{Pool: e.Pool}, Rail: db.SandboxRail{Pool: e.Pool}}
+	if adjust != nil {
+		adjust(&cfg)
+	}
+	client, err := worker.NewClient(e.Pool, e.Svc, cfg)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	if err := client.Start(context.Background()); err != nil {
+		e.T.Fatal(err)
+	}
+	e.T.Cleanup(func() { _ = client.Stop(context.Background()) })
+}
