@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -217,27 +218,87 @@ func listenOnce(ctx context.Context, pool *pgxpool.Pool, publish func(domain.Eve
 		return err
 	}
 	defer conn.Exec(context.WithoutCancel(ctx), `UNLISTEN kjb_events`) //nolint:errcheck
+	seen := newRecent(20000)
+	deliver := func(e domain.Event) {
+		if seen.add(e.ID) {
+			publish(e)
+		}
+	}
 	for {
 		n, err := conn.Conn().WaitForNotification(ctx)
 		if err != nil {
 			return err
 		}
-		var p struct {
-			ID         string    `json:"id"`
-			Type       string    `json:"type"`
-			OccurredAt time.Time `json:"occurred_at"`
-			AccountID  *string   `json:"account_id"`
-			PartnerID  *string   `json:"partner_id"`
-			ObjectType string    `json:"object_type"`
-			ObjectID   string    `json:"object_id"`
-			PaymentID  *string   `json:"payment_id"`
-		}
-		if json.Unmarshal([]byte(n.Payload), &p) != nil {
+		if strings.HasPrefix(n.Payload, "[") {
+			var list []notifiedEvent
+			if json.Unmarshal([]byte(n.Payload), &list) != nil {
+				continue
+			}
+			for _, p := range list {
+				deliver(p.event())
+			}
 			continue
 		}
-		publish(domain.Event{ID: p.ID, Type: p.Type, OccurredAt: p.OccurredAt, AccountID: deref(p.AccountID), PartnerID: deref(p.PartnerID),
-			ObjectType: p.ObjectType, ObjectID: p.ObjectID, PaymentID: deref(p.PaymentID)})
+		// A bulk insert: read its range back. The range may hold another transaction's events:
+		// those committed are delivered once (seen), those not yet committed come with their own
+		// notification.
+		var r struct{ From, To int64 }
+		if json.Unmarshal([]byte(n.Payload), &r) != nil {
+			continue
+		}
+		rows, err := conn.Query(ctx, `SELECT `+eventColumns+` FROM events WHERE seq BETWEEN $1 AND $2 ORDER BY seq`, r.From, r.To)
+		if err != nil {
+			return err
+		}
+		events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.Event, error) { return scanEvent(row) })
+		if err != nil {
+			return err
+		}
+		for _, e := range events {
+			deliver(e)
+		}
 	}
+}
+
+type notifiedEvent struct {
+	ID         string    `json:"id"`
+	Type       string    `json:"type"`
+	OccurredAt time.Time `json:"occurred_at"`
+	AccountID  *string   `json:"account_id"`
+	PartnerID  *string   `json:"partner_id"`
+	ObjectType string    `json:"object_type"`
+	ObjectID   string    `json:"object_id"`
+	PaymentID  *string   `json:"payment_id"`
+}
+
+func (p notifiedEvent) event() domain.Event {
+	return domain.Event{ID: p.ID, Type: p.Type, OccurredAt: p.OccurredAt, AccountID: deref(p.AccountID), PartnerID: deref(p.PartnerID),
+		ObjectType: p.ObjectType, ObjectID: p.ObjectID, PaymentID: deref(p.PaymentID)}
+}
+
+// recent remembers the last n ids delivered, so an event is never published twice.
+type recent struct {
+	ids  map[string]struct{}
+	ring []string
+	next int
+}
+
+func newRecent(n int) *recent {
+	return &recent{ids: make(map[string]struct{}, n), ring: make([]string, n)}
+}
+
+// add reports whether id is new, remembering it.
+func (r *recent) add(id string) bool {
+	if _, ok := r.ids[id]; ok {
+		return false
+	}
+	if old := r.ring[r.next]; old != "" {
+		delete(r.ids, old)
+	}
+	r.ring[r.next] = id
+	r.next = (r.next + 1) % len(r.ring)
+	r.ids[id] = struct{}{}
+	return true
 }
 
 func deref(s *string) string {

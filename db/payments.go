@@ -106,6 +106,32 @@ func (t *txStore) LockPayment(ctx context.Context, id string, scope domain.Scope
 	return scanPayment(t.tx.QueryRow(ctx, `SELECT `+paymentColumns+` FROM payments WHERE id = $1 AND `+paymentScope+` FOR UPDATE`, id, all, partner, account))
 }
 
+func (t *txStore) LockPaymentForRelease(ctx context.Context, id string) (domain.Payment, string, error) {
+	var account string
+	var p domain.Payment
+	row := t.tx.QueryRow(ctx, `SELECT `+prefixed("p.", paymentColumns)+`, s.payout_account
+		FROM payments p JOIN suppliers s ON s.id = p.supplier_row_id WHERE p.id = $1 FOR UPDATE OF p`, id)
+	p, err := scanPayment(scanExtra{row, &account})
+	return p, account, err
+}
+
+// scanExtra scans a row whose last column is one more value after an entity's columns.
+type scanExtra struct {
+	row   pgx.Row
+	extra any
+}
+
+func (s scanExtra) Scan(dest ...any) error { return s.row.Scan(append(dest, s.extra)...) }
+
+// prefixed qualifies a comma-separated column list with a table alias.
+func prefixed(alias, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, c := range parts {
+		parts[i] = alias + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}
+
 func (t *txStore) LockPaymentByOrder(ctx context.Context, orderID string) (domain.Payment, error) {
 	return scanPayment(t.tx.QueryRow(ctx, `SELECT `+paymentColumns+` FROM payments WHERE order_id = $1 FOR UPDATE`, orderID))
 }

@@ -244,12 +244,13 @@ func (s *Service) ReleaseEscrowWhenDue(ctx context.Context, j ReleaseEscrowJob, 
 	var po Payout
 	var account string
 	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
-		p, err := tx.LockPayment(ctx, j.PaymentID, Scope{All: true})
+		p, payoutAccount, err := tx.LockPaymentForRelease(ctx, j.PaymentID)
 		if err != nil {
 			return err
 		}
 		if p.EscrowStatus == EscrowHeld {
-			po, account, err = s.releaseAndSubmit(ctx, tx, p)
+			po, err = s.releaseAndSubmit(ctx, tx, p)
+			account = payoutAccount
 			return err
 		}
 		if po, err = tx.PayoutByPayment(ctx, p.ID); CodeOf(err) == CodeNotFound {
@@ -293,17 +294,13 @@ func (s *Service) release(ctx context.Context, tx Tx, p Payment) error {
 }
 
 // releaseAndSubmit releases p's escrow with its payout already SUBMITTED (attempt 1), for the
-// caller to pay through the rail right after commit; it returns the supplier's account.
-func (s *Service) releaseAndSubmit(ctx context.Context, tx Tx, p Payment) (Payout, string, error) {
-	sup, err := tx.SupplierByRowID(ctx, p.SupplierID, Scope{All: true})
-	if err != nil {
-		return Payout{}, "", err
-	}
+// caller to pay through the rail right after commit.
+func (s *Service) releaseAndSubmit(ctx context.Context, tx Tx, p Payment) (Payout, error) {
 	po, err := s.releaseEscrow(ctx, tx, p, PayoutSubmitted)
 	if err != nil {
-		return Payout{}, "", err
+		return Payout{}, err
 	}
-	return po, sup.PayoutAccount, s.emit(ctx, tx, payoutEvent(EventPayoutSubmitted, "Payout", po.ID, po))
+	return po, s.emit(ctx, tx, payoutEvent(EventPayoutSubmitted, "Payout", po.ID, po))
 }
 
 // releaseEscrow books the release and creates the payout in the given status.

@@ -135,6 +135,8 @@ type Tx interface {
 	InsertPayment(ctx context.Context, p *Payment) error
 	LockPayment(ctx context.Context, id string, scope Scope) (Payment, error)
 	LockPaymentByOrder(ctx context.Context, orderID string) (Payment, error)
+	// LockPaymentForRelease locks a payment and reads its supplier's payout account with it.
+	LockPaymentForRelease(ctx context.Context, id string) (Payment, string, error)
 	UpdatePayment(ctx context.Context, p Payment) error
 	InsertRefund(ctx context.Context, r *Refund) error
 	InsertPayout(ctx context.Context, p *Payout) error

@@ -308,3 +308,36 @@ func TestPartnerSummary(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestBulkEventsReachSubscribers: a settlement writes its conversions' events in one statement
+// (announced as a range); a subscriber gets each of them exactly once.
+func TestBulkEventsReachSubscribers(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	id, key := e.Account("Bulk")
+	e.Fund(id, "1000.00", "USD")
+	for i := range 20 {
+		q := e.Quote(key, id, "USD", "CNH", "10.00")
+		e.MustSucceed(key, "executeQuote", ExecuteQuote, map[string]any{"quoteId": Str(q, "id"), "idempotencyKey": fmt.Sprint("b", i)})
+	}
+	sub, err := e.Dial(e.Server, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = sub.Start(`subscription($id: ID!) { accountEvents(accountId: $id) { id type } }`, map[string]any{"id": id})
+	time.Sleep(200 * time.Millisecond)
+	if _, err := e.Svc.SettleFX(context.Background(), time.Now().Add(time.Minute), db.SandboxLiquidityProvider{Pool: e.Pool}); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for len(seen) < 20 {
+		d, err := sub.Next()
+		if err != nil || d == nil {
+			t.Fatalf("after %d events: %v", len(seen), err)
+		}
+		if Str(d, "accountEvents", "type") != "conversion.settled" || seen[Str(d, "accountEvents", "id")] {
+			t.Fatalf("unexpected or repeated %v", d)
+		}
+		seen[Str(d, "accountEvents", "id")] = true
+	}
+}
