@@ -148,7 +148,7 @@ func BenchmarkEventLatency(b *testing.B) {
 		b.Fatal(err)
 	}
 	_ = sub.Start(`subscription { partnerEvents(types: ["payment.succeeded"]) { paymentId } }`, nil)
-	time.Sleep(200 * time.Millisecond)
+	e.WaitSubscribers(e.Server, 1)
 	const n = 1000
 	committed := map[string]time.Time{}
 	subTimes := map[string]time.Time{}

@@ -88,7 +88,7 @@ func TestSubscriptionsAcrossProcesses(t *testing.T) {
 	if err := partnerSub.Start(`subscription { partnerEvents(types: ["payout.paid"]) { type } }`, nil); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond) // let the subscriptions register before the first commit
+	e.WaitSubscribers(a, 2)
 
 	e.StartWorkers(nil)
 
@@ -140,7 +140,7 @@ func TestPaymentUpdatedSubscription(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = sub.Start(`subscription($id: ID!) { paymentUpdated(paymentId: $id) { status escrowStatus refunds { amount { amount } } } }`, map[string]any{"id": pid})
-	time.Sleep(200 * time.Millisecond)
+	e.WaitSubscribers(e.Server, 1)
 	e.MustSucceed(s.PartnerKey, "refundOrder", RefundOrder, map[string]any{"orderId": oid, "amount": "40.00", "idempotencyKey": "r"})
 	d, err := sub.Next()
 	if err != nil || Str(d, "paymentUpdated", "status") != "PARTIALLY_REFUNDED" || Str(d, "paymentUpdated", "refunds", 0, "amount", "amount") != "40.00" {
@@ -325,7 +325,7 @@ func TestBulkEventsReachSubscribers(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = sub.Start(`subscription($id: ID!) { accountEvents(accountId: $id) { id type } }`, map[string]any{"id": id})
-	time.Sleep(200 * time.Millisecond)
+	e.WaitSubscribers(e.Server, 1)
 	if _, err := e.Svc.SettleFX(context.Background(), time.Now().Add(time.Minute), db.SandboxLiquidityProvider{Pool: e.Pool}); err != nil {
 		t.Fatal(err)
 	}

@@ -35,6 +35,8 @@ type Env struct {
 	Operator string // an operator key's secret
 
 	serverConfig graph.ServerConfig
+	hubsMu       sync.Mutex
+	hubs         map[string]*graph.Hub // by server URL
 }
 
 // Options adjust the stack.
@@ -131,7 +133,29 @@ func (e *Env) NewAPIServer() *httptest.Server {
 	go db.ListenEvents(ctx, e.Pool, sc.Hub.Publish, func(error) {})
 	srv := httptest.NewServer(graph.NewHandler(e.Svc, sc))
 	e.T.Cleanup(func() { cancel(); srv.Close() })
+	e.hubsMu.Lock()
+	if e.hubs == nil {
+		e.hubs = map[string]*graph.Hub{}
+	}
+	e.hubs[srv.URL] = sc.Hub
+	e.hubsMu.Unlock()
 	return srv
+}
+
+// WaitSubscribers waits until srv has n live subscriptions, so a test's first event cannot
+// race the subscription's registration.
+func (e *Env) WaitSubscribers(srv *httptest.Server, n int) {
+	e.T.Helper()
+	e.hubsMu.Lock()
+	hub := e.hubs[srv.URL]
+	e.hubsMu.Unlock()
+	deadline := time.Now().Add(30 * time.Second)
+	for hub.Subscribers() < n {
+		if time.Now().After(deadline) {
+			e.T.Fatalf("%d of %d subscriptions registered", hub.Subscribers(), n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // Response is a GraphQL response.
@@ -429,9 +453,10 @@ func (e *Env) Pay(key, orderID, idemKey string) map[string]any {
 // With returns the same environment reporting to t (for fuzz targets and subtests that must
 // not use their parent's T).
 func (e *Env) With(t testing.TB) *Env {
-	c := *e
-	c.T = t
-	return &c
+	e.hubsMu.Lock()
+	defer e.hubsMu.Unlock()
+	return &Env{T: t, Pool: e.Pool, DBURL: e.DBURL, Svc: e.Svc, Server: e.Server, Operator: e.Operator,
+		serverConfig: e.serverConfig, hubs: e.hubs}
 }
 
 // StartWorkers runs a real River client working every KJB job kind against the test's
