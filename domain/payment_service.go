@@ -336,25 +336,26 @@ type RefundInput struct {
 // RefundOrder returns money from escrow (before release only) to the buyer's original balance
 // and currency, fees pro rata. PARTNER (its orders) or OPERATOR. REFUND_EXCEEDS_PAYMENT for more
 // than is left; INVALID_STATE after release or for an unpaid order. Idempotent on the key.
-func (s *Service) RefundOrder(ctx context.Context, actor Actor, in RefundInput) (Refund, error) {
+func (s *Service) RefundOrder(ctx context.Context, actor Actor, in RefundInput) (Refund, Payment, error) {
 	if err := requireAuth(actor); err != nil {
-		return Refund{}, err
+		return Refund{}, Payment{}, err
 	}
 	if actor.Role == RoleAccount {
-		return Refund{}, Forbidden("refund orders")
+		return Refund{}, Payment{}, Forbidden("refund orders")
 	}
 	var amount *Money
 	if in.Amount != nil {
 		m, err := ParseAmount(*in.Amount, CNY, Field("amount"))
 		if err != nil {
-			return Refund{}, err
+			return Refund{}, Payment{}, err
 		}
 		amount = &m
 	}
 	if len(in.Reason) > 500 {
-		return Refund{}, Errorf(CodeInvalidInput, Field("reason"), "must be at most 500 characters")
+		return Refund{}, Payment{}, Errorf(CodeInvalidInput, Field("reason"), "must be at most 500 characters")
 	}
 	var out Refund
+	var paid Payment
 	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
 		amt := ""
 		if amount != nil {
@@ -365,7 +366,10 @@ func (s *Service) RefundOrder(ctx context.Context, actor Actor, in RefundInput) 
 			return err
 		}
 		if prior != "" {
-			out, err = tx.Refund(ctx, prior)
+			if out, err = tx.Refund(ctx, prior); err != nil {
+				return err
+			}
+			paid, err = tx.Payment(ctx, out.PaymentID, Scope{All: true})
 			return err
 		}
 		o, err := tx.LockOrder(ctx, in.OrderID, actor.Scope())
@@ -425,10 +429,10 @@ func (s *Service) RefundOrder(ctx context.Context, actor Actor, in RefundInput) 
 		if err := s.emit(ctx, tx, events...); err != nil {
 			return err
 		}
-		out = r
+		out, paid = r, p
 		return tx.SetIdempotencyResult(ctx, actor.Principal(), in.IdempotencyKey, r.ID)
 	})
-	return out, err
+	return out, paid, err
 }
 
 // SubmitPayout pays a payout through the rail (system use: the payout job). It marks the

@@ -44,31 +44,31 @@ func (r *mutationResolver) PayOrder(ctx context.Context, input model.PayOrderInp
 // ConfirmReceipt is the resolver for the confirmReceipt field.
 func (r *mutationResolver) ConfirmReceipt(ctx context.Context, input model.ConfirmReceiptInput) (*model.ConfirmReceiptPayload, error) {
 	id, err := decodeID(input.OrderID, typeOrder, "orderId")
+	var o domain.Order
 	if err == nil {
-		_, err = r.Svc.ConfirmReceipt(ctx, ActorFrom(ctx), id)
+		o, err = r.Svc.ConfirmReceipt(ctx, ActorFrom(ctx), id)
 	}
 	ues, err := userErrors(err)
 	if err != nil || len(ues) > 0 {
 		return &model.ConfirmReceiptPayload{UserErrors: ues}, err
 	}
-	o, err := r.Query().Order(ctx, input.OrderID)
-	return &model.ConfirmReceiptPayload{Order: o, UserErrors: ues}, err
+	return &model.ConfirmReceiptPayload{Order: toOrder(o), UserErrors: ues}, nil
 }
 
 // RefundOrder is the resolver for the refundOrder field.
 func (r *mutationResolver) RefundOrder(ctx context.Context, input model.RefundOrderInput) (*model.RefundOrderPayload, error) {
 	id, err := decodeID(input.OrderID, typeOrder, "orderId")
 	var ref domain.Refund
+	var p domain.Payment
 	if err == nil {
-		ref, err = r.Svc.RefundOrder(ctx, ActorFrom(ctx), domain.RefundInput{OrderID: id, Amount: (*string)(input.Amount),
+		ref, p, err = r.Svc.RefundOrder(ctx, ActorFrom(ctx), domain.RefundInput{OrderID: id, Amount: (*string)(input.Amount),
 			Reason: deref(input.Reason), IdempotencyKey: input.IdempotencyKey})
 	}
 	ues, err := userErrors(err)
 	if err != nil || len(ues) > 0 {
 		return &model.RefundOrderPayload{UserErrors: ues}, err
 	}
-	p, err := r.Query().Payment(ctx, globalID(typePayment, ref.PaymentID))
-	return &model.RefundOrderPayload{Refund: toRefund(ref), Payment: p, UserErrors: ues}, err
+	return &model.RefundOrderPayload{Refund: toRefund(ref), Payment: toPayment(p), UserErrors: ues}, nil
 }
 
 // RetryPayout is the resolver for the retryPayout field.
