@@ -36,16 +36,27 @@ func (q queries) FeeStatements(ctx context.Context, accountID string, page domai
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.FeeStatement, error) {
-		var s domain.FeeStatement
-		var month string
-		err := r.Scan(&s.ID, &s.AccountID, &month, &s.Volume.Amount, &s.PaymentCount, &s.StandardFees.Amount, &s.ServiceFees.Amount,
-			&s.AverageMonthlyVolume.Amount, &s.NextServiceFeeRate, &s.CreatedAt)
-		s.Month, _ = domain.ParseMonth(month, nil)
-		s.Volume.Currency, s.AverageMonthlyVolume.Currency = domain.CNY, domain.CNY
-		s.StandardFees.Currency, s.ServiceFees.Currency = domain.CNH, domain.CNH
-		return s, err
-	})
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.FeeStatement, error) { return scanStatement(r) })
+}
+
+func (q queries) FeeStatement(ctx context.Context, id string, scope domain.Scope) (domain.FeeStatement, error) {
+	if !validUUID(id) {
+		return domain.FeeStatement{}, domain.NotFound("fee statement", nil)
+	}
+	s, err := scanStatement(q.q.QueryRow(ctx, `SELECT `+statementColumns+` FROM fee_statements WHERE id = $1 AND ($2 OR account_id = $3)`,
+		id, scope.All, nullable(scope.AccountID)))
+	return s, translate(err)
+}
+
+func scanStatement(row pgx.Row) (domain.FeeStatement, error) {
+	var s domain.FeeStatement
+	var month string
+	err := row.Scan(&s.ID, &s.AccountID, &month, &s.Volume.Amount, &s.PaymentCount, &s.StandardFees.Amount, &s.ServiceFees.Amount,
+		&s.AverageMonthlyVolume.Amount, &s.NextServiceFeeRate, &s.CreatedAt)
+	s.Month, _ = domain.ParseMonth(month, nil)
+	s.Volume.Currency, s.AverageMonthlyVolume.Currency = domain.CNY, domain.CNY
+	s.StandardFees.Currency, s.ServiceFees.Currency = domain.CNH, domain.CNH
+	return s, err
 }
 
 func (q queries) PaymentVolume(ctx context.Context, accountID string, from, to time.Time) (decimal.Decimal, error) {

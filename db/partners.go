@@ -36,11 +36,22 @@ func (t *txStore) InsertPartner(ctx context.Context, p *domain.Partner) error {
 }
 
 func (q queries) APIKeyByHash(ctx context.Context, hash string) (domain.APIKey, error) {
+	return scanAPIKey(q.q.QueryRow(ctx, `SELECT id, role, account_id, partner_id, label, secret_hash, hint, created_at
+		FROM api_keys WHERE secret_hash = $1 AND revoked_at IS NULL`, hash))
+}
+
+func (q queries) APIKey(ctx context.Context, id string) (domain.APIKey, error) {
+	if !validUUID(id) {
+		return domain.APIKey{}, domain.NotFound("API key", nil)
+	}
+	return scanAPIKey(q.q.QueryRow(ctx, `SELECT id, role, account_id, partner_id, label, secret_hash, hint, created_at
+		FROM api_keys WHERE id = $1`, id))
+}
+
+func scanAPIKey(row pgx.Row) (domain.APIKey, error) {
 	var k domain.APIKey
 	var account, partner *string
-	err := q.q.QueryRow(ctx, `SELECT id, role, account_id, partner_id, label, secret_hash, hint, created_at
-		FROM api_keys WHERE secret_hash = $1 AND revoked_at IS NULL`, hash).
-		Scan(&k.ID, &k.Role, &account, &partner, &k.Label, &k.SecretHash, &k.Hint, &k.CreatedAt)
+	err := row.Scan(&k.ID, &k.Role, &account, &partner, &k.Label, &k.SecretHash, &k.Hint, &k.CreatedAt)
 	if err != nil {
 		return domain.APIKey{}, translate(err)
 	}

@@ -53,6 +53,7 @@ type JobAdmin interface {
 	ListJobs(ctx context.Context, kind, state string, first int, after string) (jobs []JobInfo, next string, err error)
 	RetryJob(ctx context.Context, id int64) (JobInfo, error)
 	CancelJob(ctx context.Context, id int64) (JobInfo, error)
+	GetJob(ctx context.Context, id int64) (JobInfo, error)
 }
 
 // JobStates are the states a job can be listed by.
@@ -74,6 +75,17 @@ func (s *Service) Jobs(ctx context.Context, actor Actor, kind, state string, pag
 	}
 	jobs, next, err := s.jobs.ListJobs(ctx, kind, state, page.First, page.After)
 	return Slice[JobInfo]{Items: jobs, HasNext: next != ""}, err
+}
+
+// Job returns one background job. OPERATOR only.
+func (s *Service) Job(ctx context.Context, actor Actor, id int64) (JobInfo, error) {
+	if err := actor.requireOperator("read jobs"); err != nil {
+		return JobInfo{}, err
+	}
+	if s.jobs == nil {
+		return JobInfo{}, NotFound("job", nil)
+	}
+	return s.jobs.GetJob(ctx, id)
 }
 
 // RetryJob makes a job available to run again now. OPERATOR only.

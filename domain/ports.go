@@ -24,6 +24,9 @@ type Store interface {
 // it in SQL; a row outside the scope is NOT_FOUND, exactly like a missing one.
 type Queries interface {
 	APIKeyByHash(ctx context.Context, hash string) (APIKey, error)
+	APIKey(ctx context.Context, id string) (APIKey, error)
+	// FeeStatement returns a statement within scope.
+	FeeStatement(ctx context.Context, id string, scope Scope) (FeeStatement, error)
 	Partner(ctx context.Context, id string) (Partner, error)
 	PartnerByCode(ctx context.Context, code string) (Partner, error)
 	// Account returns the account id within scope ("" = every account). NOT_FOUND otherwise.

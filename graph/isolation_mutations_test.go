@@ -189,3 +189,45 @@ func TestAbuseIsRejectedWhileOthersAreServed(t *testing.T) {
 func jsonQuery(q string) string {
 	return `{"query":` + fmt.Sprintf("%q", q) + `}`
 }
+
+// TestNodeResolvesEveryType: refunds, events, webhook endpoints, API keys, fee statements and
+// jobs resolve through node(id:) for whoever may see them, and read as null for anyone else.
+func TestNodeResolvesEveryType(t *testing.T) {
+	t.Parallel()
+	e := New(t, Options{SandboxClock: true})
+	setClock(e, "2026-10-05T12:00:00+08:00")
+	s := e.NewShop("6222020200118888")
+	e.Fund(s.AccountID, "1000.00", "CNH")
+	oid := e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "100.00")
+	e.Pay(s.AccountKey, oid, "p")
+	refund := Str(e.MustSucceed(s.PartnerKey, "refundOrder", RefundOrder, map[string]any{"orderId": oid, "amount": "10.00", "idempotencyKey": "r"}), "refund", "id")
+	ep := Str(e.MustSucceed(s.PartnerKey, "createWebhookEndpoint", `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id } userErrors { code } } }`,
+		map[string]any{"url": "https://example.com/h"}), "endpoint", "id")
+	event := Str(e.MustData(s.PartnerKey, `{ events(first: 1) { edges { node { id } } } }`, nil), "events", "edges", 0, "node", "id")
+	key := Str(e.MustSucceed(e.Operator, "createApiKey", CreateKey, map[string]any{"role": "ACCOUNT", "accountId": s.AccountID}), "apiKey", "id")
+	setClock(e, "2026-11-01T01:00:00+08:00")
+	closeMonth(e, "2026-10")
+	statement := Str(e.MustData(s.AccountKey, `query($id: ID!) { feeStatements(accountId: $id) { edges { node { id } } } }`, map[string]any{"id": s.AccountID}),
+		"feeStatements", "edges", 0, "node", "id")
+	job := Str(e.MustData(e.Operator, `{ jobs(first: 1) { edges { node { id } } } }`, nil), "jobs", "edges", 0, "node", "id")
+	_, otherPartner := e.Partner("other")
+	_, otherAccount := e.Account("Other")
+	for _, c := range []struct {
+		name, id, owner, stranger string
+	}{
+		{"Refund", refund, s.PartnerKey, otherPartner},
+		{"Event", event, s.PartnerKey, otherPartner},
+		{"WebhookEndpoint", ep, s.PartnerKey, otherPartner},
+		{"ApiKey", key, e.Operator, otherAccount},
+		{"FeeStatement", statement, s.AccountKey, otherAccount},
+		{"Job", job, e.Operator, otherAccount},
+	} {
+		q := `query($id: ID!) { node(id: $id) { id } }`
+		if d := e.MustData(c.owner, q, map[string]any{"id": c.id}); Str(d, "node", "id") != c.id {
+			t.Errorf("%s: the owner cannot resolve it: %v", c.name, d)
+		}
+		if d := e.MustData(c.stranger, q, map[string]any{"id": c.id}); d["node"] != nil {
+			t.Errorf("%s: another tenant resolved it", c.name)
+		}
+	}
+}

@@ -107,3 +107,41 @@ func (r *Resolver) payments(ctx context.Context, first *int, after *string, f do
 		})
 	return &model.PaymentConnection{Edges: edges, PageInfo: info}, nil
 }
+
+// otherNode resolves the remaining node types by global id; null when absent or not visible.
+func (r *Resolver) otherNode(ctx context.Context, typ, gid string) (model.Node, error) {
+	if typ == "Job" {
+		id, err := decodeJobID(gid)
+		if err != nil {
+			return nil, err
+		}
+		j, err := r.Svc.Job(ctx, ActorFrom(ctx), id)
+		if domain.CodeOf(err) == domain.CodeForbidden {
+			return nil, nil
+		}
+		return nullIfNotFound(j, err, toJob)
+	}
+	raw, err := decodeID(gid, typ, "id")
+	if err != nil {
+		return nil, err
+	}
+	actor := ActorFrom(ctx)
+	switch typ {
+	case typeRefund:
+		v, err := r.Svc.RefundByID(ctx, actor, raw)
+		return nullIfNotFound(v, err, toRefund)
+	case typeEvent:
+		v, err := r.Svc.EventByID(ctx, actor, raw)
+		return nullIfNotFound(v, err, toEvent)
+	case typeEndpoint:
+		v, err := r.Svc.WebhookEndpointByID(ctx, actor, raw)
+		return nullIfNotFound(v, err, toEndpoint)
+	case typeAPIKey:
+		v, err := r.Svc.APIKeyByID(ctx, actor, raw)
+		return nullIfNotFound(v, err, toAPIKey)
+	case "FeeStatement":
+		v, err := r.Svc.FeeStatementByID(ctx, actor, raw)
+		return nullIfNotFound(v, err, toFeeStatement)
+	}
+	return nil, nil
+}

@@ -185,6 +185,8 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 		n, err = r.Query().Payment(ctx, id)
 	case typePayout:
 		n, err = r.Query().Payout(ctx, id)
+	case typeRefund, typeEvent, typeEndpoint, typeAPIKey, "FeeStatement", "Job":
+		n, err = r.otherNode(ctx, typ, id)
 	case typeMember, typeSupplier, typeLink, typeOrder:
 		n, err = r.marketplaceNode(ctx, typ, id)
 	default:

@@ -64,6 +64,12 @@ func (a JobAdmin) ListJobs(ctx context.Context, kind, state string, first int, a
 	return out, next, nil
 }
 
+// GetJob returns one job. NOT_FOUND for an unknown id.
+func (a JobAdmin) GetJob(ctx context.Context, id int64) (domain.JobInfo, error) {
+	j, err := a.Client.JobGet(ctx, id)
+	return a.result(j, err)
+}
+
 // RetryJob makes a job available now. NOT_FOUND for an unknown id.
 func (a JobAdmin) RetryJob(ctx context.Context, id int64) (domain.JobInfo, error) {
 	j, err := a.Client.JobRetry(ctx, id)
