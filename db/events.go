@@ -104,10 +104,6 @@ func (q queries) WebhookEndpoint(ctx context.Context, id, partnerID string) (dom
 		WHERE id = $1 AND deleted_at IS NULL AND ($2::uuid IS NULL OR partner_id = $2)`, id, nullable(partnerID)))
 }
 
-func (t *txStore) LiveWebhookEndpoints(ctx context.Context, partnerID string) ([]domain.WebhookEndpoint, error) {
-	return t.WebhookEndpoints(ctx, partnerID)
-}
-
 func (t *txStore) InsertWebhookEndpoint(ctx context.Context, w *domain.WebhookEndpoint) error {
 	w.ID = newID()
 	if w.Types == nil {

@@ -85,10 +85,6 @@ func (q queries) Conversion(ctx context.Context, id string, scope domain.Scope) 
 	return scanConversion(q.q.QueryRow(ctx, `SELECT `+conversionColumns+` FROM conversions WHERE id = $1 AND `+accountScope, id, scope.All, nullable(scope.AccountID)))
 }
 
-func (q queries) ConversionByQuote(ctx context.Context, quoteID string) (domain.Conversion, error) {
-	return scanConversion(q.q.QueryRow(ctx, `SELECT `+conversionColumns+` FROM conversions WHERE quote_id = $1`, quoteID))
-}
-
 func (q queries) Conversions(ctx context.Context, accountID string, page domain.Page) ([]domain.Conversion, error) {
 	if page.After != "" && !validUUID(page.After) {
 		return nil, domain.Errorf(domain.CodeInvalidInput, domain.Field("after"), "is not a cursor of this list")

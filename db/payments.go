@@ -98,14 +98,6 @@ func (t *txStore) InsertPayment(ctx context.Context, p *domain.Payment) error {
 	return nil
 }
 
-func (t *txStore) LockPayment(ctx context.Context, id string, scope domain.Scope) (domain.Payment, error) {
-	if !validUUID(id) {
-		return domain.Payment{}, domain.NotFound("payment", nil)
-	}
-	all, partner, account := scopeArgs(scope)
-	return scanPayment(t.tx.QueryRow(ctx, `SELECT `+paymentColumns+` FROM payments WHERE id = $1 AND `+paymentScope+` FOR UPDATE`, id, all, partner, account))
-}
-
 func (t *txStore) LockPaymentForRelease(ctx context.Context, id string) (domain.Payment, string, error) {
 	var account string
 	var p domain.Payment

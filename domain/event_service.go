@@ -21,7 +21,7 @@ func (s *Service) emit(ctx context.Context, tx Tx, events ...Event) error {
 	if err := tx.RecordEvents(ctx, events); err != nil || partner == "" {
 		return err
 	}
-	endpoints, err := tx.LiveWebhookEndpoints(ctx, partner)
+	endpoints, err := tx.WebhookEndpoints(ctx, partner)
 	if err != nil {
 		return err
 	}

@@ -40,6 +40,8 @@ var defaultMids = map[Currency]string{
 // DefaultTable is the shipped rate table, as a feed.
 type DefaultTable struct{ Clock Clock }
 
+var _ RateFeed = DefaultTable{}
+
 // Name identifies the feed.
 func (DefaultTable) Name() string { return SourceDefaultTable }
 

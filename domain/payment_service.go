@@ -269,17 +269,6 @@ func (s *Service) ReleaseEscrowWhenDue(ctx context.Context, j ReleaseEscrowJob, 
 	return 0, nil
 }
 
-// ReleaseEscrow releases a payment's escrow now (system use), once.
-func (s *Service) ReleaseEscrow(ctx context.Context, paymentID string) error {
-	return s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
-		p, err := tx.LockPayment(ctx, paymentID, Scope{All: true})
-		if err != nil {
-			return err
-		}
-		return s.release(ctx, tx, p)
-	})
-}
-
 // release moves what is left in escrow to the supplier payable, creates the payout and
 // enqueues its submission, once: a released or refunded escrow is left alone.
 func (s *Service) release(ctx context.Context, tx Tx, p Payment) error {
@@ -616,9 +605,6 @@ func (s *Service) PaymentTrail(ctx context.Context, actor Actor, paymentID strin
 	}
 	return q.Trail(ctx, refs)
 }
-
-// EscrowHold is the configured hold (for display).
-func (s *Service) EscrowHold() time.Duration { return s.cfg.EscrowHold }
 
 // PayoutSupplier returns the supplier of a payout the actor may see.
 func (s *Service) PayoutSupplier(ctx context.Context, actor Actor, payoutID string) (Supplier, error) {

@@ -56,7 +56,6 @@ type Queries interface {
 	Rates(ctx context.Context) ([]Rate, error)
 	Quote(ctx context.Context, id string, scope Scope) (Quote, error)
 	Conversion(ctx context.Context, id string, scope Scope) (Conversion, error)
-	ConversionByQuote(ctx context.Context, quoteID string) (Conversion, error)
 	// Conversions lists an account's conversions, newest first, up to page.First+1.
 	Conversions(ctx context.Context, accountID string, page Page) ([]Conversion, error)
 	Payment(ctx context.Context, id string, scope Scope) (Payment, error)
@@ -136,7 +135,6 @@ type Tx interface {
 	// CompleteSettlement stores the fill and marks the settlement and its conversions SETTLED.
 	CompleteSettlement(ctx context.Context, s Settlement) error
 	InsertPayment(ctx context.Context, p *Payment) error
-	LockPayment(ctx context.Context, id string, scope Scope) (Payment, error)
 	LockPaymentByOrder(ctx context.Context, orderID string) (Payment, error)
 	// LockPaymentForRelease locks a payment and reads its supplier's payout account with it.
 	LockPaymentForRelease(ctx context.Context, id string) (Payment, string, error)
@@ -150,8 +148,6 @@ type Tx interface {
 	CloseMonth(ctx context.Context, m Month, schedule FeeSchedule, now time.Time) (closed bool, statements int, err error)
 	// RecordEvents appends events (setting their ids); their commit notifies listeners.
 	RecordEvents(ctx context.Context, events []Event) error
-	// LiveWebhookEndpoints returns the partner's endpoints that are not deleted.
-	LiveWebhookEndpoints(ctx context.Context, partnerID string) ([]WebhookEndpoint, error)
 	InsertWebhookEndpoint(ctx context.Context, w *WebhookEndpoint) error
 	UpdateWebhookSecrets(ctx context.Context, w WebhookEndpoint) error
 	DeleteWebhookEndpoint(ctx context.Context, id string, at time.Time) error

@@ -24,9 +24,6 @@ func (s *Service) settlementWindowEnd(t time.Time) time.Time {
 	return t.Truncate(s.cfg.SettlementInterval).Add(s.cfg.SettlementInterval)
 }
 
-// SettlementWindowEnd is the end of the window containing now (for the periodic schedule).
-func (s *Service) SettlementWindowEnd() time.Time { return s.settlementWindowEnd(s.clock.Now()) }
-
 // SettleResult counts what one settlement run did.
 type SettleResult struct {
 	Settlements int

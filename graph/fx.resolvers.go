@@ -14,11 +14,7 @@ import (
 
 // Conversions is the resolver for the conversions field.
 func (r *accountResolver) Conversions(ctx context.Context, obj *model.Account, first *int, after *string) (*model.ConversionConnection, error) {
-	id, err := decodeID(obj.ID, typeAccount)
-	if err != nil {
-		return nil, err
-	}
-	p, err := page(first, after)
+	id, p, err := accountPage(obj, first, after)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/kjb/kjb/domain"
+	"github.com/kjb/kjb/graph/model"
 )
 
 // Global id types. The type prefix is inside the opaque id; clients must not parse it.
@@ -93,3 +94,13 @@ func RawAccountID(id string) string {
 
 // OrderGlobalID is the public id of a raw order id (for the command line).
 func OrderGlobalID(raw string) string { return globalID(typeOrder, raw) }
+
+// accountPage decodes an Account's id and the page one of its connections asks for.
+func accountPage(obj *model.Account, first *int, after *string) (string, domain.Page, error) {
+	id, err := decodeID(obj.ID, typeAccount)
+	if err != nil {
+		return "", domain.Page{}, err
+	}
+	p, err := page(first, after)
+	return id, p, err
+}

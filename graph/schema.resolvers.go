@@ -44,11 +44,7 @@ func (r *accountResolver) Balance(ctx context.Context, obj *model.Account, curre
 
 // LedgerEntries is the resolver for the ledgerEntries field.
 func (r *accountResolver) LedgerEntries(ctx context.Context, obj *model.Account, first *int, after *string) (*model.LedgerEntryConnection, error) {
-	id, err := decodeID(obj.ID, typeAccount)
-	if err != nil {
-		return nil, err
-	}
-	p, err := page(first, after)
+	id, p, err := accountPage(obj, first, after)
 	if err != nil {
 		return nil, err
 	}

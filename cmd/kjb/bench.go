@@ -396,8 +396,8 @@ func postPayment(hc *http.Client, endpoint, key string, body []byte) bool {
 // drainPayouts makes `backlog` escrow releases due at once (topping up with fresh payments if
 // the runs left fewer), starts a `kjb worker` process and times it until every payout is paid.
 func drainPayouts(ctx context.Context, self, dbURL string, pool *pgxpool.Pool, svc *domain.Service, backlog, clients int) (float64, float64, error) {
-	var held int
-	if err := pool.QueryRow(ctx, `SELECT count(*) FROM payments WHERE escrow_status = 'HELD'`).Scan(&held); err != nil {
+	held, err := db.HeldEscrows(ctx, pool)
+	if err != nil {
 		return 0, 0, err
 	}
 	if missing := backlog - held; missing > 0 {
@@ -407,11 +407,7 @@ func drainPayouts(ctx context.Context, self, dbURL string, pool *pgxpool.Pool, s
 		}
 		runReference(ctx, svc, partner, orders, clients)
 	}
-	// Due now: exactly `backlog` holds end (the job checks its own time, not only River's) and
-	// their jobs are available, as a due backlog is (River's leader would otherwise move them
-	// from scheduled in periodic batches, which measures its scheduler, not the drain).
-	if _, err := pool.Exec(ctx, `UPDATE river_job SET state = 'available', scheduled_at = now(), args = jsonb_set(args, '{at}', to_jsonb(now()))
-		WHERE id IN (SELECT id FROM river_job WHERE kind = 'escrow.release' AND state = 'scheduled' ORDER BY id LIMIT $1)`, backlog); err != nil {
+	if err := db.MakeReleasesDue(ctx, pool, backlog); err != nil {
 		return 0, 0, err
 	}
 	start := time.Now()
@@ -422,8 +418,8 @@ func drainPayouts(ctx context.Context, self, dbURL string, pool *pgxpool.Pool, s
 	defer w.stop()
 	deadline := time.Now().Add(5 * time.Minute)
 	for {
-		var paid int
-		if err := pool.QueryRow(ctx, `SELECT count(*) FROM payouts WHERE status = 'PAID'`).Scan(&paid); err != nil {
+		paid, err := db.PaidPayouts(ctx, pool)
+		if err != nil {
 			return 0, 0, err
 		}
 		if paid >= backlog {
