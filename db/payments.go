@@ -98,13 +98,17 @@ func (t *txStore) InsertPayment(ctx context.Context, p *domain.Payment) error {
 	return nil
 }
 
-func (t *txStore) LockPaymentForRelease(ctx context.Context, id string) (domain.Payment, string, error) {
-	var account string
-	var p domain.Payment
-	row := t.tx.QueryRow(ctx, `SELECT `+prefixed("p.", paymentColumns)+`, s.payout_account
-		FROM payments p JOIN suppliers s ON s.id = p.supplier_row_id WHERE p.id = $1 FOR UPDATE OF p`, id)
-	p, err := scanPayment(scanExtra{row, &account})
-	return p, account, err
+func (t *txStore) LockPaymentsForRelease(ctx context.Context, ids []string) ([]domain.ReleasablePayment, error) {
+	rows, err := t.tx.Query(ctx, `SELECT `+prefixed("p.", paymentColumns)+`, s.payout_account
+		FROM payments p JOIN suppliers s ON s.id = p.supplier_row_id WHERE p.id = ANY($1::uuid[]) ORDER BY p.id FOR UPDATE OF p`, ids)
+	if err != nil {
+		return nil, translate(err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.ReleasablePayment, error) {
+		var l domain.ReleasablePayment
+		l.Payment, err = scanPayment(scanExtra{r, &l.PayoutAccount})
+		return l, err
+	})
 }
 
 // scanExtra scans a row whose last column is one more value after an entity's columns.
@@ -216,6 +220,14 @@ func (t *txStore) LockPayout(ctx context.Context, id string, scope domain.Scope)
 	return scanPayout(t.tx.QueryRow(ctx, `SELECT `+payoutColumns+` FROM payouts WHERE id = $1 AND `+paymentScope+` FOR UPDATE`, id, all, partner, account))
 }
 
+func (t *txStore) LockPayouts(ctx context.Context, ids []string) ([]domain.Payout, error) {
+	rows, err := t.tx.Query(ctx, `SELECT `+payoutColumns+` FROM payouts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, ids)
+	if err != nil {
+		return nil, translate(err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Payout, error) { return scanPayout(r) })
+}
+
 func (t *txStore) UpdatePayout(ctx context.Context, p domain.Payout) error {
 	t.tx.deferExec(`UPDATE payouts SET status = $2, attempts = $3, rail_reference = $4, failure_reason = $5, paid_at = $6 WHERE id = $1`,
 		p.ID, p.Status, p.Attempts, p.RailReference, p.FailureReason, p.PaidAt)
@@ -245,36 +257,75 @@ type SandboxRail struct{ Pool *pgxpool.Pool }
 var ErrRailTimeout = errors.New("sandbox rail: timed out, retry later")
 
 // Transfer pays t unless the rail already paid this payout, in which case it returns that
-// transfer again. One statement: the upsert keeps a PAID transfer as it is, counts attempts
-// otherwise, and decides the outcome by the account's test suffix.
+// transfer again.
 func (r SandboxRail) Transfer(ctx context.Context, t domain.RailTransfer) (domain.RailResult, error) {
-	outcome, reason := "PAID", ""
-	if strings.HasSuffix(t.Account, "0002") {
-		outcome, reason = "FAILED", "beneficiary account "+domain.MaskAccount(t.Account)+" is closed"
+	results, errs := r.TransferBatch(ctx, []domain.RailTransfer{t})
+	return results[0], errs[0]
+}
+
+// TransferBatch pays each transfer as Transfer does, in one statement: the upsert keeps a PAID
+// transfer as it is, counts attempts otherwise, and decides the outcome by the account's test
+// suffix. A new row's status says what the account will do: NEW for the flaky account (which
+// pays on its third attempt), else PAID or FAILED at once.
+func (r SandboxRail) TransferBatch(ctx context.Context, ts []domain.RailTransfer) ([]domain.RailResult, []error) {
+	results, errs := make([]domain.RailResult, len(ts)), make([]error, len(ts))
+	ids, accounts, amounts, outcomes, reasons := make([]string, len(ts)), make([]string, len(ts)), make([]decimal.Decimal, len(ts)),
+		make([]string, len(ts)), make([]string, len(ts))
+	at := make(map[string]int, len(ts))
+	for i, t := range ts {
+		if _, dup := at[t.PayoutID]; dup { // one upsert cannot touch a row twice
+			for i, t := range ts {
+				results[i], errs[i] = r.Transfer(ctx, t)
+			}
+			return results, errs
+		}
+		at[t.PayoutID] = i
+		ids[i], accounts[i], amounts[i], outcomes[i] = t.PayoutID, t.Account, t.Amount.Amount, "PAID"
+		switch {
+		case strings.HasSuffix(t.Account, "0002"):
+			outcomes[i], reasons[i] = "FAILED", "beneficiary account "+domain.MaskAccount(t.Account)+" is closed"
+		case strings.HasSuffix(t.Account, "0003"): // times out on its first two attempts
+			outcomes[i] = "NEW"
+		}
 	}
-	flaky := strings.HasSuffix(t.Account, "0003") // times out on its first two attempts
-	var status, reference, failure string
-	err := r.Pool.QueryRow(ctx, `INSERT INTO sandbox_rail_transfers AS t (payout_id, account, amount, status, attempts, reference, failure_reason)
-		VALUES ($1::uuid, $2, $3, CASE WHEN $6::boolean THEN 'NEW' ELSE $4::text END, 1,
-			CASE WHEN NOT $6 AND $4 = 'PAID' THEN 'RAIL-' || left($1::uuid::text, 8) ELSE '' END, CASE WHEN $6 THEN '' ELSE $5::text END)
+	rows, err := r.Pool.Query(ctx, `INSERT INTO sandbox_rail_transfers AS t (payout_id, account, amount, status, attempts, reference, failure_reason)
+		SELECT i.payout_id, i.account, i.amount, i.outcome, 1,
+			CASE WHEN i.outcome = 'PAID' THEN 'RAIL-' || left(i.payout_id::text, 8) ELSE '' END, i.reason
+		FROM unnest($1::uuid[], $2::text[], $3::numeric[], $4::text[], $5::text[]) AS i(payout_id, account, amount, outcome, reason)
 		ON CONFLICT (payout_id) DO UPDATE SET
 			attempts = CASE WHEN t.status = 'PAID' THEN t.attempts ELSE t.attempts + 1 END,
 			account = CASE WHEN t.status = 'PAID' THEN t.account ELSE EXCLUDED.account END,
-			status = CASE WHEN t.status = 'PAID' THEN 'PAID' WHEN $6 AND t.attempts + 1 <= 2 THEN 'NEW' ELSE $4 END,
-			reference = CASE WHEN t.status = 'PAID' THEN t.reference WHEN $4 = 'PAID' AND NOT ($6 AND t.attempts + 1 <= 2)
-				THEN 'RAIL-' || left($1::uuid::text, 8) ELSE '' END,
-			failure_reason = CASE WHEN t.status = 'PAID' OR ($6 AND t.attempts + 1 <= 2) THEN '' ELSE $5 END,
+			status = CASE WHEN t.status = 'PAID' THEN 'PAID' WHEN EXCLUDED.status <> 'NEW' THEN EXCLUDED.status
+				WHEN t.attempts + 1 <= 2 THEN 'NEW' ELSE 'PAID' END,
+			reference = CASE WHEN t.status = 'PAID' THEN t.reference
+				WHEN EXCLUDED.status = 'PAID' OR EXCLUDED.status = 'NEW' AND t.attempts + 1 > 2 THEN 'RAIL-' || left(t.payout_id::text, 8) ELSE '' END,
+			failure_reason = CASE WHEN t.status = 'PAID' THEN '' ELSE EXCLUDED.failure_reason END,
 			updated_at = now()
-		RETURNING status, reference, failure_reason`,
-		t.PayoutID, t.Account, t.Amount.Amount, outcome, reason, flaky).Scan(&status, &reference, &failure)
+		RETURNING payout_id::text, status, reference, failure_reason`,
+		ids, accounts, amounts, outcomes, reasons)
+	if err == nil {
+		for rows.Next() {
+			var id, status, reference, failure string
+			if err = rows.Scan(&id, &status, &reference, &failure); err != nil {
+				break
+			}
+			i := at[id]
+			switch status {
+			case "PAID":
+				results[i] = domain.RailResult{Paid: true, Reference: reference}
+			case "FAILED":
+				results[i] = domain.RailResult{FailureReason: failure}
+			default:
+				errs[i] = ErrRailTimeout
+			}
+		}
+		rows.Close()
+		err = rows.Err()
+	}
 	if err != nil {
-		return domain.RailResult{}, translate(err)
+		for i := range errs {
+			errs[i] = translate(err)
+		}
 	}
-	switch status {
-	case "PAID":
-		return domain.RailResult{Paid: true, Reference: reference}, nil
-	case "FAILED":
-		return domain.RailResult{FailureReason: failure}, nil
-	}
-	return domain.RailResult{}, ErrRailTimeout
+	return results, errs
 }

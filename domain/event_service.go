@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -10,26 +11,31 @@ import (
 // per (partner event, endpoint subscribed to its type) in the same transaction: an event and
 // its deliveries commit or vanish together.
 func (s *Service) emit(ctx context.Context, tx Tx, events ...Event) error {
+	if len(events) == 0 {
+		return nil
+	}
 	now := s.clock.Now()
-	partner := ""
+	var partners []string
 	for i := range events {
 		events[i].OccurredAt = now
-		if events[i].PartnerID != "" {
-			partner = events[i].PartnerID
+		if p := events[i].PartnerID; p != "" && !slices.Contains(partners, p) {
+			partners = append(partners, p)
 		}
 	}
-	if err := tx.RecordEvents(ctx, events); err != nil || partner == "" {
+	if err := tx.RecordEvents(ctx, events); err != nil {
 		return err
 	}
-	endpoints, err := tx.WebhookEndpoints(ctx, partner)
-	if err != nil {
-		return err
-	}
-	for _, e := range events {
-		for _, w := range endpoints {
-			if e.PartnerID == w.PartnerID && EventMatches(w.Types, e.Type) {
-				if err := tx.Enqueue(ctx, WebhookDeliverJob{EventID: e.ID, EndpointID: w.ID}); err != nil {
-					return err
+	for _, partner := range partners {
+		endpoints, err := tx.WebhookEndpoints(ctx, partner)
+		if err != nil {
+			return err
+		}
+		for _, e := range events {
+			for _, w := range endpoints {
+				if e.PartnerID == w.PartnerID && EventMatches(w.Types, e.Type) {
+					if err := tx.Enqueue(ctx, WebhookDeliverJob{EventID: e.ID, EndpointID: w.ID}); err != nil {
+						return err
+					}
 				}
 			}
 		}

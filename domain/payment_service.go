@@ -2,7 +2,6 @@ package domain
 
 import (
 	"context"
-	"time"
 
 	"github.com/shopspring/decimal"
 )
@@ -231,44 +230,6 @@ func (s *Service) ConfirmReceipt(ctx context.Context, actor Actor, orderID strin
 	})
 }
 
-// ReleaseEscrowWhenDue is the auto-release job. While the hold has not ended by the service's
-// clock it returns how long is left (the sandbox clock may run apart from the wall clock the
-// job was scheduled by). Then it releases the escrow, creating the payout already SUBMITTED in
-// the same transaction, and pays it through the rail itself: one job per payout. A retry finds
-// the escrow released and drives the payout on; a payout that confirmReceipt created has its
-// own job and is left to it.
-func (s *Service) ReleaseEscrowWhenDue(ctx context.Context, j ReleaseEscrowJob, rail PayoutRail) (time.Duration, error) {
-	if left := j.At.Sub(s.clock.Now()); left > 0 {
-		return left, nil
-	}
-	var po Payout
-	var account string
-	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
-		p, payoutAccount, err := tx.LockPaymentForRelease(ctx, j.PaymentID)
-		if err != nil {
-			return err
-		}
-		if p.EscrowStatus == EscrowHeld {
-			po, err = s.releaseAndSubmit(ctx, tx, p)
-			account = payoutAccount
-			return err
-		}
-		if po, err = tx.PayoutByPayment(ctx, p.ID); CodeOf(err) == CodeNotFound {
-			return nil // refunded: nothing to pay out
-		}
-		return err
-	})
-	switch {
-	case err != nil || po.ID == "":
-		return 0, err
-	case account != "":
-		return 0, s.payThroughRail(ctx, po, account, rail)
-	case po.Status == PayoutSubmitted:
-		return 0, s.SubmitPayout(ctx, po.ID, rail)
-	}
-	return 0, nil
-}
-
 // release moves what is left in escrow to the supplier payable, creates the payout and
 // enqueues its submission, once: a released or refunded escrow is left alone.
 func (s *Service) release(ctx context.Context, tx Tx, p Payment) error {
@@ -280,16 +241,6 @@ func (s *Service) release(ctx context.Context, tx Tx, p Payment) error {
 		return err
 	}
 	return tx.Enqueue(ctx, PayoutJob{PayoutID: po.ID})
-}
-
-// releaseAndSubmit releases p's escrow with its payout already SUBMITTED (attempt 1), for the
-// caller to pay through the rail right after commit.
-func (s *Service) releaseAndSubmit(ctx context.Context, tx Tx, p Payment) (Payout, error) {
-	po, err := s.releaseEscrow(ctx, tx, p, PayoutSubmitted)
-	if err != nil {
-		return Payout{}, err
-	}
-	return po, s.emit(ctx, tx, payoutEvent(EventPayoutSubmitted, "Payout", po.ID, po))
 }
 
 // releaseEscrow books the release and creates the payout in the given status.
@@ -422,78 +373,6 @@ func (s *Service) RefundOrder(ctx context.Context, actor Actor, in RefundInput) 
 		return tx.SetIdempotencyResult(ctx, actor.Principal(), in.IdempotencyKey, r.ID)
 	})
 	return out, paid, err
-}
-
-// SubmitPayout pays a payout through the rail (system use: the payout job). It marks the
-// payout SUBMITTED in its own transaction, asks the rail (idempotent on the payout id, so a
-// worker killed after the transfer never transfers again), then records PAID (ledger, order
-// COMPLETED) or FAILED. A transient rail error is returned for the job to retry with backoff.
-func (s *Service) SubmitPayout(ctx context.Context, payoutID string, rail PayoutRail) error {
-	var po Payout
-	var account string
-	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
-		var err error
-		if po, err = tx.LockPayout(ctx, payoutID, Scope{All: true}); err != nil {
-			return err
-		}
-		if po.Status == PayoutPaid || po.Status == PayoutFailed {
-			return nil
-		}
-		sup, err := tx.SupplierByRowID(ctx, po.SupplierID, Scope{All: true})
-		if err != nil {
-			return err
-		}
-		account = sup.PayoutAccount
-		first := po.Status == PayoutPending
-		po.Status = PayoutSubmitted
-		po.Attempts++
-		if err := tx.UpdatePayout(ctx, po); err != nil || !first {
-			return err
-		}
-		return s.emit(ctx, tx, payoutEvent(EventPayoutSubmitted, "Payout", po.ID, po))
-	})
-	if err != nil || po.Status != PayoutSubmitted {
-		return err
-	}
-	return s.payThroughRail(ctx, po, account, rail)
-}
-
-// payThroughRail asks the rail to pay a SUBMITTED payout (idempotent on its id) and records
-// PAID (ledger, order COMPLETED) or FAILED. A transient rail error is returned for a retry.
-func (s *Service) payThroughRail(ctx context.Context, po Payout, account string, rail PayoutRail) error {
-	res, err := rail.Transfer(ctx, RailTransfer{PayoutID: po.ID, Account: account, Amount: po.Amount})
-	if err != nil {
-		return err
-	}
-	return s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
-		cur, err := tx.LockPayout(ctx, po.ID, Scope{All: true})
-		if err != nil || cur.Status == PayoutPaid || cur.Status == PayoutFailed {
-			return err
-		}
-		now := s.clock.Now()
-		if !res.Paid {
-			cur.Status, cur.FailureReason = PayoutFailed, res.FailureReason
-			if err := tx.UpdatePayout(ctx, cur); err != nil {
-				return err
-			}
-			return s.emit(ctx, tx, payoutEvent(EventPayoutFailed, "Payout", cur.ID, cur))
-		}
-		cur.Status, cur.RailReference, cur.PaidAt, cur.FailureReason = PayoutPaid, res.Reference, &now, ""
-		l, err := PayoutLedger(cur, now)
-		if err != nil {
-			return err
-		}
-		if err := tx.PostLedger(ctx, l); err != nil {
-			return err
-		}
-		if err := tx.UpdatePayout(ctx, cur); err != nil {
-			return err
-		}
-		if err := tx.SetOrderStatus(ctx, cur.OrderID, OrderCompleted, now); err != nil {
-			return err
-		}
-		return s.emit(ctx, tx, payoutEvent(EventPayoutPaid, "Payout", cur.ID, cur), payoutEvent(EventOrderCompleted, "Order", cur.OrderID, cur))
-	})
 }
 
 // RetryPayout re-drives a FAILED payout (after the supplier's account was fixed). OPERATOR

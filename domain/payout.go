@@ -34,6 +34,12 @@ type Payout struct {
 	PaidAt        *time.Time
 }
 
+// ReleasablePayment is a payment locked for release, with where its supplier is paid.
+type ReleasablePayment struct {
+	Payment       Payment
+	PayoutAccount string
+}
+
 // RailTransfer asks the payout rail to pay a supplier.
 type RailTransfer struct {
 	PayoutID string
@@ -52,6 +58,26 @@ type RailResult struct {
 // has paid is never paid again, whatever is asked.
 type PayoutRail interface {
 	Transfer(ctx context.Context, t RailTransfer) (RailResult, error)
+}
+
+// BatchPayoutRail is a rail that also takes many transfers in one call, as payout APIs with
+// batch endpoints do; it answers each transfer as Transfer would, in order.
+type BatchPayoutRail interface {
+	PayoutRail
+	TransferBatch(ctx context.Context, ts []RailTransfer) ([]RailResult, []error)
+}
+
+// TransferAll asks the rail for every transfer: in one call when it takes batches, else one by
+// one. It answers each transfer in order, with a result or a transient error.
+func TransferAll(ctx context.Context, rail PayoutRail, ts []RailTransfer) ([]RailResult, []error) {
+	if b, ok := rail.(BatchPayoutRail); ok && len(ts) > 1 {
+		return b.TransferBatch(ctx, ts)
+	}
+	results, errs := make([]RailResult, len(ts)), make([]error, len(ts))
+	for i, t := range ts {
+		results[i], errs[i] = rail.Transfer(ctx, t)
+	}
+	return results, errs
 }
 
 // PayoutJob submits a payout to the rail.

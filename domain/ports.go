@@ -136,12 +136,15 @@ type Tx interface {
 	CompleteSettlement(ctx context.Context, s Settlement) error
 	InsertPayment(ctx context.Context, p *Payment) error
 	LockPaymentByOrder(ctx context.Context, orderID string) (Payment, error)
-	// LockPaymentForRelease locks a payment and reads its supplier's payout account with it.
-	LockPaymentForRelease(ctx context.Context, id string) (Payment, string, error)
+	// LockPaymentsForRelease locks the payments with these ids, in id order, and reads each
+	// one's supplier payout account with it; ids not found are left out.
+	LockPaymentsForRelease(ctx context.Context, ids []string) ([]ReleasablePayment, error)
 	UpdatePayment(ctx context.Context, p Payment) error
 	InsertRefund(ctx context.Context, r *Refund) error
 	InsertPayout(ctx context.Context, p *Payout) error
 	LockPayout(ctx context.Context, id string, scope Scope) (Payout, error)
+	// LockPayouts locks the payouts with these ids, in id order; ids not found are left out.
+	LockPayouts(ctx context.Context, ids []string) ([]Payout, error)
 	UpdatePayout(ctx context.Context, p Payout) error
 	// CloseMonth writes every statement of month m in set-based SQL and sets the accounts'
 	// next service-fee rates. A month closes once: closed=false when it already was.

@@ -10,19 +10,33 @@ import (
 
 type releaseEscrowWorker struct {
 	river.WorkerDefaults[domain.ReleaseEscrowJob]
-	svc  *domain.Service
-	rail domain.PayoutRail
+	batch *batcher[domain.ReleaseEscrowJob, domain.ReleaseOutcome]
+}
+
+// Release jobs that run at the same time are released and paid out together (see batcher):
+// a few batches at once, so the database's cores stay busy, of at most releaseBatchMax jobs.
+const (
+	releaseBatchSlots = 4
+	releaseBatchMax   = 64
+)
+
+func newReleaseEscrowWorker(svc *domain.Service, rail domain.PayoutRail) *releaseEscrowWorker {
+	return &releaseEscrowWorker{batch: newBatcher(releaseBatchSlots, releaseBatchMax,
+		func(ctx context.Context, jobs []domain.ReleaseEscrowJob) []domain.ReleaseOutcome {
+			return svc.ReleaseEscrowsWhenDue(ctx, jobs, rail)
+		},
+		func(err error) domain.ReleaseOutcome { return domain.ReleaseOutcome{Err: err} })}
 }
 
 // Work releases the escrow, or snoozes while the hold has not ended by the service's clock
 // (at most a minute at a time, so a moved sandbox clock is noticed soon).
 func (w *releaseEscrowWorker) Work(ctx context.Context, job *river.Job[domain.ReleaseEscrowJob]) error {
-	left, err := w.svc.ReleaseEscrowWhenDue(ctx, job.Args, w.rail)
-	if err != nil {
-		return err
+	o := w.batch.do(ctx, job.Args)
+	if o.Err != nil {
+		return o.Err
 	}
-	if left > 0 {
-		return river.JobSnooze(min(left, time.Minute))
+	if o.Left > 0 {
+		return river.JobSnooze(min(o.Left, time.Minute))
 	}
 	return nil
 }

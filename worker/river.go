@@ -27,7 +27,11 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 
 // Config tunes the worker process.
 type Config struct {
+	// MaxWorkers bounds the jobs worked at once in the default queue; PayoutWorkers in the
+	// payouts queue (escrow releases and payout submissions), whose jobs mostly wait on a
+	// shared batch (default 100).
 	MaxWorkers    int
+	PayoutWorkers int
 	AuditInterval time.Duration
 	Logger        *slog.Logger
 	// SettlementInterval is the FX settlement window; Provider trades the nets.
@@ -61,6 +65,9 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 	if cfg.MaxWorkers <= 0 {
 		cfg.MaxWorkers = 20
 	}
+	if cfg.PayoutWorkers <= 0 {
+		cfg.PayoutWorkers = 100
+	}
 	if cfg.AuditInterval <= 0 {
 		cfg.AuditInterval = time.Hour
 	}
@@ -82,7 +89,7 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &auditWorker{svc: svc, log: cfg.Logger})
 	river.AddWorker(workers, &settleFXWorker{svc: svc, provider: cfg.Provider, log: cfg.Logger})
-	river.AddWorker(workers, &releaseEscrowWorker{svc: svc, rail: cfg.Rail})
+	river.AddWorker(workers, newReleaseEscrowWorker(svc, cfg.Rail))
 	river.AddWorker(workers, &payoutWorker{svc: svc, rail: cfg.Rail})
 	river.AddWorker(workers, &closeMonthWorker{svc: svc, log: cfg.Logger})
 	sender := cfg.WebhookSender
@@ -114,8 +121,11 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 			&river.PeriodicJobOpts{RunOnStart: true, ID: "fx.refresh_rates"}))
 	}
 	return river.NewClient(riverpgxv5.New(pool), &river.Config{
-		Logger:  cfg.Logger,
-		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
+		Logger: cfg.Logger,
+		Queues: map[string]river.QueueConfig{
+			river.QueueDefault: {MaxWorkers: cfg.MaxWorkers},
+			QueuePayouts:       {MaxWorkers: cfg.PayoutWorkers},
+		},
 		Workers: workers,
 		// A job whose worker died is handed to another worker within a minute, not an hour.
 		JobTimeout: cfg.JobTimeout,
@@ -129,6 +139,16 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 	})
 }
 
+// QueuePayouts is the queue of the jobs that move money to suppliers: a backlog of webhook
+// deliveries never delays them, and they are worked in batches (see releaseEscrowWorker).
+const QueuePayouts = "payouts"
+
+// queueOf names the queue of a job kind; kinds not listed go to River's default queue.
+var queueOf = map[string]string{
+	domain.ReleaseEscrowJob{}.Kind(): QueuePayouts,
+	domain.PayoutJob{}.Kind():        QueuePayouts,
+}
+
 // Enqueue returns the function db uses to insert a domain job in a transaction.
 func Enqueue(client *river.Client[pgx.Tx]) func(context.Context, pgx.Tx, domain.Job) error {
 	return func(ctx context.Context, tx pgx.Tx, job domain.Job) error {
@@ -136,10 +156,10 @@ func Enqueue(client *river.Client[pgx.Tx]) func(context.Context, pgx.Tx, domain.
 		if !ok {
 			return fmt.Errorf("worker: job %T is not a River job", job)
 		}
-		var opts *river.InsertOpts
+		opts := &river.InsertOpts{Queue: queueOf[args.Kind()]}
 		if o, ok := job.(domain.JobOptions); ok {
 			at, unique := o.Schedule()
-			opts = &river.InsertOpts{ScheduledAt: at}
+			opts.ScheduledAt = at
 			if unique {
 				opts.UniqueOpts = river.UniqueOpts{ByArgs: true}
 			}

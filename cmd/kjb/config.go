@@ -19,6 +19,7 @@ type config struct {
 	LogLevel           slog.Level
 	RatePerSecond      float64
 	MaxWorkers         int
+	PayoutWorkers      int
 	AuditInterval      time.Duration
 	QuoteTTL           time.Duration
 	EscrowHold         time.Duration
@@ -129,6 +130,7 @@ func loadConfig(getenv func(string) string, dev bool) (config, error) {
 		DBMaxConns:         e.integer("KJB_DB_MAX_CONNS", 20, 2, 500),
 		RatePerSecond:      e.float("KJB_RATE_LIMIT", 200),
 		MaxWorkers:         e.integer("KJB_MAX_WORKERS", 20, 1, 1000),
+		PayoutWorkers:      e.integer("KJB_PAYOUT_WORKERS", 100, 1, 1000),
 		AuditInterval:      e.duration("KJB_AUDIT_INTERVAL", time.Hour),
 		QuoteTTL:           e.duration("KJB_QUOTE_TTL", 60*time.Second),
 		EscrowHold:         e.duration("KJB_ESCROW_HOLD", 240*time.Hour),

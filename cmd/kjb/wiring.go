@@ -79,7 +79,7 @@ func connect(ctx context.Context, dev, withWorkers bool, app string) (*parts, er
 		SettlementInterval: cfg.SettlementInterval, EscrowHold: cfg.EscrowHold})
 	p.svc.Observe(p.metrics)
 	if withWorkers {
-		wc := worker.Config{MaxWorkers: cfg.MaxWorkers, AuditInterval: cfg.AuditInterval, Logger: log, Jobs: p.metrics,
+		wc := worker.Config{MaxWorkers: cfg.MaxWorkers, PayoutWorkers: cfg.PayoutWorkers, AuditInterval: cfg.AuditInterval, Logger: log, Jobs: p.metrics,
 			JobTimeout: cfg.JobTimeout, RescueAfter: cfg.RescueAfter,
 			SettlementInterval: cfg.SettlementInterval, Provider: db.SandboxLiquidityProvider{Pool: pool}, FeedInterval: cfg.FeedInterval,
 			Rail: db.SandboxRail{Pool: pool}}

@@ -1,0 +1,150 @@
+package graph_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/kjb/kjb/db"
+	"github.com/kjb/kjb/domain"
+	. "github.com/kjb/kjb/internal/apitest"
+)
+
+// TestReleaseEscrowsInOneBatch: auto-release jobs worked together each get their own outcome,
+// as if worked alone: paid, refused by the rail, timed out (and paid on a later retry), already
+// refunded, not yet due, released by a receipt, or the same job twice. Re-running the batch
+// moves no money again.
+func TestReleaseEscrowsInOneBatch(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	ctx := context.Background()
+	rail := db.SandboxRail{Pool: e.Pool}
+	s := e.NewShop("6222020200118888")
+	e.Supplier(s.PartnerKey, "closed", "6222020200110002")
+	e.Supplier(s.PartnerKey, "flaky", "6222020200110003")
+	e.Fund(s.AccountID, "100000.00", "CNH")
+	payment := map[string]string{}
+	for _, o := range []struct{ name, supplier string }{
+		{"paid", "supplier"}, {"paid-too", "supplier"}, {"closed", "closed"}, {"flaky", "flaky"},
+		{"refunded", "supplier"}, {"not-due", "supplier"}, {"received", "supplier"},
+	} {
+		oid := e.Order(s.PartnerKey, o.name, "buyer", o.supplier, "1000.00")
+		e.Pay(s.AccountKey, oid, o.name)
+		payment[o.name] = paymentOf(e, o.name)
+		switch o.name {
+		case "refunded":
+			e.MustSucceed(s.PartnerKey, "refundOrder", RefundOrder, map[string]any{"orderId": oid, "idempotencyKey": "r"})
+		case "received":
+			e.MustSucceed(s.PartnerKey, "confirmReceipt", ConfirmReceipt, map[string]any{"orderId": oid})
+		}
+	}
+	past, future := time.Now().Add(-time.Second), time.Now().Add(time.Hour)
+	names := []string{"paid", "closed", "flaky", "refunded", "not-due", "received", "paid", "paid-too"}
+	jobs := make([]domain.ReleaseEscrowJob, len(names))
+	for i, n := range names {
+		jobs[i] = domain.ReleaseEscrowJob{PaymentID: payment[n], At: past}
+		if n == "not-due" {
+			jobs[i].At = future
+		}
+	}
+	payoutStatus := func(name string) string {
+		var st string
+		_ = e.Pool.QueryRow(ctx, `SELECT status FROM payouts WHERE payment_id = $1`, payment[name]).Scan(&st)
+		return st
+	}
+
+	for run := 1; run <= 3; run++ {
+		out := e.Svc.ReleaseEscrowsWhenDue(ctx, jobs, rail)
+		for i, n := range names {
+			o := out[i]
+			switch {
+			case n == "not-due":
+				if o.Err != nil || o.Left <= 0 || o.Left > time.Hour {
+					t.Fatalf("run %d, %s: %+v", run, n, o)
+				}
+			case n == "flaky" && run < 3:
+				if !errors.Is(o.Err, db.ErrRailTimeout) || o.Left != 0 {
+					t.Fatalf("run %d, %s: %+v, want the rail's timeout", run, n, o)
+				}
+			case o.Err != nil || o.Left != 0:
+				t.Fatalf("run %d, %s: %+v", run, n, o)
+			}
+		}
+		want := map[string]string{"paid": "PAID", "paid-too": "PAID", "closed": "FAILED", "flaky": "SUBMITTED", "refunded": "", "not-due": "", "received": "PENDING"}
+		if run == 3 {
+			want["flaky"] = "PAID"
+		}
+		for n, st := range want {
+			if got := payoutStatus(n); got != st {
+				t.Fatalf("run %d: payout of %s is %q, want %q", run, n, got, st)
+			}
+		}
+	}
+	if n := e.Count(`SELECT count(*) FROM payouts`); n != 5 {
+		t.Fatalf("%d payouts, want 5", n)
+	}
+	// The rail was asked once for each settled payout and three times for the flaky one.
+	if n := e.Count(`SELECT sum(attempts) FROM sandbox_rail_transfers`); n != 1+1+1+3 {
+		t.Fatalf("rail attempts %d, want 6", n)
+	}
+	if n := e.Count(`SELECT count(*) FROM orders WHERE status = 'COMPLETED'`); n != 3 {
+		t.Fatalf("%d orders completed, want 3", n)
+	}
+	if n := e.Count(`SELECT count(*) FROM payments WHERE escrow_status = 'HELD'`); n != 1 {
+		t.Fatalf("%d escrows held, want 1 (not due)", n)
+	}
+	e.Audit()
+}
+
+// TestReleaseBatchIsolatesAFailure: when one payment makes the batch's transaction fail, the
+// others are released and paid one by one, and only the failing job is told to retry.
+func TestReleaseBatchIsolatesAFailure(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	ctx := context.Background()
+	s := e.NewShop("6222020200118888")
+	e.Fund(s.AccountID, "10000.00", "CNH")
+	var jobs []domain.ReleaseEscrowJob
+	for _, name := range []string{"a", "poisoned", "b"} {
+		e.Pay(s.AccountKey, e.Order(s.PartnerKey, name, "buyer", "supplier", "100.00"), name)
+		jobs = append(jobs, domain.ReleaseEscrowJob{PaymentID: paymentOf(e, name), At: time.Now().Add(-time.Second)})
+	}
+	// A fault only this payment's payout insert meets (as a broken row or a bug would).
+	if _, err := e.Pool.Exec(ctx, `CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN RAISE EXCEPTION 'poisoned'; END $$;
+		CREATE TRIGGER poison BEFORE INSERT ON payouts FOR EACH ROW WHEN (NEW.payment_id = '`+jobs[1].PaymentID+`') EXECUTE FUNCTION poison()`); err != nil {
+		t.Fatal(err)
+	}
+	out := e.Svc.ReleaseEscrowsWhenDue(ctx, jobs, db.SandboxRail{Pool: e.Pool})
+	if out[0].Err != nil || out[2].Err != nil || out[1].Err == nil {
+		t.Fatalf("outcomes %+v", out)
+	}
+	if n := e.Count(`SELECT count(*) FROM payouts WHERE status = 'PAID'`); n != 2 {
+		t.Fatalf("%d paid, want 2", n)
+	}
+	if n := e.Count(`SELECT count(*) FROM payments WHERE escrow_status = 'HELD'`); n != 1 {
+		t.Fatalf("%d held, want the poisoned one", n)
+	}
+	if _, err := e.Pool.Exec(ctx, `DROP TRIGGER poison ON payouts`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Svc.ReleaseEscrowWhenDue(ctx, jobs[1], db.SandboxRail{Pool: e.Pool}); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.Count(`SELECT count(*) FROM payouts WHERE status = 'PAID'`); n != 3 {
+		t.Fatalf("%d paid after the retry, want 3", n)
+	}
+	e.Audit()
+}
+
+// paymentOf is the raw id of the payment of the order with this external id.
+func paymentOf(e *Env, externalID string) string {
+	e.T.Helper()
+	var id string
+	if err := e.Pool.QueryRow(context.Background(), `SELECT p.id::text FROM payments p JOIN orders o ON o.id = p.order_id
+		WHERE o.external_id = $1`, externalID).Scan(&id); err != nil {
+		e.T.Fatal(err)
+	}
+	return id
+}
