@@ -197,10 +197,14 @@ func startProcess(ctx context.Context, self, command, dbURL string, env map[stri
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
 			var line struct{ Msg, Addr string }
-			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "api listening" {
+			switch err := json.Unmarshal(sc.Bytes(), &line); {
+			case err != nil: // not a log line: a crash or a goroutine dump, for the operator
+				fmt.Fprintf(os.Stderr, "kjb %s: %s\n", command, sc.Bytes())
+			case line.Msg == "api listening":
 				ready <- line.Addr
 			}
 		}
+		_, _ = io.Copy(io.Discard, stderr) // past a line too long to scan: never block the process
 	}()
 	if command != "api" {
 		return p, nil
@@ -364,7 +368,7 @@ const payMutation = `mutation($input: PayOrderInput!) { payOrder(input: $input) 
 
 // runPayments pays every order once over HTTP.
 func runPayments(endpoint, key string, orders []string, clients int, rate float64) benchResult {
-	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}}
+	hc := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}}
 	return measure(len(orders), clients, rate, func(i int) bool {
 		body, _ := json.Marshal(map[string]any{"query": payMutation, "variables": map[string]any{"input": map[string]any{
 			"orderId": graph.OrderGlobalID(orders[i]), "method": "WORLD_PAY", "idempotencyKey": "bench-" + orders[i]}}})
