@@ -31,3 +31,10 @@ func PaidPayouts(ctx context.Context, pool *pgxpool.Pool) (int, error) {
 	err := pool.QueryRow(ctx, `SELECT count(*) FROM payouts WHERE status = 'PAID'`).Scan(&n)
 	return n, err
 }
+
+// Vacuum vacuums and analyzes the whole database, as pgbench does before it measures: the
+// tables a seed has just filled are not then vacuumed by autovacuum in the middle of a run.
+func Vacuum(ctx context.Context, pool *pgxpool.Pool) error {
+	_, err := pool.Exec(ctx, `VACUUM (ANALYZE)`)
+	return err
+}

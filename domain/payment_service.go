@@ -182,13 +182,6 @@ func (s *Service) PayOrder(ctx context.Context, actor Actor, in PayOrderInput) (
 		if err := tx.InsertPayment(ctx, &p); err != nil {
 			return err
 		}
-		l, err := PaymentLedger(p)
-		if err != nil {
-			return err
-		}
-		if err := tx.PostLedger(ctx, l); err != nil {
-			return insufficientAsReason(err)
-		}
 		if err := tx.SetOrderStatus(ctx, o.ID, OrderPaid, now); err != nil {
 			return err
 		}
@@ -198,8 +191,17 @@ func (s *Service) PayOrder(ctx context.Context, actor Actor, in PayOrderInput) (
 		if err := s.emit(ctx, tx, paymentEvent(EventOrderPaid, "Order", o.ID, p), paymentEvent(EventPaymentSucceeded, "Payment", p.ID, p)); err != nil {
 			return err
 		}
+		if err := tx.SetIdempotencyResult(ctx, actor.Principal(), in.IdempotencyKey, p.ID); err != nil {
+			return err
+		}
+		// The debit goes last: the buyer's balance row, the one contended row, stays locked
+		// only for its own statement and the commit.
+		l, err := PaymentLedger(p)
+		if err != nil {
+			return err
+		}
 		out = p
-		return tx.SetIdempotencyResult(ctx, actor.Principal(), in.IdempotencyKey, p.ID)
+		return insufficientAsReason(tx.PostLedger(ctx, l))
 	})
 	return out, err
 }

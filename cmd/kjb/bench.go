@@ -104,6 +104,9 @@ func cmdBench(ctx context.Context, args []string) error {
 		if err != nil {
 			return fmt.Errorf("seed %s: %w", sc.name, err)
 		}
+		if err := db.Vacuum(ctx, pool); err != nil {
+			return err
+		}
 		var r shapeResult
 		r.ref = runReference(ctx, svc, partner, orders[:*payments], *clients)
 		printRow(sc.name, "reference SQL", r.ref)
@@ -412,6 +415,9 @@ func drainPayouts(ctx context.Context, self, dbURL string, pool *pgxpool.Pool, s
 		runReference(ctx, svc, partner, orders, clients)
 	}
 	if err := db.MakeReleasesDue(ctx, pool, backlog); err != nil {
+		return 0, 0, err
+	}
+	if err := db.Vacuum(ctx, pool); err != nil {
 		return 0, 0, err
 	}
 	start := time.Now()
