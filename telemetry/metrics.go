@@ -26,6 +26,7 @@ type Metrics struct {
 	jobs       *prometheus.CounterVec
 	jobRun     *prometheus.HistogramVec
 	jobWait    *prometheus.HistogramVec
+	jobBatch   *prometheus.HistogramVec
 }
 
 // New registers the process, Go runtime and KJB collectors.
@@ -48,8 +49,10 @@ func New() *Metrics {
 			Help: "Time a job took to work.", Buckets: prometheus.DefBuckets}, []string{"kind"}),
 		jobWait: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "kjb_job_wait_seconds",
 			Help: "Time from a job's scheduled time to its start.", Buckets: prometheus.DefBuckets}, []string{"kind"}),
+		jobBatch: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "kjb_job_batch_size",
+			Help: "Jobs worked together in one batch (escrow releases).", Buckets: []float64{1, 2, 4, 8, 16, 32, 64}}, []string{"kind"}),
 	}
-	r.MustRegister(m.requests, m.requestDur, m.payments, m.volume, m.jobs, m.jobRun, m.jobWait)
+	r.MustRegister(m.requests, m.requestDur, m.payments, m.volume, m.jobs, m.jobRun, m.jobWait, m.jobBatch)
 	return m
 }
 
@@ -78,6 +81,11 @@ func (m *Metrics) JobWorked(kind, outcome string, wait, run time.Duration) {
 	m.jobs.WithLabelValues(kind, outcome).Inc()
 	m.jobRun.WithLabelValues(kind).Observe(run.Seconds())
 	m.jobWait.WithLabelValues(kind).Observe(wait.Seconds())
+}
+
+// JobBatch records the size of one batch of jobs worked together.
+func (m *Metrics) JobBatch(kind string, size int) {
+	m.jobBatch.WithLabelValues(kind).Observe(float64(size))
 }
 
 // WatchDatabase adds the pool's stats and the operations snapshot, read at each scrape.

@@ -95,6 +95,8 @@ func (JobAdmin) result(j *rivertype.JobRow, err error) (domain.JobInfo, error) {
 // JobObserver hears about every worked job (metrics).
 type JobObserver interface {
 	JobWorked(kind, outcome string, wait, run time.Duration)
+	// JobBatch hears how many jobs of a kind were worked together in one batch.
+	JobBatch(kind string, size int)
 }
 
 // observeJobs logs one line per worked job and reports it to obs.

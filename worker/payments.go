@@ -20,9 +20,12 @@ const (
 	releaseBatchMax   = 64
 )
 
-func newReleaseEscrowWorker(svc *domain.Service, rail domain.PayoutRail) *releaseEscrowWorker {
+func newReleaseEscrowWorker(svc *domain.Service, rail domain.PayoutRail, obs JobObserver) *releaseEscrowWorker {
 	return &releaseEscrowWorker{batch: newBatcher(releaseBatchSlots, releaseBatchMax,
 		func(ctx context.Context, jobs []domain.ReleaseEscrowJob) []domain.ReleaseOutcome {
+			if obs != nil {
+				obs.JobBatch(domain.ReleaseEscrowJob{}.Kind(), len(jobs))
+			}
 			return svc.ReleaseEscrowsWhenDue(ctx, jobs, rail)
 		},
 		func(err error) domain.ReleaseOutcome { return domain.ReleaseOutcome{Err: err} })}

@@ -89,7 +89,7 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &auditWorker{svc: svc, log: cfg.Logger})
 	river.AddWorker(workers, &settleFXWorker{svc: svc, provider: cfg.Provider, log: cfg.Logger})
-	river.AddWorker(workers, newReleaseEscrowWorker(svc, cfg.Rail))
+	river.AddWorker(workers, newReleaseEscrowWorker(svc, cfg.Rail, cfg.Jobs))
 	river.AddWorker(workers, &payoutWorker{svc: svc, rail: cfg.Rail})
 	river.AddWorker(workers, &closeMonthWorker{svc: svc, log: cfg.Logger})
 	sender := cfg.WebhookSender

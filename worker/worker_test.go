@@ -1,10 +1,13 @@
 package worker_test
 
 import (
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/kjb/kjb/domain"
 	. "github.com/kjb/kjb/internal/apitest"
+	"github.com/kjb/kjb/worker"
 )
 
 // TestConversionsSettleThroughRiver: a conversion's settlement job, inserted in its
@@ -53,6 +56,54 @@ func TestPayoutsThroughRiver(t *testing.T) {
 	}
 	if n := e.Count(`SELECT count(*) FROM sandbox_rail_transfers WHERE status = 'PAID'`); n != 1 {
 		t.Fatalf("%d paid transfers", n)
+	}
+	e.Audit()
+}
+
+// batchRecorder is a JobObserver that keeps the batch sizes it hears of.
+type batchRecorder struct {
+	mu    sync.Mutex
+	sizes map[string][]int
+}
+
+func (r *batchRecorder) JobWorked(string, string, time.Duration, time.Duration) {}
+
+func (r *batchRecorder) JobBatch(kind string, size int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sizes[kind] = append(r.sizes[kind], size)
+}
+
+// TestAutoReleasesThroughRiver: with a short hold, the auto-release jobs (in the payouts queue)
+// are worked by a real River client, in batches that hold every job once, and each supplier is
+// paid once.
+func TestAutoReleasesThroughRiver(t *testing.T) {
+	t.Parallel()
+	e := New(t, Options{Domain: func(c *domain.Config) { c.EscrowHold = time.Millisecond }})
+	rec := &batchRecorder{sizes: map[string][]int{}}
+	e.StartWorkers(func(c *worker.Config) { c.Jobs = rec })
+	s := e.NewShop("6222020200118888")
+	e.Fund(s.AccountID, "10000.00", "CNH")
+	for _, o := range []string{"o-1", "o-2", "o-3", "o-4", "o-5"} {
+		e.Pay(s.AccountKey, e.Order(s.PartnerKey, o, "buyer", "supplier", "100.00"), o)
+	}
+	if n := e.Count(`SELECT count(*) FROM river_job WHERE kind = 'escrow.release' AND queue = $1`, worker.QueuePayouts); n != 5 {
+		t.Fatalf("%d release jobs in the payouts queue, want 5", n)
+	}
+	waitFor(t, e, `SELECT count(*) FROM orders WHERE status = 'COMPLETED'`, 5)
+	waitFor(t, e, `SELECT count(*) FROM river_job WHERE kind = 'escrow.release' AND state = 'completed'`, 5)
+	rec.mu.Lock()
+	sizes := rec.sizes["escrow.release"]
+	rec.mu.Unlock()
+	total := 0
+	for _, n := range sizes {
+		total += n
+	}
+	if total != 5 {
+		t.Fatalf("batches %v hold %d jobs, want 5", sizes, total)
+	}
+	if n := e.Count(`SELECT count(*) FROM sandbox_rail_transfers WHERE status = 'PAID' AND attempts = 1`); n != 5 {
+		t.Fatalf("%d transfers paid at the first attempt, want 5", n)
 	}
 	e.Audit()
 }
