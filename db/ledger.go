@@ -51,12 +51,7 @@ func (t *txStore) PostLedger(ctx context.Context, l domain.LedgerTx) error {
 		}
 		after[i] = &bal
 	}
-	n := len(l.Entries)
-	books, accounts, currencies := make([]string, n), make([]*string, n), make([]string, n)
-	amounts := make([]decimal.Decimal, n)
-	for i, e := range l.Entries {
-		books[i], accounts[i], currencies[i], amounts[i] = string(e.Book), nullable(e.AccountID), string(e.Amount.Currency), e.Amount.Amount
-	}
+	books, accounts, currencies, amounts := entryColumns(l)
 	t.tx.deferExec(`WITH txn AS (
 			INSERT INTO ledger_transactions (id, kind, reference, created_at) VALUES ($1, $2, $3, $4) RETURNING id)
 		INSERT INTO ledger_entries (transaction_id, book, account_id, currency, amount, balance_after, created_at)
@@ -68,6 +63,50 @@ func (t *txStore) PostLedger(ctx context.Context, l domain.LedgerTx) error {
 	return nil
 }
 
+// entryColumns spreads l's entries into one array per column.
+func entryColumns(l domain.LedgerTx) (books []string, accounts []*string, currencies []string, amounts []decimal.Decimal) {
+	n := len(l.Entries)
+	books, accounts, currencies, amounts = make([]string, n), make([]*string, n), make([]string, n), make([]decimal.Decimal, n)
+	for i, e := range l.Entries {
+		books[i], accounts[i], currencies[i], amounts[i] = string(e.Book), nullable(e.AccountID), string(e.Amount.Currency), e.Amount.Amount
+	}
+	return books, accounts, currencies, amounts
+}
+
+// PostLedgerAtCommit queues one statement that moves the customer balance and appends the
+// transaction and its entries with the balance after; it is sent with COMMIT. A debit is an
+// UPDATE that the balances' CHECK refuses below zero (and a balance never funded has no row,
+// so the customer entry's balance after is missing and the ledger's CHECK refuses it). A
+// transaction moving more than one customer balance takes PostLedger's way, which locks them
+// in a fixed order.
+func (t *txStore) PostLedgerAtCommit(ctx context.Context, l domain.LedgerTx) error {
+	var customer []domain.Entry
+	for _, e := range l.Entries {
+		if e.Book == domain.BookCustomer {
+			customer = append(customer, e)
+		}
+	}
+	if len(customer) != 1 {
+		return t.PostLedger(ctx, l)
+	}
+	move := `INSERT INTO balances (account_id, currency, available, updated_at) VALUES ($9, $10, $11, $4)
+			ON CONFLICT (account_id, currency) DO UPDATE SET available = balances.available + EXCLUDED.available, updated_at = EXCLUDED.updated_at
+			RETURNING available`
+	if customer[0].Amount.Amount.Sign() < 0 {
+		move = `UPDATE balances SET available = available + $11, updated_at = $4 WHERE account_id = $9 AND currency = $10 RETURNING available`
+	}
+	books, accounts, currencies, amounts := entryColumns(l)
+	t.tx.deferExec(`WITH moved AS (`+move+`),
+		txn AS (
+			INSERT INTO ledger_transactions (id, kind, reference, created_at) VALUES ($1, $2, $3, $4) RETURNING id)
+		INSERT INTO ledger_entries (transaction_id, book, account_id, currency, amount, balance_after, created_at)
+		SELECT txn.id, e.book, e.account_id, e.currency, e.amount, CASE WHEN e.book = 'CUSTOMER' THEN (SELECT available FROM moved) END, $4
+		FROM txn, unnest($5::text[], $6::uuid[], $7::text[], $8::numeric[]) WITH ORDINALITY AS e(book, account_id, currency, amount, n)
+		ORDER BY e.n`,
+		newID(), l.Kind, l.Reference, l.CreatedAt, books, accounts, currencies, amounts,
+		customer[0].AccountID, string(customer[0].Amount.Currency), customer[0].Amount.Amount)
+	return nil
+}
 func (q queries) Statement(ctx context.Context, accountID string, page domain.Page) ([]domain.StatementLine, error) {
 	var after *int64
 	if page.After != "" {

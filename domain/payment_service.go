@@ -194,16 +194,20 @@ func (s *Service) PayOrder(ctx context.Context, actor Actor, in PayOrderInput) (
 		if err := tx.SetIdempotencyResult(ctx, actor.Principal(), in.IdempotencyKey, p.ID); err != nil {
 			return err
 		}
-		// The debit goes last: the buyer's balance row, the one contended row, stays locked
-		// only for its own statement and the commit.
+		// The debit goes last, with the commit: the buyer's balance row, the one contended
+		// row, stays locked only for the commit. A payment that lost a race for the balance
+		// fails there.
 		l, err := PaymentLedger(p)
 		if err != nil {
 			return err
 		}
 		out = p
-		return insufficientAsReason(tx.PostLedger(ctx, l))
+		return tx.PostLedgerAtCommit(ctx, l)
 	})
-	return out, err
+	if err != nil {
+		return Payment{}, insufficientAsReason(err)
+	}
+	return out, nil
 }
 
 // insufficientAsReason reports a lost balance race as the INSUFFICIENT_BALANCE reason.

@@ -107,6 +107,10 @@ type Tx interface {
 	// PostLedger writes a balanced ledger transaction and moves the customer balances it
 	// touches with conditional updates. INSUFFICIENT_BALANCE when a debit would go negative.
 	PostLedger(ctx context.Context, l LedgerTx) error
+	// PostLedgerAtCommit posts l as the transaction's last write: it travels with COMMIT, so
+	// the balances it moves stay locked only for the commit. A debit beyond a balance fails the
+	// commit (the transaction then returns INSUFFICIENT_BALANCE); nothing may follow it.
+	PostLedgerAtCommit(ctx context.Context, l LedgerTx) error
 	UpsertMember(ctx context.Context, m *MarketplaceMember) error
 	UpsertSupplier(ctx context.Context, s *Supplier) error
 	// InsertLink creates an ACTIVE link; ALREADY_LINKED when the member has one (also when
