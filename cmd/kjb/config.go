@@ -127,7 +127,7 @@ func loadConfig(getenv func(string) string, dev bool) (config, error) {
 		DatabaseURL:        e.str("DATABASE_URL", ""),
 		Listen:             e.str("KJB_LISTEN", ":8080"),
 		Sandbox:            e.boolean("KJB_SANDBOX", dev),
-		DBMaxConns:         e.integer("KJB_DB_MAX_CONNS", 20, 2, 500),
+		DBMaxConns:         e.integer("KJB_DB_MAX_CONNS", 10, 2, 500),
 		RatePerSecond:      e.float("KJB_RATE_LIMIT", 200),
 		MaxWorkers:         e.integer("KJB_MAX_WORKERS", 20, 1, 1000),
 		PayoutWorkers:      e.integer("KJB_PAYOUT_WORKERS", 100, 1, 1000),
