@@ -32,45 +32,17 @@ func (t *txStore) PostLedger(ctx context.Context, l domain.LedgerTx) error {
 			continue
 		}
 		var bal decimal.Decimal
-		var err error
-		if e.Amount.Amount.Sign() > 0 {
-			err = t.tx.QueryRow(ctx, `INSERT INTO balances (account_id, currency, available, updated_at)
-				VALUES ($1, $2, $3, $4)
-				ON CONFLICT (account_id, currency) DO UPDATE SET available = balances.available + EXCLUDED.available, updated_at = EXCLUDED.updated_at
-				RETURNING available`, e.AccountID, e.Amount.Currency, e.Amount.Amount, l.CreatedAt).Scan(&bal)
-		} else {
-			err = t.tx.QueryRow(ctx, `UPDATE balances SET available = available + $3, updated_at = $4
-				WHERE account_id = $1 AND currency = $2 AND available + $3 >= 0
-				RETURNING available`, e.AccountID, e.Amount.Currency, e.Amount.Amount, l.CreatedAt).Scan(&bal)
-			if err == pgx.ErrNoRows {
-				return domain.Errorf(domain.CodeInsufficientBalance, nil, "not enough %s available", e.Amount.Currency)
-			}
+		err := t.tx.QueryRow(ctx, moveBalance(e.Amount, true, "$1", "$2", "$3"), e.AccountID, e.Amount.Currency, e.Amount.Amount, l.CreatedAt).Scan(&bal)
+		if err == pgx.ErrNoRows {
+			return domain.Errorf(domain.CodeInsufficientBalance, nil, "not enough %s available", e.Amount.Currency)
 		}
 		if err != nil {
 			return translate(err)
 		}
 		after[i] = &bal
 	}
-	books, accounts, currencies, amounts := entryColumns(l)
-	t.tx.deferExec(`WITH txn AS (
-			INSERT INTO ledger_transactions (id, kind, reference, created_at) VALUES ($1, $2, $3, $4) RETURNING id)
-		INSERT INTO ledger_entries (transaction_id, book, account_id, currency, amount, balance_after, created_at)
-		SELECT txn.id, e.book, e.account_id, e.currency, e.amount, e.balance_after, $4
-		FROM txn, unnest($5::text[], $6::uuid[], $7::text[], $8::numeric[], $9::numeric[])
-			WITH ORDINALITY AS e(book, account_id, currency, amount, balance_after, n)
-		ORDER BY e.n`,
-		newID(), l.Kind, l.Reference, l.CreatedAt, books, accounts, currencies, amounts, after)
+	t.appendLedger(l, after, "")
 	return nil
-}
-
-// entryColumns spreads l's entries into one array per column.
-func entryColumns(l domain.LedgerTx) (books []string, accounts []*string, currencies []string, amounts []decimal.Decimal) {
-	n := len(l.Entries)
-	books, accounts, currencies, amounts = make([]string, n), make([]*string, n), make([]string, n), make([]decimal.Decimal, n)
-	for i, e := range l.Entries {
-		books[i], accounts[i], currencies[i], amounts[i] = string(e.Book), nullable(e.AccountID), string(e.Amount.Currency), e.Amount.Amount
-	}
-	return books, accounts, currencies, amounts
 }
 
 // PostLedgerAtCommit queues one statement that moves the customer balance and appends the
@@ -89,24 +61,54 @@ func (t *txStore) PostLedgerAtCommit(ctx context.Context, l domain.LedgerTx) err
 	if len(customer) != 1 {
 		return t.PostLedger(ctx, l)
 	}
-	move := `INSERT INTO balances (account_id, currency, available, updated_at) VALUES ($9, $10, $11, $4)
+	c := customer[0]
+	t.appendLedger(l, make([]*decimal.Decimal, len(l.Entries)), moveBalance(c.Amount, false, "$10", "$11", "$12"),
+		c.AccountID, string(c.Amount.Currency), c.Amount.Amount)
+	return nil
+}
+
+// moveBalance is the statement that moves one customer balance by amount and returns it, with
+// the given placeholders for the account, currency and amount, and $4 for the time. A credit
+// upserts. A debit updates: guarded, it finds no row rather than go below zero; unguarded, the
+// balances' CHECK refuses it.
+func moveBalance(amount domain.Money, guarded bool, account, currency, amt string) string {
+	if amount.Amount.Sign() > 0 {
+		return `INSERT INTO balances (account_id, currency, available, updated_at) VALUES (` + account + `, ` + currency + `, ` + amt + `, $4)
 			ON CONFLICT (account_id, currency) DO UPDATE SET available = balances.available + EXCLUDED.available, updated_at = EXCLUDED.updated_at
 			RETURNING available`
-	if customer[0].Amount.Amount.Sign() < 0 {
-		move = `UPDATE balances SET available = available + $11, updated_at = $4 WHERE account_id = $9 AND currency = $10 RETURNING available`
 	}
-	books, accounts, currencies, amounts := entryColumns(l)
+	guard := ""
+	if guarded {
+		guard = ` AND available + ` + amt + ` >= 0`
+	}
+	return `UPDATE balances SET available = available + ` + amt + `, updated_at = $4
+		WHERE account_id = ` + account + ` AND currency = ` + currency + guard + ` RETURNING available`
+}
+
+// appendLedger queues the insert of l's transaction and all its entries in one statement. A
+// customer entry's balance after is after[i] or, when that is nil, what the statement move
+// (run first, on the extra arguments $10 onwards) returns.
+func (t *txStore) appendLedger(l domain.LedgerTx, after []*decimal.Decimal, move string, moveArgs ...any) {
+	if move == "" {
+		move = `SELECT NULL::numeric AS available`
+	}
+	n := len(l.Entries)
+	books, accounts, currencies, amounts := make([]string, n), make([]*string, n), make([]string, n), make([]decimal.Decimal, n)
+	for i, e := range l.Entries {
+		books[i], accounts[i], currencies[i], amounts[i] = string(e.Book), nullable(e.AccountID), string(e.Amount.Currency), e.Amount.Amount
+	}
+	args := append([]any{newID(), l.Kind, l.Reference, l.CreatedAt, books, accounts, currencies, amounts, after}, moveArgs...)
 	t.tx.deferExec(`WITH moved AS (`+move+`),
 		txn AS (
 			INSERT INTO ledger_transactions (id, kind, reference, created_at) VALUES ($1, $2, $3, $4) RETURNING id)
 		INSERT INTO ledger_entries (transaction_id, book, account_id, currency, amount, balance_after, created_at)
-		SELECT txn.id, e.book, e.account_id, e.currency, e.amount, CASE WHEN e.book = 'CUSTOMER' THEN (SELECT available FROM moved) END, $4
-		FROM txn, unnest($5::text[], $6::uuid[], $7::text[], $8::numeric[]) WITH ORDINALITY AS e(book, account_id, currency, amount, n)
-		ORDER BY e.n`,
-		newID(), l.Kind, l.Reference, l.CreatedAt, books, accounts, currencies, amounts,
-		customer[0].AccountID, string(customer[0].Amount.Currency), customer[0].Amount.Amount)
-	return nil
+		SELECT txn.id, e.book, e.account_id, e.currency, e.amount,
+			CASE WHEN e.book = 'CUSTOMER' THEN coalesce(e.balance_after, (SELECT available FROM moved)) END, $4
+		FROM txn, unnest($5::text[], $6::uuid[], $7::text[], $8::numeric[], $9::numeric[])
+			WITH ORDINALITY AS e(book, account_id, currency, amount, balance_after, n)
+		ORDER BY e.n`, args...)
 }
+
 func (q queries) Statement(ctx context.Context, accountID string, page domain.Page) ([]domain.StatementLine, error) {
 	var after *int64
 	if page.After != "" {

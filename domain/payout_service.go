@@ -12,12 +12,6 @@ type ReleaseOutcome struct {
 	Err  error
 }
 
-// ReleaseEscrowWhenDue is the auto-release job for one payment: ReleaseEscrowsWhenDue of one.
-func (s *Service) ReleaseEscrowWhenDue(ctx context.Context, j ReleaseEscrowJob, rail PayoutRail) (time.Duration, error) {
-	o := s.ReleaseEscrowsWhenDue(ctx, []ReleaseEscrowJob{j}, rail)[0]
-	return o.Left, o.Err
-}
-
 // ReleaseEscrowsWhenDue works a batch of auto-release jobs, one outcome per job. A job whose
 // hold has not ended by the service's clock (the sandbox clock may run apart from the wall clock
 // the job was scheduled by) is told how long is left. The due ones are released together: one
@@ -29,6 +23,7 @@ func (s *Service) ReleaseEscrowWhenDue(ctx context.Context, j ReleaseEscrowJob, 
 // so one bad payment never holds back the others.
 func (s *Service) ReleaseEscrowsWhenDue(ctx context.Context, jobs []ReleaseEscrowJob, rail PayoutRail) []ReleaseOutcome {
 	out := make([]ReleaseOutcome, len(jobs))
+	alone := func(i int) { out[i] = s.ReleaseEscrowsWhenDue(ctx, jobs[i:i+1], rail)[0] }
 	now := s.clock.Now()
 	var due, again []int
 	seen := map[string]bool{}
@@ -45,7 +40,7 @@ func (s *Service) ReleaseEscrowsWhenDue(ctx context.Context, jobs []ReleaseEscro
 	}
 	defer func() {
 		for _, i := range again {
-			out[i] = s.ReleaseEscrowsWhenDue(ctx, jobs[i:i+1], rail)[0]
+			alone(i)
 		}
 	}()
 	if len(due) == 0 {
@@ -99,7 +94,7 @@ func (s *Service) ReleaseEscrowsWhenDue(ctx context.Context, jobs []ReleaseEscro
 			return out
 		}
 		for _, i := range due {
-			out[i] = s.ReleaseEscrowsWhenDue(ctx, jobs[i:i+1], rail)[0]
+			alone(i)
 		}
 		return out
 	}

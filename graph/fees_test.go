@@ -203,12 +203,12 @@ func TestEscrowHoldFollowsTheSandboxClock(t *testing.T) {
 		Scan(&job.PaymentID, &job.At); err != nil {
 		t.Fatal(err)
 	}
-	left, err := e.Svc.ReleaseEscrowWhenDue(context.Background(), job, db.SandboxRail{Pool: e.Pool})
+	left, err := e.ReleaseWhenDue(job, db.SandboxRail{Pool: e.Pool})
 	if err != nil || left < 239*time.Hour || e.Count(`SELECT count(*) FROM payouts`) != 0 {
 		t.Fatalf("released early: left %s, %v", left, err)
 	}
 	setClock(e, "2026-08-20T10:00:01+08:00") // 240 hours and a second later
-	if left, err := e.Svc.ReleaseEscrowWhenDue(context.Background(), job, db.SandboxRail{Pool: e.Pool}); err != nil || left != 0 {
+	if left, err := e.ReleaseWhenDue(job, db.SandboxRail{Pool: e.Pool}); err != nil || left != 0 {
 		t.Fatalf("left %s, %v", left, err)
 	}
 	if n := e.Count(`SELECT count(*) FROM payouts WHERE status = 'PAID'`); n != 1 {
@@ -234,7 +234,7 @@ func TestAutoReleaseRetriesThroughTheRail(t *testing.T) {
 	rail := db.SandboxRail{Pool: e.Pool}
 	var errs []error
 	for range 4 {
-		_, err := e.Svc.ReleaseEscrowWhenDue(context.Background(), job, rail)
+		_, err := e.ReleaseWhenDue(job, rail)
 		errs = append(errs, err)
 	}
 	if errs[0] == nil || errs[1] == nil || errs[2] != nil || errs[3] != nil {

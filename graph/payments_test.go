@@ -322,7 +322,7 @@ func TestReleaseAndPayouts(t *testing.T) {
 		// The auto-release job, due now, finds the escrow released by the receipt: it does nothing.
 		due := domain.ReleaseEscrowJob{At: time.Now().Add(-time.Second)}
 		_ = e.Pool.QueryRow(ctx, `SELECT id::text FROM payments`).Scan(&due.PaymentID)
-		if _, err := e.Svc.ReleaseEscrowWhenDue(ctx, due, rail); err != nil {
+		if _, err := e.ReleaseWhenDue(due, rail); err != nil {
 			t.Fatal(err)
 		}
 		po := rawPayout()

@@ -129,7 +129,7 @@ func TestReleaseBatchIsolatesAFailure(t *testing.T) {
 	if _, err := e.Pool.Exec(ctx, `DROP TRIGGER poison ON payouts`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Svc.ReleaseEscrowWhenDue(ctx, jobs[1], db.SandboxRail{Pool: e.Pool}); err != nil {
+	if _, err := e.ReleaseWhenDue(jobs[1], db.SandboxRail{Pool: e.Pool}); err != nil {
 		t.Fatal(err)
 	}
 	if n := e.Count(`SELECT count(*) FROM payouts WHERE status = 'PAID'`); n != 3 {

@@ -450,6 +450,13 @@ func (e *Env) Pay(key, orderID, idemKey string) map[string]any {
 	return e.MustSucceed(key, "payOrder", PayOrder, map[string]any{"orderId": orderID, "method": "WORLD_PAY", "idempotencyKey": idemKey})["payment"].(map[string]any)
 }
 
+// ReleaseWhenDue works one auto-release job as the worker does (a batch of one) and returns
+// how long its hold has left, or its error.
+func (e *Env) ReleaseWhenDue(job domain.ReleaseEscrowJob, rail domain.PayoutRail) (time.Duration, error) {
+	o := e.Svc.ReleaseEscrowsWhenDue(context.Background(), []domain.ReleaseEscrowJob{job}, rail)[0]
+	return o.Left, o.Err
+}
+
 // With returns the same environment reporting to t (for fuzz targets and subtests that must
 // not use their parent's T).
 func (e *Env) With(t testing.TB) *Env {
