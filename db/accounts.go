@@ -20,22 +20,22 @@ func scanAccount(row pgx.Row) (domain.Account, error) {
 	return a, nil
 }
 
-func (q queries) Account(ctx context.Context, id, scope string) (domain.Account, error) {
+func (q queries) Account(ctx context.Context, id string, scope domain.Scope) (domain.Account, error) {
 	if !validUUID(id) {
 		return domain.Account{}, domain.NotFound("account", nil)
 	}
 	return scanAccount(q.q.QueryRow(ctx, `SELECT `+accountColumns+` FROM accounts
-		WHERE id = $1 AND ($2::uuid IS NULL OR id = $2)`, id, nullable(scope)))
+		WHERE id = $1 AND ($2 OR id = $3)`, id, scope.All, nullable(scope.AccountID)))
 }
 
-func (q queries) Accounts(ctx context.Context, scope string, page domain.Page) ([]domain.Account, error) {
+func (q queries) Accounts(ctx context.Context, scope domain.Scope, page domain.Page) ([]domain.Account, error) {
 	after := page.After
 	if after != "" && !validUUID(after) {
 		return nil, domain.Errorf(domain.CodeInvalidInput, domain.Field("after"), "is not a cursor of this list")
 	}
 	rows, err := q.q.Query(ctx, `SELECT `+accountColumns+` FROM accounts
-		WHERE ($1::uuid IS NULL OR id = $1) AND ($2::uuid IS NULL OR id < $2)
-		ORDER BY id DESC LIMIT $3`, nullable(scope), nullable(after), page.First+1)
+		WHERE ($1 OR id = $2) AND ($3::uuid IS NULL OR id < $3)
+		ORDER BY id DESC LIMIT $4`, scope.All, nullable(scope.AccountID), nullable(after), page.First+1)
 	if err != nil {
 		return nil, err
 	}

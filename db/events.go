@@ -68,11 +68,13 @@ func (q queries) Events(ctx context.Context, scope domain.Scope, types []string,
 	})
 }
 
-func (q queries) Event(ctx context.Context, id string) (domain.Event, error) {
+func (q queries) Event(ctx context.Context, id string, scope domain.Scope) (domain.Event, error) {
 	if !validUUID(id) {
 		return domain.Event{}, domain.NotFound("event", nil)
 	}
-	return scanEvent(q.q.QueryRow(ctx, `SELECT `+eventColumns+` FROM events WHERE id = $1`, id))
+	all, partner, account := scopeArgs(scope)
+	return scanEvent(q.q.QueryRow(ctx, `SELECT `+eventColumns+` FROM events WHERE id = $1 AND ($2 OR partner_id = $3 OR account_id = $4)`,
+		id, all, partner, account))
 }
 
 func (t *txStore) PruneEvents(ctx context.Context, before time.Time) (int, error) {
@@ -96,12 +98,12 @@ func (q queries) WebhookEndpoints(ctx context.Context, partnerID string) ([]doma
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.WebhookEndpoint, error) { return scanEndpoint(r) })
 }
 
-func (q queries) WebhookEndpoint(ctx context.Context, id, partnerID string) (domain.WebhookEndpoint, error) {
+func (q queries) WebhookEndpoint(ctx context.Context, id string, scope domain.Scope) (domain.WebhookEndpoint, error) {
 	if !validUUID(id) {
 		return domain.WebhookEndpoint{}, domain.NotFound("webhook endpoint", nil)
 	}
 	return scanEndpoint(q.q.QueryRow(ctx, `SELECT `+endpointColumns+` FROM webhook_endpoints
-		WHERE id = $1 AND deleted_at IS NULL AND ($2::uuid IS NULL OR partner_id = $2)`, id, nullable(partnerID)))
+		WHERE id = $1 AND deleted_at IS NULL AND ($2 OR partner_id = $3)`, id, scope.All, nullable(scope.PartnerID)))
 }
 
 func (t *txStore) InsertWebhookEndpoint(ctx context.Context, w *domain.WebhookEndpoint) error {

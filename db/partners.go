@@ -15,15 +15,17 @@ func scanPartner(row pgx.Row) (domain.Partner, error) {
 	return p, nil
 }
 
-func (q queries) Partner(ctx context.Context, id string) (domain.Partner, error) {
+func (q queries) Partner(ctx context.Context, id string, scope domain.Scope) (domain.Partner, error) {
 	if !validUUID(id) {
 		return domain.Partner{}, domain.NotFound("partner", nil)
 	}
-	return scanPartner(q.q.QueryRow(ctx, `SELECT id, code, name, created_at FROM partners WHERE id = $1`, id))
+	return scanPartner(q.q.QueryRow(ctx, `SELECT id, code, name, created_at FROM partners WHERE id = $1 AND ($2 OR id = $3)`,
+		id, scope.All, nullable(scope.PartnerID)))
 }
 
-func (q queries) PartnerByCode(ctx context.Context, code string) (domain.Partner, error) {
-	return scanPartner(q.q.QueryRow(ctx, `SELECT id, code, name, created_at FROM partners WHERE code = $1`, code))
+func (q queries) PartnerByCode(ctx context.Context, code string, scope domain.Scope) (domain.Partner, error) {
+	return scanPartner(q.q.QueryRow(ctx, `SELECT id, code, name, created_at FROM partners WHERE code = $1 AND ($2 OR id = $3)`,
+		code, scope.All, nullable(scope.PartnerID)))
 }
 
 func (t *txStore) InsertPartner(ctx context.Context, p *domain.Partner) error {

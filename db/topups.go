@@ -40,10 +40,10 @@ func (t *txStore) InsertTopUp(ctx context.Context, top *domain.TopUp) (bool, err
 	return false, nil
 }
 
-func (q queries) TopUp(ctx context.Context, id, scope string) (domain.TopUp, error) {
+func (q queries) TopUp(ctx context.Context, id string, scope domain.Scope) (domain.TopUp, error) {
 	if !validUUID(id) {
 		return domain.TopUp{}, domain.NotFound("top-up", nil)
 	}
 	return scanTopUp(q.q.QueryRow(ctx, `SELECT `+topUpColumns+` FROM top_ups
-		WHERE id = $1 AND ($2::uuid IS NULL OR account_id = $2)`, id, nullable(scope)))
+		WHERE id = $1 AND ($2 OR account_id = $3)`, id, scope.All, nullable(scope.AccountID)))
 }

@@ -5,7 +5,7 @@ import "context"
 // CreateAccount opens an account (KYC PENDING, top service-fee tier). OPERATOR only.
 // INVALID_INPUT for a bad name, type or country.
 func (s *Service) CreateAccount(ctx context.Context, actor Actor, in CreateAccountInput) (Account, error) {
-	if err := actor.requireOperator("create accounts"); err != nil {
+	if err := actor.Can(ActCreateAccount); err != nil {
 		return Account{}, err
 	}
 	in, err := in.Validate()
@@ -21,7 +21,7 @@ func (s *Service) CreateAccount(ctx context.Context, actor Actor, in CreateAccou
 // ReviewKyc records an operator's KYC decision. NOT_FOUND for an unknown account,
 // INVALID_STATE when rejecting a verified account.
 func (s *Service) ReviewKyc(ctx context.Context, actor Actor, in ReviewKycInput) (Account, error) {
-	if err := actor.requireOperator("review KYC"); err != nil {
+	if err := actor.Can(ActReviewKyc); err != nil {
 		return Account{}, err
 	}
 	var out Account
@@ -52,26 +52,18 @@ func (s *Service) ReviewKyc(ctx context.Context, actor Actor, in ReviewKycInput)
 // Account returns an account the actor may see. NOT_FOUND otherwise (also for another
 // tenant's account), UNAUTHENTICATED for the anonymous caller.
 func (s *Service) Account(ctx context.Context, actor Actor, id string) (Account, error) {
-	if err := requireAuth(actor); err != nil {
+	if err := actor.Can(ActReadAccount); err != nil {
 		return Account{}, err
 	}
-	scope, ok := actor.AccountScope()
-	if !ok {
-		return Account{}, NotFound("account", nil)
-	}
-	return s.store.Queries().Account(ctx, id, scope)
+	return s.store.Queries().Account(ctx, id, actor.Scope())
 }
 
 // Accounts lists the accounts the actor may see, newest first.
 func (s *Service) Accounts(ctx context.Context, actor Actor, page Page) (Slice[Account], error) {
-	if err := requireAuth(actor); err != nil {
+	if err := actor.Can(ActListAccounts); err != nil {
 		return Slice[Account]{}, err
 	}
-	scope, ok := actor.AccountScope()
-	if !ok {
-		return Slice[Account]{}, nil
-	}
-	rows, err := s.store.Queries().Accounts(ctx, scope, page)
+	rows, err := s.store.Queries().Accounts(ctx, actor.Scope(), page)
 	return Cut(rows, page), err
 }
 

@@ -41,26 +41,3 @@ func (a Actor) Principal() string {
 	}
 	return "anonymous"
 }
-
-// AccountScope returns the account an ACCOUNT actor is bound to, "" when the actor may see
-// every account (operator), and ok=false when the actor may see none (partner, anonymous).
-// Stores filter by it in SQL so another tenant's rows are never loaded.
-func (a Actor) AccountScope() (accountID string, ok bool) {
-	switch a.Role {
-	case RoleOperator:
-		return "", true
-	case RoleAccount:
-		return a.AccountID, true
-	}
-	return "", false
-}
-
-func (a Actor) requireOperator(action string) error {
-	if a.IsAnonymous() {
-		return Unauthenticated
-	}
-	if !a.IsOperator() {
-		return Forbidden(action)
-	}
-	return nil
-}

@@ -51,7 +51,7 @@ func paymentEvent(typ, objectType, objectID string, p Payment) Event {
 // Events is the cursor feed of the events the actor may see, newest first, optionally of some
 // types. Operators see all, partners theirs, accounts theirs.
 func (s *Service) Events(ctx context.Context, actor Actor, types []string, page Page) (Slice[Event], error) {
-	if err := requireAuth(actor); err != nil {
+	if err := actor.Can(ActListEvents); err != nil {
 		return Slice[Event]{}, err
 	}
 	if err := ValidateEventTypes(types, Field("types")); err != nil {
@@ -61,24 +61,29 @@ func (s *Service) Events(ctx context.Context, actor Actor, types []string, page 
 	return Cut(rows, page), err
 }
 
+// PartnerEvents checks that the actor may follow its partner's live events and returns the
+// filter a subscription applies: the partner's events, of the given types (every type when
+// none). FORBIDDEN for a key that is not a PARTNER key; INVALID_INPUT for an unknown type.
+func (s *Service) PartnerEvents(actor Actor, types []string) (func(Event) bool, error) {
+	if err := actor.Can(ActFollowPartnerEvents); err != nil {
+		return nil, err
+	}
+	if err := ValidateEventTypes(types, Field("types")); err != nil {
+		return nil, err
+	}
+	return func(e Event) bool { return EventVisible(actor, e) && EventMatches(types, e.Type) }, nil
+}
+
 // EventVisible reports whether the actor may see e (subscriptions filter with it).
 func EventVisible(a Actor, e Event) bool {
-	switch a.Role {
-	case RoleOperator:
-		return true
-	case RolePartner:
-		return e.PartnerID != "" && e.PartnerID == a.PartnerID
-	case RoleAccount:
-		return e.AccountID != "" && e.AccountID == a.AccountID
-	}
-	return false
+	return a.Scope().Sees(e.PartnerID, e.AccountID)
 }
 
 // CreateWebhookEndpoint registers an endpoint for the calling partner and returns its signing
 // secret (shown once). INVALID_INPUT for a URL that is not http(s) (or, outside sandbox mode,
 // resolves to a private address) or an unknown event type.
 func (s *Service) CreateWebhookEndpoint(ctx context.Context, actor Actor, rawURL string, types []string) (WebhookEndpoint, error) {
-	if err := requirePartner(actor, "register webhook endpoints"); err != nil {
+	if err := actor.Can(ActCreateWebhookEndpoint); err != nil {
 		return WebhookEndpoint{}, err
 	}
 	u, err := ValidateWebhookURL(ctx, rawURL, s.cfg.Sandbox, Field("url"))
@@ -95,7 +100,7 @@ func (s *Service) CreateWebhookEndpoint(ctx context.Context, actor Actor, rawURL
 
 // WebhookEndpoints lists the calling partner's endpoints.
 func (s *Service) WebhookEndpoints(ctx context.Context, actor Actor) ([]WebhookEndpoint, error) {
-	if err := requirePartner(actor, "read webhook endpoints"); err != nil {
+	if err := actor.Can(ActListWebhookEndpoints); err != nil {
 		return nil, err
 	}
 	return s.store.Queries().WebhookEndpoints(ctx, actor.PartnerID)
@@ -103,13 +108,13 @@ func (s *Service) WebhookEndpoints(ctx context.Context, actor Actor) ([]WebhookE
 
 // DeleteWebhookEndpoint stops deliveries to an endpoint. NOT_FOUND for another partner's.
 func (s *Service) DeleteWebhookEndpoint(ctx context.Context, actor Actor, id string) (WebhookEndpoint, error) {
-	if err := requirePartner(actor, "delete webhook endpoints"); err != nil {
+	if err := actor.Can(ActDeleteWebhookEndpoint); err != nil {
 		return WebhookEndpoint{}, err
 	}
 	var w WebhookEndpoint
 	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
 		var err error
-		if w, err = tx.WebhookEndpoint(ctx, id, actor.PartnerID); err != nil {
+		if w, err = tx.WebhookEndpoint(ctx, id, actor.Scope()); err != nil {
 			return notFoundAs(err, "webhook endpoint", Field("endpointId"))
 		}
 		return tx.DeleteWebhookEndpoint(ctx, id, s.clock.Now())
@@ -119,13 +124,13 @@ func (s *Service) DeleteWebhookEndpoint(ctx context.Context, actor Actor, id str
 
 // RotateWebhookSecret issues a new signing secret; the old one keeps signing for 24 hours.
 func (s *Service) RotateWebhookSecret(ctx context.Context, actor Actor, id string) (WebhookEndpoint, error) {
-	if err := requirePartner(actor, "rotate webhook secrets"); err != nil {
+	if err := actor.Can(ActRotateWebhookSecret); err != nil {
 		return WebhookEndpoint{}, err
 	}
 	var w WebhookEndpoint
 	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
 		var err error
-		if w, err = tx.WebhookEndpoint(ctx, id, actor.PartnerID); err != nil {
+		if w, err = tx.WebhookEndpoint(ctx, id, actor.Scope()); err != nil {
 			return notFoundAs(err, "webhook endpoint", Field("endpointId"))
 		}
 		until := s.clock.Now().Add(24 * time.Hour)
@@ -137,10 +142,10 @@ func (s *Service) RotateWebhookSecret(ctx context.Context, actor Actor, id strin
 
 // WebhookDeliveries lists an endpoint's attempts (the calling partner's endpoints only).
 func (s *Service) WebhookDeliveries(ctx context.Context, actor Actor, endpointID string, page Page) (Slice[WebhookDelivery], error) {
-	if err := requirePartner(actor, "read webhook deliveries"); err != nil {
+	if err := actor.Can(ActListWebhookDeliveries); err != nil {
 		return Slice[WebhookDelivery]{}, err
 	}
-	if _, err := s.store.Queries().WebhookEndpoint(ctx, endpointID, actor.PartnerID); err != nil {
+	if _, err := s.store.Queries().WebhookEndpoint(ctx, endpointID, actor.Scope()); err != nil {
 		return Slice[WebhookDelivery]{}, err
 	}
 	rows, err := s.store.Queries().WebhookDeliveries(ctx, endpointID, page)
@@ -149,15 +154,14 @@ func (s *Service) WebhookDeliveries(ctx context.Context, actor Actor, endpointID
 
 // RedeliverEvent sends one of the partner's events to one of its endpoints again.
 func (s *Service) RedeliverEvent(ctx context.Context, actor Actor, eventID, endpointID string) error {
-	if err := requirePartner(actor, "redeliver events"); err != nil {
+	if err := actor.Can(ActRedeliverEvent); err != nil {
 		return err
 	}
 	return s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
-		e, err := tx.Event(ctx, eventID)
-		if err != nil || e.PartnerID != actor.PartnerID {
-			return NotFound("event", Field("eventId"))
+		if _, err := tx.Event(ctx, eventID, actor.Scope()); err != nil {
+			return notFoundAs(err, "event", Field("eventId"))
 		}
-		if _, err := tx.WebhookEndpoint(ctx, endpointID, actor.PartnerID); err != nil {
+		if _, err := tx.WebhookEndpoint(ctx, endpointID, actor.Scope()); err != nil {
 			return notFoundAs(err, "webhook endpoint", Field("endpointId"))
 		}
 		return tx.Enqueue(ctx, WebhookDeliverJob{EventID: eventID, EndpointID: endpointID})
@@ -169,11 +173,11 @@ func (s *Service) RedeliverEvent(ctx context.Context, actor Actor, eventID, endp
 // endpoint is dropped.
 func (s *Service) DeliverWebhook(ctx context.Context, j WebhookDeliverJob, attempt int, sender WebhookSender, backoffBase time.Duration) error {
 	q := s.store.Queries()
-	e, err := q.Event(ctx, j.EventID)
+	e, err := q.Event(ctx, j.EventID, Scope{All: true})
 	if err != nil {
 		return err
 	}
-	w, err := q.WebhookEndpoint(ctx, j.EndpointID, "")
+	w, err := q.WebhookEndpoint(ctx, j.EndpointID, Scope{All: true})
 	if CodeOf(err) == CodeNotFound {
 		return nil
 	} else if err != nil {
@@ -233,11 +237,8 @@ type PartnerSummary struct {
 // PartnerSummary summarises [from, to) for the calling partner (operators: every partner).
 // INVALID_INPUT when to is not after from.
 func (s *Service) PartnerSummary(ctx context.Context, actor Actor, from, to time.Time) (PartnerSummary, error) {
-	if err := requireAuth(actor); err != nil {
+	if err := actor.Can(ActPartnerSummary); err != nil {
 		return PartnerSummary{}, err
-	}
-	if actor.Role == RoleAccount {
-		return PartnerSummary{}, Forbidden("read a partner summary")
 	}
 	if !to.After(from) {
 		return PartnerSummary{}, Errorf(CodeInvalidInput, Field("to"), "must be after from")

@@ -14,7 +14,7 @@ func (s *Service) FeeSchedule(ctx context.Context) (FeeSchedule, error) {
 // INVALID_INPUT for a malformed month or one not over yet. Closing a closed month changes
 // nothing.
 func (s *Service) RunMonthlyFees(ctx context.Context, actor Actor, month string) (Month, error) {
-	if err := actor.requireOperator("run the monthly fees"); err != nil {
+	if err := actor.Can(ActRunMonthlyFees); err != nil {
 		return Month{}, err
 	}
 	m, err := ParseMonth(month, Field("month"))
@@ -89,7 +89,7 @@ func MonthsExisted(created time.Time, m Month) int {
 // SetSandboxClock moves the clock that the API and the workers read. OPERATOR only, and only
 // in sandbox mode (FORBIDDEN otherwise).
 func (s *Service) SetSandboxClock(ctx context.Context, actor Actor, now time.Time) (time.Time, error) {
-	if err := actor.requireOperator("set the sandbox clock"); err != nil {
+	if err := actor.Can(ActSetSandboxClock); err != nil {
 		return time.Time{}, err
 	}
 	sc, ok := s.clock.(SettableClock)

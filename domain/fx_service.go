@@ -48,7 +48,7 @@ func (s *Service) rateBook(ctx context.Context) (RateBook, error) {
 // an unknown or unholdable currency, a pair of one currency, or a mid that is not a positive
 // decimal.
 func (s *Service) SetFxRate(ctx context.Context, actor Actor, from, to, mid string) (Rate, error) {
-	if err := actor.requireOperator("set FX rates"); err != nil {
+	if err := actor.Can(ActSetFxRate); err != nil {
 		return Rate{}, err
 	}
 	var errs Errors
@@ -114,14 +114,14 @@ func (s *Service) spreadFor(a Account) Spread {
 // amount too small to convert; RATE_UNAVAILABLE without a fresh rate; NOT_FOUND for an
 // account outside the actor's reach.
 func (s *Service) CreateQuote(ctx context.Context, actor Actor, in CreateQuoteInput) (Quote, error) {
-	if err := accountWriter(actor, in.AccountID); err != nil {
+	if err := actor.Can(ActCreateQuote); err != nil {
 		return Quote{}, err
 	}
 	sellCur, buyCur, fixed, sellFixed, err := in.validate()
 	if err != nil {
 		return Quote{}, err
 	}
-	acct, err := s.store.Queries().Account(ctx, in.AccountID, "")
+	acct, err := s.store.Queries().Account(ctx, in.AccountID, actor.Scope())
 	if err != nil {
 		return Quote{}, notFoundAs(err, "account", Field("accountId"))
 	}
@@ -156,11 +156,8 @@ func (s *Service) CreateQuote(ctx context.Context, actor Actor, in CreateQuoteIn
 // QUOTE_EXPIRED, QUOTE_ALREADY_EXECUTED (under a new key), INSUFFICIENT_BALANCE,
 // ACCOUNT_NOT_VERIFIED, IDEMPOTENCY_KEY_REUSED, NOT_FOUND.
 func (s *Service) ExecuteQuote(ctx context.Context, actor Actor, quoteID, key string) (Conversion, Account, error) {
-	if err := requireAuth(actor); err != nil {
+	if err := actor.Can(ActExecuteQuote); err != nil {
 		return Conversion{}, Account{}, err
-	}
-	if actor.Role == RolePartner {
-		return Conversion{}, Account{}, Forbidden("execute quotes")
 	}
 	var conv Conversion
 	var acct Account
@@ -173,7 +170,7 @@ func (s *Service) ExecuteQuote(ctx context.Context, actor Actor, quoteID, key st
 			if conv, err = tx.Conversion(ctx, prior, Scope{All: true}); err != nil {
 				return err
 			}
-			acct, err = tx.Account(ctx, conv.AccountID, "")
+			acct, err = tx.Account(ctx, conv.AccountID, Scope{All: true})
 			return err
 		}
 		q, err := tx.LockQuote(ctx, quoteID, actor.Scope())
@@ -229,7 +226,7 @@ func (s *Service) bookConversion(ctx context.Context, tx Tx, c *Conversion) erro
 
 // Quote returns a quote within the actor's scope.
 func (s *Service) Quote(ctx context.Context, actor Actor, id string) (Quote, error) {
-	if err := requireAuth(actor); err != nil {
+	if err := actor.Can(ActReadQuote); err != nil {
 		return Quote{}, err
 	}
 	return s.store.Queries().Quote(ctx, id, actor.Scope())
@@ -237,7 +234,7 @@ func (s *Service) Quote(ctx context.Context, actor Actor, id string) (Quote, err
 
 // Conversion returns a conversion within the actor's scope.
 func (s *Service) Conversion(ctx context.Context, actor Actor, id string) (Conversion, error) {
-	if err := requireAuth(actor); err != nil {
+	if err := actor.Can(ActReadConversion); err != nil {
 		return Conversion{}, err
 	}
 	return s.store.Queries().Conversion(ctx, id, actor.Scope())

@@ -6,20 +6,10 @@ import (
 	"unicode/utf8"
 )
 
-func requirePartner(a Actor, action string) error {
-	if a.IsAnonymous() {
-		return Unauthenticated
-	}
-	if a.Role != RolePartner {
-		return Forbidden(action + " (a PARTNER key is needed)")
-	}
-	return nil
-}
-
 // UpsertMember registers or updates a 1688 buyer account as the partner knows it. PARTNER
 // only; members are scoped to their partner.
 func (s *Service) UpsertMember(ctx context.Context, actor Actor, in UpsertMemberInput) (MarketplaceMember, error) {
-	if err := requirePartner(actor, "register marketplace members"); err != nil {
+	if err := actor.Can(ActUpsertMember); err != nil {
 		return MarketplaceMember{}, err
 	}
 	var errs Errors
@@ -42,7 +32,7 @@ func (s *Service) UpsertMember(ctx context.Context, actor Actor, in UpsertMember
 // UpsertSupplier registers or updates a supplier. PARTNER only. The payout account is stored
 // and only ever shown masked.
 func (s *Service) UpsertSupplier(ctx context.Context, actor Actor, in UpsertSupplierInput) (Supplier, error) {
-	if err := requirePartner(actor, "register suppliers"); err != nil {
+	if err := actor.Can(ActUpsertSupplier); err != nil {
 		return Supplier{}, err
 	}
 	var errs Errors
@@ -68,7 +58,7 @@ func (s *Service) UpsertSupplier(ctx context.Context, actor Actor, in UpsertSupp
 // Member returns a member of the calling partner (operators: NOT_FOUND, members are read by
 // their partner). NOT_FOUND for another partner's member.
 func (s *Service) Member(ctx context.Context, actor Actor, memberID string) (MarketplaceMember, error) {
-	if err := requirePartner(actor, "read marketplace members"); err != nil {
+	if err := actor.Can(ActReadMember); err != nil {
 		return MarketplaceMember{}, err
 	}
 	return s.store.Queries().Member(ctx, actor.PartnerID, memberID)
@@ -76,7 +66,7 @@ func (s *Service) Member(ctx context.Context, actor Actor, memberID string) (Mar
 
 // MemberByID returns a member by its KJB id within the actor's scope.
 func (s *Service) MemberByID(ctx context.Context, actor Actor, id string) (MarketplaceMember, error) {
-	if err := requireAuth(actor); err != nil {
+	if err := actor.Can(ActReadMemberByID); err != nil {
 		return MarketplaceMember{}, err
 	}
 	return s.store.Queries().MemberByRowID(ctx, id, actor.Scope())
@@ -84,7 +74,7 @@ func (s *Service) MemberByID(ctx context.Context, actor Actor, id string) (Marke
 
 // Supplier returns a supplier of the calling partner.
 func (s *Service) Supplier(ctx context.Context, actor Actor, supplierID string) (Supplier, error) {
-	if err := requirePartner(actor, "read suppliers"); err != nil {
+	if err := actor.Can(ActReadSupplier); err != nil {
 		return Supplier{}, err
 	}
 	return s.store.Queries().Supplier(ctx, actor.PartnerID, supplierID)
@@ -92,25 +82,10 @@ func (s *Service) Supplier(ctx context.Context, actor Actor, supplierID string) 
 
 // SupplierByID returns a supplier by its KJB id within the actor's scope (partner, operator).
 func (s *Service) SupplierByID(ctx context.Context, actor Actor, id string) (Supplier, error) {
-	if err := requireAuth(actor); err != nil {
+	if err := actor.Can(ActReadSupplierByID); err != nil {
 		return Supplier{}, err
 	}
 	return s.store.Queries().SupplierByRowID(ctx, id, actor.Scope())
-}
-
-// accountWriter checks that the actor may act for the account: an operator, or the
-// account's own key. NOT_FOUND otherwise, like a missing account.
-func accountWriter(a Actor, accountID string) error {
-	if a.IsAnonymous() {
-		return Unauthenticated
-	}
-	if a.IsOperator() || (a.Role == RoleAccount && a.AccountID == accountID) {
-		return nil
-	}
-	if a.Role == RolePartner {
-		return Forbidden("act for an account")
-	}
-	return NotFound("account", Field("accountId"))
 }
 
 // LinkMarketplaceAccount links a 1688 member to a KJB account (FAQ 7–9). ACCOUNT (its own)
@@ -119,7 +94,7 @@ func accountWriter(a Actor, accountID string) error {
 // to another account (linking it again to the same account returns the existing link);
 // NOT_FOUND for an unknown platform, member or account.
 func (s *Service) LinkMarketplaceAccount(ctx context.Context, actor Actor, in LinkInput) (MarketplaceLink, error) {
-	if err := accountWriter(actor, in.AccountID); err != nil {
+	if err := actor.Can(ActLinkMarketplaceAccount); err != nil {
 		return MarketplaceLink{}, err
 	}
 	in.Nickname = strings.TrimSpace(in.Nickname)
@@ -128,10 +103,10 @@ func (s *Service) LinkMarketplaceAccount(ctx context.Context, actor Actor, in Li
 	}
 	var out MarketplaceLink
 	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
-		if _, err := tx.Account(ctx, in.AccountID, ""); err != nil {
+		if _, err := tx.Account(ctx, in.AccountID, actor.Scope()); err != nil {
 			return notFoundAs(err, "account", Field("accountId"))
 		}
-		p, err := tx.PartnerByCode(ctx, in.Platform)
+		p, err := tx.PartnerByCode(ctx, in.Platform, Scope{All: true})
 		if err != nil {
 			return notFoundAs(err, "platform", Field("platform"))
 		}
@@ -175,7 +150,7 @@ func alreadyLinked() error {
 // UnlinkMarketplaceAccount ends a link; the member may then link to any account. Unlinking
 // twice returns the unlinked link. NOT_FOUND for a link outside the actor's scope.
 func (s *Service) UnlinkMarketplaceAccount(ctx context.Context, actor Actor, linkID string) (MarketplaceLink, error) {
-	return s.changeLink(ctx, actor, linkID, func(ctx context.Context, tx Tx, l *MarketplaceLink) error {
+	return s.changeLink(ctx, actor, ActUnlinkMarketplaceAccount, linkID, func(ctx context.Context, tx Tx, l *MarketplaceLink) error {
 		if l.Status == LinkUnlinked {
 			return nil
 		}
@@ -189,11 +164,11 @@ func (s *Service) UnlinkMarketplaceAccount(ctx context.Context, actor Actor, lin
 // the better CNH rate. KYC_NOT_VERIFIED unless the account is VERIFIED; INVALID_STATE for an
 // unlinked link.
 func (s *Service) ActivateCrossBorderPay(ctx context.Context, actor Actor, linkID string) (MarketplaceLink, error) {
-	return s.changeLink(ctx, actor, linkID, func(ctx context.Context, tx Tx, l *MarketplaceLink) error {
+	return s.changeLink(ctx, actor, ActActivateCrossBorderPay, linkID, func(ctx context.Context, tx Tx, l *MarketplaceLink) error {
 		if l.Status != LinkActive {
 			return Errorf(CodeInvalidState, Field("linkId"), "this link has been unlinked")
 		}
-		acct, err := tx.Account(ctx, l.AccountID, "")
+		acct, err := tx.Account(ctx, l.AccountID, Scope{All: true})
 		if err != nil {
 			return err
 		}
@@ -205,14 +180,10 @@ func (s *Service) ActivateCrossBorderPay(ctx context.Context, actor Actor, linkI
 	})
 }
 
-// changeLink locks a link the actor may change (operator, or the link's own account), applies
-// change and stores it.
-func (s *Service) changeLink(ctx context.Context, actor Actor, linkID string, change func(context.Context, Tx, *MarketplaceLink) error) (MarketplaceLink, error) {
-	if err := requireAuth(actor); err != nil {
+// changeLink checks act, locks a link within the actor's scope, applies change and stores it.
+func (s *Service) changeLink(ctx context.Context, actor Actor, act Action, linkID string, change func(context.Context, Tx, *MarketplaceLink) error) (MarketplaceLink, error) {
+	if err := actor.Can(act); err != nil {
 		return MarketplaceLink{}, err
-	}
-	if actor.Role == RolePartner {
-		return MarketplaceLink{}, Forbidden("change an account's links")
 	}
 	var out MarketplaceLink
 	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
@@ -237,7 +208,7 @@ func (s *Service) changeLink(ctx context.Context, actor Actor, linkID string, ch
 
 // Link returns a link within the actor's scope.
 func (s *Service) Link(ctx context.Context, actor Actor, id string) (MarketplaceLink, error) {
-	if err := requireAuth(actor); err != nil {
+	if err := actor.Can(ActReadLink); err != nil {
 		return MarketplaceLink{}, err
 	}
 	return s.store.Queries().Link(ctx, id, actor.Scope())

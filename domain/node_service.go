@@ -7,10 +7,10 @@ import "context"
 
 // APIKeyByID returns an API key: operators see every key, others only the one they call with.
 func (s *Service) APIKeyByID(ctx context.Context, actor Actor, id string) (APIKey, error) {
-	if err := requireAuth(actor); err != nil {
+	if err := actor.Can(ActReadAPIKey); err != nil {
 		return APIKey{}, err
 	}
-	if !actor.IsOperator() && actor.KeyID != id {
+	if !actor.Scope().All && actor.KeyID != id {
 		return APIKey{}, NotFound("API key", nil)
 	}
 	return s.store.Queries().APIKey(ctx, id)
@@ -18,7 +18,7 @@ func (s *Service) APIKeyByID(ctx context.Context, actor Actor, id string) (APIKe
 
 // RefundByID returns a refund of a payment the actor may see.
 func (s *Service) RefundByID(ctx context.Context, actor Actor, id string) (Refund, error) {
-	if err := requireAuth(actor); err != nil {
+	if err := actor.Can(ActReadPayment); err != nil {
 		return Refund{}, err
 	}
 	r, err := s.store.Queries().Refund(ctx, id)
@@ -33,30 +33,24 @@ func (s *Service) RefundByID(ctx context.Context, actor Actor, id string) (Refun
 
 // EventByID returns an event the actor may see.
 func (s *Service) EventByID(ctx context.Context, actor Actor, id string) (Event, error) {
-	if err := requireAuth(actor); err != nil {
+	if err := actor.Can(ActReadEvent); err != nil {
 		return Event{}, err
 	}
-	e, err := s.store.Queries().Event(ctx, id)
-	if err != nil || !EventVisible(actor, e) {
-		return Event{}, NotFound("event", nil)
-	}
-	return e, nil
+	e, err := s.store.Queries().Event(ctx, id, actor.Scope())
+	return e, notFoundAs(err, "event", nil)
 }
 
 // WebhookEndpointByID returns one of the calling partner's endpoints.
 func (s *Service) WebhookEndpointByID(ctx context.Context, actor Actor, id string) (WebhookEndpoint, error) {
-	if err := requireAuth(actor); err != nil {
+	if err := actor.Can(ActReadWebhookEndpoint); err != nil {
 		return WebhookEndpoint{}, err
 	}
-	if actor.Role != RolePartner {
-		return WebhookEndpoint{}, NotFound("webhook endpoint", nil)
-	}
-	return s.store.Queries().WebhookEndpoint(ctx, id, actor.PartnerID)
+	return s.store.Queries().WebhookEndpoint(ctx, id, actor.Scope())
 }
 
 // FeeStatementByID returns a statement of an account the actor may see.
 func (s *Service) FeeStatementByID(ctx context.Context, actor Actor, id string) (FeeStatement, error) {
-	if err := requireAuth(actor); err != nil {
+	if err := actor.Can(ActReadFeeStatement); err != nil {
 		return FeeStatement{}, err
 	}
 	return s.store.Queries().FeeStatement(ctx, id, actor.Scope())

@@ -64,7 +64,7 @@ func (s *Service) ManageJobs(a JobAdmin) { s.jobs = a }
 
 // Jobs lists background jobs. OPERATOR only. INVALID_INPUT for an unknown state.
 func (s *Service) Jobs(ctx context.Context, actor Actor, kind, state string, page Page) (Slice[JobInfo], error) {
-	if err := actor.requireOperator("list jobs"); err != nil {
+	if err := actor.Can(ActListJobs); err != nil {
 		return Slice[JobInfo]{}, err
 	}
 	if state != "" && !contains(JobStates, state) {
@@ -79,7 +79,7 @@ func (s *Service) Jobs(ctx context.Context, actor Actor, kind, state string, pag
 
 // Job returns one background job. OPERATOR only.
 func (s *Service) Job(ctx context.Context, actor Actor, id int64) (JobInfo, error) {
-	if err := actor.requireOperator("read jobs"); err != nil {
+	if err := actor.Can(ActReadJob); err != nil {
 		return JobInfo{}, err
 	}
 	if s.jobs == nil {
@@ -90,7 +90,7 @@ func (s *Service) Job(ctx context.Context, actor Actor, id int64) (JobInfo, erro
 
 // RetryJob makes a job available to run again now. OPERATOR only.
 func (s *Service) RetryJob(ctx context.Context, actor Actor, id int64) (JobInfo, error) {
-	if err := actor.requireOperator("retry jobs"); err != nil {
+	if err := actor.Can(ActRetryJob); err != nil {
 		return JobInfo{}, err
 	}
 	if s.jobs == nil {
@@ -101,7 +101,7 @@ func (s *Service) RetryJob(ctx context.Context, actor Actor, id int64) (JobInfo,
 
 // CancelJob cancels a job that has not finished. OPERATOR only.
 func (s *Service) CancelJob(ctx context.Context, actor Actor, id int64) (JobInfo, error) {
-	if err := actor.requireOperator("cancel jobs"); err != nil {
+	if err := actor.Can(ActCancelJob); err != nil {
 		return JobInfo{}, err
 	}
 	if s.jobs == nil {

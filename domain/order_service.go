@@ -6,7 +6,7 @@ import "context"
 // (partner, externalId): the same content returns the same order; other content under a used
 // externalId is IDEMPOTENCY_KEY_REUSED. NOT_FOUND for an unknown buyer member or supplier.
 func (s *Service) CreateOrder(ctx context.Context, actor Actor, in CreateOrderInput) (Order, error) {
-	if err := requirePartner(actor, "create orders"); err != nil {
+	if err := actor.Can(ActCreateOrder); err != nil {
 		return Order{}, err
 	}
 	amount, err := in.Validate()
@@ -57,7 +57,7 @@ func (s *Service) CreateOrder(ctx context.Context, actor Actor, in CreateOrderIn
 // CancelOrder cancels an unpaid order. PARTNER (its own) or OPERATOR. Cancelling a cancelled
 // order returns it; any other state is INVALID_STATE.
 func (s *Service) CancelOrder(ctx context.Context, actor Actor, orderID string) (Order, error) {
-	return s.changeOrder(ctx, actor, orderID, "cancel orders", func(ctx context.Context, tx Tx, o *Order) error {
+	return s.changeOrder(ctx, actor, ActCancelOrder, orderID, func(ctx context.Context, tx Tx, o *Order) error {
 		switch o.Status {
 		case OrderCancelled:
 			return nil
@@ -72,14 +72,11 @@ func (s *Service) CancelOrder(ctx context.Context, actor Actor, orderID string) 
 	})
 }
 
-// changeOrder locks an order a partner (its own) or an operator may change and applies
-// change in one transaction. ACCOUNT keys are FORBIDDEN; NOT_FOUND outside the actor's scope.
-func (s *Service) changeOrder(ctx context.Context, actor Actor, orderID, action string, change func(context.Context, Tx, *Order) error) (Order, error) {
-	if err := requireAuth(actor); err != nil {
+// changeOrder checks act, locks an order within the actor's scope and applies change in one
+// transaction. NOT_FOUND outside the actor's scope.
+func (s *Service) changeOrder(ctx context.Context, actor Actor, act Action, orderID string, change func(context.Context, Tx, *Order) error) (Order, error) {
+	if err := actor.Can(act); err != nil {
 		return Order{}, err
-	}
-	if actor.Role == RoleAccount {
-		return Order{}, Forbidden(action)
 	}
 	var out Order
 	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
@@ -99,7 +96,7 @@ func (s *Service) changeOrder(ctx context.Context, actor Actor, orderID, action 
 // Order returns an order within the actor's scope: a partner's own, an account's linked
 // members' orders, every order for operators.
 func (s *Service) Order(ctx context.Context, actor Actor, id string) (Order, error) {
-	if err := requireAuth(actor); err != nil {
+	if err := actor.Can(ActReadOrder); err != nil {
 		return Order{}, err
 	}
 	return s.store.Queries().Order(ctx, id, actor.Scope())
@@ -107,7 +104,7 @@ func (s *Service) Order(ctx context.Context, actor Actor, id string) (Order, err
 
 // OrderByExternalID returns the calling partner's order by its marketplace id.
 func (s *Service) OrderByExternalID(ctx context.Context, actor Actor, externalID string) (Order, error) {
-	if err := requirePartner(actor, "look orders up by external id"); err != nil {
+	if err := actor.Can(ActReadOrderByExternalID); err != nil {
 		return Order{}, err
 	}
 	return s.store.Queries().OrderByExternalID(ctx, actor.PartnerID, externalID)
@@ -115,7 +112,7 @@ func (s *Service) OrderByExternalID(ctx context.Context, actor Actor, externalID
 
 // Orders lists orders within the actor's scope, newest first, optionally by status.
 func (s *Service) Orders(ctx context.Context, actor Actor, status OrderStatus, page Page) (Slice[Order], error) {
-	if err := requireAuth(actor); err != nil {
+	if err := actor.Can(ActListOrders); err != nil {
 		return Slice[Order]{}, err
 	}
 	rows, err := s.store.Queries().Orders(ctx, actor.Scope(), status, page)

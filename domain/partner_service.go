@@ -9,7 +9,7 @@ import (
 // CreatePartner registers a marketplace partner. OPERATOR only. INVALID_INPUT for a code
 // that is not 1–32 lower-case letters, digits, "-" or "_"; ALREADY_EXISTS for a taken code.
 func (s *Service) CreatePartner(ctx context.Context, actor Actor, code, name string) (Partner, error) {
-	if err := actor.requireOperator("create partners"); err != nil {
+	if err := actor.Can(ActCreatePartner); err != nil {
 		return Partner{}, err
 	}
 	var errs Errors
@@ -30,20 +30,17 @@ func (s *Service) CreatePartner(ctx context.Context, actor Actor, code, name str
 
 // Partner returns a partner the actor may see: operators see all, a partner itself.
 func (s *Service) Partner(ctx context.Context, actor Actor, id string) (Partner, error) {
-	if err := requireAuth(actor); err != nil {
+	if err := actor.Can(ActReadPartner); err != nil {
 		return Partner{}, err
 	}
-	if !actor.IsOperator() && actor.PartnerID != id {
-		return Partner{}, NotFound("partner", nil)
-	}
-	return s.store.Queries().Partner(ctx, id)
+	return s.store.Queries().Partner(ctx, id, actor.Scope())
 }
 
 // CreateAPIKey issues a key and returns it with its secret, which is never shown again.
 // OPERATOR only. An ACCOUNT key needs accountId, a PARTNER key partnerId (or a partner
 // code), an OPERATOR key neither (INVALID_INPUT); NOT_FOUND for an unknown account or partner.
 func (s *Service) CreateAPIKey(ctx context.Context, actor Actor, in CreateAPIKeyInput) (APIKey, string, error) {
-	if err := actor.requireOperator("create API keys"); err != nil {
+	if err := actor.Can(ActCreateAPIKey); err != nil {
 		return APIKey{}, "", err
 	}
 	label, err := validateLabel(in.Label)
@@ -76,18 +73,18 @@ func (s *Service) CreateAPIKey(ctx context.Context, actor Actor, in CreateAPIKey
 		SecretHash: hash, Hint: secret[len(secret)-4:], CreatedAt: s.clock.Now()}
 	err = s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
 		if k.AccountID != "" {
-			if _, err := tx.Account(ctx, k.AccountID, ""); err != nil {
+			if _, err := tx.Account(ctx, k.AccountID, Scope{All: true}); err != nil {
 				return notFoundAs(err, "account", Field("accountId"))
 			}
 		}
 		if in.PartnerCode != "" {
-			p, err := tx.PartnerByCode(ctx, in.PartnerCode)
+			p, err := tx.PartnerByCode(ctx, in.PartnerCode, Scope{All: true})
 			if err != nil {
 				return notFoundAs(err, "partner", Field("partnerId"))
 			}
 			k.PartnerID = p.ID
 		} else if k.PartnerID != "" {
-			if _, err := tx.Partner(ctx, k.PartnerID); err != nil {
+			if _, err := tx.Partner(ctx, k.PartnerID, Scope{All: true}); err != nil {
 				return notFoundAs(err, "partner", Field("partnerId"))
 			}
 		}
@@ -101,12 +98,9 @@ func (s *Service) CreateAPIKey(ctx context.Context, actor Actor, in CreateAPIKey
 
 // PartnerByCode returns a partner by its code; operators see all, a partner itself.
 func (s *Service) PartnerByCode(ctx context.Context, actor Actor, code string) (Partner, error) {
-	if err := requireAuth(actor); err != nil {
+	if err := actor.Can(ActReadPartner); err != nil {
 		return Partner{}, err
 	}
-	p, err := s.store.Queries().PartnerByCode(ctx, code)
-	if err != nil || (!actor.IsOperator() && actor.PartnerID != p.ID) {
-		return Partner{}, NotFound("partner", Field("code"))
-	}
-	return p, nil
+	p, err := s.store.Queries().PartnerByCode(ctx, code, actor.Scope())
+	return p, notFoundAs(err, "partner", Field("code"))
 }

@@ -53,7 +53,7 @@ func (s *Service) situation(ctx context.Context, q Queries, o Order, payCurrency
 	switch {
 	case err == nil:
 		sit.Link = &link
-		a, err := q.Account(ctx, link.AccountID, "")
+		a, err := q.Account(ctx, link.AccountID, Scope{All: true})
 		if err != nil {
 			return sit, err
 		}
@@ -110,7 +110,7 @@ func (s *Service) PaymentOptions(ctx context.Context, actor Actor, orderID, payC
 // (exactly those paymentOptions gives), nothing changed. Idempotent on idempotencyKey.
 func (s *Service) PayOrder(ctx context.Context, actor Actor, in PayOrderInput) (p Payment, err error) {
 	defer func() { s.observePayment(in.Method, err, p.Debited) }()
-	if err := requireAuth(actor); err != nil {
+	if err := actor.Can(ActPayOrder); err != nil {
 		return Payment{}, err
 	}
 	var errs Errors
@@ -222,7 +222,7 @@ func insufficientAsReason(err error) error {
 // does nothing). PARTNER (its orders) or OPERATOR. Confirming again changes nothing;
 // INVALID_STATE for an order that was never paid, or was fully refunded.
 func (s *Service) ConfirmReceipt(ctx context.Context, actor Actor, orderID string) (Order, error) {
-	return s.changeOrder(ctx, actor, orderID, "confirm receipt (the marketplace does)", func(ctx context.Context, tx Tx, o *Order) error {
+	return s.changeOrder(ctx, actor, ActConfirmReceipt, orderID, func(ctx context.Context, tx Tx, o *Order) error {
 		switch o.Status {
 		case OrderPaid, OrderPartiallyRefunded, OrderCompleted:
 		default:
@@ -283,11 +283,8 @@ type RefundInput struct {
 // and currency, fees pro rata. PARTNER (its orders) or OPERATOR. REFUND_EXCEEDS_PAYMENT for more
 // than is left; INVALID_STATE after release or for an unpaid order. Idempotent on the key.
 func (s *Service) RefundOrder(ctx context.Context, actor Actor, in RefundInput) (Refund, Payment, error) {
-	if err := requireAuth(actor); err != nil {
+	if err := actor.Can(ActRefundOrder); err != nil {
 		return Refund{}, Payment{}, err
-	}
-	if actor.Role == RoleAccount {
-		return Refund{}, Payment{}, Forbidden("refund orders")
 	}
 	var amount *Money
 	if in.Amount != nil {
@@ -384,7 +381,7 @@ func (s *Service) RefundOrder(ctx context.Context, actor Actor, in RefundInput) 
 // RetryPayout re-drives a FAILED payout (after the supplier's account was fixed). OPERATOR
 // only. INVALID_STATE unless FAILED.
 func (s *Service) RetryPayout(ctx context.Context, actor Actor, payoutID string) (Payout, error) {
-	if err := actor.requireOperator("retry payouts"); err != nil {
+	if err := actor.Can(ActRetryPayout); err != nil {
 		return Payout{}, err
 	}
 	var out Payout
@@ -408,7 +405,7 @@ func (s *Service) RetryPayout(ctx context.Context, actor Actor, payoutID string)
 
 // Payment returns a payment within the actor's scope.
 func (s *Service) Payment(ctx context.Context, actor Actor, id string) (Payment, error) {
-	if err := requireAuth(actor); err != nil {
+	if err := actor.Can(ActReadPayment); err != nil {
 		return Payment{}, err
 	}
 	return s.store.Queries().Payment(ctx, id, actor.Scope())
@@ -424,7 +421,7 @@ func (s *Service) PaymentOfOrder(ctx context.Context, actor Actor, orderID strin
 
 // Payments lists payments within the actor's scope, newest first.
 func (s *Service) Payments(ctx context.Context, actor Actor, f PaymentFilter, page Page) (Slice[Payment], error) {
-	if err := requireAuth(actor); err != nil {
+	if err := actor.Can(ActListPayments); err != nil {
 		return Slice[Payment]{}, err
 	}
 	rows, err := s.store.Reports().Payments(ctx, actor.Scope(), f, page)
@@ -441,7 +438,7 @@ func (s *Service) Refunds(ctx context.Context, actor Actor, paymentID string) ([
 
 // Payout returns a payout within the actor's scope (partners: their orders'; accounts: none).
 func (s *Service) Payout(ctx context.Context, actor Actor, id string) (Payout, error) {
-	if err := requireAuth(actor); err != nil {
+	if err := actor.Can(ActReadPayout); err != nil {
 		return Payout{}, err
 	}
 	return s.store.Queries().Payout(ctx, id, actor.Scope())
@@ -457,7 +454,7 @@ func (s *Service) PayoutOfPayment(ctx context.Context, actor Actor, paymentID st
 
 // Payouts lists payouts within the actor's scope, newest first.
 func (s *Service) Payouts(ctx context.Context, actor Actor, status PayoutStatus, page Page) (Slice[Payout], error) {
-	if err := requireAuth(actor); err != nil {
+	if err := actor.Can(ActListPayouts); err != nil {
 		return Slice[Payout]{}, err
 	}
 	rows, err := s.store.Reports().Payouts(ctx, actor.Scope(), status, page)

@@ -27,16 +27,18 @@ type Queries interface {
 	APIKey(ctx context.Context, id string) (APIKey, error)
 	// FeeStatement returns a statement within scope.
 	FeeStatement(ctx context.Context, id string, scope Scope) (FeeStatement, error)
-	Partner(ctx context.Context, id string) (Partner, error)
-	PartnerByCode(ctx context.Context, code string) (Partner, error)
-	// Account returns the account id within scope ("" = every account). NOT_FOUND otherwise.
-	Account(ctx context.Context, id, scope string) (Account, error)
+	// Partner and PartnerByCode return a partner within scope (a partner sees itself).
+	Partner(ctx context.Context, id string, scope Scope) (Partner, error)
+	PartnerByCode(ctx context.Context, code string, scope Scope) (Partner, error)
+	// Account returns the account id within scope (an account sees itself). NOT_FOUND otherwise.
+	Account(ctx context.Context, id string, scope Scope) (Account, error)
 	// Accounts lists accounts within scope, newest first, up to page.First+1 rows.
-	Accounts(ctx context.Context, scope string, page Page) ([]Account, error)
+	Accounts(ctx context.Context, scope Scope, page Page) ([]Account, error)
 	Balances(ctx context.Context, accountID string) ([]Balance, error)
 	// Statement lists an account's customer ledger lines, newest first, up to page.First+1.
 	Statement(ctx context.Context, accountID string, page Page) ([]StatementLine, error)
-	TopUp(ctx context.Context, id, scope string) (TopUp, error)
+	// TopUp returns a top-up within scope (an account sees its own).
+	TopUp(ctx context.Context, id string, scope Scope) (TopUp, error)
 	Member(ctx context.Context, partnerID, memberID string) (MarketplaceMember, error)
 	MemberByRowID(ctx context.Context, id string, scope Scope) (MarketplaceMember, error)
 	Supplier(ctx context.Context, partnerID, supplierID string) (Supplier, error)
@@ -80,10 +82,12 @@ type Queries interface {
 	StatementVolume(ctx context.Context, accountID string, months []Month) (decimal.Decimal, error)
 	// Events lists events within scope, optionally of some types, newest first, up to page.First+1.
 	Events(ctx context.Context, scope Scope, types []string, page Page) ([]Event, error)
-	Event(ctx context.Context, id string) (Event, error)
+	// Event returns an event within scope.
+	Event(ctx context.Context, id string, scope Scope) (Event, error)
+	// WebhookEndpoints lists the partner's live endpoints.
 	WebhookEndpoints(ctx context.Context, partnerID string) ([]WebhookEndpoint, error)
-	// WebhookEndpoint returns a live endpoint of the partner ("" = any partner).
-	WebhookEndpoint(ctx context.Context, id, partnerID string) (WebhookEndpoint, error)
+	// WebhookEndpoint returns a live endpoint within scope (a partner sees its own).
+	WebhookEndpoint(ctx context.Context, id string, scope Scope) (WebhookEndpoint, error)
 	// WebhookDeliveries lists an endpoint's delivery attempts, newest first, up to page.First+1.
 	WebhookDeliveries(ctx context.Context, endpointID string, page Page) ([]WebhookDelivery, error)
 	PartnerSummary(ctx context.Context, scope Scope, from, to time.Time) (PartnerSummary, error)

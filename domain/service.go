@@ -73,14 +73,6 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Actor, error
 	return k.Actor(), nil
 }
 
-// requireAuth returns UNAUTHENTICATED for the anonymous caller.
-func requireAuth(a Actor) error {
-	if a.IsAnonymous() {
-		return Unauthenticated
-	}
-	return nil
-}
-
 // notFoundAs rewrites a store's NOT_FOUND to name the input field the id came from.
 func notFoundAs(err error, what string, field []string) error {
 	if CodeOf(err) == CodeNotFound {

@@ -8,7 +8,7 @@ import "context"
 // another amount under a used reference is IDEMPOTENCY_KEY_REUSED. INVALID_INPUT for a bad
 // amount, currency (CNY included) or reference; NOT_FOUND for an unknown account.
 func (s *Service) TopUp(ctx context.Context, actor Actor, in TopUpInput) (TopUp, Account, error) {
-	if err := actor.requireOperator("top up accounts"); err != nil {
+	if err := actor.Can(ActTopUp); err != nil {
 		return TopUp{}, Account{}, err
 	}
 	amount, err := in.Validate()
@@ -19,7 +19,7 @@ func (s *Service) TopUp(ctx context.Context, actor Actor, in TopUpInput) (TopUp,
 	var acct Account
 	err = s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
 		t = TopUp{AccountID: in.AccountID, Amount: amount, Reference: in.Reference, CreatedAt: s.clock.Now()}
-		a, err := tx.Account(ctx, in.AccountID, "")
+		a, err := tx.Account(ctx, in.AccountID, Scope{All: true})
 		if err != nil {
 			return notFoundAs(err, "account", Field("accountId"))
 		}
@@ -48,12 +48,8 @@ func (s *Service) TopUp(ctx context.Context, actor Actor, in TopUpInput) (TopUp,
 
 // TopUpByID returns a top-up the actor may see.
 func (s *Service) TopUpByID(ctx context.Context, actor Actor, id string) (TopUp, error) {
-	if err := requireAuth(actor); err != nil {
+	if err := actor.Can(ActReadTopUp); err != nil {
 		return TopUp{}, err
 	}
-	scope, ok := actor.AccountScope()
-	if !ok {
-		return TopUp{}, NotFound("top-up", nil)
-	}
-	return s.store.Queries().TopUp(ctx, id, scope)
+	return s.store.Queries().TopUp(ctx, id, actor.Scope())
 }

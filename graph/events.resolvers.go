@@ -141,16 +141,11 @@ func (r *subscriptionResolver) AccountEvents(ctx context.Context, accountID stri
 
 // PartnerEvents is the resolver for the partnerEvents field.
 func (r *subscriptionResolver) PartnerEvents(ctx context.Context, types []string) (<-chan *model.Event, error) {
-	actor := ActorFrom(ctx)
-	if actor.Role != domain.RolePartner {
-		return nil, domain.Forbidden("follow partner events (a PARTNER key is needed)")
-	}
-	if err := domain.ValidateEventTypes(types, domain.Field("types")); err != nil {
+	match, err := r.Svc.PartnerEvents(ActorFrom(ctx), types)
+	if err != nil {
 		return nil, err
 	}
-	events := r.Hub.Subscribe(ctx, func(e domain.Event) bool {
-		return domain.EventVisible(actor, e) && domain.EventMatches(types, e.Type)
-	})
+	events := r.Hub.Subscribe(ctx, match)
 	return relay(ctx, events, func(e domain.Event) (*model.Event, bool) { return toEvent(e), true }), nil
 }
 
