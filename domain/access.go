@@ -116,7 +116,8 @@ var (
 
 // access is who may do what. Every Action has a row (a test checks it); a role not listed
 // is refused. Anonymous callers are refused every action here (UNAUTHENTICATED): the few
-// public reads (viewer, currencies, fxRates, feeSchedule) need no actor at all.
+// public reads (viewer, currencies, fxRates, feeSchedule) take no actor, and the API lets
+// them through without a key.
 var access = map[Action]rule{
 	ActCreateAccount:            {who: operatorOnly, refusal: "create accounts"},
 	ActReviewKyc:                {who: operatorOnly, refusal: "review KYC"},

@@ -55,8 +55,8 @@ func (s *Service) UpsertSupplier(ctx context.Context, actor Actor, in UpsertSupp
 	return sup, err
 }
 
-// Member returns a member of the calling partner (operators: NOT_FOUND, members are read by
-// their partner). NOT_FOUND for another partner's member.
+// Member returns a member of the calling partner by its marketplace id. PARTNER only;
+// NOT_FOUND for another partner's member.
 func (s *Service) Member(ctx context.Context, actor Actor, memberID string) (MarketplaceMember, error) {
 	if err := actor.Can(ActReadMember); err != nil {
 		return MarketplaceMember{}, err
