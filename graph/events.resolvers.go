@@ -175,13 +175,7 @@ func (r *webhookEndpointResolver) Deliveries(ctx context.Context, obj *model.Web
 	return &model.WebhookDeliveryConnection{Edges: edges, PageInfo: info}, nil
 }
 
-// Subscription returns SubscriptionResolver implementation.
-func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
-
 // WebhookEndpoint returns WebhookEndpointResolver implementation.
 func (r *Resolver) WebhookEndpoint() WebhookEndpointResolver { return &webhookEndpointResolver{r} }
 
-type (
-	subscriptionResolver    struct{ *Resolver }
-	webhookEndpointResolver struct{ *Resolver }
-)
+type webhookEndpointResolver struct{ *Resolver }
