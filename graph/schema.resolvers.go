@@ -26,38 +26,15 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
-	typ, _, ok := parseGlobalID(id)
+	typ, raw, ok := parseGlobalID(id)
 	if !ok {
 		return nil, domain.Errorf(domain.CodeInvalidInput, domain.Field("id"), "is not a valid id")
 	}
-	var n model.Node
-	var err error
-	switch typ {
-	case typeAccount:
-		n, err = r.Query().Account(ctx, id)
-	case typePartner:
-		n, err = r.partner(ctx, id)
-	case typeTopUp:
-		n, err = r.topUp(ctx, id)
-	case typeQuote:
-		n, err = r.Query().Quote(ctx, id)
-	case typeConversion:
-		n, err = r.conversion(ctx, id)
-	case typePayment:
-		n, err = r.Query().Payment(ctx, id)
-	case typePayout:
-		n, err = r.Query().Payout(ctx, id)
-	case typeRefund, typeEvent, typeEndpoint, typeAPIKey, "FeeStatement", "Job":
-		n, err = r.otherNode(ctx, typ, id)
-	case typeMember, typeSupplier, typeLink, typeOrder:
-		n, err = r.marketplaceNode(ctx, typ, id)
-	default:
+	lookup, ok := nodeTypes[typ]
+	if !ok {
 		return nil, nil
 	}
-	if err != nil || isNilNode(n) {
-		return nil, err
-	}
-	return n, nil
+	return lookup(r.Resolver, ctx, raw)
 }
 
 // Account is the resolver for the account field.
@@ -66,7 +43,7 @@ func (r *viewerResolver) Account(ctx context.Context, obj *model.Viewer) (*model
 	if a.AccountID == "" {
 		return nil, nil
 	}
-	return r.Query().Account(ctx, globalID(typeAccount, a.AccountID))
+	return r.account(ctx, a.AccountID)
 }
 
 // Partner is the resolver for the partner field.
@@ -75,7 +52,7 @@ func (r *viewerResolver) Partner(ctx context.Context, obj *model.Viewer) (*model
 	if a.PartnerID == "" {
 		return nil, nil
 	}
-	return r.partner(ctx, globalID(typePartner, a.PartnerID))
+	return r.partner(ctx, a.PartnerID)
 }
 
 // Mutation returns MutationResolver implementation.
