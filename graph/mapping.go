@@ -355,3 +355,31 @@ func toPartnerSummary(s domain.PartnerSummary) *model.PartnerSummary {
 		Refunds: toMoney(s.Refunds), PayoutsPaid: toMoney(s.PayoutsPaid), PayoutsPending: s.PayoutsPending, PayoutsFailed: s.PayoutsFailed,
 		ConversionVolume: each(toMoney)(s.ConversionVolume)}
 }
+
+// paymentFilter decodes the payments query's filter. INVALID_INPUT naming filter.accountId.
+func paymentFilter(filter *model.PaymentFilter) (domain.PaymentFilter, error) {
+	var f domain.PaymentFilter
+	if filter == nil {
+		return f, nil
+	}
+	if filter.Status != nil {
+		f.Status = domain.PaymentStatus(*filter.Status)
+	}
+	if filter.Method != nil {
+		f.Method = domain.PaymentMethod(*filter.Method)
+	}
+	if filter.AccountID != nil {
+		id, err := decodeID(*filter.AccountID, typeAccount, "filter", "accountId")
+		if err != nil {
+			return f, err
+		}
+		f.AccountID = id
+	}
+	if filter.From != nil {
+		f.From = time.Time(*filter.From)
+	}
+	if filter.To != nil {
+		f.To = time.Time(*filter.To)
+	}
+	return f, nil
+}

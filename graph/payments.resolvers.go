@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"time"
 
 	"github.com/kjb/kjb/domain"
 	"github.com/kjb/kjb/graph/model"
@@ -157,27 +156,9 @@ func (r *queryResolver) Payment(ctx context.Context, id string) (*model.Payment,
 
 // Payments is the resolver for the payments field.
 func (r *queryResolver) Payments(ctx context.Context, first *int, after *string, filter *model.PaymentFilter) (*model.PaymentConnection, error) {
-	f := domain.PaymentFilter{}
-	if filter != nil {
-		if filter.Status != nil {
-			f.Status = domain.PaymentStatus(*filter.Status)
-		}
-		if filter.Method != nil {
-			f.Method = domain.PaymentMethod(*filter.Method)
-		}
-		if filter.AccountID != nil {
-			id, err := decodeID(*filter.AccountID, typeAccount, "filter", "accountId")
-			if err != nil {
-				return nil, err
-			}
-			f.AccountID = id
-		}
-		if filter.From != nil {
-			f.From = time.Time(*filter.From)
-		}
-		if filter.To != nil {
-			f.To = time.Time(*filter.To)
-		}
+	f, err := paymentFilter(filter)
+	if err != nil {
+		return nil, err
 	}
 	return r.payments(ctx, first, after, f)
 }
