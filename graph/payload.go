@@ -29,9 +29,8 @@ func mutate[R, P any](decodeErr error, call func() (R, error), payload func(R) *
 // mutate2 is mutate for a domain call with two results.
 func mutate2[A, B, P any](decodeErr error, call func() (A, B, error), payload func(A, B) *P) (*P, error) {
 	var b B
-	return mutate(decodeErr, func() (A, error) {
-		a, bb, err := call()
-		b = bb
+	return mutate(decodeErr, func() (a A, err error) {
+		a, b, err = call()
 		return a, err
 	}, func(a A) *P { return payload(a, b) })
 }
