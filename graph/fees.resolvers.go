@@ -20,54 +20,33 @@ func (r *accountResolver) FeeForecast(ctx context.Context, obj *model.Account) (
 		return nil, err
 	}
 	f, err := r.Svc.FeeForecast(ctx, ActorFrom(ctx), id)
-	if err != nil {
-		return nil, err
-	}
-	out := &model.FeeForecast{Month: f.Month.String(), MonthToDateVolume: toMoney(f.MonthToDateVolume), CurrentRate: toRate(f.CurrentRate),
-		ProjectedAverageMonthlyVolume: toMoney(f.ProjectedAverage), ProjectedRate: toRate(f.ProjectedRate)}
-	if f.VolumeToNextTier != nil {
-		out.VolumeToNextTier = toMoney(*f.VolumeToNextTier)
-		rate := toRate(*f.NextTierRate)
-		out.NextTierRate = &rate
-	}
-	return out, nil
+	return mapResult(f, err, toFeeForecast)
 }
 
 // RunMonthlyFees is the resolver for the runMonthlyFees field.
 func (r *mutationResolver) RunMonthlyFees(ctx context.Context, input model.RunMonthlyFeesInput) (*model.RunMonthlyFeesPayload, error) {
-	m, err := r.Svc.RunMonthlyFees(ctx, ActorFrom(ctx), input.Month)
-	ues, err := userErrors(err)
-	if err != nil || len(ues) > 0 {
-		return &model.RunMonthlyFeesPayload{UserErrors: ues}, err
-	}
-	month := m.String()
-	return &model.RunMonthlyFeesPayload{Enqueued: true, Month: &month, UserErrors: ues}, nil
+	return mutate(nil, func() (domain.Month, error) {
+		return r.Svc.RunMonthlyFees(ctx, ActorFrom(ctx), input.Month)
+	}, func(m domain.Month) *model.RunMonthlyFeesPayload {
+		month := m.String()
+		return &model.RunMonthlyFeesPayload{Enqueued: true, Month: &month}
+	})
 }
 
 // SetSandboxClock is the resolver for the setSandboxClock field.
 func (r *mutationResolver) SetSandboxClock(ctx context.Context, input model.SetSandboxClockInput) (*model.SetSandboxClockPayload, error) {
-	now, err := r.Svc.SetSandboxClock(ctx, ActorFrom(ctx), time.Time(input.Now))
-	ues, err := userErrors(err)
-	if err != nil || len(ues) > 0 {
-		return &model.SetSandboxClockPayload{UserErrors: ues}, err
-	}
-	t := model.DateTime(now)
-	return &model.SetSandboxClockPayload{Now: &t, UserErrors: ues}, nil
+	return mutate(nil, func() (time.Time, error) {
+		return r.Svc.SetSandboxClock(ctx, ActorFrom(ctx), time.Time(input.Now))
+	}, func(now time.Time) *model.SetSandboxClockPayload {
+		t := model.DateTime(now)
+		return &model.SetSandboxClockPayload{Now: &t}
+	})
 }
 
 // FeeSchedule is the resolver for the feeSchedule field.
 func (r *queryResolver) FeeSchedule(ctx context.Context) (*model.FeeSchedule, error) {
 	f, err := r.Svc.FeeSchedule(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := &model.FeeSchedule{StandardRate: toRate(f.StandardRate), CardRate: toRate(f.CardRate),
-		WorldFirstBalanceMinimum: toMoney(f.WorldFirstBalanceMinimum)}
-	for _, t := range f.ServiceTiers {
-		out.ServiceTiers = append(out.ServiceTiers, &model.ServiceTier{
-			MinAverageMonthlyVolume: toMoney(domain.Money{Amount: t.MinAverageMonthlyVolume, Currency: domain.CNY}), Rate: toRate(t.Rate)})
-	}
-	return out, nil
+	return mapResult(f, err, toFeeSchedule)
 }
 
 // FeeStatements is the resolver for the feeStatements field.
@@ -76,20 +55,7 @@ func (r *queryResolver) FeeStatements(ctx context.Context, accountID string, fir
 	if err != nil {
 		return nil, err
 	}
-	p, err := page(first, after)
-	if err != nil {
-		return nil, err
-	}
-	sl, err := r.Svc.FeeStatements(ctx, ActorFrom(ctx), id, p)
-	if domain.CodeOf(err) == domain.CodeNotFound {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	edges, info := connection(sl, func(s domain.FeeStatement) string { return s.Month.String() },
-		func(c string, s domain.FeeStatement) *model.FeeStatementEdge {
-			return &model.FeeStatementEdge{Cursor: c, Node: toFeeStatement(s)}
-		})
-	return &model.FeeStatementConnection{Edges: edges, PageInfo: info}, nil
+	return orNull(connect(first, after, func(p domain.Page) (domain.Slice[domain.FeeStatement], error) {
+		return r.Svc.FeeStatements(ctx, ActorFrom(ctx), id, p)
+	}, toFeeStatementConnection))
 }

@@ -14,19 +14,13 @@ import (
 
 // Conversions is the resolver for the conversions field.
 func (r *accountResolver) Conversions(ctx context.Context, obj *model.Account, first *int, after *string) (*model.ConversionConnection, error) {
-	id, p, err := accountPage(obj, first, after)
+	id, err := decodeID(obj.ID, typeAccount)
 	if err != nil {
 		return nil, err
 	}
-	sl, err := r.Svc.Conversions(ctx, ActorFrom(ctx), id, p)
-	if err != nil {
-		return nil, err
-	}
-	edges, info := connection(sl, func(c domain.Conversion) string { return c.ID },
-		func(cur string, c domain.Conversion) *model.ConversionEdge {
-			return &model.ConversionEdge{Cursor: cur, Node: toConversion(c)}
-		})
-	return &model.ConversionConnection{Edges: edges, PageInfo: info}, nil
+	return connect(first, after, func(p domain.Page) (domain.Slice[domain.Conversion], error) {
+		return r.Svc.Conversions(ctx, ActorFrom(ctx), id, p)
+	}, toConversionConnection)
 }
 
 // Quote is the resolver for the quote field.
@@ -34,86 +28,59 @@ func (r *conversionResolver) Quote(ctx context.Context, obj *model.Conversion) (
 	if obj.Quote == nil {
 		return nil, nil
 	}
-	return r.Query().Quote(ctx, obj.Quote.ID)
+	return byID(ctx, obj.Quote.ID, typeQuote, r.quote)
 }
 
 // Account is the resolver for the account field.
 func (r *conversionResolver) Account(ctx context.Context, obj *model.Conversion) (*model.Account, error) {
-	return r.Query().Account(ctx, obj.Account.ID)
+	return byID(ctx, obj.Account.ID, typeAccount, r.account)
 }
 
 // SetFxRate is the resolver for the setFxRate field.
 func (r *mutationResolver) SetFxRate(ctx context.Context, input model.SetFxRateInput) (*model.SetFxRatePayload, error) {
-	rate, err := r.Svc.SetFxRate(ctx, ActorFrom(ctx), string(input.From), string(input.To), string(input.Mid))
-	ues, err := userErrors(err)
-	if err != nil || len(ues) > 0 {
-		return &model.SetFxRatePayload{UserErrors: ues}, err
-	}
-	return &model.SetFxRatePayload{Rate: toFxRate(rate), UserErrors: ues}, nil
+	return mutate(nil, func() (domain.Rate, error) {
+		return r.Svc.SetFxRate(ctx, ActorFrom(ctx), string(input.From), string(input.To), string(input.Mid))
+	}, func(rate domain.Rate) *model.SetFxRatePayload {
+		return &model.SetFxRatePayload{Rate: toFxRate(rate)}
+	})
 }
 
 // CreateQuote is the resolver for the createQuote field.
 func (r *mutationResolver) CreateQuote(ctx context.Context, input model.CreateQuoteInput) (*model.CreateQuotePayload, error) {
 	id, err := decodeID(input.AccountID, typeAccount, "accountId")
-	var q domain.Quote
-	if err == nil {
-		q, err = r.Svc.CreateQuote(ctx, ActorFrom(ctx), domain.CreateQuoteInput{AccountID: id, SellCurrency: string(input.SellCurrency),
-			BuyCurrency: string(input.BuyCurrency), SellAmount: (*string)(input.SellAmount), BuyAmount: (*string)(input.BuyAmount)})
-	}
-	ues, err := userErrors(err)
-	if err != nil || len(ues) > 0 {
-		return &model.CreateQuotePayload{UserErrors: ues}, err
-	}
-	return &model.CreateQuotePayload{Quote: toQuote(q, r.Svc.Now()), UserErrors: ues}, nil
+	in := domain.CreateQuoteInput{AccountID: id, SellCurrency: string(input.SellCurrency), BuyCurrency: string(input.BuyCurrency),
+		SellAmount: (*string)(input.SellAmount), BuyAmount: (*string)(input.BuyAmount)}
+	return mutate(err, func() (domain.Quote, error) {
+		return r.Svc.CreateQuote(ctx, ActorFrom(ctx), in)
+	}, func(q domain.Quote) *model.CreateQuotePayload {
+		return &model.CreateQuotePayload{Quote: toQuote(q, r.Svc.Now())}
+	})
 }
 
 // ExecuteQuote is the resolver for the executeQuote field.
 func (r *mutationResolver) ExecuteQuote(ctx context.Context, input model.ExecuteQuoteInput) (*model.ExecuteQuotePayload, error) {
 	id, err := decodeID(input.QuoteID, typeQuote, "quoteId")
-	var c domain.Conversion
-	var a domain.Account
-	if err == nil {
-		c, a, err = r.Svc.ExecuteQuote(ctx, ActorFrom(ctx), id, input.IdempotencyKey)
-	}
-	ues, err := userErrors(err)
-	if err != nil || len(ues) > 0 {
-		return &model.ExecuteQuotePayload{UserErrors: ues}, err
-	}
-	return &model.ExecuteQuotePayload{Conversion: toConversion(c), Account: toAccount(a), UserErrors: ues}, nil
+	return mutate2(err, func() (domain.Conversion, domain.Account, error) {
+		return r.Svc.ExecuteQuote(ctx, ActorFrom(ctx), id, input.IdempotencyKey)
+	}, func(c domain.Conversion, a domain.Account) *model.ExecuteQuotePayload {
+		return &model.ExecuteQuotePayload{Conversion: toConversion(c), Account: toAccount(a)}
+	})
 }
 
 // FxRates is the resolver for the fxRates field.
 func (r *queryResolver) FxRates(ctx context.Context) ([]*model.FxRate, error) {
 	rates, err := r.Svc.FxRates(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*model.FxRate, 0, len(rates))
-	for _, rate := range rates {
-		out = append(out, toFxRate(rate))
-	}
-	return out, nil
+	return mapResult(rates, err, each(toFxRate))
 }
 
 // Quote is the resolver for the quote field.
 func (r *queryResolver) Quote(ctx context.Context, id string) (*model.Quote, error) {
-	raw, err := decodeID(id, typeQuote, "id")
-	if err != nil {
-		return nil, err
-	}
-	q, err := r.Svc.Quote(ctx, ActorFrom(ctx), raw)
-	if domain.CodeOf(err) == domain.CodeNotFound {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return toQuote(q, r.Svc.Now()), nil
+	return byID(ctx, id, typeQuote, r.quote)
 }
 
 // Account is the resolver for the account field.
 func (r *quoteResolver) Account(ctx context.Context, obj *model.Quote) (*model.Account, error) {
-	return r.Query().Account(ctx, obj.Account.ID)
+	return byID(ctx, obj.Account.ID, typeAccount, r.account)
 }
 
 // Conversion returns ConversionResolver implementation.

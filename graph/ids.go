@@ -1,31 +1,77 @@
 package graph
 
 import (
+	"context"
 	"encoding/base64"
+	"strconv"
 	"strings"
 
 	"github.com/kjb/kjb/domain"
 	"github.com/kjb/kjb/graph/model"
 )
 
-// Global id types. The type prefix is inside the opaque id; clients must not parse it.
+// Global id types. The type name is inside the opaque id; clients must not parse it.
 const (
-	typeAccount    = "Account"
-	typePartner    = "Partner"
-	typeAPIKey     = "ApiKey"
-	typeTopUp      = "TopUp"
-	typeMember     = "MarketplaceMember"
-	typeSupplier   = "Supplier"
-	typeLink       = "MarketplaceLink"
-	typeOrder      = "Order"
-	typeQuote      = "Quote"
-	typeConversion = "Conversion"
-	typePayment    = "Payment"
-	typePayout     = "Payout"
-	typeRefund     = "Refund"
-	typeEvent      = "Event"
-	typeEndpoint   = "WebhookEndpoint"
+	typeAccount      = "Account"
+	typePartner      = "Partner"
+	typeAPIKey       = "ApiKey"
+	typeTopUp        = "TopUp"
+	typeLedgerEntry  = "LedgerEntry"
+	typeMember       = "MarketplaceMember"
+	typeSupplier     = "Supplier"
+	typeLink         = "MarketplaceLink"
+	typeOrder        = "Order"
+	typeQuote        = "Quote"
+	typeConversion   = "Conversion"
+	typePayment      = "Payment"
+	typePayout       = "Payout"
+	typeRefund       = "Refund"
+	typeFeeStatement = "FeeStatement"
+	typeEvent        = "Event"
+	typeEndpoint     = "WebhookEndpoint"
+	typeDelivery     = "WebhookDelivery"
+	typeJob          = "Job"
 )
+
+// nodeTypes are the types node(id:) resolves, each with its lookup by raw id. A global id of
+// any other type (a LedgerEntry) answers null.
+var nodeTypes = map[string]nodeLookup{
+	typeAccount:      asNode((*Resolver).account),
+	typePartner:      asNode((*Resolver).partner),
+	typeAPIKey:       asNode((*Resolver).apiKey),
+	typeTopUp:        asNode((*Resolver).topUp),
+	typeMember:       asNode((*Resolver).member),
+	typeSupplier:     asNode((*Resolver).supplier),
+	typeLink:         asNode((*Resolver).link),
+	typeOrder:        asNode((*Resolver).order),
+	typeQuote:        asNode((*Resolver).quote),
+	typeConversion:   asNode((*Resolver).conversion),
+	typePayment:      asNode((*Resolver).payment),
+	typePayout:       asNode((*Resolver).payout),
+	typeRefund:       asNode((*Resolver).refund),
+	typeFeeStatement: asNode((*Resolver).feeStatement),
+	typeEvent:        asNode((*Resolver).event),
+	typeEndpoint:     asNode((*Resolver).endpoint),
+	typeJob:          asNode((*Resolver).job),
+}
+
+// nodeLookup reads the object a raw id names; null when absent or not visible.
+type nodeLookup func(r *Resolver, ctx context.Context, raw string) (model.Node, error)
+
+// asNode turns a typed lookup into a nodeLookup; a nil object stays a nil interface.
+func asNode[N interface {
+	model.Node
+	comparable
+}](read func(*Resolver, context.Context, string) (N, error)) nodeLookup {
+	return func(r *Resolver, ctx context.Context, raw string) (model.Node, error) {
+		var none N
+		n, err := read(r, ctx, raw)
+		if err != nil || n == none {
+			return nil, err
+		}
+		return n, nil
+	}
+}
 
 func globalID(typ, id string) string { return domain.GlobalID(typ, id) }
 
@@ -63,22 +109,22 @@ func decodeOptionalID(gid *string, want string, field ...string) (string, error)
 	return decodeID(*gid, want, field...)
 }
 
-func encodeCursor(key string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("c:" + key))
+// decodeJobID parses a Job's global id (River's job ids are numbers). INVALID_INPUT naming
+// jobId when it is not one.
+func decodeJobID(gid string) (int64, error) {
+	raw, err := decodeID(gid, typeJob, "jobId")
+	if err != nil {
+		return 0, err
+	}
+	return parseJobID(raw)
 }
 
-// page validates first/after into a domain page.
-func page(first *int, after *string) (domain.Page, error) {
-	var key string
-	if after != nil && *after != "" {
-		b, err := base64.RawURLEncoding.DecodeString(*after)
-		k, ok := strings.CutPrefix(string(b), "c:")
-		if err != nil || !ok || k == "" {
-			return domain.Page{}, domain.Errorf(domain.CodeInvalidInput, domain.Field("after"), "is not a cursor of this list")
-		}
-		key = k
+func parseJobID(raw string) (int64, error) {
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, domain.Errorf(domain.CodeInvalidInput, domain.Field("jobId"), "is not a valid id")
 	}
-	return domain.NewPage(first, key)
+	return id, nil
 }
 
 // AccountGlobalID is the public id of a raw account id (for the command line).
@@ -94,13 +140,3 @@ func RawAccountID(id string) string {
 
 // OrderGlobalID is the public id of a raw order id (for the command line).
 func OrderGlobalID(raw string) string { return globalID(typeOrder, raw) }
-
-// accountPage decodes an Account's id and the page one of its connections asks for.
-func accountPage(obj *model.Account, first *int, after *string) (string, domain.Page, error) {
-	id, err := decodeID(obj.ID, typeAccount)
-	if err != nil {
-		return "", domain.Page{}, err
-	}
-	p, err := page(first, after)
-	return id, p, err
-}

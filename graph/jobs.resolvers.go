@@ -15,42 +15,26 @@ import (
 // RetryJob is the resolver for the retryJob field.
 func (r *mutationResolver) RetryJob(ctx context.Context, input model.RetryJobInput) (*model.RetryJobPayload, error) {
 	id, err := decodeJobID(input.JobID)
-	var j domain.JobInfo
-	if err == nil {
-		j, err = r.Svc.RetryJob(ctx, ActorFrom(ctx), id)
-	}
-	ues, err := userErrors(err)
-	if err != nil || len(ues) > 0 {
-		return &model.RetryJobPayload{UserErrors: ues}, err
-	}
-	return &model.RetryJobPayload{Job: toJob(j), UserErrors: ues}, nil
+	return mutate(err, func() (domain.JobInfo, error) {
+		return r.Svc.RetryJob(ctx, ActorFrom(ctx), id)
+	}, func(j domain.JobInfo) *model.RetryJobPayload {
+		return &model.RetryJobPayload{Job: toJob(j)}
+	})
 }
 
 // CancelJob is the resolver for the cancelJob field.
 func (r *mutationResolver) CancelJob(ctx context.Context, input model.CancelJobInput) (*model.CancelJobPayload, error) {
 	id, err := decodeJobID(input.JobID)
-	var j domain.JobInfo
-	if err == nil {
-		j, err = r.Svc.CancelJob(ctx, ActorFrom(ctx), id)
-	}
-	ues, err := userErrors(err)
-	if err != nil || len(ues) > 0 {
-		return &model.CancelJobPayload{UserErrors: ues}, err
-	}
-	return &model.CancelJobPayload{Job: toJob(j), UserErrors: ues}, nil
+	return mutate(err, func() (domain.JobInfo, error) {
+		return r.Svc.CancelJob(ctx, ActorFrom(ctx), id)
+	}, func(j domain.JobInfo) *model.CancelJobPayload {
+		return &model.CancelJobPayload{Job: toJob(j)}
+	})
 }
 
 // Jobs is the resolver for the jobs field.
 func (r *queryResolver) Jobs(ctx context.Context, first *int, after *string, kind *string, state *string) (*model.JobConnection, error) {
-	p, err := page(first, after)
-	if err != nil {
-		return nil, err
-	}
-	sl, err := r.Svc.Jobs(ctx, ActorFrom(ctx), deref(kind), deref(state), p)
-	if err != nil {
-		return nil, err
-	}
-	edges, info := connection(sl, func(j domain.JobInfo) string { return j.Cursor },
-		func(c string, j domain.JobInfo) *model.JobEdge { return &model.JobEdge{Cursor: c, Node: toJob(j)} })
-	return &model.JobConnection{Edges: edges, PageInfo: info}, nil
+	return connect(first, after, func(p domain.Page) (domain.Slice[domain.JobInfo], error) {
+		return r.Svc.Jobs(ctx, ActorFrom(ctx), deref(kind), deref(state), p)
+	}, toJobConnection)
 }

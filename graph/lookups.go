@@ -2,51 +2,140 @@ package graph
 
 import (
 	"context"
-	"reflect"
 
 	"github.com/kjb/kjb/domain"
 	"github.com/kjb/kjb/graph/model"
 )
 
-// partner resolves a partner by global id; null when absent or not visible.
-func (r *Resolver) partner(ctx context.Context, id string) (*model.Partner, error) {
-	raw, err := decodeID(id, typePartner, "id")
-	if err != nil {
-		return nil, err
-	}
+// The lookups below read one object by its raw id for the caller; each answers null when the
+// object does not exist or the caller may not see it (the two look the same).
+
+func (r *Resolver) account(ctx context.Context, raw string) (*model.Account, error) {
+	a, err := r.Svc.Account(ctx, ActorFrom(ctx), raw)
+	return nullIfNotFound(a, err, toAccount)
+}
+
+func (r *Resolver) partner(ctx context.Context, raw string) (*model.Partner, error) {
 	p, err := r.Svc.Partner(ctx, ActorFrom(ctx), raw)
-	if domain.CodeOf(err) == domain.CodeNotFound {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return toPartner(p), nil
+	return nullIfNotFound(p, err, toPartner)
 }
 
-// topUp resolves a top-up by global id; null when absent or not visible.
-func (r *Resolver) topUp(ctx context.Context, id string) (*model.TopUp, error) {
-	raw, err := decodeID(id, typeTopUp, "id")
-	if err != nil {
-		return nil, err
-	}
+func (r *Resolver) apiKey(ctx context.Context, raw string) (*model.APIKey, error) {
+	k, err := r.Svc.APIKeyByID(ctx, ActorFrom(ctx), raw)
+	return nullIfNotFound(k, err, toAPIKey)
+}
+
+func (r *Resolver) topUp(ctx context.Context, raw string) (*model.TopUp, error) {
 	t, err := r.Svc.TopUpByID(ctx, ActorFrom(ctx), raw)
-	if domain.CodeOf(err) == domain.CodeNotFound {
-		return nil, nil
-	}
+	return nullIfNotFound(t, err, toTopUp)
+}
+
+func (r *Resolver) member(ctx context.Context, raw string) (*model.MarketplaceMember, error) {
+	m, err := r.Svc.MemberByID(ctx, ActorFrom(ctx), raw)
+	return nullIfNotFound(m, err, toMember)
+}
+
+func (r *Resolver) supplier(ctx context.Context, raw string) (*model.Supplier, error) {
+	s, err := r.Svc.SupplierByID(ctx, ActorFrom(ctx), raw)
+	return nullIfNotFound(s, err, toSupplier)
+}
+
+func (r *Resolver) link(ctx context.Context, raw string) (*model.MarketplaceLink, error) {
+	l, err := r.Svc.Link(ctx, ActorFrom(ctx), raw)
+	return nullIfNotFound(l, err, toLink)
+}
+
+func (r *Resolver) order(ctx context.Context, raw string) (*model.Order, error) {
+	o, err := r.Svc.Order(ctx, ActorFrom(ctx), raw)
+	return nullIfNotFound(o, err, toOrder)
+}
+
+func (r *Resolver) quote(ctx context.Context, raw string) (*model.Quote, error) {
+	q, err := r.Svc.Quote(ctx, ActorFrom(ctx), raw)
+	return nullIfNotFound(q, err, func(q domain.Quote) *model.Quote { return toQuote(q, r.Svc.Now()) })
+}
+
+func (r *Resolver) conversion(ctx context.Context, raw string) (*model.Conversion, error) {
+	c, err := r.Svc.Conversion(ctx, ActorFrom(ctx), raw)
+	return nullIfNotFound(c, err, toConversion)
+}
+
+func (r *Resolver) payment(ctx context.Context, raw string) (*model.Payment, error) {
+	p, err := r.Svc.Payment(ctx, ActorFrom(ctx), raw)
+	return nullIfNotFound(p, err, toPayment)
+}
+
+func (r *Resolver) payout(ctx context.Context, raw string) (*model.Payout, error) {
+	p, err := r.Svc.Payout(ctx, ActorFrom(ctx), raw)
+	return nullIfNotFound(p, err, toPayout)
+}
+
+func (r *Resolver) refund(ctx context.Context, raw string) (*model.Refund, error) {
+	v, err := r.Svc.RefundByID(ctx, ActorFrom(ctx), raw)
+	return nullIfNotFound(v, err, toRefund)
+}
+
+func (r *Resolver) feeStatement(ctx context.Context, raw string) (*model.FeeStatement, error) {
+	s, err := r.Svc.FeeStatementByID(ctx, ActorFrom(ctx), raw)
+	return nullIfNotFound(s, err, toFeeStatement)
+}
+
+func (r *Resolver) event(ctx context.Context, raw string) (*model.Event, error) {
+	e, err := r.Svc.EventByID(ctx, ActorFrom(ctx), raw)
+	return nullIfNotFound(e, err, toEvent)
+}
+
+func (r *Resolver) endpoint(ctx context.Context, raw string) (*model.WebhookEndpoint, error) {
+	w, err := r.Svc.WebhookEndpointByID(ctx, ActorFrom(ctx), raw)
+	return nullIfNotFound(w, err, toEndpoint)
+}
+
+// job answers null also for FORBIDDEN: jobs are for operators only.
+func (r *Resolver) job(ctx context.Context, raw string) (*model.Job, error) {
+	id, err := parseJobID(raw)
 	if err != nil {
 		return nil, err
 	}
-	return toTopUp(t), nil
+	j, err := r.Svc.Job(ctx, ActorFrom(ctx), id)
+	if domain.CodeOf(err) == domain.CodeForbidden {
+		return nil, nil
+	}
+	return nullIfNotFound(j, err, toJob)
 }
 
-// isNilNode catches a typed nil pointer inside the Node interface.
-func isNilNode(n model.Node) bool {
-	if n == nil {
-		return true
+// byID decodes a global id of type typ (INVALID_INPUT naming "id" otherwise) and reads the
+// object with lookup.
+func byID[M any](ctx context.Context, gid, typ string, lookup func(context.Context, string) (M, error)) (M, error) {
+	raw, err := decodeID(gid, typ, "id")
+	if err != nil {
+		var none M
+		return none, err
 	}
-	v := reflect.ValueOf(n)
-	return v.Kind() == reflect.Pointer && v.IsNil()
+	return lookup(ctx, raw)
+}
+
+// mapResult maps a domain call's result with to, or passes its error on.
+func mapResult[T, M any](v T, err error, to func(T) M) (M, error) {
+	if err != nil {
+		var none M
+		return none, err
+	}
+	return to(v), nil
+}
+
+// nullIfNotFound is mapResult for a read that answers null for NOT_FOUND.
+func nullIfNotFound[T, M any](v T, err error, to func(T) M) (M, error) {
+	return orNull(mapResult(v, err, to))
+}
+
+// orNull answers null instead of NOT_FOUND: for a read, an object that does not exist and one
+// the caller may not see are both null.
+func orNull[M any](m M, err error) (M, error) {
+	if domain.CodeOf(err) == domain.CodeNotFound {
+		var none M
+		return none, nil
+	}
+	return m, err
 }
 
 func deref(s *string) string {
@@ -56,92 +145,9 @@ func deref(s *string) string {
 	return *s
 }
 
-// marketplaceNode resolves a member, supplier, link or order by global id; null when absent
-// or not visible.
-func (r *Resolver) marketplaceNode(ctx context.Context, typ, gid string) (model.Node, error) {
-	raw, err := decodeID(gid, typ, "id")
-	if err != nil {
-		return nil, err
-	}
-	actor := ActorFrom(ctx)
-	switch typ {
-	case typeMember:
-		m, err := r.Svc.MemberByID(ctx, actor, raw)
-		return nullIfNotFound(m, err, toMember)
-	case typeSupplier:
-		s, err := r.Svc.SupplierByID(ctx, actor, raw)
-		return nullIfNotFound(s, err, toSupplier)
-	case typeLink:
-		l, err := r.Svc.Link(ctx, actor, raw)
-		return nullIfNotFound(l, err, toLink)
-	case typeOrder:
-		o, err := r.Svc.Order(ctx, actor, raw)
-		return nullIfNotFound(o, err, toOrder)
-	}
-	return nil, nil
-}
-
-// conversion resolves a conversion by global id; null when absent or not visible.
-func (r *Resolver) conversion(ctx context.Context, id string) (*model.Conversion, error) {
-	raw, err := decodeID(id, typeConversion, "id")
-	if err != nil {
-		return nil, err
-	}
-	c, err := r.Svc.Conversion(ctx, ActorFrom(ctx), raw)
-	return nullIfNotFound(c, err, toConversion)
-}
-
 // payments lists payments for the payments query and Account.payments.
 func (r *Resolver) payments(ctx context.Context, first *int, after *string, f domain.PaymentFilter) (*model.PaymentConnection, error) {
-	p, err := page(first, after)
-	if err != nil {
-		return nil, err
-	}
-	sl, err := r.Svc.Payments(ctx, ActorFrom(ctx), f, p)
-	if err != nil {
-		return nil, err
-	}
-	edges, info := connection(sl, func(x domain.Payment) string { return x.ID },
-		func(c string, x domain.Payment) *model.PaymentEdge {
-			return &model.PaymentEdge{Cursor: c, Node: toPayment(x)}
-		})
-	return &model.PaymentConnection{Edges: edges, PageInfo: info}, nil
-}
-
-// otherNode resolves the remaining node types by global id; null when absent or not visible.
-func (r *Resolver) otherNode(ctx context.Context, typ, gid string) (model.Node, error) {
-	if typ == "Job" {
-		id, err := decodeJobID(gid)
-		if err != nil {
-			return nil, err
-		}
-		j, err := r.Svc.Job(ctx, ActorFrom(ctx), id)
-		if domain.CodeOf(err) == domain.CodeForbidden {
-			return nil, nil
-		}
-		return nullIfNotFound(j, err, toJob)
-	}
-	raw, err := decodeID(gid, typ, "id")
-	if err != nil {
-		return nil, err
-	}
-	actor := ActorFrom(ctx)
-	switch typ {
-	case typeRefund:
-		v, err := r.Svc.RefundByID(ctx, actor, raw)
-		return nullIfNotFound(v, err, toRefund)
-	case typeEvent:
-		v, err := r.Svc.EventByID(ctx, actor, raw)
-		return nullIfNotFound(v, err, toEvent)
-	case typeEndpoint:
-		v, err := r.Svc.WebhookEndpointByID(ctx, actor, raw)
-		return nullIfNotFound(v, err, toEndpoint)
-	case typeAPIKey:
-		v, err := r.Svc.APIKeyByID(ctx, actor, raw)
-		return nullIfNotFound(v, err, toAPIKey)
-	case "FeeStatement":
-		v, err := r.Svc.FeeStatementByID(ctx, actor, raw)
-		return nullIfNotFound(v, err, toFeeStatement)
-	}
-	return nil, nil
+	return connect(first, after, func(p domain.Page) (domain.Slice[domain.Payment], error) {
+		return r.Svc.Payments(ctx, ActorFrom(ctx), f, p)
+	}, toPaymentConnection)
 }

@@ -9,6 +9,17 @@ import (
 	"github.com/shopspring/decimal"
 )
 
+// each maps every item of a list with to.
+func each[T, M any](to func(T) M) func([]T) []M {
+	return func(items []T) []M {
+		out := make([]M, 0, len(items))
+		for _, it := range items {
+			out = append(out, to(it))
+		}
+		return out
+	}
+}
+
 func toMoney(m domain.Money) *model.Money {
 	return &model.Money{Amount: model.Decimal(domain.FormatAmount(m.Amount, m.Currency)), Currency: model.CurrencyCode(m.Currency)}
 }
@@ -21,6 +32,14 @@ func toAccount(a domain.Account) *model.Account {
 		KycStatus: model.KycStatus(a.KycStatus), CrossBorderPayActive: a.CrossBorderPayActive,
 		ServiceFeeRate: toRate(a.ServiceFeeRate), CreatedAt: model.DateTime(a.CreatedAt),
 	}
+}
+
+func toAccountConnection(sl domain.Slice[domain.Account]) *model.AccountConnection {
+	edges, info := connection(sl, func(a domain.Account) string { return a.ID },
+		func(c string, a domain.Account) *model.AccountEdge {
+			return &model.AccountEdge{Cursor: c, Node: toAccount(a)}
+		})
+	return &model.AccountConnection{Edges: edges, PageInfo: info}
 }
 
 func toPartner(p domain.Partner) *model.Partner {
@@ -66,20 +85,16 @@ func referenceID(kind domain.LedgerKind, ref string) string {
 }
 
 func toLedgerEntry(s domain.StatementLine) *model.LedgerEntry {
-	return &model.LedgerEntry{ID: globalID("LedgerEntry", s.ID), Amount: toMoney(s.Amount), BalanceAfter: toMoney(s.BalanceAfter),
+	return &model.LedgerEntry{ID: globalID(typeLedgerEntry, s.ID), Amount: toMoney(s.Amount), BalanceAfter: toMoney(s.BalanceAfter),
 		Kind: model.LedgerEntryKind(s.Kind), Reference: referenceID(s.Kind, s.Reference), CreatedAt: model.DateTime(s.CreatedAt)}
 }
 
-// connection builds edges and page info from a page of items.
-func connection[T any, E any](s domain.Slice[T], key func(T) string, edge func(cursor string, item T) E) ([]E, *model.PageInfo) {
-	edges := make([]E, 0, len(s.Items))
-	info := &model.PageInfo{HasNextPage: s.HasNext}
-	for _, it := range s.Items {
-		c := encodeCursor(key(it))
-		edges = append(edges, edge(c, it))
-		info.EndCursor = &c
-	}
-	return edges, info
+func toLedgerEntryConnection(sl domain.Slice[domain.StatementLine]) *model.LedgerEntryConnection {
+	edges, info := connection(sl, func(l domain.StatementLine) string { return l.ID },
+		func(c string, l domain.StatementLine) *model.LedgerEntryEdge {
+			return &model.LedgerEntryEdge{Cursor: c, Node: toLedgerEntry(l)}
+		})
+	return &model.LedgerEntryConnection{Edges: edges, PageInfo: info}
 }
 
 func toMember(m domain.MarketplaceMember) *model.MarketplaceMember {
@@ -111,31 +126,10 @@ func toOrder(o domain.Order) *model.Order {
 		Status: model.OrderStatus(o.Status), CreatedAt: model.DateTime(o.CreatedAt), UpdatedAt: model.DateTime(o.UpdatedAt)}
 }
 
-// linkPayloads are the three link mutations' payloads, which share one shape.
-type linkPayloads interface {
-	model.LinkMarketplaceAccountPayload | model.UnlinkMarketplaceAccountPayload | model.ActivateCrossBorderPayPayload
-}
-
-func linkPayload[P linkPayloads](l domain.MarketplaceLink, err error) (*P, error) {
-	ues, err := userErrors(err)
-	var link *model.MarketplaceLink
-	if err == nil && len(ues) == 0 {
-		link = toLink(l)
-	}
-	// The three payload types have identical fields, so they convert into one another.
-	p := P(model.LinkMarketplaceAccountPayload{Link: link, UserErrors: ues})
-	return &p, err
-}
-
-// nullIfNotFound maps a read to its GraphQL object, answering null for NOT_FOUND.
-func nullIfNotFound[T any, M any](v T, err error, to func(T) *M) (*M, error) {
-	if domain.CodeOf(err) == domain.CodeNotFound {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return to(v), nil
+func toOrderConnection(sl domain.Slice[domain.Order]) *model.OrderConnection {
+	edges, info := connection(sl, func(o domain.Order) string { return o.ID },
+		func(c string, o domain.Order) *model.OrderEdge { return &model.OrderEdge{Cursor: c, Node: toOrder(o)} })
+	return &model.OrderConnection{Edges: edges, PageInfo: info}
 }
 
 func toFxRate(r domain.Rate) *model.FxRate {
@@ -162,6 +156,14 @@ func toConversion(c domain.Conversion) *model.Conversion {
 		out.SettledAt = &t
 	}
 	return out
+}
+
+func toConversionConnection(sl domain.Slice[domain.Conversion]) *model.ConversionConnection {
+	edges, info := connection(sl, func(x domain.Conversion) string { return x.ID },
+		func(c string, x domain.Conversion) *model.ConversionEdge {
+			return &model.ConversionEdge{Cursor: c, Node: toConversion(x)}
+		})
+	return &model.ConversionConnection{Edges: edges, PageInfo: info}
 }
 
 func toFeeLines(ls []domain.FeeLine) []*model.FeeLine {
@@ -199,6 +201,14 @@ func toPayment(p domain.Payment) *model.Payment {
 	return out
 }
 
+func toPaymentConnection(sl domain.Slice[domain.Payment]) *model.PaymentConnection {
+	edges, info := connection(sl, func(p domain.Payment) string { return p.ID },
+		func(c string, p domain.Payment) *model.PaymentEdge {
+			return &model.PaymentEdge{Cursor: c, Node: toPayment(p)}
+		})
+	return &model.PaymentConnection{Edges: edges, PageInfo: info}
+}
+
 func toPayout(p domain.Payout) *model.Payout {
 	out := &model.Payout{ID: globalID(typePayout, p.ID), Amount: toMoney(p.Amount), Status: model.PayoutStatus(p.Status),
 		Attempts: p.Attempts, CreatedAt: model.DateTime(p.CreatedAt)}
@@ -215,15 +225,31 @@ func toPayout(p domain.Payout) *model.Payout {
 	return out
 }
 
+func toPayoutConnection(sl domain.Slice[domain.Payout]) *model.PayoutConnection {
+	edges, info := connection(sl, func(p domain.Payout) string { return p.ID },
+		func(c string, p domain.Payout) *model.PayoutEdge {
+			return &model.PayoutEdge{Cursor: c, Node: toPayout(p)}
+		})
+	return &model.PayoutConnection{Edges: edges, PageInfo: info}
+}
+
 func toRefund(r domain.Refund) *model.Refund {
 	return &model.Refund{ID: globalID(typeRefund, r.ID), Amount: toMoney(r.Amount), FeesRefunded: toMoney(r.FeesRefunded),
 		Credited: toMoney(r.Credited), Reason: r.Reason, CreatedAt: model.DateTime(r.CreatedAt)}
 }
 
 func toFeeStatement(s domain.FeeStatement) *model.FeeStatement {
-	return &model.FeeStatement{ID: globalID("FeeStatement", s.ID), Month: s.Month.String(), Volume: toMoney(s.Volume),
+	return &model.FeeStatement{ID: globalID(typeFeeStatement, s.ID), Month: s.Month.String(), Volume: toMoney(s.Volume),
 		PaymentCount: s.PaymentCount, StandardFees: toMoney(s.StandardFees), ServiceFees: toMoney(s.ServiceFees),
 		AverageMonthlyVolume: toMoney(s.AverageMonthlyVolume), NextServiceFeeRate: toRate(s.NextServiceFeeRate), CreatedAt: model.DateTime(s.CreatedAt)}
+}
+
+func toFeeStatementConnection(sl domain.Slice[domain.FeeStatement]) *model.FeeStatementConnection {
+	edges, info := connection(sl, func(s domain.FeeStatement) string { return s.Month.String() },
+		func(c string, s domain.FeeStatement) *model.FeeStatementEdge {
+			return &model.FeeStatementEdge{Cursor: c, Node: toFeeStatement(s)}
+		})
+	return &model.FeeStatementConnection{Edges: edges, PageInfo: info}
 }
 
 func optionalID(typ, id string) *string {
@@ -240,6 +266,12 @@ func toEvent(e domain.Event) *model.Event {
 		PartnerID: optionalID(typePartner, e.PartnerID), PaymentID: optionalID(typePayment, e.PaymentID)}
 }
 
+func toEventConnection(sl domain.Slice[domain.Event]) *model.EventConnection {
+	edges, info := connection(sl, func(e domain.Event) string { return e.Cursor },
+		func(c string, e domain.Event) *model.EventEdge { return &model.EventEdge{Cursor: c, Node: toEvent(e)} })
+	return &model.EventConnection{Edges: edges, PageInfo: info}
+}
+
 func toEndpoint(w domain.WebhookEndpoint) *model.WebhookEndpoint {
 	types := w.Types
 	if types == nil {
@@ -249,7 +281,7 @@ func toEndpoint(w domain.WebhookEndpoint) *model.WebhookEndpoint {
 }
 
 func toDelivery(d domain.WebhookDelivery) *model.WebhookDelivery {
-	out := &model.WebhookDelivery{ID: globalID("WebhookDelivery", d.ID), EventID: globalID(typeEvent, d.EventID), EventType: d.EventType,
+	out := &model.WebhookDelivery{ID: globalID(typeDelivery, d.ID), EventID: globalID(typeEvent, d.EventID), EventType: d.EventType,
 		Attempt: d.Attempt, StatusCode: d.StatusCode, DurationMs: int(d.Duration.Milliseconds()), CreatedAt: model.DateTime(d.CreatedAt)}
 	if d.Error != "" {
 		out.Error = &d.Error
@@ -261,8 +293,16 @@ func toDelivery(d domain.WebhookDelivery) *model.WebhookDelivery {
 	return out
 }
 
+func toWebhookDeliveryConnection(sl domain.Slice[domain.WebhookDelivery]) *model.WebhookDeliveryConnection {
+	edges, info := connection(sl, func(d domain.WebhookDelivery) string { return d.ID },
+		func(c string, d domain.WebhookDelivery) *model.WebhookDeliveryEdge {
+			return &model.WebhookDeliveryEdge{Cursor: c, Node: toDelivery(d)}
+		})
+	return &model.WebhookDeliveryConnection{Edges: edges, PageInfo: info}
+}
+
 func toJob(j domain.JobInfo) *model.Job {
-	out := &model.Job{ID: globalID("Job", strconv.FormatInt(j.ID, 10)), Kind: j.Kind, State: j.State, Queue: j.Queue, Attempt: j.Attempt,
+	out := &model.Job{ID: globalID(typeJob, strconv.FormatInt(j.ID, 10)), Kind: j.Kind, State: j.State, Queue: j.Queue, Attempt: j.Attempt,
 		MaxAttempts: j.MaxAttempts, Errors: j.Errors, CreatedAt: model.DateTime(j.CreatedAt), ScheduledAt: model.DateTime(j.ScheduledAt)}
 	if out.Errors == nil {
 		out.Errors = []string{}
@@ -278,15 +318,68 @@ func toJob(j domain.JobInfo) *model.Job {
 	return out
 }
 
-// decodeJobID parses a Job's global id.
-func decodeJobID(gid string) (int64, error) {
-	raw, err := decodeID(gid, "Job", "jobId")
-	if err != nil {
-		return 0, err
+func toJobConnection(sl domain.Slice[domain.JobInfo]) *model.JobConnection {
+	edges, info := connection(sl, func(j domain.JobInfo) string { return j.Cursor },
+		func(c string, j domain.JobInfo) *model.JobEdge { return &model.JobEdge{Cursor: c, Node: toJob(j)} })
+	return &model.JobConnection{Edges: edges, PageInfo: info}
+}
+
+func toLedgerLine(l domain.PostedEntry) *model.LedgerLine {
+	return &model.LedgerLine{Kind: model.LedgerEntryKind(l.Kind), Book: string(l.Book), Amount: toMoney(l.Amount),
+		CreatedAt: model.DateTime(l.CreatedAt)}
+}
+
+func toFeeSchedule(f domain.FeeSchedule) *model.FeeSchedule {
+	out := &model.FeeSchedule{StandardRate: toRate(f.StandardRate), CardRate: toRate(f.CardRate),
+		WorldFirstBalanceMinimum: toMoney(f.WorldFirstBalanceMinimum)}
+	for _, t := range f.ServiceTiers {
+		out.ServiceTiers = append(out.ServiceTiers, &model.ServiceTier{
+			MinAverageMonthlyVolume: toMoney(domain.Money{Amount: t.MinAverageMonthlyVolume, Currency: domain.CNY}), Rate: toRate(t.Rate)})
 	}
-	id, perr := strconv.ParseInt(raw, 10, 64)
-	if perr != nil || id <= 0 {
-		return 0, domain.Errorf(domain.CodeInvalidInput, domain.Field("jobId"), "is not a valid id")
+	return out
+}
+
+func toFeeForecast(f domain.FeeForecast) *model.FeeForecast {
+	out := &model.FeeForecast{Month: f.Month.String(), MonthToDateVolume: toMoney(f.MonthToDateVolume), CurrentRate: toRate(f.CurrentRate),
+		ProjectedAverageMonthlyVolume: toMoney(f.ProjectedAverage), ProjectedRate: toRate(f.ProjectedRate)}
+	if f.VolumeToNextTier != nil {
+		out.VolumeToNextTier = toMoney(*f.VolumeToNextTier)
+		rate := toRate(*f.NextTierRate)
+		out.NextTierRate = &rate
 	}
-	return id, nil
+	return out
+}
+
+func toPartnerSummary(s domain.PartnerSummary) *model.PartnerSummary {
+	return &model.PartnerSummary{PaymentCount: s.PaymentCount, PaymentVolume: toMoney(s.PaymentVolume), Fees: toMoney(s.Fees),
+		Refunds: toMoney(s.Refunds), PayoutsPaid: toMoney(s.PayoutsPaid), PayoutsPending: s.PayoutsPending, PayoutsFailed: s.PayoutsFailed,
+		ConversionVolume: each(toMoney)(s.ConversionVolume)}
+}
+
+// paymentFilter decodes the payments query's filter. INVALID_INPUT naming filter.accountId.
+func paymentFilter(filter *model.PaymentFilter) (domain.PaymentFilter, error) {
+	var f domain.PaymentFilter
+	if filter == nil {
+		return f, nil
+	}
+	if filter.Status != nil {
+		f.Status = domain.PaymentStatus(*filter.Status)
+	}
+	if filter.Method != nil {
+		f.Method = domain.PaymentMethod(*filter.Method)
+	}
+	if filter.AccountID != nil {
+		id, err := decodeID(*filter.AccountID, typeAccount, "filter", "accountId")
+		if err != nil {
+			return f, err
+		}
+		f.AccountID = id
+	}
+	if filter.From != nil {
+		f.From = time.Time(*filter.From)
+	}
+	if filter.To != nil {
+		f.To = time.Time(*filter.To)
+	}
+	return f, nil
 }

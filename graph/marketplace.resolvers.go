@@ -19,19 +19,12 @@ func (r *accountResolver) Links(ctx context.Context, obj *model.Account) ([]*mod
 		return nil, err
 	}
 	ls, err := r.Svc.Links(ctx, ActorFrom(ctx), id)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*model.MarketplaceLink, 0, len(ls))
-	for _, l := range ls {
-		out = append(out, toLink(l))
-	}
-	return out, nil
+	return mapResult(ls, err, each(toLink))
 }
 
 // Account is the resolver for the account field.
 func (r *marketplaceLinkResolver) Account(ctx context.Context, obj *model.MarketplaceLink) (*model.Account, error) {
-	return r.Query().Account(ctx, obj.Account.ID)
+	return byID(ctx, obj.Account.ID, typeAccount, r.account)
 }
 
 // Link is the resolver for the link field.
@@ -49,56 +42,55 @@ func (r *marketplaceMemberResolver) Link(ctx context.Context, obj *model.Marketp
 
 // UpsertMarketplaceMember is the resolver for the upsertMarketplaceMember field.
 func (r *mutationResolver) UpsertMarketplaceMember(ctx context.Context, input model.UpsertMarketplaceMemberInput) (*model.UpsertMarketplaceMemberPayload, error) {
-	m, err := r.Svc.UpsertMember(ctx, ActorFrom(ctx), domain.UpsertMemberInput{MemberID: input.MemberID, Type: domain.AccountType(input.Type),
-		AlipayVerified: input.AlipayVerified, Authorized: input.Authorized, MainlandAlipayLinked: input.MainlandAlipayLinked,
-		AlipayInternationalLinked: input.AlipayInternationalLinked})
-	ues, err := userErrors(err)
-	if err != nil || len(ues) > 0 {
-		return &model.UpsertMarketplaceMemberPayload{UserErrors: ues}, err
-	}
-	return &model.UpsertMarketplaceMemberPayload{Member: toMember(m), UserErrors: ues}, nil
+	in := domain.UpsertMemberInput{MemberID: input.MemberID, Type: domain.AccountType(input.Type), AlipayVerified: input.AlipayVerified,
+		Authorized: input.Authorized, MainlandAlipayLinked: input.MainlandAlipayLinked, AlipayInternationalLinked: input.AlipayInternationalLinked}
+	return mutate(nil, func() (domain.MarketplaceMember, error) {
+		return r.Svc.UpsertMember(ctx, ActorFrom(ctx), in)
+	}, func(m domain.MarketplaceMember) *model.UpsertMarketplaceMemberPayload {
+		return &model.UpsertMarketplaceMemberPayload{Member: toMember(m)}
+	})
 }
 
 // UpsertSupplier is the resolver for the upsertSupplier field.
 func (r *mutationResolver) UpsertSupplier(ctx context.Context, input model.UpsertSupplierInput) (*model.UpsertSupplierPayload, error) {
-	sup, err := r.Svc.UpsertSupplier(ctx, ActorFrom(ctx), domain.UpsertSupplierInput{SupplierID: input.SupplierID, Name: input.Name,
-		AcceptsCrossBorderPay: input.AcceptsCrossBorderPay, PayoutAccount: input.PayoutAccount})
-	ues, err := userErrors(err)
-	if err != nil || len(ues) > 0 {
-		return &model.UpsertSupplierPayload{UserErrors: ues}, err
-	}
-	return &model.UpsertSupplierPayload{Supplier: toSupplier(sup), UserErrors: ues}, nil
+	in := domain.UpsertSupplierInput{SupplierID: input.SupplierID, Name: input.Name, AcceptsCrossBorderPay: input.AcceptsCrossBorderPay,
+		PayoutAccount: input.PayoutAccount}
+	return mutate(nil, func() (domain.Supplier, error) {
+		return r.Svc.UpsertSupplier(ctx, ActorFrom(ctx), in)
+	}, func(s domain.Supplier) *model.UpsertSupplierPayload {
+		return &model.UpsertSupplierPayload{Supplier: toSupplier(s)}
+	})
 }
 
 // LinkMarketplaceAccount is the resolver for the linkMarketplaceAccount field.
 func (r *mutationResolver) LinkMarketplaceAccount(ctx context.Context, input model.LinkMarketplaceAccountInput) (*model.LinkMarketplaceAccountPayload, error) {
 	id, err := decodeID(input.AccountID, typeAccount, "accountId")
-	var l domain.MarketplaceLink
-	if err == nil {
-		l, err = r.Svc.LinkMarketplaceAccount(ctx, ActorFrom(ctx), domain.LinkInput{AccountID: id, Platform: input.Platform,
-			MemberID: input.MemberID, Nickname: deref(input.Nickname)})
-	}
-	return linkPayload[model.LinkMarketplaceAccountPayload](l, err)
+	in := domain.LinkInput{AccountID: id, Platform: input.Platform, MemberID: input.MemberID, Nickname: deref(input.Nickname)}
+	return mutate(err, func() (domain.MarketplaceLink, error) {
+		return r.Svc.LinkMarketplaceAccount(ctx, ActorFrom(ctx), in)
+	}, func(l domain.MarketplaceLink) *model.LinkMarketplaceAccountPayload {
+		return &model.LinkMarketplaceAccountPayload{Link: toLink(l)}
+	})
 }
 
 // UnlinkMarketplaceAccount is the resolver for the unlinkMarketplaceAccount field.
 func (r *mutationResolver) UnlinkMarketplaceAccount(ctx context.Context, input model.UnlinkMarketplaceAccountInput) (*model.UnlinkMarketplaceAccountPayload, error) {
 	id, err := decodeID(input.LinkID, typeLink, "linkId")
-	var l domain.MarketplaceLink
-	if err == nil {
-		l, err = r.Svc.UnlinkMarketplaceAccount(ctx, ActorFrom(ctx), id)
-	}
-	return linkPayload[model.UnlinkMarketplaceAccountPayload](l, err)
+	return mutate(err, func() (domain.MarketplaceLink, error) {
+		return r.Svc.UnlinkMarketplaceAccount(ctx, ActorFrom(ctx), id)
+	}, func(l domain.MarketplaceLink) *model.UnlinkMarketplaceAccountPayload {
+		return &model.UnlinkMarketplaceAccountPayload{Link: toLink(l)}
+	})
 }
 
 // ActivateCrossBorderPay is the resolver for the activateCrossBorderPay field.
 func (r *mutationResolver) ActivateCrossBorderPay(ctx context.Context, input model.ActivateCrossBorderPayInput) (*model.ActivateCrossBorderPayPayload, error) {
 	id, err := decodeID(input.LinkID, typeLink, "linkId")
-	var l domain.MarketplaceLink
-	if err == nil {
-		l, err = r.Svc.ActivateCrossBorderPay(ctx, ActorFrom(ctx), id)
-	}
-	return linkPayload[model.ActivateCrossBorderPayPayload](l, err)
+	return mutate(err, func() (domain.MarketplaceLink, error) {
+		return r.Svc.ActivateCrossBorderPay(ctx, ActorFrom(ctx), id)
+	}, func(l domain.MarketplaceLink) *model.ActivateCrossBorderPayPayload {
+		return &model.ActivateCrossBorderPayPayload{Link: toLink(l)}
+	})
 }
 
 // CreateOrder is the resolver for the createOrder field.
@@ -107,26 +99,21 @@ func (r *mutationResolver) CreateOrder(ctx context.Context, input model.CreateOr
 		Amount: string(input.Amount.Amount), Currency: string(input.Amount.Currency), TradeMode: domain.TradeMode(input.TradeMode),
 		ContainsProhibitedItems: input.ContainsProhibitedItems != nil && *input.ContainsProhibitedItems,
 		RedPacketDiscount:       input.RedPacketDiscount != nil && *input.RedPacketDiscount}
-	o, err := r.Svc.CreateOrder(ctx, ActorFrom(ctx), in)
-	ues, err := userErrors(err)
-	if err != nil || len(ues) > 0 {
-		return &model.CreateOrderPayload{UserErrors: ues}, err
-	}
-	return &model.CreateOrderPayload{Order: toOrder(o), UserErrors: ues}, nil
+	return mutate(nil, func() (domain.Order, error) {
+		return r.Svc.CreateOrder(ctx, ActorFrom(ctx), in)
+	}, func(o domain.Order) *model.CreateOrderPayload {
+		return &model.CreateOrderPayload{Order: toOrder(o)}
+	})
 }
 
 // CancelOrder is the resolver for the cancelOrder field.
 func (r *mutationResolver) CancelOrder(ctx context.Context, input model.CancelOrderInput) (*model.CancelOrderPayload, error) {
 	id, err := decodeID(input.OrderID, typeOrder, "orderId")
-	var o domain.Order
-	if err == nil {
-		o, err = r.Svc.CancelOrder(ctx, ActorFrom(ctx), id)
-	}
-	ues, err := userErrors(err)
-	if err != nil || len(ues) > 0 {
-		return &model.CancelOrderPayload{UserErrors: ues}, err
-	}
-	return &model.CancelOrderPayload{Order: toOrder(o), UserErrors: ues}, nil
+	return mutate(err, func() (domain.Order, error) {
+		return r.Svc.CancelOrder(ctx, ActorFrom(ctx), id)
+	}, func(o domain.Order) *model.CancelOrderPayload {
+		return &model.CancelOrderPayload{Order: toOrder(o)}
+	})
 }
 
 // MarketplaceMember is the resolver for the marketplaceMember field.
@@ -143,12 +130,7 @@ func (r *queryResolver) Supplier(ctx context.Context, supplierID string) (*model
 
 // Order is the resolver for the order field.
 func (r *queryResolver) Order(ctx context.Context, id string) (*model.Order, error) {
-	raw, err := decodeID(id, typeOrder, "id")
-	if err != nil {
-		return nil, err
-	}
-	o, err := r.Svc.Order(ctx, ActorFrom(ctx), raw)
-	return nullIfNotFound(o, err, toOrder)
+	return byID(ctx, id, typeOrder, r.order)
 }
 
 // OrderByExternalID is the resolver for the orderByExternalId field.
@@ -159,21 +141,13 @@ func (r *queryResolver) OrderByExternalID(ctx context.Context, externalID string
 
 // Orders is the resolver for the orders field.
 func (r *queryResolver) Orders(ctx context.Context, first *int, after *string, status *model.OrderStatus) (*model.OrderConnection, error) {
-	p, err := page(first, after)
-	if err != nil {
-		return nil, err
-	}
 	var st domain.OrderStatus
 	if status != nil {
 		st = domain.OrderStatus(*status)
 	}
-	s, err := r.Svc.Orders(ctx, ActorFrom(ctx), st, p)
-	if err != nil {
-		return nil, err
-	}
-	edges, info := connection(s, func(o domain.Order) string { return o.ID },
-		func(c string, o domain.Order) *model.OrderEdge { return &model.OrderEdge{Cursor: c, Node: toOrder(o)} })
-	return &model.OrderConnection{Edges: edges, PageInfo: info}, nil
+	return connect(first, after, func(p domain.Page) (domain.Slice[domain.Order], error) {
+		return r.Svc.Orders(ctx, ActorFrom(ctx), st, p)
+	}, toOrderConnection)
 }
 
 // MarketplaceLink returns MarketplaceLinkResolver implementation.

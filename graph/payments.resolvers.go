@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"time"
 
 	"github.com/kjb/kjb/domain"
 	"github.com/kjb/kjb/graph/model"
@@ -25,64 +24,47 @@ func (r *accountResolver) Payments(ctx context.Context, obj *model.Account, firs
 // PayOrder is the resolver for the payOrder field.
 func (r *mutationResolver) PayOrder(ctx context.Context, input model.PayOrderInput) (*model.PayOrderPayload, error) {
 	id, err := decodeID(input.OrderID, typeOrder, "orderId")
-	var p domain.Payment
-	if err == nil {
-		in := domain.PayOrderInput{OrderID: id, Method: domain.PaymentMethod(input.Method), BuyerIPCountry: deref(input.BuyerIPCountry),
-			IdempotencyKey: input.IdempotencyKey}
-		if input.PayCurrency != nil {
-			in.PayCurrency = string(*input.PayCurrency)
-		}
-		p, err = r.Svc.PayOrder(ctx, ActorFrom(ctx), in)
+	in := domain.PayOrderInput{OrderID: id, Method: domain.PaymentMethod(input.Method), BuyerIPCountry: deref(input.BuyerIPCountry),
+		IdempotencyKey: input.IdempotencyKey}
+	if input.PayCurrency != nil {
+		in.PayCurrency = string(*input.PayCurrency)
 	}
-	ues, err := userErrors(err)
-	if err != nil || len(ues) > 0 {
-		return &model.PayOrderPayload{UserErrors: ues}, err
-	}
-	return &model.PayOrderPayload{Payment: toPayment(p), UserErrors: ues}, nil
+	return mutate(err, func() (domain.Payment, error) {
+		return r.Svc.PayOrder(ctx, ActorFrom(ctx), in)
+	}, func(p domain.Payment) *model.PayOrderPayload {
+		return &model.PayOrderPayload{Payment: toPayment(p)}
+	})
 }
 
 // ConfirmReceipt is the resolver for the confirmReceipt field.
 func (r *mutationResolver) ConfirmReceipt(ctx context.Context, input model.ConfirmReceiptInput) (*model.ConfirmReceiptPayload, error) {
 	id, err := decodeID(input.OrderID, typeOrder, "orderId")
-	var o domain.Order
-	if err == nil {
-		o, err = r.Svc.ConfirmReceipt(ctx, ActorFrom(ctx), id)
-	}
-	ues, err := userErrors(err)
-	if err != nil || len(ues) > 0 {
-		return &model.ConfirmReceiptPayload{UserErrors: ues}, err
-	}
-	return &model.ConfirmReceiptPayload{Order: toOrder(o), UserErrors: ues}, nil
+	return mutate(err, func() (domain.Order, error) {
+		return r.Svc.ConfirmReceipt(ctx, ActorFrom(ctx), id)
+	}, func(o domain.Order) *model.ConfirmReceiptPayload {
+		return &model.ConfirmReceiptPayload{Order: toOrder(o)}
+	})
 }
 
 // RefundOrder is the resolver for the refundOrder field.
 func (r *mutationResolver) RefundOrder(ctx context.Context, input model.RefundOrderInput) (*model.RefundOrderPayload, error) {
 	id, err := decodeID(input.OrderID, typeOrder, "orderId")
-	var ref domain.Refund
-	var p domain.Payment
-	if err == nil {
-		ref, p, err = r.Svc.RefundOrder(ctx, ActorFrom(ctx), domain.RefundInput{OrderID: id, Amount: (*string)(input.Amount),
-			Reason: deref(input.Reason), IdempotencyKey: input.IdempotencyKey})
-	}
-	ues, err := userErrors(err)
-	if err != nil || len(ues) > 0 {
-		return &model.RefundOrderPayload{UserErrors: ues}, err
-	}
-	return &model.RefundOrderPayload{Refund: toRefund(ref), Payment: toPayment(p), UserErrors: ues}, nil
+	in := domain.RefundInput{OrderID: id, Amount: (*string)(input.Amount), Reason: deref(input.Reason), IdempotencyKey: input.IdempotencyKey}
+	return mutate2(err, func() (domain.Refund, domain.Payment, error) {
+		return r.Svc.RefundOrder(ctx, ActorFrom(ctx), in)
+	}, func(ref domain.Refund, p domain.Payment) *model.RefundOrderPayload {
+		return &model.RefundOrderPayload{Refund: toRefund(ref), Payment: toPayment(p)}
+	})
 }
 
 // RetryPayout is the resolver for the retryPayout field.
 func (r *mutationResolver) RetryPayout(ctx context.Context, input model.RetryPayoutInput) (*model.RetryPayoutPayload, error) {
 	id, err := decodeID(input.PayoutID, typePayout, "payoutId")
-	var po domain.Payout
-	if err == nil {
-		po, err = r.Svc.RetryPayout(ctx, ActorFrom(ctx), id)
-	}
-	ues, err := userErrors(err)
-	if err != nil || len(ues) > 0 {
-		return &model.RetryPayoutPayload{UserErrors: ues}, err
-	}
-	return &model.RetryPayoutPayload{Payout: toPayout(po), UserErrors: ues}, nil
+	return mutate(err, func() (domain.Payout, error) {
+		return r.Svc.RetryPayout(ctx, ActorFrom(ctx), id)
+	}, func(po domain.Payout) *model.RetryPayoutPayload {
+		return &model.RetryPayoutPayload{Payout: toPayout(po)}
+	})
 }
 
 // Payment is the resolver for the payment field.
@@ -97,12 +79,12 @@ func (r *orderResolver) Payment(ctx context.Context, obj *model.Order) (*model.P
 
 // Order is the resolver for the order field.
 func (r *paymentResolver) Order(ctx context.Context, obj *model.Payment) (*model.Order, error) {
-	return r.Query().Order(ctx, obj.Order.ID)
+	return byID(ctx, obj.Order.ID, typeOrder, r.order)
 }
 
 // Account is the resolver for the account field.
 func (r *paymentResolver) Account(ctx context.Context, obj *model.Payment) (*model.Account, error) {
-	return r.Query().Account(ctx, obj.Account.ID)
+	return byID(ctx, obj.Account.ID, typeAccount, r.account)
 }
 
 // Conversion is the resolver for the conversion field.
@@ -110,7 +92,7 @@ func (r *paymentResolver) Conversion(ctx context.Context, obj *model.Payment) (*
 	if obj.Conversion == nil {
 		return nil, nil
 	}
-	return r.conversion(ctx, obj.Conversion.ID)
+	return byID(ctx, obj.Conversion.ID, typeConversion, r.conversion)
 }
 
 // Payout is the resolver for the payout field.
@@ -130,14 +112,7 @@ func (r *paymentResolver) Refunds(ctx context.Context, obj *model.Payment) ([]*m
 		return nil, err
 	}
 	rs, err := r.Svc.Refunds(ctx, ActorFrom(ctx), id)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*model.Refund, 0, len(rs))
-	for _, x := range rs {
-		out = append(out, toRefund(x))
-	}
-	return out, nil
+	return mapResult(rs, err, each(toRefund))
 }
 
 // LedgerLines is the resolver for the ledgerLines field.
@@ -147,15 +122,7 @@ func (r *paymentResolver) LedgerLines(ctx context.Context, obj *model.Payment) (
 		return nil, err
 	}
 	lines, err := r.Svc.PaymentTrail(ctx, ActorFrom(ctx), id)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*model.LedgerLine, 0, len(lines))
-	for _, l := range lines {
-		out = append(out, &model.LedgerLine{Kind: model.LedgerEntryKind(l.Kind), Book: string(l.Book), Amount: toMoney(l.Amount),
-			CreatedAt: model.DateTime(l.CreatedAt)})
-	}
-	return out, nil
+	return mapResult(lines, err, each(toLedgerLine))
 }
 
 // Supplier is the resolver for the supplier field.
@@ -179,85 +146,37 @@ func (r *queryResolver) PaymentOptions(ctx context.Context, orderID string, payC
 		cur = string(*payCurrency)
 	}
 	opts, err := r.Svc.PaymentOptions(ctx, ActorFrom(ctx), id, cur, deref(buyerIPCountry))
-	if domain.CodeOf(err) == domain.CodeNotFound {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*model.PaymentOption, 0, len(opts))
-	for _, o := range opts {
-		out = append(out, toPaymentOption(o))
-	}
-	return out, nil
+	return nullIfNotFound(opts, err, each(toPaymentOption))
 }
 
 // Payment is the resolver for the payment field.
 func (r *queryResolver) Payment(ctx context.Context, id string) (*model.Payment, error) {
-	raw, err := decodeID(id, typePayment, "id")
-	if err != nil {
-		return nil, err
-	}
-	p, err := r.Svc.Payment(ctx, ActorFrom(ctx), raw)
-	return nullIfNotFound(p, err, toPayment)
+	return byID(ctx, id, typePayment, r.payment)
 }
 
 // Payments is the resolver for the payments field.
 func (r *queryResolver) Payments(ctx context.Context, first *int, after *string, filter *model.PaymentFilter) (*model.PaymentConnection, error) {
-	f := domain.PaymentFilter{}
-	if filter != nil {
-		if filter.Status != nil {
-			f.Status = domain.PaymentStatus(*filter.Status)
-		}
-		if filter.Method != nil {
-			f.Method = domain.PaymentMethod(*filter.Method)
-		}
-		if filter.AccountID != nil {
-			id, err := decodeID(*filter.AccountID, typeAccount, "filter", "accountId")
-			if err != nil {
-				return nil, err
-			}
-			f.AccountID = id
-		}
-		if filter.From != nil {
-			f.From = time.Time(*filter.From)
-		}
-		if filter.To != nil {
-			f.To = time.Time(*filter.To)
-		}
+	f, err := paymentFilter(filter)
+	if err != nil {
+		return nil, err
 	}
 	return r.payments(ctx, first, after, f)
 }
 
 // Payout is the resolver for the payout field.
 func (r *queryResolver) Payout(ctx context.Context, id string) (*model.Payout, error) {
-	raw, err := decodeID(id, typePayout, "id")
-	if err != nil {
-		return nil, err
-	}
-	po, err := r.Svc.Payout(ctx, ActorFrom(ctx), raw)
-	return nullIfNotFound(po, err, toPayout)
+	return byID(ctx, id, typePayout, r.payout)
 }
 
 // Payouts is the resolver for the payouts field.
 func (r *queryResolver) Payouts(ctx context.Context, first *int, after *string, filter *model.PayoutFilter) (*model.PayoutConnection, error) {
-	p, err := page(first, after)
-	if err != nil {
-		return nil, err
-	}
 	var st domain.PayoutStatus
 	if filter != nil && filter.Status != nil {
 		st = domain.PayoutStatus(*filter.Status)
 	}
-	sl, err := r.Svc.Payouts(ctx, ActorFrom(ctx), st, p)
-	if err != nil {
-		return nil, err
-	}
-	edges, info := connection(sl, func(x domain.Payout) string { return x.ID },
-		func(c string, x domain.Payout) *model.PayoutEdge {
-			return &model.PayoutEdge{Cursor: c, Node: toPayout(x)}
-		})
-	return &model.PayoutConnection{Edges: edges, PageInfo: info}, nil
+	return connect(first, after, func(p domain.Page) (domain.Slice[domain.Payout], error) {
+		return r.Svc.Payouts(ctx, ActorFrom(ctx), st, p)
+	}, toPayoutConnection)
 }
 
 // Payment returns PaymentResolver implementation.

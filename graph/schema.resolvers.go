@@ -12,140 +12,6 @@ import (
 	"github.com/kjb/kjb/graph/model"
 )
 
-// Balances is the resolver for the balances field.
-func (r *accountResolver) Balances(ctx context.Context, obj *model.Account) ([]*model.Balance, error) {
-	id, err := decodeID(obj.ID, typeAccount)
-	if err != nil {
-		return nil, err
-	}
-	bs, err := r.Svc.Balances(ctx, ActorFrom(ctx), id)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*model.Balance, 0, len(bs))
-	for _, b := range bs {
-		out = append(out, toBalance(b))
-	}
-	return out, nil
-}
-
-// Balance is the resolver for the balance field.
-func (r *accountResolver) Balance(ctx context.Context, obj *model.Account, currency model.CurrencyCode) (*model.Balance, error) {
-	id, err := decodeID(obj.ID, typeAccount)
-	if err != nil {
-		return nil, err
-	}
-	b, err := r.Svc.Balance(ctx, ActorFrom(ctx), id, string(currency))
-	if err != nil {
-		return nil, err
-	}
-	return toBalance(b), nil
-}
-
-// LedgerEntries is the resolver for the ledgerEntries field.
-func (r *accountResolver) LedgerEntries(ctx context.Context, obj *model.Account, first *int, after *string) (*model.LedgerEntryConnection, error) {
-	id, p, err := accountPage(obj, first, after)
-	if err != nil {
-		return nil, err
-	}
-	s, err := r.Svc.Statement(ctx, ActorFrom(ctx), id, p)
-	if err != nil {
-		return nil, err
-	}
-	edges, info := connection(s, func(l domain.StatementLine) string { return l.ID },
-		func(c string, l domain.StatementLine) *model.LedgerEntryEdge {
-			return &model.LedgerEntryEdge{Cursor: c, Node: toLedgerEntry(l)}
-		})
-	return &model.LedgerEntryConnection{Edges: edges, PageInfo: info}, nil
-}
-
-// Account is the resolver for the account field.
-func (r *apiKeyResolver) Account(ctx context.Context, obj *model.APIKey) (*model.Account, error) {
-	if obj.Account == nil {
-		return nil, nil
-	}
-	return r.Query().Account(ctx, obj.Account.ID)
-}
-
-// Partner is the resolver for the partner field.
-func (r *apiKeyResolver) Partner(ctx context.Context, obj *model.APIKey) (*model.Partner, error) {
-	if obj.Partner == nil {
-		return nil, nil
-	}
-	return r.partner(ctx, obj.Partner.ID)
-}
-
-// CreatePartner is the resolver for the createPartner field.
-func (r *mutationResolver) CreatePartner(ctx context.Context, input model.CreatePartnerInput) (*model.CreatePartnerPayload, error) {
-	p, err := r.Svc.CreatePartner(ctx, ActorFrom(ctx), input.Code, input.Name)
-	ues, err := userErrors(err)
-	if err != nil || len(ues) > 0 {
-		return &model.CreatePartnerPayload{UserErrors: ues}, err
-	}
-	return &model.CreatePartnerPayload{Partner: toPartner(p), UserErrors: ues}, nil
-}
-
-// CreateAPIKey is the resolver for the createApiKey field.
-func (r *mutationResolver) CreateAPIKey(ctx context.Context, input model.CreateAPIKeyInput) (*model.CreateAPIKeyPayload, error) {
-	in := domain.CreateAPIKeyInput{Role: domain.Role(input.Role), Label: deref(input.Label)}
-	var err error
-	if in.AccountID, err = decodeOptionalID(input.AccountID, typeAccount, "accountId"); err == nil {
-		in.PartnerID, err = decodeOptionalID(input.PartnerID, typePartner, "partnerId")
-	}
-	var k domain.APIKey
-	var secret string
-	if err == nil {
-		k, secret, err = r.Svc.CreateAPIKey(ctx, ActorFrom(ctx), in)
-	}
-	ues, err := userErrors(err)
-	if err != nil || len(ues) > 0 {
-		return &model.CreateAPIKeyPayload{UserErrors: ues}, err
-	}
-	return &model.CreateAPIKeyPayload{APIKey: toAPIKey(k), Secret: &secret, UserErrors: ues}, nil
-}
-
-// CreateAccount is the resolver for the createAccount field.
-func (r *mutationResolver) CreateAccount(ctx context.Context, input model.CreateAccountInput) (*model.CreateAccountPayload, error) {
-	a, err := r.Svc.CreateAccount(ctx, ActorFrom(ctx), domain.CreateAccountInput{
-		Name: input.Name, Type: domain.AccountType(input.Type), Country: input.Country})
-	ues, err := userErrors(err)
-	if err != nil || len(ues) > 0 {
-		return &model.CreateAccountPayload{UserErrors: ues}, err
-	}
-	return &model.CreateAccountPayload{Account: toAccount(a), UserErrors: ues}, nil
-}
-
-// ReviewKyc is the resolver for the reviewKyc field.
-func (r *mutationResolver) ReviewKyc(ctx context.Context, input model.ReviewKycInput) (*model.ReviewKycPayload, error) {
-	id, err := decodeID(input.AccountID, typeAccount, "accountId")
-	var a domain.Account
-	if err == nil {
-		a, err = r.Svc.ReviewKyc(ctx, ActorFrom(ctx), domain.ReviewKycInput{
-			AccountID: id, Decision: domain.KycDecision(input.Decision), Note: deref(input.Note)})
-	}
-	ues, err := userErrors(err)
-	if err != nil || len(ues) > 0 {
-		return &model.ReviewKycPayload{UserErrors: ues}, err
-	}
-	return &model.ReviewKycPayload{Account: toAccount(a), UserErrors: ues}, nil
-}
-
-// TopUp is the resolver for the topUp field.
-func (r *mutationResolver) TopUp(ctx context.Context, input model.TopUpInput) (*model.TopUpPayload, error) {
-	id, err := decodeID(input.AccountID, typeAccount, "accountId")
-	var t domain.TopUp
-	var a domain.Account
-	if err == nil {
-		t, a, err = r.Svc.TopUp(ctx, ActorFrom(ctx), domain.TopUpInput{AccountID: id,
-			Amount: string(input.Amount.Amount), Currency: string(input.Amount.Currency), Reference: input.Reference})
-	}
-	ues, err := userErrors(err)
-	if err != nil || len(ues) > 0 {
-		return &model.TopUpPayload{UserErrors: ues}, err
-	}
-	return &model.TopUpPayload{TopUp: toTopUp(t), Account: toAccount(a), UserErrors: ues}, nil
-}
-
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 	a := ActorFrom(ctx)
@@ -160,89 +26,15 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
-	typ, _, ok := parseGlobalID(id)
+	typ, raw, ok := parseGlobalID(id)
 	if !ok {
 		return nil, domain.Errorf(domain.CodeInvalidInput, domain.Field("id"), "is not a valid id")
 	}
-	var n model.Node
-	var err error
-	switch typ {
-	case typeAccount:
-		n, err = r.Query().Account(ctx, id)
-	case typePartner:
-		n, err = r.partner(ctx, id)
-	case typeTopUp:
-		n, err = r.topUp(ctx, id)
-	case typeQuote:
-		n, err = r.Query().Quote(ctx, id)
-	case typeConversion:
-		n, err = r.conversion(ctx, id)
-	case typePayment:
-		n, err = r.Query().Payment(ctx, id)
-	case typePayout:
-		n, err = r.Query().Payout(ctx, id)
-	case typeRefund, typeEvent, typeEndpoint, typeAPIKey, "FeeStatement", "Job":
-		n, err = r.otherNode(ctx, typ, id)
-	case typeMember, typeSupplier, typeLink, typeOrder:
-		n, err = r.marketplaceNode(ctx, typ, id)
-	default:
+	lookup, ok := nodeTypes[typ]
+	if !ok {
 		return nil, nil
 	}
-	if err != nil || isNilNode(n) {
-		return nil, err
-	}
-	return n, nil
-}
-
-// Account is the resolver for the account field.
-func (r *queryResolver) Account(ctx context.Context, id string) (*model.Account, error) {
-	raw, err := decodeID(id, typeAccount, "id")
-	if err != nil {
-		return nil, err
-	}
-	a, err := r.Svc.Account(ctx, ActorFrom(ctx), raw)
-	if domain.CodeOf(err) == domain.CodeNotFound {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return toAccount(a), nil
-}
-
-// Accounts is the resolver for the accounts field.
-func (r *queryResolver) Accounts(ctx context.Context, first *int, after *string) (*model.AccountConnection, error) {
-	p, err := page(first, after)
-	if err != nil {
-		return nil, err
-	}
-	s, err := r.Svc.Accounts(ctx, ActorFrom(ctx), p)
-	if err != nil {
-		return nil, err
-	}
-	edges, info := connection(s, func(a domain.Account) string { return a.ID },
-		func(c string, a domain.Account) *model.AccountEdge {
-			return &model.AccountEdge{Cursor: c, Node: toAccount(a)}
-		})
-	return &model.AccountConnection{Edges: edges, PageInfo: info}, nil
-}
-
-// Currencies is the resolver for the currencies field.
-func (r *queryResolver) Currencies(ctx context.Context) ([]*model.Currency, error) {
-	var out []*model.Currency
-	for _, c := range domain.Currencies() {
-		out = append(out, &model.Currency{Code: model.CurrencyCode(c), MinorUnits: int(c.MinorUnits()), Holdable: c.Holdable()})
-	}
-	return out, nil
-}
-
-// Account is the resolver for the account field.
-func (r *topUpResolver) Account(ctx context.Context, obj *model.TopUp) (*model.Account, error) {
-	a, err := r.Query().Account(ctx, obj.Account.ID)
-	if err == nil && a == nil {
-		return nil, domain.NotFound("account", nil)
-	}
-	return a, err
+	return lookup(r.Resolver, ctx, raw)
 }
 
 // Account is the resolver for the account field.
@@ -251,7 +43,7 @@ func (r *viewerResolver) Account(ctx context.Context, obj *model.Viewer) (*model
 	if a.AccountID == "" {
 		return nil, nil
 	}
-	return r.Query().Account(ctx, globalID(typeAccount, a.AccountID))
+	return r.account(ctx, a.AccountID)
 }
 
 // Partner is the resolver for the partner field.
@@ -260,14 +52,8 @@ func (r *viewerResolver) Partner(ctx context.Context, obj *model.Viewer) (*model
 	if a.PartnerID == "" {
 		return nil, nil
 	}
-	return r.partner(ctx, globalID(typePartner, a.PartnerID))
+	return r.partner(ctx, a.PartnerID)
 }
-
-// Account returns AccountResolver implementation.
-func (r *Resolver) Account() AccountResolver { return &accountResolver{r} }
-
-// ApiKey returns ApiKeyResolver implementation.
-func (r *Resolver) ApiKey() ApiKeyResolver { return &apiKeyResolver{r} }
 
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
@@ -275,17 +61,15 @@ func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
-// TopUp returns TopUpResolver implementation.
-func (r *Resolver) TopUp() TopUpResolver { return &topUpResolver{r} }
+// Subscription returns SubscriptionResolver implementation.
+func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
 
 // Viewer returns ViewerResolver implementation.
 func (r *Resolver) Viewer() ViewerResolver { return &viewerResolver{r} }
 
 type (
-	accountResolver  struct{ *Resolver }
-	apiKeyResolver   struct{ *Resolver }
-	mutationResolver struct{ *Resolver }
-	queryResolver    struct{ *Resolver }
-	topUpResolver    struct{ *Resolver }
-	viewerResolver   struct{ *Resolver }
+	mutationResolver     struct{ *Resolver }
+	queryResolver        struct{ *Resolver }
+	subscriptionResolver struct{ *Resolver }
+	viewerResolver       struct{ *Resolver }
 )
