@@ -226,7 +226,8 @@ func TestWebhookDeliveryWithRetries(t *testing.T) {
 
 func TestWebhookEndpoints(t *testing.T) {
 	t.Parallel()
-	e := New(t)
+	clock := NewClock(time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC))
+	e := New(t, Options{Clock: clock})
 	_, pk := e.Partner("1688")
 	create := `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id } secret userErrors { code field } } }`
 	for _, bad := range []map[string]any{{"url": "ftp://example.com/x"}, {"url": "not a url"}, {"url": "https://example.com", "types": []string{"nope"}}} {
@@ -242,11 +243,33 @@ func TestWebhookEndpoints(t *testing.T) {
 	if second == first || second == "" {
 		t.Fatal("rotation kept the secret")
 	}
-	// During the 24 hours after a rotation, deliveries carry a signature for each secret.
-	w := domain.WebhookEndpoint{Secret: second, PreviousSecret: first, PreviousExpiresAt: ptr(time.Now().Add(time.Hour))}
-	sig := domain.SignWebhook([]byte("{}"), time.Now(), w.SigningSecrets(time.Now()))
-	if !domain.VerifyWebhook(sig, []byte("{}"), first, time.Now(), time.Minute) || !domain.VerifyWebhook(sig, []byte("{}"), second, time.Now(), time.Minute) {
-		t.Fatalf("both secrets must verify: %s", sig)
+	// Deliveries after a rotation are signed with the new secret and, for 24 hours, the old one.
+	e.Member(pk, "m", nil)
+	e.Supplier(pk, "s", "62220000001")
+	e.Order(pk, "o-1", "m", "s", "10.00")
+	var eventID, endpointID string
+	if err := e.Pool.QueryRow(context.Background(), `SELECT (SELECT id::text FROM events WHERE type = 'order.created'),
+		(SELECT id::text FROM webhook_endpoints)`).Scan(&eventID, &endpointID); err != nil {
+		t.Fatal(err)
+	}
+	deliver := func() (string, []byte) {
+		t.Helper()
+		var out capturedWebhook
+		if err := e.Svc.DeliverWebhook(context.Background(), domain.WebhookDeliverJob{EventID: eventID, EndpointID: endpointID}, 1, &out, time.Second); err != nil {
+			t.Fatal(err)
+		}
+		return out.headers["KJB-Signature"], out.body
+	}
+	sig, body := deliver()
+	for name, secret := range map[string]string{"new": second, "previous": first} {
+		if !domain.VerifyWebhook(sig, body, secret, clock.Now(), time.Minute) {
+			t.Errorf("the %s secret does not verify %q right after the rotation", name, sig)
+		}
+	}
+	clock.Advance(24*time.Hour + time.Second)
+	sig, body = deliver()
+	if !domain.VerifyWebhook(sig, body, second, clock.Now(), time.Minute) || domain.VerifyWebhook(sig, body, first, clock.Now(), time.Minute) {
+		t.Errorf("24 hours after the rotation, %q must verify with the new secret only", sig)
 	}
 	_, other := e.Partner("other")
 	del := `mutation($input: DeleteWebhookEndpointInput!) { deleteWebhookEndpoint(input: $input) { endpoint { id } userErrors { code } } }`
@@ -257,6 +280,17 @@ func TestWebhookEndpoints(t *testing.T) {
 	if d := e.MustData(pk, `{ webhookEndpoints { id } }`, nil); len(Get(d, "webhookEndpoints").([]any)) != 0 {
 		t.Fatal("deleted endpoint still listed")
 	}
+}
+
+// capturedWebhook is a webhook sender that keeps the request and answers 200.
+type capturedWebhook struct {
+	headers map[string]string
+	body    []byte
+}
+
+func (c *capturedWebhook) Send(_ context.Context, _ string, headers map[string]string, body []byte) (int, error) {
+	c.headers, c.body = headers, body
+	return http.StatusOK, nil
 }
 
 func TestWebhookURLsOutsideSandbox(t *testing.T) {
