@@ -52,8 +52,8 @@ func FuzzGraphQL(f *testing.F) {
 			t.Fatalf("INTERNAL for %q %q: %.500s", query, vars, r.Raw)
 		}
 		refused := len(r.Errors) > 0 || strings.Contains(r.Raw, `"userErrors":[{`)
-		if refused && e.Snapshot() != before {
-			t.Fatalf("a refused request changed something: %q %q: %.300s", query, vars, r.Raw)
+		if after := e.Snapshot(); refused && after != before {
+			t.Fatalf("a refused request changed %v: %q %q: %.300s", ChangedTables(before, after), query, vars, r.Raw)
 		}
 	})
 }
