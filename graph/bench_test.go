@@ -15,6 +15,7 @@ import (
 	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/domain"
 	. "github.com/kjb/kjb/internal/apitest"
+	"github.com/kjb/kjb/internal/wait"
 )
 
 // BenchmarkSettleFX10000 measures one settlement run over 10,000 booked conversions spread
@@ -170,16 +171,14 @@ func BenchmarkEventLatency(b *testing.B) {
 		committed[pid] = time.Now()
 	}
 	<-done
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	wait.For(b, 60*time.Second, func() error {
 		mu.Lock()
-		got := len(hookTimes)
-		mu.Unlock()
-		if got >= n || time.Now().After(deadline) {
-			break
+		defer mu.Unlock()
+		if len(hookTimes) < n {
+			return fmt.Errorf("%d of %d webhooks received", len(hookTimes), n)
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return nil
+	})
 	b.StopTimer()
 	lat := func(arrived map[string]time.Time) (time.Duration, time.Duration, int) {
 		var ds []time.Duration

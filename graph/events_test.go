@@ -14,6 +14,7 @@ import (
 	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/domain"
 	. "github.com/kjb/kjb/internal/apitest"
+	"github.com/kjb/kjb/internal/wait"
 	"github.com/kjb/kjb/worker"
 )
 
@@ -189,19 +190,14 @@ func TestWebhookDeliveryWithRetries(t *testing.T) {
 	e.Member(pk, "m", nil)
 	e.Supplier(pk, "s", "62220000001")
 	e.Order(pk, "o-1", "m", "s", "10.00")
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	wait.For(t, 30*time.Second, func() error {
 		rcv.mu.Lock()
-		done := len(rcv.bodies) == 1
-		rcv.mu.Unlock()
-		if done {
-			break
+		defer rcv.mu.Unlock()
+		if len(rcv.bodies) != 1 {
+			return fmt.Errorf("not delivered after %d requests", rcv.requests)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("not delivered after %d requests", rcv.requests)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
 	rcv.mu.Lock()
 	defer rcv.mu.Unlock()
 	if rcv.requests != 3 || len(rcv.processed) != 1 {

@@ -22,6 +22,7 @@ import (
 	"github.com/kjb/kjb/domain"
 	"github.com/kjb/kjb/graph"
 	"github.com/kjb/kjb/internal/testdb"
+	"github.com/kjb/kjb/internal/wait"
 	"github.com/kjb/kjb/telemetry"
 	"github.com/kjb/kjb/worker"
 )
@@ -150,13 +151,12 @@ func (e *Env) WaitSubscribers(srv *httptest.Server, n int) {
 	e.hubsMu.Lock()
 	hub := e.hubs[srv.URL]
 	e.hubsMu.Unlock()
-	deadline := time.Now().Add(30 * time.Second)
-	for hub.Subscribers() < n {
-		if time.Now().After(deadline) {
-			e.T.Fatalf("%d of %d subscriptions registered", hub.Subscribers(), n)
+	wait.For(e.T, 30*time.Second, func() error {
+		if got := hub.Subscribers(); got < n {
+			return fmt.Errorf("%d of %d subscriptions registered", got, n)
 		}
-		time.Sleep(5 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 // Response is a GraphQL response.
