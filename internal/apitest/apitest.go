@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -511,5 +512,35 @@ func ChangedTables(before, after string) []string {
 			out = append(out, strings.Fields(line)[0])
 		}
 	}
+	return out
+}
+
+// PaymentOf returns the raw id of the payment of the order with this external id.
+func (e *Env) PaymentOf(externalID string) string {
+	e.T.Helper()
+	var id string
+	if err := e.Pool.QueryRow(context.Background(), `SELECT p.id::text FROM payments p JOIN orders o ON o.id = p.order_id
+		WHERE o.external_id = $1`, externalID).Scan(&id); err != nil {
+		e.T.Fatal(err)
+	}
+	return id
+}
+
+// SetSandboxClock moves the sandbox clock (Options.SandboxClock) to at, an RFC 3339 time.
+func (e *Env) SetSandboxClock(at string) {
+	e.T.Helper()
+	e.MustSucceed(e.Operator, "setSandboxClock", `mutation($input: SetSandboxClockInput!) { setSandboxClock(input: $input) { now userErrors { code } } }`,
+		map[string]any{"now": at})
+}
+
+// EventTypes lists the types of the events key may read, of the given types, oldest first.
+func (e *Env) EventTypes(key string, types []string) []string {
+	e.T.Helper()
+	d := e.MustData(key, `query($types: [String!]) { events(first: 50, types: $types) { edges { node { type objectType } } } }`, map[string]any{"types": types})
+	var out []string
+	for _, edge := range Get(d, "events", "edges").([]any) {
+		out = append(out, Str(edge, "node", "type"))
+	}
+	slices.Reverse(out)
 	return out
 }
