@@ -42,7 +42,7 @@ pg-stop:
 # One FX settlement run over 10,000 booked conversions.
 bench-settle:
 	@url=$$($(PG) url) || exit 1; \
-	KJB_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench BenchmarkSettleFX10000 -benchtime 10x -count 1 ./graph/
+	KJB_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench BenchmarkSettleFX10000 -benchtime 10x -count 1 ./db/
 
 # payOrder over HTTP with concurrent clients: orders spread over 1,000 suppliers, then all to one.
 bench: build
@@ -51,7 +51,7 @@ bench: build
 # The month close over 1,000,000 payments and 10,000 accounts against a hand-written INSERT … SELECT.
 bench-fees:
 	@url=$$($(PG) url) || exit 1; \
-	KJB_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench BenchmarkCloseMonth1M -benchtime 3x -count 1 -timeout 30m -v ./graph/ | grep -E 'built|Benchmark|ok'
+	KJB_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench BenchmarkCloseMonth1M -benchtime 3x -count 1 -timeout 30m -v ./db/ | grep -E 'built|Benchmark|ok'
 
 # payOrder commit → subscription message and → webhook receipt, over 1,000 payments.
 bench-events:

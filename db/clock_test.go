@@ -2,11 +2,13 @@ package db_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/internal/testdb"
+	"github.com/kjb/kjb/internal/wait"
 )
 
 // TestSandboxClockNeverWaitsForAConnection: with every connection of the pool held (as by
@@ -58,11 +60,10 @@ func TestSandboxClockNeverWaitsForAConnection(t *testing.T) {
 		t.Fatal("Now waited for a database connection")
 	}
 	releaseAll()
-	deadline := time.Now().Add(10 * time.Second)
-	for clock.Now().Before(target) {
-		if time.Now().After(deadline) {
-			t.Fatal("the stored clock was never read")
+	wait.For(t, 10*time.Second, func() error {
+		if now := clock.Now(); now.Before(target) {
+			return fmt.Errorf("the stored clock was never read: Now is %v, stored %v", now, target)
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return nil
+	})
 }

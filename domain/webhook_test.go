@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -25,4 +26,16 @@ func FuzzVerifyWebhook(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestWebhookURLsOutsideSandbox(t *testing.T) {
+	t.Parallel()
+	for _, u := range []string{"http://127.0.0.1/x", "http://localhost:8080/x", "http://10.0.0.5/x", "http://192.168.1.1/x", "http://[::1]/x", "http://169.254.169.254/latest"} {
+		if _, err := ValidateWebhookURL(context.Background(), u, false, Field("url")); CodeOf(err) != CodeInvalidInput {
+			t.Errorf("%s accepted outside sandbox: %v", u, err)
+		}
+	}
+	if _, err := ValidateWebhookURL(context.Background(), "http://127.0.0.1/x", true, nil); err != nil {
+		t.Errorf("sandbox refused a local receiver: %v", err)
+	}
 }

@@ -6,21 +6,13 @@ import (
 	"slices"
 	"sync"
 	"testing"
-	"time"
 
-	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/domain"
 	. "github.com/kjb/kjb/internal/apitest"
 )
 
 const statementsQuery = `query($id: ID!) { feeStatements(accountId: $id) { edges { node { month volume { amount } paymentCount
 	standardFees { amount } serviceFees { amount } averageMonthlyVolume { amount } nextServiceFeeRate } } } }`
-
-func setClock(e *Env, at string) {
-	e.T.Helper()
-	e.MustSucceed(e.Operator, "setSandboxClock", `mutation($input: SetSandboxClockInput!) { setSandboxClock(input: $input) { now userErrors { code } } }`,
-		map[string]any{"now": at})
-}
 
 func closeMonth(e *Env, month string) (bool, int) {
 	e.T.Helper()
@@ -42,7 +34,7 @@ func closeMonth(e *Env, month string) (bool, int) {
 func TestMonthlyFeesThreeMonths(t *testing.T) {
 	t.Parallel()
 	e := New(t, Options{SandboxClock: true})
-	setClock(e, "2026-08-10T10:00:00+08:00")
+	e.SetSandboxClock("2026-08-10T10:00:00+08:00")
 	s := e.NewShop("6222020200118888")
 	e.Fund(s.AccountID, "5000000.00", "CNH")
 	n := 0
@@ -57,13 +49,13 @@ func TestMonthlyFeesThreeMonths(t *testing.T) {
 	}
 
 	pay("150000.00")
-	setClock(e, "2026-09-01T00:30:00+08:00")
+	e.SetSandboxClock("2026-09-01T00:30:00+08:00")
 	if closed, _ := closeMonth(e, "2026-08"); !closed || rate() != "0.002" {
 		t.Fatalf("August: closed %v rate %s", closed, rate())
 	}
 	pay("150000.00")
 	pay("150000.00")
-	setClock(e, "2026-10-01T00:30:00+08:00")
+	e.SetSandboxClock("2026-10-01T00:30:00+08:00")
 	closeMonth(e, "2026-09")
 	if rate() != "0.0015" {
 		t.Fatalf("after September the rate is %s, want 0.0015 (average 225,000)", rate())
@@ -72,9 +64,9 @@ func TestMonthlyFeesThreeMonths(t *testing.T) {
 	pay("500000.00")
 	pay("500000.00")
 	e.MustSucceed(s.PartnerKey, "refundOrder", RefundOrder, map[string]any{"orderId": big, "amount": "100000.00", "idempotencyKey": "r"})
-	setClock(e, "2026-11-01T00:30:00+08:00")
+	e.SetSandboxClock("2026-11-01T00:30:00+08:00")
 	closeMonth(e, "2026-10")
-	setClock(e, "2026-12-01T00:30:00+08:00")
+	e.SetSandboxClock("2026-12-01T00:30:00+08:00")
 	closeMonth(e, "2026-11")
 
 	d := e.MustData(s.AccountKey, statementsQuery, map[string]any{"id": s.AccountID})
@@ -109,7 +101,7 @@ func TestMonthlyFeesThreeMonths(t *testing.T) {
 func TestMonthCloseRules(t *testing.T) {
 	t.Parallel()
 	e := New(t, Options{SandboxClock: true})
-	setClock(e, "2026-10-05T12:00:00+08:00")
+	e.SetSandboxClock("2026-10-05T12:00:00+08:00")
 	s := e.NewShop("6222020200118888")
 	e.Fund(s.AccountID, "1000000.00", "CNH")
 	oid := e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "200000.00")
@@ -126,7 +118,7 @@ func TestMonthCloseRules(t *testing.T) {
 			t.Fatalf("got %v", p)
 		}
 	})
-	setClock(e, "2026-11-01T00:00:00+08:00")
+	e.SetSandboxClock("2026-11-01T00:00:00+08:00")
 	t.Run("exactly 200,000.00 on average is the 0.15% tier (young account: one month)", func(t *testing.T) {
 		closed, n := closeMonth(e, "2026-10")
 		if !closed || n != 1 {
@@ -187,67 +179,4 @@ func TestMonthCloseRules(t *testing.T) {
 			t.Fatalf("got %v", d)
 		}
 	})
-}
-
-// TestEscrowHoldFollowsTheSandboxClock: the auto-release waits for the hold by the sandbox
-// clock, not the wall clock the job was scheduled by.
-func TestEscrowHoldFollowsTheSandboxClock(t *testing.T) {
-	t.Parallel()
-	e := New(t, Options{SandboxClock: true})
-	setClock(e, "2026-08-10T10:00:00+08:00")
-	s := e.NewShop("6222020200118888")
-	e.Fund(s.AccountID, "1000.00", "CNH")
-	e.Pay(s.AccountKey, e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "100.00"), "p")
-	var job domain.ReleaseEscrowJob
-	if err := e.Pool.QueryRow(context.Background(), `SELECT args->>'payment_id', (args->>'at')::timestamptz FROM river_job WHERE kind = 'escrow.release'`).
-		Scan(&job.PaymentID, &job.At); err != nil {
-		t.Fatal(err)
-	}
-	left, err := e.ReleaseWhenDue(job, db.SandboxRail{Pool: e.Pool})
-	if err != nil || left < 239*time.Hour || e.Count(`SELECT count(*) FROM payouts`) != 0 {
-		t.Fatalf("released early: left %s, %v", left, err)
-	}
-	setClock(e, "2026-08-20T10:00:01+08:00") // 240 hours and a second later
-	if left, err := e.ReleaseWhenDue(job, db.SandboxRail{Pool: e.Pool}); err != nil || left != 0 {
-		t.Fatalf("left %s, %v", left, err)
-	}
-	if n := e.Count(`SELECT count(*) FROM payouts WHERE status = 'PAID'`); n != 1 {
-		t.Fatalf("%d paid payouts after the hold", n)
-	}
-	e.Audit()
-}
-
-// TestAutoReleaseRetriesThroughTheRail: the release job pays the payout itself; a transient
-// rail error fails the job, its retries drive the same payout on, and a re-run after success
-// changes nothing.
-func TestAutoReleaseRetriesThroughTheRail(t *testing.T) {
-	t.Parallel()
-	e := New(t)
-	s := e.NewShop("6222020200110003")
-	e.Fund(s.AccountID, "1000.00", "CNH")
-	e.Pay(s.AccountKey, e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "100.00"), "p")
-	var job domain.ReleaseEscrowJob
-	if err := e.Pool.QueryRow(context.Background(), `SELECT args->>'payment_id' FROM river_job WHERE kind = 'escrow.release'`).Scan(&job.PaymentID); err != nil {
-		t.Fatal(err)
-	}
-	job.At = time.Now().Add(-time.Second)
-	rail := db.SandboxRail{Pool: e.Pool}
-	var errs []error
-	for range 4 {
-		_, err := e.ReleaseWhenDue(job, rail)
-		errs = append(errs, err)
-	}
-	if errs[0] == nil || errs[1] == nil || errs[2] != nil || errs[3] != nil {
-		t.Fatalf("attempts: %v", errs)
-	}
-	if n := e.Count(`SELECT count(*) FROM payouts WHERE status = 'PAID' AND attempts = 3`); n != 1 {
-		t.Fatal("the payout was not paid on the third attempt")
-	}
-	if n := e.Count(`SELECT count(*) FROM sandbox_rail_transfers WHERE status = 'PAID'`); n != 1 {
-		t.Fatalf("%d paid transfers", n)
-	}
-	if got := eventTypes(e, s.PartnerKey, []string{"payout.submitted", "payout.paid", "order.completed"}); !slices.Equal(got, []string{"payout.submitted", "payout.paid", "order.completed"}) {
-		t.Fatalf("events %v", got)
-	}
-	e.Audit()
 }

@@ -1,6 +1,9 @@
 package graph
 
 import (
+	"encoding/base64"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/kjb/kjb/domain"
@@ -19,41 +22,67 @@ func TestGlobalIDs(t *testing.T) {
 	}
 }
 
-// FuzzDecodeID: any id either decodes to the type asked for or is INVALID_INPUT; never a panic.
+// FuzzDecodeID: an id decodes only when its payload is "Account:<raw id>" with a non-empty raw
+// id, and then to exactly that raw id; anything else is INVALID_INPUT naming the field.
 func FuzzDecodeID(f *testing.F) {
 	f.Add(globalID(typeAccount, "01a1fc61-1c2c-79d8-b7bd-71b6bf12ed33"))
+	f.Add(globalID(typeTopUp, "01a1fc61-1c2c-79d8-b7bd-71b6bf12ed33"))
+	f.Add(globalID("Accoun", "t:x"))
+	f.Add(globalID(typeAccount, "a:b"))
 	f.Add("QWNjb3VudDo")
 	f.Add("")
 	f.Add("%%%")
 	f.Fuzz(func(t *testing.T, gid string) {
+		payload, b64err := base64.RawURLEncoding.DecodeString(gid)
+		want, wellFormed := "", false
+		if raw, ok := strings.CutPrefix(string(payload), typeAccount+":"); b64err == nil && ok && raw != "" && len(gid) <= 200 {
+			want, wellFormed = raw, true
+		}
 		id, err := decodeID(gid, typeAccount, "id")
-		if err != nil {
-			if domain.CodeOf(err) != domain.CodeInvalidInput {
-				t.Fatalf("%q: %v", gid, err)
+		if !wellFormed {
+			if es := domain.AsErrors(err); len(es) != 1 || es[0].Code != domain.CodeInvalidInput || !slices.Equal(es[0].Field, []string{"id"}) {
+				t.Fatalf("%q (payload %q): want INVALID_INPUT on id, got %q, %v", gid, payload, id, err)
 			}
 			return
 		}
-		if globalID(typeAccount, id) != gid && id == "" {
-			t.Fatalf("%q decoded to an empty id", gid)
+		if err != nil || id != want {
+			t.Fatalf("%q (payload %q): want %q, got %q, %v", gid, payload, want, id, err)
+		}
+		if back, err := decodeID(globalID(typeAccount, id), typeAccount); err != nil || back != id {
+			t.Fatalf("%q: re-encoded id decodes to %q, %v", id, back, err)
 		}
 	})
 }
 
-// FuzzCursor: any after-cursor either gives a page or INVALID_INPUT naming "after".
+// FuzzCursor: an after-cursor gives a page that resumes after exactly the key it encodes
+// ("c:<key>", key non-empty); anything else is INVALID_INPUT naming "after".
 func FuzzCursor(f *testing.F) {
 	f.Add(encodeCursor("42"))
+	f.Add(encodeCursor("2026-01-01T00:00:00Z|01a1fc61"))
+	f.Add(base64.RawURLEncoding.EncodeToString([]byte("42")))
 	f.Add("Yzo")
 	f.Add("bm9wZQ")
+	f.Add("")
 	f.Fuzz(func(t *testing.T, after string) {
+		payload, b64err := base64.RawURLEncoding.DecodeString(after)
+		key, ok := strings.CutPrefix(string(payload), "c:")
+		valid := after == "" || (b64err == nil && ok && key != "")
 		p, err := page(nil, &after)
-		if err != nil {
-			if e := domain.AsErrors(err); len(e) != 1 || e[0].Code != domain.CodeInvalidInput {
-				t.Fatalf("%q: %v", after, err)
+		if !valid {
+			if es := domain.AsErrors(err); len(es) != 1 || es[0].Code != domain.CodeInvalidInput || !slices.Equal(es[0].Field, []string{"after"}) {
+				t.Fatalf("%q (payload %q): want INVALID_INPUT on after, got %+v, %v", after, payload, p, err)
 			}
 			return
 		}
-		if after != "" && p.After == "" {
-			t.Fatalf("%q accepted without a key", after)
+		if err != nil || p.After != key || p.First != domain.DefaultPageSize {
+			t.Fatalf("%q (payload %q): want a page after %q, got %+v, %v", after, payload, key, p, err)
+		}
+		if after != "" {
+			if again, err := page(nil, ptr(encodeCursor(p.After))); err != nil || again != p {
+				t.Fatalf("%q: re-encoded cursor gives %+v, %v", p.After, again, err)
+			}
 		}
 	})
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -195,7 +195,7 @@ func jsonQuery(q string) string {
 func TestNodeResolvesEveryType(t *testing.T) {
 	t.Parallel()
 	e := New(t, Options{SandboxClock: true})
-	setClock(e, "2026-10-05T12:00:00+08:00")
+	e.SetSandboxClock("2026-10-05T12:00:00+08:00")
 	s := e.NewShop("6222020200118888")
 	e.Fund(s.AccountID, "1000.00", "CNH")
 	oid := e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "100.00")
@@ -205,7 +205,7 @@ func TestNodeResolvesEveryType(t *testing.T) {
 		map[string]any{"url": "https://example.com/h"}), "endpoint", "id")
 	event := Str(e.MustData(s.PartnerKey, `{ events(first: 1) { edges { node { id } } } }`, nil), "events", "edges", 0, "node", "id")
 	key := Str(e.MustSucceed(e.Operator, "createApiKey", CreateKey, map[string]any{"role": "ACCOUNT", "accountId": s.AccountID}), "apiKey", "id")
-	setClock(e, "2026-11-01T01:00:00+08:00")
+	e.SetSandboxClock("2026-11-01T01:00:00+08:00")
 	closeMonth(e, "2026-10")
 	statement := Str(e.MustData(s.AccountKey, `query($id: ID!) { feeStatements(accountId: $id) { edges { node { id } } } }`, map[string]any{"id": s.AccountID}),
 		"feeStatements", "edges", 0, "node", "id")

@@ -3,6 +3,7 @@ package graph_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	. "github.com/kjb/kjb/internal/apitest"
+	"github.com/kjb/kjb/internal/wait"
 	"github.com/kjb/kjb/worker"
 )
 
@@ -185,13 +187,13 @@ func TestNoSecretsInLogsOrJobs(t *testing.T) {
 	e.Pay(s.AccountKey, oid, "p")
 	e.MustSucceed(s.PartnerKey, "refundOrder", RefundOrder, map[string]any{"orderId": oid, "amount": "10.00", "idempotencyKey": "r"})
 	e.MustSucceed(s.PartnerKey, "confirmReceipt", ConfirmReceipt, map[string]any{"orderId": oid})
-	deadline := time.Now().Add(30 * time.Second)
-	for e.Count(`SELECT count(*) FROM payouts WHERE status = 'FAILED'`) != 1 || e.Count(`SELECT count(*) FROM webhook_deliveries`) < 3 {
-		if time.Now().After(deadline) {
-			t.Fatal("the flow did not finish")
+	wait.For(t, 30*time.Second, func() error {
+		failed, deliveries := e.Count(`SELECT count(*) FROM payouts WHERE status = 'FAILED'`), e.Count(`SELECT count(*) FROM webhook_deliveries`)
+		if failed != 1 || deliveries < 3 {
+			return fmt.Errorf("the flow did not finish: %d failed payouts (want 1), %d webhook deliveries (want 3 or more)", failed, deliveries)
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return nil
+	})
 	var args strings.Builder
 	rows, err := e.Pool.Query(context.Background(), `SELECT args::text FROM river_job`)
 	if err != nil {

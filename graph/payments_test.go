@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -405,22 +404,54 @@ func TestPaymentsListing(t *testing.T) {
 	e := New(t)
 	s := e.NewShop("6222020200118888")
 	e.Fund(s.AccountID, "10000.00", "CNH")
-	var ids []string
-	for i := range 3 {
+	var ids []string // in the order paid
+	for i := range 4 {
 		oid := e.Order(s.PartnerKey, fmt.Sprint("o-", i), "buyer", "supplier", "100.00")
 		ids = append(ids, Str(e.Pay(s.AccountKey, oid, fmt.Sprint("p", i)), "id"))
-	}
-	_, otherKey := e.Account("Other")
-	for key, want := range map[string]int{e.Operator: 3, s.PartnerKey: 3, s.AccountKey: 3, otherKey: 0} {
-		d := e.MustData(key, `{ payments(filter: {method: WORLD_PAY, status: SUCCEEDED}) { edges { node { id } } } }`, nil)
-		if n := len(Get(d, "payments", "edges").([]any)); n != want {
-			t.Errorf("saw %d payments, want %d", n, want)
+		if i == 1 {
+			e.MustSucceed(s.PartnerKey, "refundOrder", RefundOrder, map[string]any{"orderId": oid, "idempotencyKey": "r1"})
 		}
 	}
-	d := e.MustData(s.AccountKey, `query($id: ID!) { account(id: $id) { payments(first: 2) { edges { node { id } } pageInfo { hasNextPage } } } }`, map[string]any{"id": s.AccountID})
-	got := []string{Str(d, "account", "payments", "edges", 0, "node", "id"), Str(d, "account", "payments", "edges", 1, "node", "id")}
-	sort.Strings(ids)
-	if Get(d, "account", "payments", "pageInfo", "hasNextPage") != true || got[0] == got[1] {
-		t.Fatalf("page %v", d)
+	_, otherKey := e.Account("Other")
+	newestFirst := func(is ...int) []string {
+		var out []string
+		for _, i := range is {
+			out = append(out, ids[i])
+		}
+		return out
+	}
+	listed := func(d map[string]any, path ...any) []string {
+		out := []string{}
+		edges, _ := Get(d, append(path, "edges")...).([]any)
+		for _, edge := range edges {
+			out = append(out, Str(edge, "node", "id"))
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name, key, filter string
+		want              []string
+	}{
+		{"operator, succeeded", e.Operator, `{method: WORLD_PAY, status: SUCCEEDED}`, newestFirst(3, 2, 0)},
+		{"partner, succeeded", s.PartnerKey, `{status: SUCCEEDED}`, newestFirst(3, 2, 0)},
+		{"account, succeeded", s.AccountKey, `{method: WORLD_PAY, status: SUCCEEDED}`, newestFirst(3, 2, 0)},
+		{"account, refunded", s.AccountKey, `{status: REFUNDED}`, newestFirst(1)},
+		{"account, unfiltered", s.AccountKey, `{}`, newestFirst(3, 2, 1, 0)},
+		{"operator, another method", e.Operator, `{method: CARD}`, []string{}},
+		{"another account", otherKey, `{status: SUCCEEDED}`, []string{}},
+	} {
+		d := e.MustData(c.key, `{ payments(filter: `+c.filter+`) { edges { node { id } } } }`, nil)
+		if got := listed(d, "payments"); !slices.Equal(got, c.want) {
+			t.Errorf("%s: listed %v, want %v", c.name, got, c.want)
+		}
+	}
+	const byAccount = `query($id: ID!, $after: String) { account(id: $id) { payments(first: 3, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } } }`
+	d := e.MustData(s.AccountKey, byAccount, map[string]any{"id": s.AccountID})
+	if got := listed(d, "account", "payments"); !slices.Equal(got, newestFirst(3, 2, 1)) || Get(d, "account", "payments", "pageInfo", "hasNextPage") != true {
+		t.Fatalf("first page %v, want %v and a next page: %v", got, newestFirst(3, 2, 1), d)
+	}
+	d = e.MustData(s.AccountKey, byAccount, map[string]any{"id": s.AccountID, "after": Str(d, "account", "payments", "pageInfo", "endCursor")})
+	if got := listed(d, "account", "payments"); !slices.Equal(got, newestFirst(0)) || Get(d, "account", "payments", "pageInfo", "hasNextPage") != false {
+		t.Fatalf("second page %v, want %v and no next page: %v", got, newestFirst(0), d)
 	}
 }

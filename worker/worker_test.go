@@ -1,12 +1,14 @@
 package worker_test
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/kjb/kjb/domain"
 	. "github.com/kjb/kjb/internal/apitest"
+	"github.com/kjb/kjb/internal/wait"
 	"github.com/kjb/kjb/worker"
 )
 
@@ -30,13 +32,12 @@ func TestConversionsSettleThroughRiver(t *testing.T) {
 // waitFor polls sql (a count) until it equals want, with a deadline.
 func waitFor(t *testing.T, e *Env, sql string, want int) {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for e.Count(sql) != want {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s never reached %d (now %d)", sql, want, e.Count(sql))
+	wait.For(t, 60*time.Second, func() error {
+		if n := e.Count(sql); n != want {
+			return fmt.Errorf("%s is %d, want %d", sql, n, want)
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 // TestPayoutsThroughRiver: receipt releases escrow; the payout job pays the supplier through

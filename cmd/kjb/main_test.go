@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"os"
 	"os/exec"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/kjb/kjb/internal/testdb"
+	"github.com/kjb/kjb/internal/wait"
 )
 
 var binary string
@@ -185,19 +187,15 @@ func TestWorkerRunsTheAuditJob(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	wait.For(t, 30*time.Second, func() error {
 		var n int
-		_ = d.Pool.QueryRow(context.Background(), `SELECT count(*) FROM river_job WHERE kind = 'ledger.audit' AND state = 'completed'`).Scan(&n)
-		if n > 0 {
-			break
+		err := d.Pool.QueryRow(context.Background(), `SELECT count(*) FROM river_job WHERE kind = 'ledger.audit' AND state = 'completed'`).Scan(&n)
+		if err == nil && n == 0 {
+			err = errors.New("the audit job has not completed")
 		}
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatal("the audit job never completed")
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return err
+	})
 	_ = cmd.Process.Signal(syscall.SIGTERM)
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("worker exit: %v", err)

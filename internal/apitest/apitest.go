@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -21,6 +23,7 @@ import (
 	"github.com/kjb/kjb/domain"
 	"github.com/kjb/kjb/graph"
 	"github.com/kjb/kjb/internal/testdb"
+	"github.com/kjb/kjb/internal/wait"
 	"github.com/kjb/kjb/telemetry"
 	"github.com/kjb/kjb/worker"
 )
@@ -149,13 +152,12 @@ func (e *Env) WaitSubscribers(srv *httptest.Server, n int) {
 	e.hubsMu.Lock()
 	hub := e.hubs[srv.URL]
 	e.hubsMu.Unlock()
-	deadline := time.Now().Add(30 * time.Second)
-	for hub.Subscribers() < n {
-		if time.Now().After(deadline) {
-			e.T.Fatalf("%d of %d subscriptions registered", hub.Subscribers(), n)
+	wait.For(e.T, 30*time.Second, func() error {
+		if got := hub.Subscribers(); got < n {
+			return fmt.Errorf("%d of %d subscriptions registered", got, n)
 		}
-		time.Sleep(5 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 // Response is a GraphQL response.
@@ -291,15 +293,27 @@ func (e *Env) Count(sql string, args ...any) int {
 	return n
 }
 
-// Snapshot captures every money-bearing table's row count and balances' sum, to show that a
-// refused request changed nothing.
+// unsnapshotted are the tables whose rows are not business state: migration bookkeeping and
+// River's leader election, which moves on its own while workers run.
+var unsnapshotted = []string{"kjb_schema_migrations", "river_leader", "river_migration"}
+
+// Snapshot captures every table of the database's schema (row count and a digest of the rows),
+// so comparing two snapshots shows whether a request changed anything. Tables are read from
+// the catalog: a table added by a migration is covered without a change here.
 func (e *Env) Snapshot() string {
 	e.T.Helper()
+	ctx := context.Background()
+	rows, err := e.Pool.Query(ctx, `SELECT format($f$SELECT %L || ' ' || count(*) || ' ' || coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '') FROM %I t$f$, tablename, tablename)
+		FROM pg_tables WHERE schemaname = current_schema() AND NOT tablename = ANY($1) ORDER BY tablename`, unsnapshotted)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	selects, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil || len(selects) == 0 {
+		e.T.Fatalf("list tables: %d, %v", len(selects), err)
+	}
 	var s string
-	err := e.Pool.QueryRow(context.Background(), `SELECT format('%s/%s/%s/%s/%s/%s',
-		(SELECT count(*) FROM accounts), (SELECT count(*) FROM top_ups), (SELECT count(*) FROM ledger_entries),
-		(SELECT coalesce(sum(available), 0) FROM balances), (SELECT count(*) FROM api_keys), (SELECT count(*) FROM partners))`).Scan(&s)
-	if err != nil && err != pgx.ErrNoRows {
+	if err := e.Pool.QueryRow(ctx, `SELECT concat_ws(E'\n', (`+strings.Join(selects, "), (")+`))`).Scan(&s); err != nil {
 		e.T.Fatal(err)
 	}
 	return s
@@ -484,4 +498,49 @@ func (e *Env) StartWorkers(adjust func(*worker.Config)) {
 		e.T.Fatal(err)
 	}
 	e.T.Cleanup(func() { _ = client.Stop(context.Background()) })
+}
+
+// ChangedTables names the tables whose rows differ between two snapshots.
+func ChangedTables(before, after string) []string {
+	was := map[string]bool{}
+	for _, line := range strings.Split(before, "\n") {
+		was[line] = true
+	}
+	var out []string
+	for _, line := range strings.Split(after, "\n") {
+		if !was[line] {
+			out = append(out, strings.Fields(line)[0])
+		}
+	}
+	return out
+}
+
+// PaymentOf returns the raw id of the payment of the order with this external id.
+func (e *Env) PaymentOf(externalID string) string {
+	e.T.Helper()
+	var id string
+	if err := e.Pool.QueryRow(context.Background(), `SELECT p.id::text FROM payments p JOIN orders o ON o.id = p.order_id
+		WHERE o.external_id = $1`, externalID).Scan(&id); err != nil {
+		e.T.Fatal(err)
+	}
+	return id
+}
+
+// SetSandboxClock moves the sandbox clock (Options.SandboxClock) to at, an RFC 3339 time.
+func (e *Env) SetSandboxClock(at string) {
+	e.T.Helper()
+	e.MustSucceed(e.Operator, "setSandboxClock", `mutation($input: SetSandboxClockInput!) { setSandboxClock(input: $input) { now userErrors { code } } }`,
+		map[string]any{"now": at})
+}
+
+// EventTypes lists the types of the events key may read, of the given types, oldest first.
+func (e *Env) EventTypes(key string, types []string) []string {
+	e.T.Helper()
+	d := e.MustData(key, `query($types: [String!]) { events(first: 50, types: $types) { edges { node { type objectType } } } }`, map[string]any{"types": types})
+	var out []string
+	for _, edge := range Get(d, "events", "edges").([]any) {
+		out = append(out, Str(edge, "node", "type"))
+	}
+	slices.Reverse(out)
+	return out
 }

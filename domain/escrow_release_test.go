@@ -1,8 +1,9 @@
-package graph_test
+package domain_test
 
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -31,7 +32,7 @@ func TestReleaseEscrowsInOneBatch(t *testing.T) {
 	} {
 		oid := e.Order(s.PartnerKey, o.name, "buyer", o.supplier, "1000.00")
 		e.Pay(s.AccountKey, oid, o.name)
-		payment[o.name] = paymentOf(e, o.name)
+		payment[o.name] = e.PaymentOf(o.name)
 		switch o.name {
 		case "refunded":
 			e.MustSucceed(s.PartnerKey, "refundOrder", RefundOrder, map[string]any{"orderId": oid, "idempotencyKey": "r"})
@@ -108,7 +109,7 @@ func TestReleaseBatchIsolatesAFailure(t *testing.T) {
 	var jobs []domain.ReleaseEscrowJob
 	for _, name := range []string{"a", "poisoned", "b"} {
 		e.Pay(s.AccountKey, e.Order(s.PartnerKey, name, "buyer", "supplier", "100.00"), name)
-		jobs = append(jobs, domain.ReleaseEscrowJob{PaymentID: paymentOf(e, name), At: time.Now().Add(-time.Second)})
+		jobs = append(jobs, domain.ReleaseEscrowJob{PaymentID: e.PaymentOf(name), At: time.Now().Add(-time.Second)})
 	}
 	// A fault only this payment's payout insert meets (as a broken row or a bug would).
 	if _, err := e.Pool.Exec(ctx, `CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -138,13 +139,65 @@ func TestReleaseBatchIsolatesAFailure(t *testing.T) {
 	e.Audit()
 }
 
-// paymentOf is the raw id of the payment of the order with this external id.
-func paymentOf(e *Env, externalID string) string {
-	e.T.Helper()
-	var id string
-	if err := e.Pool.QueryRow(context.Background(), `SELECT p.id::text FROM payments p JOIN orders o ON o.id = p.order_id
-		WHERE o.external_id = $1`, externalID).Scan(&id); err != nil {
-		e.T.Fatal(err)
+// TestEscrowHoldFollowsTheSandboxClock: the auto-release waits for the hold by the sandbox
+// clock, not the wall clock the job was scheduled by.
+func TestEscrowHoldFollowsTheSandboxClock(t *testing.T) {
+	t.Parallel()
+	e := New(t, Options{SandboxClock: true})
+	e.SetSandboxClock("2026-08-10T10:00:00+08:00")
+	s := e.NewShop("6222020200118888")
+	e.Fund(s.AccountID, "1000.00", "CNH")
+	e.Pay(s.AccountKey, e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "100.00"), "p")
+	var job domain.ReleaseEscrowJob
+	if err := e.Pool.QueryRow(context.Background(), `SELECT args->>'payment_id', (args->>'at')::timestamptz FROM river_job WHERE kind = 'escrow.release'`).
+		Scan(&job.PaymentID, &job.At); err != nil {
+		t.Fatal(err)
 	}
-	return id
+	left, err := e.ReleaseWhenDue(job, db.SandboxRail{Pool: e.Pool})
+	if err != nil || left < 239*time.Hour || e.Count(`SELECT count(*) FROM payouts`) != 0 {
+		t.Fatalf("released early: left %s, %v", left, err)
+	}
+	e.SetSandboxClock("2026-08-20T10:00:01+08:00") // 240 hours and a second later
+	if left, err := e.ReleaseWhenDue(job, db.SandboxRail{Pool: e.Pool}); err != nil || left != 0 {
+		t.Fatalf("left %s, %v", left, err)
+	}
+	if n := e.Count(`SELECT count(*) FROM payouts WHERE status = 'PAID'`); n != 1 {
+		t.Fatalf("%d paid payouts after the hold", n)
+	}
+	e.Audit()
+}
+
+// TestAutoReleaseRetriesThroughTheRail: the release job pays the payout itself; a transient
+// rail error fails the job, its retries drive the same payout on, and a re-run after success
+// changes nothing.
+func TestAutoReleaseRetriesThroughTheRail(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	s := e.NewShop("6222020200110003")
+	e.Fund(s.AccountID, "1000.00", "CNH")
+	e.Pay(s.AccountKey, e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "100.00"), "p")
+	var job domain.ReleaseEscrowJob
+	if err := e.Pool.QueryRow(context.Background(), `SELECT args->>'payment_id' FROM river_job WHERE kind = 'escrow.release'`).Scan(&job.PaymentID); err != nil {
+		t.Fatal(err)
+	}
+	job.At = time.Now().Add(-time.Second)
+	rail := db.SandboxRail{Pool: e.Pool}
+	var errs []error
+	for range 4 {
+		_, err := e.ReleaseWhenDue(job, rail)
+		errs = append(errs, err)
+	}
+	if errs[0] == nil || errs[1] == nil || errs[2] != nil || errs[3] != nil {
+		t.Fatalf("attempts: %v", errs)
+	}
+	if n := e.Count(`SELECT count(*) FROM payouts WHERE status = 'PAID' AND attempts = 3`); n != 1 {
+		t.Fatal("the payout was not paid on the third attempt")
+	}
+	if n := e.Count(`SELECT count(*) FROM sandbox_rail_transfers WHERE status = 'PAID'`); n != 1 {
+		t.Fatalf("%d paid transfers", n)
+	}
+	if got := e.EventTypes(s.PartnerKey, []string{"payout.submitted", "payout.paid", "order.completed"}); !slices.Equal(got, []string{"payout.submitted", "payout.paid", "order.completed"}) {
+		t.Fatalf("events %v", got)
+	}
+	e.Audit()
 }
