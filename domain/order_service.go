@@ -58,17 +58,18 @@ func (s *Service) CreateOrder(ctx context.Context, actor Actor, in CreateOrderIn
 // order returns it; any other state is INVALID_STATE.
 func (s *Service) CancelOrder(ctx context.Context, actor Actor, orderID string) (Order, error) {
 	return s.changeOrder(ctx, actor, ActCancelOrder, orderID, func(ctx context.Context, tx Tx, o *Order) error {
-		switch o.Status {
-		case OrderCancelled:
+		if o.Status == OrderCancelled {
 			return nil
-		case OrderAwaitingPayment:
-			o.Status, o.UpdatedAt = OrderCancelled, s.clock.Now()
-			if err := tx.SetOrderStatus(ctx, o.ID, o.Status, o.UpdatedAt); err != nil {
-				return err
-			}
-			return s.emit(ctx, tx, Event{Type: EventOrderCancelled, PartnerID: o.PartnerID, ObjectType: "Order", ObjectID: o.ID})
 		}
-		return Errorf(CodeInvalidState, Field("orderId"), "only an unpaid order can be cancelled; this one is %s", o.Status)
+		if !o.Status.CanBecome(OrderCancelled) {
+			return Errorf(CodeInvalidState, Field("orderId"), "only an unpaid order can be cancelled; this one is %s", o.Status)
+		}
+		now := s.clock.Now()
+		if err := moveOrder(ctx, tx, *o, OrderCancelled, now); err != nil {
+			return err
+		}
+		o.Status, o.UpdatedAt = OrderCancelled, now
+		return s.emit(ctx, tx, Event{Type: EventOrderCancelled, PartnerID: o.PartnerID, ObjectType: "Order", ObjectID: o.ID})
 	})
 }
 

@@ -128,11 +128,25 @@ func (p PaymentSituation) linkReasons(needActive bool) []ErrorCode {
 	return rs
 }
 
+// Eligible is payOrder's refusal for method: nil when the option is available, otherwise one
+// user error per reason, exactly the reasons Options gives.
+func (p PaymentSituation) Eligible(method PaymentMethod) error {
+	opt := p.Option(method)
+	if opt.Available {
+		return nil
+	}
+	var es Errors
+	for _, r := range opt.Reasons {
+		es = append(es, ReasonError(r))
+	}
+	return es
+}
+
 // Options evaluates every method. It is the only place the payment rules live: payOrder
 // refuses with exactly the reasons Options gives for the method.
 func (p PaymentSituation) Options() []PaymentOption {
 	o := p.Order
-	payable := o.Status == OrderAwaitingPayment
+	payable := o.Status.CanBecome(OrderPaid)
 	// An order that is not awaiting payment has that one reason: nothing else matters.
 	notPayable := func(rs []ErrorCode) []ErrorCode {
 		if !payable {

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"time"
 
 	"github.com/shopspring/decimal"
 )
@@ -113,29 +114,8 @@ func (s *Service) PayOrder(ctx context.Context, actor Actor, in PayOrderInput) (
 	if err := actor.Can(ActPayOrder); err != nil {
 		return Payment{}, err
 	}
-	var errs Errors
-	var cur Currency
-	switch in.Method {
-	case MethodWorldPay:
-	case MethodWorldFirstBalance:
-		c, err := parsePayCurrency(in.PayCurrency, true)
-		if err != nil {
-			errs = append(errs, err.(*Error))
-		}
-		cur = c
-	case MethodCard, MethodAlipay:
-		errs = append(errs, Errorf(CodeInvalidInput, Field("method"), "%s is taken by the marketplace's own checkout", in.Method))
-	default:
-		errs = append(errs, Errorf(CodeInvalidInput, Field("method"), "is not a payment method"))
-	}
-	ip, err := parseIPCountry(in.BuyerIPCountry)
+	cur, ip, err := in.validate()
 	if err != nil {
-		errs = append(errs, err.(*Error))
-	}
-	if _, err := ValidateReference(in.IdempotencyKey, Field("idempotencyKey")); err != nil {
-		errs = append(errs, err.(*Error))
-	}
-	if err := errs.Err(); err != nil {
 		return Payment{}, err
 	}
 	var out Payment
@@ -157,41 +137,14 @@ func (s *Service) PayOrder(ctx context.Context, actor Actor, in PayOrderInput) (
 		if err != nil {
 			return err
 		}
-		if opt := sit.Option(in.Method); !opt.Available {
-			var es Errors
-			for _, r := range opt.Reasons {
-				es = append(es, ReasonError(r))
-			}
-			return es
-		}
-		now := s.clock.Now()
-		p := Payment{OrderID: o.ID, PartnerID: o.PartnerID, AccountID: sit.Account.ID, SupplierID: o.Supplier.ID,
-			Method: in.Method, Status: PaymentSucceeded, Amount: o.Amount, EscrowStatus: EscrowHeld, CreatedAt: now}
-		if in.Method == MethodWorldPay {
-			p.Fees = sit.WorldPayFees()
-			p.Debited = Money{Amount: o.Amount.Amount.Add(p.TotalFees().Amount), Currency: CNH}
-		} else {
-			rate := sit.PayRate
-			conv := Conversion{AccountID: p.AccountID, Sold: sit.WorldFirstDebit(), Bought: Money{Amount: o.Amount.Amount, Currency: CNH},
-				Rate: rate, Status: ConversionBooked, CreatedAt: now}
-			if err := s.bookConversion(ctx, tx, &conv); err != nil {
-				return insufficientAsReason(err)
-			}
-			p.Debited, p.FXRate, p.ConversionID = conv.Sold, &rate, conv.ID
-		}
-		if err := tx.InsertPayment(ctx, &p); err != nil {
+		if err := sit.Eligible(in.Method); err != nil {
 			return err
 		}
-		if err := tx.SetOrderStatus(ctx, o.ID, OrderPaid, now); err != nil {
+		p, err := s.chargeBuyer(ctx, tx, sit, in.Method)
+		if err != nil {
 			return err
 		}
-		if err := tx.Enqueue(ctx, ReleaseEscrowJob{PaymentID: p.ID, At: now.Add(s.cfg.EscrowHold)}); err != nil {
-			return err
-		}
-		if err := s.emit(ctx, tx, paymentEvent(EventOrderPaid, "Order", o.ID, p), paymentEvent(EventPaymentSucceeded, "Payment", p.ID, p)); err != nil {
-			return err
-		}
-		if err := tx.SetIdempotencyResult(ctx, actor.Principal(), in.IdempotencyKey, p.ID); err != nil {
+		if err := s.recordPayment(ctx, tx, actor, in.IdempotencyKey, o, &p); err != nil {
 			return err
 		}
 		// The debit goes last, with the commit: the buyer's balance row, the one contended
@@ -210,6 +163,83 @@ func (s *Service) PayOrder(ctx context.Context, actor Actor, in PayOrderInput) (
 	return out, nil
 }
 
+// validate checks payOrder's input before anything is read: the method is one KJB takes,
+// payCurrency (required for WORLDFIRST_BALANCE), buyerIpCountry and the idempotency key.
+// Every problem is reported, each naming its field.
+func (in PayOrderInput) validate() (cur Currency, ip string, err error) {
+	var errs Errors
+	switch in.Method {
+	case MethodWorldPay:
+	case MethodWorldFirstBalance:
+		c, err := parsePayCurrency(in.PayCurrency, true)
+		if err != nil {
+			errs = append(errs, err.(*Error))
+		}
+		cur = c
+	case MethodCard, MethodAlipay:
+		errs = append(errs, Errorf(CodeInvalidInput, Field("method"), "%s is taken by the marketplace's own checkout", in.Method))
+	default:
+		errs = append(errs, Errorf(CodeInvalidInput, Field("method"), "is not a payment method"))
+	}
+	ip, err = parseIPCountry(in.BuyerIPCountry)
+	if err != nil {
+		errs = append(errs, err.(*Error))
+	}
+	if _, err := ValidateReference(in.IdempotencyKey, Field("idempotencyKey")); err != nil {
+		errs = append(errs, err.(*Error))
+	}
+	return cur, ip, errs.Err()
+}
+
+// chargeBuyer prices the payment for method: WORLD_PAY adds the fees to a CNH debit;
+// WORLDFIRST_BALANCE books a conversion from payCurrency at the situation's rate, which
+// debits that balance. The payment is not stored yet.
+func (s *Service) chargeBuyer(ctx context.Context, tx Tx, sit PaymentSituation, method PaymentMethod) (Payment, error) {
+	o, now := sit.Order, s.clock.Now()
+	p := Payment{OrderID: o.ID, PartnerID: o.PartnerID, AccountID: sit.Account.ID, SupplierID: o.Supplier.ID,
+		Method: method, Status: PaymentSucceeded, Amount: o.Amount, EscrowStatus: EscrowHeld, CreatedAt: now}
+	if method == MethodWorldPay {
+		p.Fees = sit.WorldPayFees()
+		p.Debited = Money{Amount: o.Amount.Amount.Add(p.TotalFees().Amount), Currency: CNH}
+		return p, nil
+	}
+	rate := sit.PayRate
+	conv := Conversion{AccountID: p.AccountID, Sold: sit.WorldFirstDebit(), Bought: Money{Amount: o.Amount.Amount, Currency: CNH},
+		Rate: rate, Status: ConversionBooked, CreatedAt: now}
+	if err := s.bookConversion(ctx, tx, &conv); err != nil {
+		return Payment{}, insufficientAsReason(err)
+	}
+	p.Debited, p.FXRate, p.ConversionID = conv.Sold, &rate, conv.ID
+	return p, nil
+}
+
+// recordPayment stores the payment, marks its order PAID, schedules the escrow's
+// auto-release, records the events and the idempotency key's result.
+func (s *Service) recordPayment(ctx context.Context, tx Tx, actor Actor, key string, o Order, p *Payment) error {
+	if err := tx.InsertPayment(ctx, p); err != nil {
+		return err
+	}
+	if err := moveOrder(ctx, tx, o, OrderPaid, p.CreatedAt); err != nil {
+		return err
+	}
+	if err := tx.Enqueue(ctx, ReleaseEscrowJob{PaymentID: p.ID, At: p.CreatedAt.Add(s.cfg.EscrowHold)}); err != nil {
+		return err
+	}
+	if err := s.emit(ctx, tx, paymentEvent(EventOrderPaid, "Order", p.OrderID, *p), paymentEvent(EventPaymentSucceeded, "Payment", p.ID, *p)); err != nil {
+		return err
+	}
+	return tx.SetIdempotencyResult(ctx, actor.Principal(), key, p.ID)
+}
+
+// moveOrder changes a locked order's status along the order state machine; INVALID_STATE
+// for a change the machine does not allow.
+func moveOrder(ctx context.Context, tx Tx, o Order, to OrderStatus, at time.Time) error {
+	if !o.Status.CanBecome(to) {
+		return Errorf(CodeInvalidState, Field("orderId"), "an order that is %s cannot become %s", o.Status, to)
+	}
+	return tx.SetOrderStatus(ctx, o.ID, to, at)
+}
+
 // insufficientAsReason reports a lost balance race as the INSUFFICIENT_BALANCE reason.
 func insufficientAsReason(err error) error {
 	if CodeOf(err) == CodeInsufficientBalance {
@@ -223,9 +253,7 @@ func insufficientAsReason(err error) error {
 // INVALID_STATE for an order that was never paid, or was fully refunded.
 func (s *Service) ConfirmReceipt(ctx context.Context, actor Actor, orderID string) (Order, error) {
 	return s.changeOrder(ctx, actor, ActConfirmReceipt, orderID, func(ctx context.Context, tx Tx, o *Order) error {
-		switch o.Status {
-		case OrderPaid, OrderPartiallyRefunded, OrderCompleted:
-		default:
+		if o.Status != OrderCompleted && !o.Status.CanBecome(OrderCompleted) {
 			return Errorf(CodeInvalidState, Field("orderId"), "receipt can only be confirmed for a paid order; this one is %s", o.Status)
 		}
 		p, err := tx.LockPaymentByOrder(ctx, o.ID)
@@ -239,7 +267,7 @@ func (s *Service) ConfirmReceipt(ctx context.Context, actor Actor, orderID strin
 // release moves what is left in escrow to the supplier payable, creates the payout and
 // enqueues its submission, once: a released or refunded escrow is left alone.
 func (s *Service) release(ctx context.Context, tx Tx, p Payment) error {
-	if p.EscrowStatus != EscrowHeld {
+	if !p.EscrowStatus.CanBecome(EscrowReleased) {
 		return nil
 	}
 	po, err := s.releaseEscrow(ctx, tx, p, PayoutPending)
@@ -271,113 +299,6 @@ func (s *Service) releaseEscrow(ctx context.Context, tx Tx, p Payment, status Pa
 	return po, tx.InsertPayout(ctx, &po)
 }
 
-// RefundInput is what refundOrder accepts; Amount is raw CNY ("" = all that is left).
-type RefundInput struct {
-	OrderID        string
-	Amount         *string
-	Reason         string
-	IdempotencyKey string
-}
-
-// RefundOrder returns money from escrow (before release only) to the buyer's original balance
-// and currency, fees pro rata. PARTNER (its orders) or OPERATOR. REFUND_EXCEEDS_PAYMENT for more
-// than is left; INVALID_STATE after release or for an unpaid order. Idempotent on the key.
-func (s *Service) RefundOrder(ctx context.Context, actor Actor, in RefundInput) (Refund, Payment, error) {
-	if err := actor.Can(ActRefundOrder); err != nil {
-		return Refund{}, Payment{}, err
-	}
-	var amount *Money
-	if in.Amount != nil {
-		m, err := ParseAmount(*in.Amount, CNY, Field("amount"))
-		if err != nil {
-			return Refund{}, Payment{}, err
-		}
-		amount = &m
-	}
-	if len(in.Reason) > 500 {
-		return Refund{}, Payment{}, Errorf(CodeInvalidInput, Field("reason"), "must be at most 500 characters")
-	}
-	var out Refund
-	var paid Payment
-	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
-		amt := ""
-		if amount != nil {
-			amt = amount.Amount.String()
-		}
-		prior, err := claimKey(ctx, tx, actor, in.IdempotencyKey, "refundOrder", RequestHash("refundOrder", in.OrderID, amt, in.Reason))
-		if err != nil {
-			return err
-		}
-		if prior != "" {
-			if out, err = tx.Refund(ctx, prior); err != nil {
-				return err
-			}
-			paid, err = tx.Payment(ctx, out.PaymentID, Scope{All: true})
-			return err
-		}
-		o, err := tx.LockOrder(ctx, in.OrderID, actor.Scope())
-		if err != nil {
-			return notFoundAs(err, "order", Field("orderId"))
-		}
-		p, err := tx.LockPaymentByOrder(ctx, o.ID)
-		if CodeOf(err) == CodeNotFound {
-			return Errorf(CodeInvalidState, Field("orderId"), "the order has not been paid")
-		} else if err != nil {
-			return err
-		}
-		if p.EscrowStatus != EscrowHeld {
-			return Errorf(CodeInvalidState, Field("orderId"), "only money still in escrow can be refunded; escrow is %s", p.EscrowStatus)
-		}
-		want := p.Remaining()
-		if amount != nil {
-			want = amount.Amount
-		}
-		if want.GreaterThan(p.Remaining()) {
-			return Errorf(CodeRefundExceedsPayment, Field("amount"), "at most CNY %s is left to refund", FormatAmount(p.Remaining(), CNY))
-		}
-		fees, credited := PlanRefund(p, want)
-		if credited.Sign() <= 0 {
-			return Errorf(CodeInvalidInput, Field("amount"), "is too small to refund in %s", p.Debited.Currency)
-		}
-		r := Refund{PaymentID: p.ID, Amount: Money{Amount: want, Currency: CNY}, FeesRefunded: Money{Amount: fees, Currency: CNH},
-			Credited: Money{Amount: credited, Currency: p.Debited.Currency}, Reason: in.Reason, CreatedAt: s.clock.Now()}
-		if err := tx.InsertRefund(ctx, &r); err != nil {
-			return err
-		}
-		l, err := RefundLedger(p, r)
-		if err != nil {
-			return err
-		}
-		if err := tx.PostLedger(ctx, l); err != nil {
-			return err
-		}
-		p.RefundedAmount = p.RefundedAmount.Add(want)
-		p.RefundedFees = p.RefundedFees.Add(fees)
-		p.CreditedBack = p.CreditedBack.Add(credited)
-		status := OrderPartiallyRefunded
-		p.Status = PaymentPartiallyRefunded
-		if p.Remaining().IsZero() {
-			status, p.Status, p.EscrowStatus = OrderRefunded, PaymentRefunded, EscrowRefunded
-		}
-		if err := tx.UpdatePayment(ctx, p); err != nil {
-			return err
-		}
-		if err := tx.SetOrderStatus(ctx, o.ID, status, r.CreatedAt); err != nil {
-			return err
-		}
-		events := []Event{paymentEvent(EventRefundSucceeded, "Refund", r.ID, p)}
-		if status == OrderRefunded {
-			events = append(events, paymentEvent(EventOrderRefunded, "Order", o.ID, p))
-		}
-		if err := s.emit(ctx, tx, events...); err != nil {
-			return err
-		}
-		out, paid = r, p
-		return tx.SetIdempotencyResult(ctx, actor.Principal(), in.IdempotencyKey, r.ID)
-	})
-	return out, paid, err
-}
-
 // RetryPayout re-drives a FAILED payout (after the supplier's account was fixed). OPERATOR
 // only. INVALID_STATE unless FAILED.
 func (s *Service) RetryPayout(ctx context.Context, actor Actor, payoutID string) (Payout, error) {
@@ -390,7 +311,7 @@ func (s *Service) RetryPayout(ctx context.Context, actor Actor, payoutID string)
 		if err != nil {
 			return notFoundAs(err, "payout", Field("payoutId"))
 		}
-		if po.Status != PayoutFailed {
+		if !po.Status.CanBecome(PayoutPending) {
 			return Errorf(CodeInvalidState, Field("payoutId"), "only a FAILED payout can be retried; this one is %s", po.Status)
 		}
 		po.Status, po.FailureReason = PayoutPending, ""

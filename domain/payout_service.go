@@ -68,7 +68,7 @@ func (s *Service) ReleaseEscrowsWhenDue(ctx context.Context, jobs []ReleaseEscro
 			switch {
 			case !ok:
 				out[i].Err = NotFound("payment", nil)
-			case l.Payment.EscrowStatus == EscrowHeld:
+			case l.Payment.EscrowStatus.CanBecome(EscrowReleased):
 				po, err := s.releaseEscrow(ctx, tx, l.Payment, PayoutSubmitted)
 				if err != nil {
 					return err
@@ -119,7 +119,7 @@ func (s *Service) SubmitPayout(ctx context.Context, payoutID string, rail Payout
 		if po, err = tx.LockPayout(ctx, payoutID, Scope{All: true}); err != nil {
 			return err
 		}
-		if po.Status == PayoutPaid || po.Status == PayoutFailed {
+		if !po.Status.CanBecome(PayoutSubmitted) {
 			return nil
 		}
 		sup, err := tx.SupplierByRowID(ctx, po.SupplierID, Scope{All: true})
