@@ -150,9 +150,17 @@ type Tx interface {
 	// LockPayouts locks the payouts with these ids, in id order; ids not found are left out.
 	LockPayouts(ctx context.Context, ids []string) ([]Payout, error)
 	UpdatePayout(ctx context.Context, p Payout) error
-	// CloseMonth writes every statement of month m in set-based SQL and sets the accounts'
-	// next service-fee rates. A month closes once: closed=false when it already was.
-	CloseMonth(ctx context.Context, m Month, schedule FeeSchedule, now time.Time) (closed bool, statements int, err error)
+	// ClaimFeeMonth marks month m closed at now, once: claimed=false when it already was (a
+	// concurrent claimer waits for the first one's transaction to end). laterClosed reports
+	// whether a month after m is closed already.
+	ClaimFeeMonth(ctx context.Context, m Month, now time.Time) (claimed, laterClosed bool, err error)
+	// FeeMonthFigures aggregates, per account with payments in m or a statement before m, the
+	// month's raw payment figures and the statement volume of the two months before.
+	FeeMonthFigures(ctx context.Context, m Month) ([]FeeMonthFigures, error)
+	// InsertFeeStatements stores the statements of month m in one statement (setting their ids),
+	// records their count on the month and, when setRates, sets each account's service-fee rate
+	// to its statement's next rate.
+	InsertFeeStatements(ctx context.Context, m Month, statements []FeeStatement, setRates bool) error
 	// RecordEvents appends events (setting their ids); their commit notifies listeners.
 	RecordEvents(ctx context.Context, events []Event) error
 	InsertWebhookEndpoint(ctx context.Context, w *WebhookEndpoint) error
