@@ -132,12 +132,19 @@ type Tx interface {
 	// existing record (waiting for a concurrent claimer's transaction to end first).
 	ClaimIdempotencyKey(ctx context.Context, principal, key, operation, hash string) (prior IdempotencyRecord, claimed bool, err error)
 	SetIdempotencyResult(ctx context.Context, principal, key, resultID string) error
-	// BatchConversions assigns every BOOKED, unassigned conversion created up to windowEnd to a
-	// new PENDING settlement per currency pair, netted, and returns all PENDING settlements.
-	BatchConversions(ctx context.Context, windowEnd, now time.Time) ([]Settlement, error)
+	// LockBookedConversions locks every BOOKED conversion created before windowEnd that no
+	// settlement holds yet and sums them per direction (sold, bought). Two callers never
+	// batch at once: the second waits for the first one's transaction to end.
+	LockBookedConversions(ctx context.Context, windowEnd time.Time) ([]ConversionFlow, error)
+	// InsertSettlements stores the settlements (setting their ids) and assigns each its
+	// conversions.
+	InsertSettlements(ctx context.Context, batches []SettlementBatch) error
+	// PendingSettlements lists every PENDING settlement, by id.
+	PendingSettlements(ctx context.Context) ([]Settlement, error)
 	LockSettlement(ctx context.Context, id string) (Settlement, error)
-	// CompleteSettlement stores the fill and marks the settlement and its conversions SETTLED.
-	CompleteSettlement(ctx context.Context, s Settlement) error
+	// CompleteSettlement stores the fill, marks the settlement and its conversions SETTLED and
+	// returns the conversions it settled.
+	CompleteSettlement(ctx context.Context, s Settlement) ([]Conversion, error)
 	InsertPayment(ctx context.Context, p *Payment) error
 	LockPaymentByOrder(ctx context.Context, orderID string) (Payment, error)
 	// LockPaymentsForRelease locks the payments with these ids, in id order, and reads each
