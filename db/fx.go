@@ -214,21 +214,3 @@ func (t *txStore) CompleteSettlement(ctx context.Context, s domain.Settlement) (
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Conversion, error) { return scanConversion(r) })
 }
-
-// SandboxLiquidityProvider is the shipped provider: it fills every trade at the mid it is given
-// and keeps its trades in Postgres, one per settlement, so asking twice trades once.
-type SandboxLiquidityProvider struct{ Pool querier }
-
-// Trade records the fill for t.SettlementID, or returns the one recorded before.
-func (p SandboxLiquidityProvider) Trade(ctx context.Context, t domain.LiquidityTrade) (domain.LiquidityFill, error) {
-	quote := domain.FillAt(t.Base.Amount, t.Quote, t.Mid)
-	var f domain.LiquidityFill
-	err := p.Pool.QueryRow(ctx, `WITH ins AS (
-			INSERT INTO sandbox_lp_trades (settlement_id, reference, base, base_amount, quote, quote_amount, mid)
-			VALUES ($1::uuid, 'LP-' || $1::uuid::text, $2, $3, $4, $5, $6) ON CONFLICT (settlement_id) DO NOTHING
-			RETURNING reference, quote_amount, mid)
-		SELECT reference, quote_amount, mid FROM ins
-		UNION ALL SELECT reference, quote_amount, mid FROM sandbox_lp_trades WHERE settlement_id = $1::uuid
-		LIMIT 1`, t.SettlementID, t.Base.Currency, t.Base.Amount, t.Quote, quote, t.Mid).Scan(&f.Reference, &f.QuoteAmount, &f.Mid)
-	return f, translate(err)
-}

@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/domain"
 	. "github.com/kjb/kjb/internal/apitest"
+	"github.com/kjb/kjb/sandboxrail"
 )
 
 const statementsQuery = `query($id: ID!) { feeStatements(accountId: $id) { edges { node { month volume { amount } paymentCount
@@ -203,12 +203,12 @@ func TestEscrowHoldFollowsTheSandboxClock(t *testing.T) {
 		Scan(&job.PaymentID, &job.At); err != nil {
 		t.Fatal(err)
 	}
-	left, err := e.ReleaseWhenDue(job, db.SandboxRail{Pool: e.Pool})
+	left, err := e.ReleaseWhenDue(job, sandboxrail.Rail{Pool: e.Pool})
 	if err != nil || left < 239*time.Hour || e.Count(`SELECT count(*) FROM payouts`) != 0 {
 		t.Fatalf("released early: left %s, %v", left, err)
 	}
 	setClock(e, "2026-08-20T10:00:01+08:00") // 240 hours and a second later
-	if left, err := e.ReleaseWhenDue(job, db.SandboxRail{Pool: e.Pool}); err != nil || left != 0 {
+	if left, err := e.ReleaseWhenDue(job, sandboxrail.Rail{Pool: e.Pool}); err != nil || left != 0 {
 		t.Fatalf("left %s, %v", left, err)
 	}
 	if n := e.Count(`SELECT count(*) FROM payouts WHERE status = 'PAID'`); n != 1 {
@@ -231,7 +231,7 @@ func TestAutoReleaseRetriesThroughTheRail(t *testing.T) {
 		t.Fatal(err)
 	}
 	job.At = time.Now().Add(-time.Second)
-	rail := db.SandboxRail{Pool: e.Pool}
+	rail := sandboxrail.Rail{Pool: e.Pool}
 	var errs []error
 	for range 4 {
 		_, err := e.ReleaseWhenDue(job, rail)

@@ -12,6 +12,8 @@ import (
 	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/domain"
 	"github.com/kjb/kjb/fxfeed"
+	"github.com/kjb/kjb/sandboxliquidity"
+	"github.com/kjb/kjb/sandboxrail"
 	"github.com/kjb/kjb/telemetry"
 	"github.com/kjb/kjb/worker"
 	"github.com/riverqueue/river"
@@ -81,8 +83,8 @@ func connect(ctx context.Context, dev, withWorkers bool, app string) (*parts, er
 	if withWorkers {
 		wc := worker.Config{MaxWorkers: cfg.MaxWorkers, PayoutWorkers: cfg.PayoutWorkers, AuditInterval: cfg.AuditInterval, Logger: log, Jobs: p.metrics,
 			JobTimeout: cfg.JobTimeout, RescueAfter: cfg.RescueAfter,
-			SettlementInterval: cfg.SettlementInterval, Provider: db.SandboxLiquidityProvider{Pool: pool}, FeedInterval: cfg.FeedInterval,
-			Rail: db.SandboxRail{Pool: pool}}
+			SettlementInterval: cfg.SettlementInterval, Provider: sandboxliquidity.Provider{Pool: pool}, FeedInterval: cfg.FeedInterval,
+			Rail: sandboxrail.Rail{Pool: pool}}
 		if cfg.FeedURL != "" {
 			wc.Feed = fxfeed.Feed{URL: cfg.FeedURL}
 		}

@@ -21,6 +21,8 @@ import (
 	"github.com/kjb/kjb/domain"
 	"github.com/kjb/kjb/graph"
 	"github.com/kjb/kjb/internal/testdb"
+	"github.com/kjb/kjb/sandboxliquidity"
+	"github.com/kjb/kjb/sandboxrail"
 	"github.com/kjb/kjb/telemetry"
 	"github.com/kjb/kjb/worker"
 )
@@ -472,7 +474,7 @@ func (e *Env) With(t testing.TB) *Env {
 func (e *Env) StartWorkers(adjust func(*worker.Config)) {
 	e.T.Helper()
 	cfg := worker.Config{Logger: slog.New(slog.DiscardHandler), SettlementInterval: time.Second,
-		Provider: db.SandboxLiquidityProvider{Pool: e.Pool}, Rail: db.SandboxRail{Pool: e.Pool}}
+		Provider: sandboxliquidity.Provider{Pool: e.Pool}, Rail: sandboxrail.Rail{Pool: e.Pool}}
 	if adjust != nil {
 		adjust(&cfg)
 	}
