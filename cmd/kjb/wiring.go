@@ -58,7 +58,7 @@ func connect(ctx context.Context, dev, withWorkers bool, app string) (*parts, er
 		pool.Close()
 		return nil, fmt.Errorf("OTEL_EXPORTER_OTLP_ENDPOINT: %w", err)
 	}
-	p.metrics.WatchDatabase(pool)
+	p.metrics.WatchDatabase(pool, worker.JobCounter{Pool: pool})
 	// The store's enqueuer needs the River client, and a working River client needs the
 	// service; the closure breaks the cycle.
 	var enqueue func(context.Context, pgx.Tx, domain.Job) error

@@ -102,7 +102,7 @@ func New(t testing.TB, opts ...Options) *Env {
 	sc.RatePerSecond = 0
 	sc.Logger = slog.New(slog.DiscardHandler)
 	metrics := telemetry.New()
-	metrics.WatchDatabase(tdb.Pool)
+	metrics.WatchDatabase(tdb.Pool, worker.JobCounter{Pool: tdb.Pool})
 	svc.Observe(metrics)
 	svc.ManageJobs(worker.JobAdmin{Client: rc})
 	sc.Observer, sc.Metrics = metrics, metrics.Handler()
