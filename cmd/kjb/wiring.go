@@ -49,12 +49,13 @@ func connect(ctx context.Context, dev, withWorkers bool, app string) (*parts, er
 		}
 	}
 	pool, err := db.Open(ctx, db.PoolConfig{URL: cfg.DatabaseURL, MaxConns: int32(cfg.DBMaxConns), AppName: app,
-		Trace: telemetry.TracingEnabled(os.Getenv)})
+		Trace: cfg.Tracing.Enabled()})
 	if err != nil {
 		return nil, err
 	}
 	p := &parts{cfg: cfg, log: log, pool: pool, metrics: telemetry.New()}
-	if p.stopTracing, err = telemetry.SetupTracing(ctx, app); err != nil {
+	cfg.Tracing.Service = app
+	if p.stopTracing, err = telemetry.SetupTracing(ctx, cfg.Tracing); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("OTEL_EXPORTER_OTLP_ENDPOINT: %w", err)
 	}
