@@ -81,7 +81,7 @@ func (s *Service) CreateWebhookEndpoint(ctx context.Context, actor Actor, rawURL
 	if err := requirePartner(actor, "register webhook endpoints"); err != nil {
 		return WebhookEndpoint{}, err
 	}
-	u, err := ValidateWebhookURL(ctx, rawURL, s.cfg.Sandbox, Field("url"))
+	u, err := ValidateWebhookURL(ctx, rawURL, s.cfg.Sandbox, s.cfg.Resolver, Field("url"))
 	if err != nil {
 		return WebhookEndpoint{}, err
 	}

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"net/netip"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -191,6 +192,12 @@ type JobOptions interface {
 	// Schedule returns when the job should run (zero: now) and whether only one job with the
 	// same kind and arguments may exist at once.
 	Schedule() (at time.Time, unique bool)
+}
+
+// Resolver looks up the addresses a host name resolves to (DNS), for checking where webhooks
+// would be sent. An IP literal resolves to itself.
+type Resolver interface {
+	LookupHost(ctx context.Context, host string) ([]netip.Addr, error)
 }
 
 // Clock tells the time. Rules never call time.Now.

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kjb/kjb/dnsresolver"
 	"github.com/kjb/kjb/domain"
 	. "github.com/kjb/kjb/internal/apitest"
 	"github.com/kjb/kjb/sandboxliquidity"
@@ -263,11 +264,11 @@ func TestWebhookEndpoints(t *testing.T) {
 func TestWebhookURLsOutsideSandbox(t *testing.T) {
 	t.Parallel()
 	for _, u := range []string{"http://127.0.0.1/x", "http://localhost:8080/x", "http://10.0.0.5/x", "http://192.168.1.1/x", "http://[::1]/x", "http://169.254.169.254/latest"} {
-		if _, err := domain.ValidateWebhookURL(context.Background(), u, false, domain.Field("url")); domain.CodeOf(err) != domain.CodeInvalidInput {
+		if _, err := domain.ValidateWebhookURL(context.Background(), u, false, dnsresolver.System{}, domain.Field("url")); domain.CodeOf(err) != domain.CodeInvalidInput {
 			t.Errorf("%s accepted outside sandbox: %v", u, err)
 		}
 	}
-	if _, err := domain.ValidateWebhookURL(context.Background(), "http://127.0.0.1/x", true, nil); err != nil {
+	if _, err := domain.ValidateWebhookURL(context.Background(), "http://127.0.0.1/x", true, nil, nil); err != nil {
 		t.Errorf("sandbox refused a local receiver: %v", err)
 	}
 }

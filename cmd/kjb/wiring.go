@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/kjb/kjb/db"
+	"github.com/kjb/kjb/dnsresolver"
 	"github.com/kjb/kjb/domain"
 	"github.com/kjb/kjb/fxfeed"
 	"github.com/kjb/kjb/sandboxliquidity"
@@ -79,7 +80,7 @@ func connect(ctx context.Context, dev, withWorkers bool, app string) (*parts, er
 	}
 	p.svc = domain.NewService(store, clock, domain.Config{Sandbox: cfg.Sandbox, QuoteTTL: cfg.QuoteTTL,
 		SpreadBps: domain.Spread(cfg.SpreadBps), KJBSpreadBps: domain.Spread(cfg.KJBSpreadBps), RateMaxAge: cfg.RateMaxAge,
-		SettlementInterval: cfg.SettlementInterval, EscrowHold: cfg.EscrowHold})
+		SettlementInterval: cfg.SettlementInterval, EscrowHold: cfg.EscrowHold, Resolver: dnsresolver.System{}})
 	p.svc.Observe(p.metrics)
 	if withWorkers {
 		wc := worker.Config{MaxWorkers: cfg.MaxWorkers, PayoutWorkers: cfg.PayoutWorkers, AuditInterval: cfg.AuditInterval, Logger: log, Jobs: p.metrics,

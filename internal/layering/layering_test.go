@@ -22,6 +22,7 @@ func TestDependencyRule(t *testing.T) {
 		// Adapters of external systems: domain ports over their own storage, nothing else of ours.
 		"sandboxrail":      {mod + "db", mod + "graph", mod + "worker", "github.com/99designs/", "github.com/riverqueue/"},
 		"sandboxliquidity": {mod + "db", mod + "graph", mod + "worker", "github.com/99designs/", "github.com/riverqueue/"},
+		"dnsresolver":      {mod + "db", mod + "graph", mod + "worker", "github.com/jackc/", "github.com/riverqueue/"},
 	}
 	for pkg, bad := range forbidden {
 		out, err := exec.Command("go", "list", "-deps", mod+pkg).CombinedOutput()
