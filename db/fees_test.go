@@ -15,13 +15,8 @@ import (
 // templates are kept per set of migration files.)
 func TestMigratedFeeScheduleIsTheDomainDefault(t *testing.T) {
 	t.Parallel()
-	tdb := testdb.New(t)
 	ctx := context.Background()
-	pool, err := db.Open(ctx, db.PoolConfig{URL: tdb.URL, MaxConns: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	pool := testdb.New(t).Pool
 	if _, err := pool.Exec(ctx, `DROP SCHEMA public CASCADE; CREATE SCHEMA public`); err != nil {
 		t.Fatal(err)
 	}

@@ -56,7 +56,8 @@ func (s *Service) CloseMonth(ctx context.Context, m Month) (closed bool, stateme
 			return err
 		}
 		closed, statements = true, len(out)
-		return s.emit(ctx, tx, feeStatementEvents(out)...)
+		return s.emit(ctx, tx, accountEvents(EventFeeStatementCreated, "FeeStatement", out,
+			func(st FeeStatement) (string, string) { return st.ID, st.AccountID })...)
 	})
 	return closed, statements, err
 }

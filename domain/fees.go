@@ -195,12 +195,3 @@ func FeeStatementsOf(m Month, sched FeeSchedule, figures []FeeMonthFigures, now 
 	}
 	return out
 }
-
-// feeStatementEvents are the fee_statement.created events of statements (ids set).
-func feeStatementEvents(statements []FeeStatement) []Event {
-	events := make([]Event, len(statements))
-	for i, s := range statements {
-		events[i] = Event{Type: EventFeeStatementCreated, ObjectType: "FeeStatement", ObjectID: s.ID, AccountID: s.AccountID}
-	}
-	return events
-}

@@ -135,12 +135,3 @@ func NetConversions(flows []ConversionFlow, windowEnd, now time.Time) []Settleme
 	})
 	return out
 }
-
-// settledEvents are the conversion.settled events of conversions.
-func settledEvents(conversions []Conversion) []Event {
-	events := make([]Event, len(conversions))
-	for i, c := range conversions {
-		events[i] = Event{Type: EventConversionSettled, ObjectType: "Conversion", ObjectID: c.ID, AccountID: c.AccountID}
-	}
-	return events
-}

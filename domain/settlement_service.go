@@ -87,7 +87,8 @@ func (s *Service) SettleFX(ctx context.Context, windowEnd time.Time, provider Li
 			if err != nil {
 				return err
 			}
-			return s.emit(ctx, tx, settledEvents(settled)...)
+			return s.emit(ctx, tx, accountEvents(EventConversionSettled, "Conversion", settled,
+				func(c Conversion) (string, string) { return c.ID, c.AccountID })...)
 		})
 		if err != nil {
 			return res, err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/domain"
 	"github.com/kjb/kjb/internal/testdb"
 	"github.com/kjb/kjb/sandboxliquidity"
@@ -15,13 +14,8 @@ import (
 // for the same settlement, even at another mid, returns that fill and trades nothing more.
 func TestTradeIsIdempotentOnTheSettlement(t *testing.T) {
 	t.Parallel()
-	tdb := testdb.New(t)
 	ctx := context.Background()
-	pool, err := db.Open(ctx, db.PoolConfig{URL: tdb.URL, MaxConns: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	pool := testdb.New(t).Pool
 	p := sandboxliquidity.Provider{Pool: pool}
 	d := decimal.RequireFromString
 	trade := domain.LiquidityTrade{SettlementID: "5e771e00-0000-4000-8000-000000000001",

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/domain"
 	"github.com/kjb/kjb/internal/testdb"
 	"github.com/kjb/kjb/sandboxrail"
@@ -53,13 +52,8 @@ func TestAttempt(t *testing.T) {
 // twice counts two attempts, as two calls would; the next call pays.
 func TestTransferBatchAttemptsAPayoutAskedTwiceTwice(t *testing.T) {
 	t.Parallel()
-	tdb := testdb.New(t)
 	ctx := context.Background()
-	pool, err := db.Open(ctx, db.PoolConfig{URL: tdb.URL, MaxConns: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	pool := testdb.New(t).Pool
 	rail := sandboxrail.Rail{Pool: pool}
 	_, errs := rail.TransferBatch(ctx, []domain.RailTransfer{transfer("62220003"), transfer("62220003")})
 	for i, err := range errs {
