@@ -15,16 +15,6 @@ func HeldEscrows(ctx context.Context, pool *pgxpool.Pool) (int, error) {
 	return n, err
 }
 
-// MakeReleasesDue ends the hold of n escrows now: their release jobs' own time (the job checks
-// it) and River's schedule, with the jobs available as a due backlog is (River's leader would
-// otherwise move them from scheduled in periodic batches, which measures its scheduler, not
-// the drain).
-func MakeReleasesDue(ctx context.Context, pool *pgxpool.Pool, n int) error {
-	_, err := pool.Exec(ctx, `UPDATE river_job SET state = 'available', scheduled_at = now(), args = jsonb_set(args, '{at}', to_jsonb(now()))
-		WHERE id IN (SELECT id FROM river_job WHERE kind = 'escrow.release' AND state = 'scheduled' ORDER BY id LIMIT $1)`, n)
-	return err
-}
-
 // PaidPayouts counts payouts the rail has paid.
 func PaidPayouts(ctx context.Context, pool *pgxpool.Pool) (int, error) {
 	var n int

@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/domain"
 	. "github.com/kjb/kjb/internal/apitest"
+	"github.com/kjb/kjb/sandboxliquidity"
 )
 
 // BenchmarkSettleFX10000 measures one settlement run over 10,000 booked conversions spread
@@ -19,7 +19,7 @@ func BenchmarkSettleFX10000(b *testing.B) {
 	e := New(b)
 	id, _ := e.Account("Bench")
 	raw := RawID(id)
-	provider := db.SandboxLiquidityProvider{Pool: e.Pool}
+	provider := sandboxliquidity.Provider{Pool: e.Pool}
 	ctx := context.Background()
 	for b.Loop() {
 		b.StopTimer()

@@ -77,65 +77,87 @@ func (q queries) StatementVolume(ctx context.Context, accountID string, months [
 	return v, translate(err)
 }
 
-// closeMonthSQL is the whole month close as one statement: claim the month, aggregate the
-// month's payments per account in one pass (net of refunds; refunded fees split pro rata
-// between the standard and service lines, computed only for rows that have any), add every account with an earlier statement, average over the
-// last three months (fewer for accounts younger than that), pick the tier, insert the
-// statements and set the accounts' rates (unless a later month is already closed).
-const closeMonthSQL = `
-WITH claimed AS (
-	INSERT INTO fee_months (month, closed_at) VALUES ($1, $4) ON CONFLICT (month) DO NOTHING RETURNING month),
-activity AS (
-	SELECT account_id, sum(amount - refunded_amount) AS volume, count(*) AS n,
-		coalesce(sum(standard_fee), 0)
-			- coalesce(sum(CASE WHEN refunded_fees > 0 THEN round(refunded_fees * standard_fee / (standard_fee + service_fee), 2) END), 0) AS std,
-		coalesce(sum(standard_fee), 0) + coalesce(sum(service_fee), 0) - sum(refunded_fees) AS fees
-	FROM payments WHERE created_at >= $2 AND created_at < $3 GROUP BY account_id),
-members AS (
-	SELECT account_id FROM activity
-	UNION SELECT DISTINCT account_id FROM fee_statements WHERE month < $1),
-earlier AS (
-	SELECT account_id, sum(volume) AS volume FROM fee_statements WHERE month = ANY($5) GROUP BY account_id),
-figures AS (
-	SELECT m.account_id, coalesce(a.volume, 0) AS volume, coalesce(a.n, 0) AS n, coalesce(a.std, 0) AS std, coalesce(a.fees - a.std, 0) AS svc,
-		round((coalesce(a.volume, 0) + coalesce(e.volume, 0)) / greatest(1, least(3, $6::int -
-			(extract(year FROM acc.created_at AT TIME ZONE 'UTC' + interval '8 hours')::int * 12 +
-			 extract(month FROM acc.created_at AT TIME ZONE 'UTC' + interval '8 hours')::int) + 1)), 2) AS average
-	FROM members m JOIN accounts acc ON acc.id = m.account_id
-	LEFT JOIN activity a ON a.account_id = m.account_id LEFT JOIN earlier e ON e.account_id = m.account_id),
-inserted AS (
-	INSERT INTO fee_statements (account_id, month, volume, payment_count, standard_fees, service_fees, average_monthly_volume,
-		next_service_fee_rate, created_at)
-	SELECT f.account_id, $1, f.volume, f.n, f.std, f.svc, f.average,
-		(SELECT t.rate FROM unnest($7::numeric[], $8::numeric[]) AS t(min, rate) WHERE f.average >= t.min ORDER BY t.min DESC LIMIT 1),
-		$4
-	FROM figures f WHERE EXISTS (SELECT 1 FROM claimed)
-	RETURNING id, account_id, next_service_fee_rate),
-statement_events AS (
-	INSERT INTO events (id, type, occurred_at, account_id, object_type, object_id)
-	SELECT gen_random_uuid(), 'fee_statement.created', $4, account_id, 'FeeStatement', id FROM inserted),
-rated AS (
-	UPDATE accounts SET service_fee_rate = i.next_service_fee_rate FROM inserted i
-	WHERE accounts.id = i.account_id AND NOT EXISTS (SELECT 1 FROM fee_months WHERE month > $1)
-	RETURNING accounts.id)
-SELECT (SELECT count(*) FROM claimed), (SELECT count(*) FROM inserted), (SELECT count(*) FROM rated)`
+// ClaimFeeMonth inserts the month's row; a concurrent claimer waits on its key and then finds it.
+func (t *txStore) ClaimFeeMonth(ctx context.Context, m domain.Month, now time.Time) (claimed, laterClosed bool, err error) {
+	err = t.tx.QueryRow(ctx, `WITH claimed AS (
+			INSERT INTO fee_months (month, closed_at) VALUES ($1, $2) ON CONFLICT (month) DO NOTHING RETURNING month)
+		SELECT EXISTS (SELECT 1 FROM claimed), EXISTS (SELECT 1 FROM fee_months WHERE month > $1)`, m.String(), now).
+		Scan(&claimed, &laterClosed)
+	return claimed, laterClosed, translate(err)
+}
 
-func (t *txStore) CloseMonth(ctx context.Context, m domain.Month, sched domain.FeeSchedule, now time.Time) (bool, int, error) {
-	mins := make([]decimal.Decimal, len(sched.ServiceTiers))
-	rates := make([]decimal.Decimal, len(sched.ServiceTiers))
-	for i, tier := range sched.ServiceTiers {
-		mins[i], rates[i] = tier.MinAverageMonthlyVolume, tier.Rate
-	}
-	var claimed, inserted, rated int
-	err := t.tx.QueryRow(ctx, closeMonthSQL, m.String(), m.Start(), m.End(), now,
-		[]string{m.Add(-1).String(), m.Add(-2).String()}, m.Year*12+int(m.Month), mins, rates).Scan(&claimed, &inserted, &rated)
+// FeeMonthFigures reads, in one statement (one snapshot), the month's payments aggregated per
+// account in one pass, followed by one row per payment of the month with refunded fees (found
+// through refunds, which are few), with its fees, for the per-payment split.
+func (t *txStore) FeeMonthFigures(ctx context.Context, m domain.Month) ([]domain.FeeMonthFigures, error) {
+	rows, err := t.tx.Query(ctx, `WITH activity AS (
+			SELECT account_id, sum(amount - refunded_amount) AS volume, count(*) AS n,
+				coalesce(sum(standard_fee), 0) AS std, coalesce(sum(service_fee), 0) AS svc, sum(refunded_fees) AS refunded
+			FROM payments WHERE created_at >= $2 AND created_at < $3 GROUP BY account_id),
+		members AS (
+			SELECT account_id FROM activity
+			UNION SELECT DISTINCT account_id FROM fee_statements WHERE month < $1),
+		earlier AS (
+			SELECT account_id, sum(volume) AS volume FROM fee_statements WHERE month = ANY($4) GROUP BY account_id)
+		SELECT m.account_id, acc.created_at, coalesce(a.volume, 0), coalesce(a.n, 0)::int, coalesce(a.std, 0), coalesce(a.svc, 0),
+			coalesce(a.refunded, 0), coalesce(e.volume, 0)
+		FROM members m JOIN accounts acc ON acc.id = m.account_id
+		LEFT JOIN activity a ON a.account_id = m.account_id LEFT JOIN earlier e ON e.account_id = m.account_id
+		UNION ALL
+		SELECT account_id, NULL, 0, 0, standard_fee, service_fee, refunded_fees, 0 FROM payments
+		WHERE id IN (SELECT payment_id FROM refunds) AND refunded_fees > 0 AND standard_fee IS NOT NULL AND service_fee IS NOT NULL
+			AND created_at >= $2 AND created_at < $3`,
+		m.String(), m.Start(), m.End(), []string{m.Add(-1).String(), m.Add(-2).String()})
 	if err != nil {
-		return false, 0, translate(err)
+		return nil, translate(err)
 	}
-	if claimed == 1 {
-		if _, err := t.tx.Exec(ctx, `UPDATE fee_months SET statements = $2 WHERE month = $1`, m.String(), inserted); err != nil {
-			return false, 0, translate(err)
+	var figures []domain.FeeMonthFigures
+	refunded := map[string][]domain.RefundedFees{}
+	var f domain.FeeMonthFigures
+	var created *time.Time
+	_, err = pgx.ForEachRow(rows, []any{&f.AccountID, &created, &f.Volume, &f.PaymentCount, &f.StandardFees, &f.ServiceFees,
+		&f.RefundedFees, &f.EarlierVolume}, func() error {
+		if created == nil { // a payment with refunded fees
+			refunded[f.AccountID] = append(refunded[f.AccountID], domain.RefundedFees{Standard: f.StandardFees, Service: f.ServiceFees, Refunded: f.RefundedFees})
+			return nil
 		}
+		f.AccountCreated = *created
+		figures = append(figures, f)
+		return nil
+	})
+	for i := range figures {
+		figures[i].Refunded = refunded[figures[i].AccountID]
 	}
-	return claimed == 1, inserted, nil
+	return figures, translate(err)
+}
+
+// InsertFeeStatements writes the statements, the month's count and (when setRates) the
+// accounts' next rates in one statement.
+func (t *txStore) InsertFeeStatements(ctx context.Context, m domain.Month, statements []domain.FeeStatement, setRates bool) error {
+	n := len(statements)
+	ids, accounts, counts := make([]string, n), make([]string, n), make([]int, n)
+	volumes, std, svc, averages, rates := make([]decimal.Decimal, n), make([]decimal.Decimal, n), make([]decimal.Decimal, n),
+		make([]decimal.Decimal, n), make([]decimal.Decimal, n)
+	var at time.Time
+	for i := range statements {
+		statements[i].ID = newID()
+		s := statements[i]
+		ids[i], accounts[i], counts[i] = s.ID, s.AccountID, s.PaymentCount
+		volumes[i], std[i], svc[i], averages[i], rates[i] = s.Volume.Amount, s.StandardFees.Amount, s.ServiceFees.Amount,
+			s.AverageMonthlyVolume.Amount, s.NextServiceFeeRate
+		at = s.CreatedAt
+	}
+	_, err := t.tx.Exec(ctx, `WITH inserted AS (
+			INSERT INTO fee_statements (id, account_id, month, volume, payment_count, standard_fees, service_fees,
+				average_monthly_volume, next_service_fee_rate, created_at)
+			SELECT id, account_id, $1, volume, n, std, svc, average, rate, $10
+			FROM unnest($2::uuid[], $3::uuid[], $4::numeric[], $5::int[], $6::numeric[], $7::numeric[], $8::numeric[], $9::numeric[])
+				AS s(id, account_id, volume, n, std, svc, average, rate)
+			RETURNING account_id, next_service_fee_rate),
+		rated AS (
+			UPDATE accounts SET service_fee_rate = i.next_service_fee_rate FROM inserted i
+			WHERE $11 AND accounts.id = i.account_id)
+		UPDATE fee_months SET statements = (SELECT count(*) FROM inserted) WHERE month = $1`,
+		m.String(), ids, accounts, volumes, counts, std, svc, averages, rates, at, setRates)
+	return translate(err)
 }

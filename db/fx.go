@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/kjb/kjb/domain"
+	"github.com/shopspring/decimal"
 )
 
 func (q queries) Rates(ctx context.Context) ([]domain.Rate, error) {
@@ -138,31 +139,57 @@ func scanSettlement(row pgx.Row) (domain.Settlement, error) {
 	return s, translate(err)
 }
 
-// BatchConversions nets in one statement: per unordered pair, the base the house took in
-// (sold by customers) minus the base it paid out (bought by customers). An advisory lock
-// keeps two settlement runs from batching at once.
-func (t *txStore) BatchConversions(ctx context.Context, windowEnd, now time.Time) ([]domain.Settlement, error) {
+// LockBookedConversions sums the batch per direction; an advisory lock keeps two settlement
+// runs from batching at once.
+func (t *txStore) LockBookedConversions(ctx context.Context, windowEnd time.Time) ([]domain.ConversionFlow, error) {
 	if _, err := t.tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7381688003)`); err != nil {
 		return nil, err
 	}
-	_, err := t.tx.Exec(ctx, `
-		WITH batch AS (
-			SELECT id, least(sell_currency, buy_currency) AS base, greatest(sell_currency, buy_currency) AS quote,
-				CASE WHEN sell_currency < buy_currency THEN sell_amount ELSE -buy_amount END AS base_in
+	rows, err := t.tx.Query(ctx, `WITH batch AS (
+			SELECT id, sell_currency, sell_amount, buy_currency, buy_amount
 			FROM conversions WHERE settlement_id IS NULL AND status = 'BOOKED' AND created_at < $1
-			FOR UPDATE),
-		pairs AS (
-			SELECT base, quote, sum(base_in) AS base_net, count(*) AS n FROM batch GROUP BY base, quote),
-		made AS (
-			INSERT INTO fx_settlements (id, base, quote, base_net, conversions, window_end, status, created_at)
-			SELECT gen_random_uuid(), base, quote, base_net, n, $1, 'PENDING', $2 FROM pairs
-			RETURNING id, base, quote)
-		UPDATE conversions c SET settlement_id = made.id
-		FROM batch JOIN made ON made.base = batch.base AND made.quote = batch.quote
-		WHERE c.id = batch.id`, windowEnd, now)
+			FOR UPDATE)
+		SELECT sell_currency, buy_currency, sum(sell_amount), sum(buy_amount), array_agg(id)
+		FROM batch GROUP BY sell_currency, buy_currency`, windowEnd)
 	if err != nil {
 		return nil, translate(err)
 	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.ConversionFlow, error) {
+		var f domain.ConversionFlow
+		err := r.Scan(&f.Sold, &f.Bought, &f.SoldAmount, &f.BoughtAmount, &f.ConversionIDs)
+		return f, err
+	})
+}
+
+// InsertSettlements writes the settlements and their conversions' assignment in one statement.
+func (t *txStore) InsertSettlements(ctx context.Context, batches []domain.SettlementBatch) error {
+	if len(batches) == 0 {
+		return nil
+	}
+	n := len(batches)
+	ids, bases, quotes, nets, counts := make([]string, n), make([]string, n), make([]string, n), make([]decimal.Decimal, n), make([]int, n)
+	var convs, owners []string
+	for i := range batches {
+		batches[i].ID = newID()
+		b := batches[i]
+		ids[i], bases[i], quotes[i], nets[i], counts[i] = b.ID, string(b.Base), string(b.Quote), b.BaseNet, b.Conversions
+		for _, c := range b.ConversionIDs {
+			convs, owners = append(convs, c), append(owners, b.ID)
+		}
+	}
+	_, err := t.tx.Exec(ctx, `WITH made AS (
+			INSERT INTO fx_settlements (id, base, quote, base_net, conversions, window_end, status, created_at)
+			SELECT id, base, quote, base_net, n, $6, 'PENDING', $7
+			FROM unnest($1::uuid[], $2::text[], $3::text[], $4::numeric[], $5::int[]) AS s(id, base, quote, base_net, n)
+			RETURNING id)
+		UPDATE conversions c SET settlement_id = a.settlement_id
+		FROM unnest($8::uuid[], $9::uuid[]) AS a(id, settlement_id)
+		WHERE c.id = a.id AND EXISTS (SELECT 1 FROM made)`,
+		ids, bases, quotes, nets, counts, batches[0].WindowEnd, batches[0].CreatedAt, convs, owners)
+	return translate(err)
+}
+
+func (t *txStore) PendingSettlements(ctx context.Context) ([]domain.Settlement, error) {
 	rows, err := t.tx.Query(ctx, `SELECT `+settlementColumns+` FROM fx_settlements WHERE status = 'PENDING' ORDER BY id`)
 	if err != nil {
 		return nil, err
@@ -174,34 +201,16 @@ func (t *txStore) LockSettlement(ctx context.Context, id string) (domain.Settlem
 	return scanSettlement(t.tx.QueryRow(ctx, `SELECT `+settlementColumns+` FROM fx_settlements WHERE id = $1 FOR UPDATE`, id))
 }
 
-func (t *txStore) CompleteSettlement(ctx context.Context, s domain.Settlement) error {
+func (t *txStore) CompleteSettlement(ctx context.Context, s domain.Settlement) ([]domain.Conversion, error) {
 	_, err := t.tx.Exec(ctx, `UPDATE fx_settlements SET status = 'SETTLED', mid = $2, quote_amount = $3, provider_ref = $4, settled_at = $5
 		WHERE id = $1`, s.ID, s.Mid, s.QuoteAmount, s.ProviderRef, s.SettledAt)
 	if err != nil {
-		return translate(err)
+		return nil, translate(err)
 	}
-	// The settled conversions' events, written set-based with the change.
-	_, err = t.tx.Exec(ctx, `WITH settled AS (
-			UPDATE conversions SET status = 'SETTLED', settled_at = $2 WHERE settlement_id = $1 RETURNING id, account_id)
-		INSERT INTO events (id, type, occurred_at, account_id, object_type, object_id)
-		SELECT gen_random_uuid(), 'conversion.settled', $2, account_id, 'Conversion', id FROM settled`, s.ID, s.SettledAt)
-	return translate(err)
-}
-
-// SandboxLiquidityProvider is the shipped provider: it fills every trade at the mid it is given
-// and keeps its trades in Postgres, one per settlement, so asking twice trades once.
-type SandboxLiquidityProvider struct{ Pool querier }
-
-// Trade records the fill for t.SettlementID, or returns the one recorded before.
-func (p SandboxLiquidityProvider) Trade(ctx context.Context, t domain.LiquidityTrade) (domain.LiquidityFill, error) {
-	quote := domain.FillAt(t.Base.Amount, t.Quote, t.Mid)
-	var f domain.LiquidityFill
-	err := p.Pool.QueryRow(ctx, `WITH ins AS (
-			INSERT INTO sandbox_lp_trades (settlement_id, reference, base, base_amount, quote, quote_amount, mid)
-			VALUES ($1::uuid, 'LP-' || $1::uuid::text, $2, $3, $4, $5, $6) ON CONFLICT (settlement_id) DO NOTHING
-			RETURNING reference, quote_amount, mid)
-		SELECT reference, quote_amount, mid FROM ins
-		UNION ALL SELECT reference, quote_amount, mid FROM sandbox_lp_trades WHERE settlement_id = $1::uuid
-		LIMIT 1`, t.SettlementID, t.Base.Currency, t.Base.Amount, t.Quote, quote, t.Mid).Scan(&f.Reference, &f.QuoteAmount, &f.Mid)
-	return f, translate(err)
+	rows, err := t.tx.Query(ctx, `UPDATE conversions SET status = 'SETTLED', settled_at = $2 WHERE settlement_id = $1
+		RETURNING `+conversionColumns, s.ID, s.SettledAt)
+	if err != nil {
+		return nil, translate(err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Conversion, error) { return scanConversion(r) })
 }

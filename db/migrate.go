@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/kjb/kjb/domain"
 )
 
 //go:embed migrations/*.sql
@@ -54,6 +55,7 @@ func MigrationsHash() string {
 		h.Write([]byte(m.name))
 		h.Write([]byte(m.sql))
 	}
+	fmt.Fprint(h, domain.DefaultFeeSchedule())
 	return hex.EncodeToString(h.Sum(nil))[:12]
 }
 
@@ -86,6 +88,11 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) (applied []string, err err
 			}
 			if _, err := tx.Exec(ctx, m.sql); err != nil {
 				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+			if seed := seeds[m.version]; seed != nil {
+				if err := seed(ctx, tx); err != nil {
+					return fmt.Errorf("migration %s: %w", m.name, err)
+				}
 			}
 			applied = append(applied, m.name)
 			_, err := tx.Exec(ctx, `INSERT INTO kjb_schema_migrations (version, name) VALUES ($1, $2)`, m.version, m.name)

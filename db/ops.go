@@ -6,43 +6,22 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// OpsSnapshot is what operators watch, read at scrape time.
+// OpsSnapshot is what operators watch of the money, read at scrape time.
 type OpsSnapshot struct {
-	Jobs             []JobCount
 	OldestPayoutSecs float64 // age of the oldest payout not yet paid (0 when none)
 	OpenPayouts      int
 	FXPositions      map[string]float64 // house FX position per currency (a metric, not money)
 }
 
-// JobCount is how many jobs of a kind are in a state.
-type JobCount struct {
-	Kind, State string
-	Count       int
-}
-
-// ReadOpsSnapshot reads the snapshot in three small queries.
+// ReadOpsSnapshot reads the snapshot in two small queries.
 func ReadOpsSnapshot(ctx context.Context, pool *pgxpool.Pool) (OpsSnapshot, error) {
 	var s OpsSnapshot
-	rows, err := pool.Query(ctx, `SELECT kind, state::text, count(*) FROM river_job
-		WHERE state IN ('available', 'running', 'retryable', 'discarded', 'scheduled') GROUP BY kind, state`)
-	if err != nil {
-		return s, err
-	}
-	for rows.Next() {
-		var c JobCount
-		if err := rows.Scan(&c.Kind, &c.State, &c.Count); err != nil {
-			rows.Close()
-			return s, err
-		}
-		s.Jobs = append(s.Jobs, c)
-	}
-	rows.Close()
 	if err := pool.QueryRow(ctx, `SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8, count(*)
 		FROM payouts WHERE status IN ('PENDING', 'SUBMITTED', 'FAILED')`).Scan(&s.OldestPayoutSecs, &s.OpenPayouts); err != nil {
 		return s, err
 	}
 	s.FXPositions = map[string]float64{}
-	rows, err = pool.Query(ctx, `SELECT currency, sum(amount)::float8 FROM ledger_entries WHERE book = 'FX_POSITION' GROUP BY currency`)
+	rows, err := pool.Query(ctx, `SELECT currency, sum(amount)::float8 FROM ledger_entries WHERE book = 'FX_POSITION' GROUP BY currency`)
 	if err != nil {
 		return s, err
 	}

@@ -2,12 +2,10 @@ package db
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/kjb/kjb/domain"
 	"github.com/shopspring/decimal"
 )
@@ -246,86 +244,4 @@ func (q queries) Trail(ctx context.Context, references []string) ([]domain.Poste
 		err := r.Scan(&p.ID, &p.Kind, &p.Reference, &p.Book, &p.AccountID, &p.Amount.Currency, &p.Amount.Amount, &p.CreatedAt)
 		return p, err
 	})
-}
-
-// SandboxRail is the shipped payout rail. It keeps its transfers in Postgres, one per payout,
-// and fails on purpose for test accounts: one ending in 0002 is refused for good, one ending in
-// 0003 times out on its first two attempts and then pays.
-type SandboxRail struct{ Pool *pgxpool.Pool }
-
-// ErrRailTimeout is the sandbox rail's transient failure.
-var ErrRailTimeout = errors.New("sandbox rail: timed out, retry later")
-
-// Transfer pays t unless the rail already paid this payout, in which case it returns that
-// transfer again.
-func (r SandboxRail) Transfer(ctx context.Context, t domain.RailTransfer) (domain.RailResult, error) {
-	results, errs := r.TransferBatch(ctx, []domain.RailTransfer{t})
-	return results[0], errs[0]
-}
-
-// TransferBatch pays each transfer as Transfer does, in one statement: the upsert keeps a PAID
-// transfer as it is, counts attempts otherwise, and decides the outcome by the account's test
-// suffix. A new row's status says what the account will do: NEW for the flaky account (which
-// pays on its third attempt), else PAID or FAILED at once.
-func (r SandboxRail) TransferBatch(ctx context.Context, ts []domain.RailTransfer) ([]domain.RailResult, []error) {
-	results, errs := make([]domain.RailResult, len(ts)), make([]error, len(ts))
-	ids, accounts, amounts, outcomes, reasons := make([]string, len(ts)), make([]string, len(ts)), make([]decimal.Decimal, len(ts)),
-		make([]string, len(ts)), make([]string, len(ts))
-	at := make(map[string]int, len(ts))
-	for i, t := range ts {
-		if _, dup := at[t.PayoutID]; dup { // one upsert cannot touch a row twice
-			for i, t := range ts {
-				results[i], errs[i] = r.Transfer(ctx, t)
-			}
-			return results, errs
-		}
-		at[t.PayoutID] = i
-		ids[i], accounts[i], amounts[i], outcomes[i] = t.PayoutID, t.Account, t.Amount.Amount, "PAID"
-		switch {
-		case strings.HasSuffix(t.Account, "0002"):
-			outcomes[i], reasons[i] = "FAILED", "beneficiary account "+domain.MaskAccount(t.Account)+" is closed"
-		case strings.HasSuffix(t.Account, "0003"): // times out on its first two attempts
-			outcomes[i] = "NEW"
-		}
-	}
-	rows, err := r.Pool.Query(ctx, `INSERT INTO sandbox_rail_transfers AS t (payout_id, account, amount, status, attempts, reference, failure_reason)
-		SELECT i.payout_id, i.account, i.amount, i.outcome, 1,
-			CASE WHEN i.outcome = 'PAID' THEN 'RAIL-' || left(i.payout_id::text, 8) ELSE '' END, i.reason
-		FROM unnest($1::uuid[], $2::text[], $3::numeric[], $4::text[], $5::text[]) AS i(payout_id, account, amount, outcome, reason)
-		ON CONFLICT (payout_id) DO UPDATE SET
-			attempts = CASE WHEN t.status = 'PAID' THEN t.attempts ELSE t.attempts + 1 END,
-			account = CASE WHEN t.status = 'PAID' THEN t.account ELSE EXCLUDED.account END,
-			status = CASE WHEN t.status = 'PAID' THEN 'PAID' WHEN EXCLUDED.status <> 'NEW' THEN EXCLUDED.status
-				WHEN t.attempts + 1 <= 2 THEN 'NEW' ELSE 'PAID' END,
-			reference = CASE WHEN t.status = 'PAID' THEN t.reference
-				WHEN EXCLUDED.status = 'PAID' OR EXCLUDED.status = 'NEW' AND t.attempts + 1 > 2 THEN 'RAIL-' || left(t.payout_id::text, 8) ELSE '' END,
-			failure_reason = CASE WHEN t.status = 'PAID' THEN '' ELSE EXCLUDED.failure_reason END,
-			updated_at = now()
-		RETURNING payout_id::text, status, reference, failure_reason`,
-		ids, accounts, amounts, outcomes, reasons)
-	if err == nil {
-		for rows.Next() {
-			var id, status, reference, failure string
-			if err = rows.Scan(&id, &status, &reference, &failure); err != nil {
-				break
-			}
-			i := at[id]
-			switch status {
-			case "PAID":
-				results[i] = domain.RailResult{Paid: true, Reference: reference}
-			case "FAILED":
-				results[i] = domain.RailResult{FailureReason: failure}
-			default:
-				errs[i] = ErrRailTimeout
-			}
-		}
-		rows.Close()
-		err = rows.Err()
-	}
-	if err != nil {
-		for i := range errs {
-			errs[i] = translate(err)
-		}
-	}
-	return results, errs
 }

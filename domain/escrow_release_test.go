@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/domain"
 	. "github.com/kjb/kjb/internal/apitest"
+	"github.com/kjb/kjb/sandboxrail"
 )
 
 // TestReleaseEscrowsInOneBatch: auto-release jobs worked together each get their own outcome,
@@ -20,7 +20,7 @@ func TestReleaseEscrowsInOneBatch(t *testing.T) {
 	t.Parallel()
 	e := New(t)
 	ctx := context.Background()
-	rail := db.SandboxRail{Pool: e.Pool}
+	rail := sandboxrail.Rail{Pool: e.Pool}
 	s := e.NewShop("6222020200118888")
 	e.Supplier(s.PartnerKey, "closed", "6222020200110002")
 	e.Supplier(s.PartnerKey, "flaky", "6222020200110003")
@@ -65,7 +65,7 @@ func TestReleaseEscrowsInOneBatch(t *testing.T) {
 					t.Fatalf("run %d, %s: %+v", run, n, o)
 				}
 			case n == "flaky" && run < 3:
-				if !errors.Is(o.Err, db.ErrRailTimeout) || o.Left != 0 {
+				if !errors.Is(o.Err, sandboxrail.ErrTimeout) || o.Left != 0 {
 					t.Fatalf("run %d, %s: %+v, want the rail's timeout", run, n, o)
 				}
 			case o.Err != nil || o.Left != 0:
@@ -117,7 +117,7 @@ func TestReleaseBatchIsolatesAFailure(t *testing.T) {
 		CREATE TRIGGER poison BEFORE INSERT ON payouts FOR EACH ROW WHEN (NEW.payment_id = '`+jobs[1].PaymentID+`') EXECUTE FUNCTION poison()`); err != nil {
 		t.Fatal(err)
 	}
-	out := e.Svc.ReleaseEscrowsWhenDue(ctx, jobs, db.SandboxRail{Pool: e.Pool})
+	out := e.Svc.ReleaseEscrowsWhenDue(ctx, jobs, sandboxrail.Rail{Pool: e.Pool})
 	if out[0].Err != nil || out[2].Err != nil || out[1].Err == nil {
 		t.Fatalf("outcomes %+v", out)
 	}
@@ -130,7 +130,7 @@ func TestReleaseBatchIsolatesAFailure(t *testing.T) {
 	if _, err := e.Pool.Exec(ctx, `DROP TRIGGER poison ON payouts`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.ReleaseWhenDue(jobs[1], db.SandboxRail{Pool: e.Pool}); err != nil {
+	if _, err := e.ReleaseWhenDue(jobs[1], sandboxrail.Rail{Pool: e.Pool}); err != nil {
 		t.Fatal(err)
 	}
 	if n := e.Count(`SELECT count(*) FROM payouts WHERE status = 'PAID'`); n != 3 {
@@ -153,12 +153,12 @@ func TestEscrowHoldFollowsTheSandboxClock(t *testing.T) {
 		Scan(&job.PaymentID, &job.At); err != nil {
 		t.Fatal(err)
 	}
-	left, err := e.ReleaseWhenDue(job, db.SandboxRail{Pool: e.Pool})
+	left, err := e.ReleaseWhenDue(job, sandboxrail.Rail{Pool: e.Pool})
 	if err != nil || left < 239*time.Hour || e.Count(`SELECT count(*) FROM payouts`) != 0 {
 		t.Fatalf("released early: left %s, %v", left, err)
 	}
 	e.SetSandboxClock("2026-08-20T10:00:01+08:00") // 240 hours and a second later
-	if left, err := e.ReleaseWhenDue(job, db.SandboxRail{Pool: e.Pool}); err != nil || left != 0 {
+	if left, err := e.ReleaseWhenDue(job, sandboxrail.Rail{Pool: e.Pool}); err != nil || left != 0 {
 		t.Fatalf("left %s, %v", left, err)
 	}
 	if n := e.Count(`SELECT count(*) FROM payouts WHERE status = 'PAID'`); n != 1 {
@@ -181,7 +181,7 @@ func TestAutoReleaseRetriesThroughTheRail(t *testing.T) {
 		t.Fatal(err)
 	}
 	job.At = time.Now().Add(-time.Second)
-	rail := db.SandboxRail{Pool: e.Pool}
+	rail := sandboxrail.Rail{Pool: e.Pool}
 	var errs []error
 	for range 4 {
 		_, err := e.ReleaseWhenDue(job, rail)

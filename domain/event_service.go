@@ -48,6 +48,17 @@ func paymentEvent(typ, objectType, objectID string, p Payment) Event {
 	return Event{Type: typ, ObjectType: objectType, ObjectID: objectID, AccountID: p.AccountID, PartnerID: p.PartnerID, PaymentID: p.ID}
 }
 
+// accountEvents describes one event of type typ per item: the object objectType with the id and
+// the account that ids reads from the item.
+func accountEvents[T any](typ, objectType string, items []T, ids func(T) (objectID, accountID string)) []Event {
+	events := make([]Event, len(items))
+	for i, item := range items {
+		objectID, accountID := ids(item)
+		events[i] = Event{Type: typ, ObjectType: objectType, ObjectID: objectID, AccountID: accountID}
+	}
+	return events
+}
+
 // Events is the cursor feed of the events the actor may see, newest first, optionally of some
 // types. Operators see all, partners theirs, accounts theirs.
 func (s *Service) Events(ctx context.Context, actor Actor, types []string, page Page) (Slice[Event], error) {
@@ -86,7 +97,7 @@ func (s *Service) CreateWebhookEndpoint(ctx context.Context, actor Actor, rawURL
 	if err := actor.Can(ActCreateWebhookEndpoint); err != nil {
 		return WebhookEndpoint{}, err
 	}
-	u, err := ValidateWebhookURL(ctx, rawURL, s.cfg.Sandbox, Field("url"))
+	u, err := ValidateWebhookURL(ctx, rawURL, s.cfg.Sandbox, s.cfg.Resolver, Field("url"))
 	if err != nil {
 		return WebhookEndpoint{}, err
 	}

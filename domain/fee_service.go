@@ -33,15 +33,31 @@ func (s *Service) DueMonth() Month { return MonthOf(s.clock.Now()).Add(-1) }
 
 // CloseMonth writes the month's fee statements and sets each account's service-fee rate for
 // the next month from its three-month average (system use: the job). Runs once per month;
-// later calls return closed=false and change nothing.
+// later calls return closed=false and change nothing. When a later month is already closed,
+// the accounts keep the rate that later close set.
 func (s *Service) CloseMonth(ctx context.Context, m Month) (closed bool, statements int, err error) {
 	sched, err := s.store.Queries().FeeSchedule(ctx, m.End())
 	if err != nil {
 		return false, 0, err
 	}
 	err = s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
-		closed, statements, err = tx.CloseMonth(ctx, m, sched, s.clock.Now())
-		return err
+		now := s.clock.Now()
+		claimed, laterClosed, err := tx.ClaimFeeMonth(ctx, m, now)
+		if err != nil || !claimed {
+			closed, statements = false, 0
+			return err
+		}
+		figures, err := tx.FeeMonthFigures(ctx, m)
+		if err != nil {
+			return err
+		}
+		out := FeeStatementsOf(m, sched, figures, now)
+		if err := tx.InsertFeeStatements(ctx, m, out, !laterClosed); err != nil {
+			return err
+		}
+		closed, statements = true, len(out)
+		return s.emit(ctx, tx, accountEvents(EventFeeStatementCreated, "FeeStatement", out,
+			func(st FeeStatement) (string, string) { return st.ID, st.AccountID })...)
 	})
 	return closed, statements, err
 }

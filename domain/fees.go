@@ -128,3 +128,70 @@ func (f FeeSchedule) Forecast(m Month, current decimal.Decimal, mtd decimal.Deci
 	}
 	return out
 }
+
+// FeeMonthFigures are one account's raw figures for a fee month, as the store aggregates them:
+// sums over the month's payments and the volumes of the two months before.
+type FeeMonthFigures struct {
+	AccountID      string
+	AccountCreated time.Time
+	Volume         decimal.Decimal // payment amounts net of refunds (CNY)
+	PaymentCount   int
+	StandardFees   decimal.Decimal // charged, before refunds
+	ServiceFees    decimal.Decimal // charged, before refunds
+	RefundedFees   decimal.Decimal // fees given back by refunds, both lines together
+	// Refunded lists, per payment with refunded fees, the fees charged and given back, so the
+	// standard/service split is rounded per payment exactly as the refund was.
+	Refunded []RefundedFees
+	// EarlierVolume is the statement volume of the two months before.
+	EarlierVolume decimal.Decimal
+}
+
+// RefundedFees are one payment's fees and the part of them refunds gave back.
+type RefundedFees struct {
+	Standard decimal.Decimal
+	Service  decimal.Decimal
+	Refunded decimal.Decimal
+}
+
+// RefundedStandard is the standard line's share of the refunded fees: refunded fees pro rata
+// to the standard fee's part of both fees, rounded half-up to the fen.
+func (r RefundedFees) RefundedStandard() decimal.Decimal {
+	total := r.Standard.Add(r.Service)
+	if r.Refunded.Sign() <= 0 || total.Sign() <= 0 {
+		return decimal.Zero
+	}
+	return RoundHalfUp(r.Refunded.Mul(r.Standard).DivRound(total, 16), 2)
+}
+
+// FeeStatementOf closes account figures f for month m under schedule sched: fees net of the
+// refunded fees, the average monthly volume over the months the account existed of the last
+// three (rounded half-up to the fen) and the tier rate for that average.
+func FeeStatementOf(m Month, sched FeeSchedule, f FeeMonthFigures, now time.Time) FeeStatement {
+	std := f.StandardFees
+	for _, r := range f.Refunded {
+		std = std.Sub(r.RefundedStandard())
+	}
+	svc := f.StandardFees.Add(f.ServiceFees).Sub(f.RefundedFees).Sub(std)
+	months := decimal.NewFromInt(int64(MonthsExisted(f.AccountCreated, m)))
+	average := RoundHalfUp(f.Volume.Add(f.EarlierVolume).DivRound(months, 16), 2)
+	return FeeStatement{
+		AccountID:            f.AccountID,
+		Month:                m,
+		Volume:               Money{Amount: f.Volume, Currency: CNY},
+		PaymentCount:         f.PaymentCount,
+		StandardFees:         Money{Amount: std, Currency: CNH},
+		ServiceFees:          Money{Amount: svc, Currency: CNH},
+		AverageMonthlyVolume: Money{Amount: average, Currency: CNY},
+		NextServiceFeeRate:   sched.TierRate(average),
+		CreatedAt:            now,
+	}
+}
+
+// FeeStatementsOf closes every account's figures for month m, in the order given.
+func FeeStatementsOf(m Month, sched FeeSchedule, figures []FeeMonthFigures, now time.Time) []FeeStatement {
+	out := make([]FeeStatement, len(figures))
+	for i, f := range figures {
+		out[i] = FeeStatementOf(m, sched, f, now)
+	}
+	return out
+}

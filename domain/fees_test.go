@@ -76,3 +76,50 @@ func TestForecast(t *testing.T) {
 		t.Fatalf("at the best tier: %+v", best)
 	}
 }
+
+func TestFeeStatementOf(t *testing.T) {
+	t.Parallel()
+	f := DefaultFeeSchedule()
+	oct := Month{2026, time.October}
+	now := time.Date(2026, 11, 1, 0, 5, 0, 0, Shanghai)
+	old := time.Date(2025, 1, 1, 0, 0, 0, 0, Shanghai)
+	tests := []struct {
+		name                        string
+		fig                         FeeMonthFigures
+		std, svc, average, nextRate string
+	}{
+		{"no activity, no history", FeeMonthFigures{AccountCreated: old}, "0", "0", "0", "0.002"},
+		{"three months averaged", FeeMonthFigures{AccountCreated: old, Volume: d("100000"), PaymentCount: 3,
+			StandardFees: d("400"), ServiceFees: d("200"), EarlierVolume: d("500000")}, "400", "200", "200000", "0.0015"},
+		{"average rounds half-up to the fen", FeeMonthFigures{AccountCreated: old, Volume: d("0.05"), EarlierVolume: d("0")},
+			"0", "0", "0.02", "0.002"},
+		{"created last month: two months", FeeMonthFigures{AccountCreated: time.Date(2026, 9, 30, 23, 0, 0, 0, Shanghai),
+			Volume: d("1500000"), EarlierVolume: d("500000")}, "0", "0", "1000000", "0.001"},
+		{"created on the month's first Shanghai minute: one month", FeeMonthFigures{
+			AccountCreated: time.Date(2026, 9, 30, 16, 0, 0, 0, time.UTC), Volume: d("5000000")}, "0", "0", "5000000", "0.0005"},
+		{"one minute earlier in UTC terms is September", FeeMonthFigures{
+			AccountCreated: time.Date(2026, 9, 30, 15, 59, 0, 0, time.UTC), Volume: d("5000000")}, "0", "0", "2500000", "0.001"},
+		{"refunded fees split per payment, half-up", FeeMonthFigures{AccountCreated: old, Volume: d("1000"), PaymentCount: 2,
+			StandardFees: d("4.00"), ServiceFees: d("2.00"), RefundedFees: d("1.01"),
+			Refunded: []RefundedFees{{d("0.40"), d("0.20"), d("0.01")}, {d("0.40"), d("0.20"), d("1.00")}}},
+			// 0.01 × 2/3 = 0.0067 → 0.01; 1.00 × 2/3 = 0.6667 → 0.67: standard 4.00 − 0.68.
+			"3.32", "1.67", "333.33", "0.002"},
+		{"an exact half rounds up", FeeMonthFigures{AccountCreated: old, StandardFees: d("1"), ServiceFees: d("1"),
+			RefundedFees: d("0.05"), Refunded: []RefundedFees{{d("1"), d("1"), d("0.05")}}}, "0.97", "0.98", "0", "0.002"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.fig.AccountID = "a"
+			s := FeeStatementOf(oct, f, tc.fig, now)
+			if !s.StandardFees.Amount.Equal(d(tc.std)) || !s.ServiceFees.Amount.Equal(d(tc.svc)) ||
+				!s.AverageMonthlyVolume.Amount.Equal(d(tc.average)) || !s.NextServiceFeeRate.Equal(d(tc.nextRate)) {
+				t.Fatalf("std %s svc %s average %s rate %s; want %s %s %s %s", s.StandardFees.Amount, s.ServiceFees.Amount,
+					s.AverageMonthlyVolume.Amount, s.NextServiceFeeRate, tc.std, tc.svc, tc.average, tc.nextRate)
+			}
+			if s.AccountID != "a" || s.Month != oct || !s.Volume.Amount.Equal(tc.fig.Volume) || s.PaymentCount != tc.fig.PaymentCount ||
+				s.Volume.Currency != CNY || s.StandardFees.Currency != CNH || !s.CreatedAt.Equal(now) {
+				t.Fatalf("statement %+v", s)
+			}
+		})
+	}
+}

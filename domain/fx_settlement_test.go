@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/domain"
 	. "github.com/kjb/kjb/internal/apitest"
+	"github.com/kjb/kjb/sandboxliquidity"
 )
 
 // crashingProvider trades through the real sandbox provider, then fails as if the worker
@@ -37,7 +37,7 @@ func TestSettlement(t *testing.T) {
 		q := e.Quote(x.key, x.acct, x.sell, x.buy, x.amount)
 		e.MustSucceed(x.key, "executeQuote", ExecuteQuote, map[string]any{"quoteId": Str(q, "id"), "idempotencyKey": fmt.Sprint("s", i)})
 	}
-	real := db.SandboxLiquidityProvider{Pool: e.Pool}
+	real := sandboxliquidity.Provider{Pool: e.Pool}
 	window := clock.Now().Add(time.Minute)
 	if _, err := e.Svc.SettleFX(context.Background(), window, crashingProvider{real}); err == nil {
 		t.Fatal("the crash was not reported")

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"net/netip"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -136,12 +137,19 @@ type Tx interface {
 	// existing record (waiting for a concurrent claimer's transaction to end first).
 	ClaimIdempotencyKey(ctx context.Context, principal, key, operation, hash string) (prior IdempotencyRecord, claimed bool, err error)
 	SetIdempotencyResult(ctx context.Context, principal, key, resultID string) error
-	// BatchConversions assigns every BOOKED, unassigned conversion created up to windowEnd to a
-	// new PENDING settlement per currency pair, netted, and returns all PENDING settlements.
-	BatchConversions(ctx context.Context, windowEnd, now time.Time) ([]Settlement, error)
+	// LockBookedConversions locks every BOOKED conversion created before windowEnd that no
+	// settlement holds yet and sums them per direction (sold, bought). Two callers never
+	// batch at once: the second waits for the first one's transaction to end.
+	LockBookedConversions(ctx context.Context, windowEnd time.Time) ([]ConversionFlow, error)
+	// InsertSettlements stores the settlements (setting their ids) and assigns each its
+	// conversions.
+	InsertSettlements(ctx context.Context, batches []SettlementBatch) error
+	// PendingSettlements lists every PENDING settlement, by id.
+	PendingSettlements(ctx context.Context) ([]Settlement, error)
 	LockSettlement(ctx context.Context, id string) (Settlement, error)
-	// CompleteSettlement stores the fill and marks the settlement and its conversions SETTLED.
-	CompleteSettlement(ctx context.Context, s Settlement) error
+	// CompleteSettlement stores the fill, marks the settlement and its conversions SETTLED and
+	// returns the conversions it settled.
+	CompleteSettlement(ctx context.Context, s Settlement) ([]Conversion, error)
 	InsertPayment(ctx context.Context, p *Payment) error
 	LockPaymentByOrder(ctx context.Context, orderID string) (Payment, error)
 	// LockPaymentsForRelease locks the payments with these ids, in id order, and reads each
@@ -154,9 +162,17 @@ type Tx interface {
 	// LockPayouts locks the payouts with these ids, in id order; ids not found are left out.
 	LockPayouts(ctx context.Context, ids []string) ([]Payout, error)
 	UpdatePayout(ctx context.Context, p Payout) error
-	// CloseMonth writes every statement of month m in set-based SQL and sets the accounts'
-	// next service-fee rates. A month closes once: closed=false when it already was.
-	CloseMonth(ctx context.Context, m Month, schedule FeeSchedule, now time.Time) (closed bool, statements int, err error)
+	// ClaimFeeMonth marks month m closed at now, once: claimed=false when it already was (a
+	// concurrent claimer waits for the first one's transaction to end). laterClosed reports
+	// whether a month after m is closed already.
+	ClaimFeeMonth(ctx context.Context, m Month, now time.Time) (claimed, laterClosed bool, err error)
+	// FeeMonthFigures aggregates, per account with payments in m or a statement before m, the
+	// month's raw payment figures and the statement volume of the two months before.
+	FeeMonthFigures(ctx context.Context, m Month) ([]FeeMonthFigures, error)
+	// InsertFeeStatements stores the statements of month m in one statement (setting their ids),
+	// records their count on the month and, when setRates, sets each account's service-fee rate
+	// to its statement's next rate.
+	InsertFeeStatements(ctx context.Context, m Month, statements []FeeStatement, setRates bool) error
 	// RecordEvents appends events (setting their ids); their commit notifies listeners.
 	RecordEvents(ctx context.Context, events []Event) error
 	InsertWebhookEndpoint(ctx context.Context, w *WebhookEndpoint) error
@@ -180,6 +196,12 @@ type JobOptions interface {
 	// Schedule returns when the job should run (zero: now) and whether only one job with the
 	// same kind and arguments may exist at once.
 	Schedule() (at time.Time, unique bool)
+}
+
+// Resolver looks up the addresses a host name resolves to (DNS), for checking where webhooks
+// would be sent. An IP literal resolves to itself.
+type Resolver interface {
+	LookupHost(ctx context.Context, host string) ([]netip.Addr, error)
 }
 
 // Clock tells the time. Rules never call time.Now.

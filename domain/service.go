@@ -22,6 +22,8 @@ type Config struct {
 	// EscrowHold is how long a payment stays in escrow before it is released without a
 	// receipt confirmation (default 240h).
 	EscrowHold time.Duration
+	// Resolver checks webhook hosts outside sandbox mode.
+	Resolver Resolver
 }
 
 func (c Config) withDefaults() Config {

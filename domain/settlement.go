@@ -1,7 +1,9 @@
 package domain
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -90,4 +92,46 @@ func SettlementLedger(s Settlement, at time.Time) (LedgerTx, bool, error) {
 	}
 	l, err := NewLedgerTx(LedgerFXSettlement, s.ID, at, entries...)
 	return l, true, err
+}
+
+// ConversionFlow is what customers' booked conversions of one direction (Sold → Bought) add up
+// to in a settlement window: the amounts sold and bought, and the conversions.
+type ConversionFlow struct {
+	Sold, Bought             Currency
+	SoldAmount, BoughtAmount decimal.Decimal
+	ConversionIDs            []string
+}
+
+// SettlementBatch is a new settlement and the conversions it settles.
+type SettlementBatch struct {
+	Settlement
+	ConversionIDs []string
+}
+
+// NetConversions nets booked conversions per unordered currency pair (Base < Quote, by code)
+// into one PENDING settlement each: the base the house took in (sold by customers) minus the
+// base it paid out (bought by customers). Pairs come out ordered by (Base, Quote).
+func NetConversions(flows []ConversionFlow, windowEnd, now time.Time) []SettlementBatch {
+	byPair := map[[2]Currency]int{}
+	var out []SettlementBatch
+	for _, f := range flows {
+		base, quote, baseIn := f.Sold, f.Bought, f.SoldAmount
+		if f.Bought < f.Sold {
+			base, quote, baseIn = f.Bought, f.Sold, f.BoughtAmount.Neg()
+		}
+		i, ok := byPair[[2]Currency{base, quote}]
+		if !ok {
+			i = len(out)
+			byPair[[2]Currency{base, quote}] = i
+			out = append(out, SettlementBatch{Settlement: Settlement{Base: base, Quote: quote, WindowEnd: windowEnd,
+				Status: SettlementPending, CreatedAt: now}})
+		}
+		out[i].BaseNet = out[i].BaseNet.Add(baseIn)
+		out[i].Conversions += len(f.ConversionIDs)
+		out[i].ConversionIDs = append(out[i].ConversionIDs, f.ConversionIDs...)
+	}
+	slices.SortFunc(out, func(a, b SettlementBatch) int {
+		return cmp.Or(cmp.Compare(a.Base, b.Base), cmp.Compare(a.Quote, b.Quote))
+	})
+	return out
 }

@@ -37,8 +37,14 @@ type SettleResult struct {
 func (s *Service) SettleFX(ctx context.Context, windowEnd time.Time, provider LiquidityProvider) (SettleResult, error) {
 	var pending []Settlement
 	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
-		var err error
-		pending, err = tx.BatchConversions(ctx, windowEnd, s.clock.Now())
+		flows, err := tx.LockBookedConversions(ctx, windowEnd)
+		if err != nil {
+			return err
+		}
+		if err := tx.InsertSettlements(ctx, NetConversions(flows, windowEnd, s.clock.Now())); err != nil {
+			return err
+		}
+		pending, err = tx.PendingSettlements(ctx)
 		return err
 	})
 	if err != nil {
@@ -77,7 +83,12 @@ func (s *Service) SettleFX(ctx context.Context, windowEnd time.Time, provider Li
 					return err
 				}
 			}
-			return tx.CompleteSettlement(ctx, cur)
+			settled, err := tx.CompleteSettlement(ctx, cur)
+			if err != nil {
+				return err
+			}
+			return s.emit(ctx, tx, accountEvents(EventConversionSettled, "Conversion", settled,
+				func(c Conversion) (string, string) { return c.ID, c.AccountID })...)
 		})
 		if err != nil {
 			return res, err

@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
-	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -130,9 +129,10 @@ func WebhookBackoff(attempt int, base time.Duration) time.Duration {
 // MaxWebhookAttempts bounds retries (about three days with WebhookBackoff).
 const MaxWebhookAttempts = 22
 
-// ValidateWebhookURL accepts http(s) URLs; outside sandbox mode a host that resolves to a
-// loopback, private, link-local or unspecified address is refused. INVALID_INPUT naming field.
-func ValidateWebhookURL(ctx context.Context, raw string, sandbox bool, field []string) (string, error) {
+// ValidateWebhookURL accepts http(s) URLs; outside sandbox mode a host that does not resolve
+// (with r) or resolves to a loopback, private, link-local or unspecified address is refused.
+// INVALID_INPUT naming field; INTERNAL when outside sandbox mode no resolver is configured.
+func ValidateWebhookURL(ctx context.Context, raw string, sandbox bool, r Resolver, field []string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(raw) > 2000 || u.User != nil {
 		return "", Errorf(CodeInvalidInput, field, "must be an http or https URL without credentials")
@@ -140,13 +140,16 @@ func ValidateWebhookURL(ctx context.Context, raw string, sandbox bool, field []s
 	if sandbox {
 		return u.String(), nil
 	}
-	ips, err := net.DefaultResolver.LookupIPAddr(ctx, u.Hostname())
+	if r == nil {
+		return "", Errorf(CodeInternal, nil, "no resolver configured to check webhook hosts")
+	}
+	ips, err := r.LookupHost(ctx, u.Hostname())
 	if err != nil || len(ips) == 0 {
 		return "", Errorf(CodeInvalidInput, field, "host %q does not resolve", clip(u.Hostname()))
 	}
 	for _, ip := range ips {
-		if ip.IP.IsLoopback() || ip.IP.IsPrivate() || ip.IP.IsLinkLocalUnicast() || ip.IP.IsUnspecified() || ip.IP.IsLinkLocalMulticast() {
-			return "", Errorf(CodeInvalidInput, field, "resolves to a non-public address (%s)", ip.IP)
+		if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified() || ip.IsLinkLocalMulticast() {
+			return "", Errorf(CodeInvalidInput, field, "resolves to a non-public address (%s)", ip)
 		}
 	}
 	return u.String(), nil

@@ -2,6 +2,8 @@ package domain
 
 import (
 	"context"
+	"errors"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -30,12 +32,61 @@ func FuzzVerifyWebhook(f *testing.F) {
 
 func TestWebhookURLsOutsideSandbox(t *testing.T) {
 	t.Parallel()
+	literal := hosts{"127.0.0.1": {"127.0.0.1"}, "localhost": {"127.0.0.1", "::1"}, "10.0.0.5": {"10.0.0.5"},
+		"192.168.1.1": {"192.168.1.1"}, "::1": {"::1"}, "169.254.169.254": {"169.254.169.254"}}
 	for _, u := range []string{"http://127.0.0.1/x", "http://localhost:8080/x", "http://10.0.0.5/x", "http://192.168.1.1/x", "http://[::1]/x", "http://169.254.169.254/latest"} {
-		if _, err := ValidateWebhookURL(context.Background(), u, false, Field("url")); CodeOf(err) != CodeInvalidInput {
+		if _, err := ValidateWebhookURL(context.Background(), u, false, literal, Field("url")); CodeOf(err) != CodeInvalidInput {
 			t.Errorf("%s accepted outside sandbox: %v", u, err)
 		}
 	}
-	if _, err := ValidateWebhookURL(context.Background(), "http://127.0.0.1/x", true, nil); err != nil {
+	if _, err := ValidateWebhookURL(context.Background(), "http://127.0.0.1/x", true, nil, nil); err != nil {
 		t.Errorf("sandbox refused a local receiver: %v", err)
+	}
+}
+
+// hosts is a Resolver over a fixed table.
+type hosts map[string][]string
+
+func (h hosts) LookupHost(_ context.Context, host string) ([]netip.Addr, error) {
+	addrs, ok := h[host]
+	if !ok {
+		return nil, errors.New("no such host")
+	}
+	out := make([]netip.Addr, len(addrs))
+	for i, a := range addrs {
+		out[i] = netip.MustParseAddr(a)
+	}
+	return out, nil
+}
+
+func TestValidateWebhookURLResolvesOutsideSandbox(t *testing.T) {
+	t.Parallel()
+	r := hosts{"hooks.example": {"93.184.216.34"}, "mixed.example": {"93.184.216.34", "10.1.2.3"},
+		"mapped.example": {"::ffff:127.0.0.1"}, "v6.example": {"2606:2800:220:1::1"}, "metadata.example": {"169.254.169.254"},
+		"empty.example": {}}
+	tests := []struct {
+		url  string
+		want ErrorCode // "" accepted
+	}{
+		{"https://hooks.example/kjb", ""},
+		{"https://v6.example/kjb", ""},
+		{"https://mixed.example/kjb", CodeInvalidInput},
+		{"https://mapped.example/kjb", CodeInvalidInput},
+		{"http://metadata.example/latest", CodeInvalidInput},
+		{"https://unknown.example/kjb", CodeInvalidInput},
+		{"https://empty.example/kjb", CodeInvalidInput},
+		{"ftp://hooks.example/kjb", CodeInvalidInput},
+	}
+	for _, tc := range tests {
+		_, err := ValidateWebhookURL(context.Background(), tc.url, false, r, Field("url"))
+		if tc.want == "" && err != nil || tc.want != "" && CodeOf(err) != tc.want {
+			t.Errorf("%s: %v, want %q", tc.url, err, tc.want)
+		}
+	}
+	if _, err := ValidateWebhookURL(context.Background(), "https://unknown.example/kjb", true, r, nil); err != nil {
+		t.Errorf("sandbox mode resolved the host: %v", err)
+	}
+	if _, err := ValidateWebhookURL(context.Background(), "https://hooks.example/kjb", false, nil, nil); CodeOf(err) != CodeInternal {
+		t.Errorf("no resolver outside sandbox: %v", err)
 	}
 }

@@ -11,10 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/domain"
 	. "github.com/kjb/kjb/internal/apitest"
 	"github.com/kjb/kjb/internal/wait"
+	"github.com/kjb/kjb/sandboxliquidity"
+	"github.com/kjb/kjb/sandboxrail"
 	"github.com/kjb/kjb/worker"
 )
 
@@ -293,7 +294,7 @@ func TestPartnerSummary(t *testing.T) {
 	e.MustSucceed(s.PartnerKey, "confirmReceipt", ConfirmReceipt, map[string]any{"orderId": o2})
 	var po string
 	_ = e.Pool.QueryRow(context.Background(), `SELECT id::text FROM payouts`).Scan(&po)
-	if err := e.Svc.SubmitPayout(context.Background(), po, db.SandboxRail{Pool: e.Pool}); err != nil {
+	if err := e.Svc.SubmitPayout(context.Background(), po, sandboxrail.Rail{Pool: e.Pool}); err != nil {
 		t.Fatal(err)
 	}
 	q := `query($from: DateTime!, $to: DateTime!) { partnerSummary(from: $from, to: $to) { paymentCount paymentVolume { amount }
@@ -334,7 +335,7 @@ func TestBulkEventsReachSubscribers(t *testing.T) {
 	}
 	_ = sub.Start(`subscription($id: ID!) { accountEvents(accountId: $id) { id type } }`, map[string]any{"id": id})
 	e.WaitSubscribers(e.Server, 1)
-	if _, err := e.Svc.SettleFX(context.Background(), time.Now().Add(time.Minute), db.SandboxLiquidityProvider{Pool: e.Pool}); err != nil {
+	if _, err := e.Svc.SettleFX(context.Background(), time.Now().Add(time.Minute), sandboxliquidity.Provider{Pool: e.Pool}); err != nil {
 		t.Fatal(err)
 	}
 	seen := map[string]bool{}

@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/domain"
 	. "github.com/kjb/kjb/internal/apitest"
+	"github.com/kjb/kjb/sandboxrail"
 )
 
 func TestPayWithWorldPay(t *testing.T) {
@@ -292,7 +292,7 @@ func TestRefunds(t *testing.T) {
 func TestReleaseAndPayouts(t *testing.T) {
 	t.Parallel()
 	e := New(t)
-	rail := db.SandboxRail{Pool: e.Pool}
+	rail := sandboxrail.Rail{Pool: e.Pool}
 	ctx := context.Background()
 	payoutOf := func(key, oid string) map[string]any {
 		d := e.MustData(key, `query($id: ID!) { order(id: $id) { status payment { escrowStatus payout { id status attempts railReference failureReason amount { amount currency } supplier { payoutAccount } } } } }`, map[string]any{"id": oid})
@@ -348,7 +348,7 @@ func TestReleaseAndPayouts(t *testing.T) {
 		e2.MustSucceed(s.PartnerKey, "confirmReceipt", ConfirmReceipt, map[string]any{"orderId": oid})
 		var po string
 		_ = e2.Pool.QueryRow(ctx, `SELECT id::text FROM payouts`).Scan(&po)
-		r2 := db.SandboxRail{Pool: e2.Pool}
+		r2 := sandboxrail.Rail{Pool: e2.Pool}
 		if err := e2.Svc.SubmitPayout(ctx, po, r2); err != nil {
 			t.Fatal(err)
 		}
@@ -379,7 +379,7 @@ func TestReleaseAndPayouts(t *testing.T) {
 		e3.MustSucceed(s.PartnerKey, "confirmReceipt", ConfirmReceipt, map[string]any{"orderId": oid})
 		var po string
 		_ = e3.Pool.QueryRow(ctx, `SELECT id::text FROM payouts`).Scan(&po)
-		r3 := db.SandboxRail{Pool: e3.Pool}
+		r3 := sandboxrail.Rail{Pool: e3.Pool}
 		var errs []error
 		for range 4 {
 			errs = append(errs, e3.Svc.SubmitPayout(ctx, po, r3))

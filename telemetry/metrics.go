@@ -88,9 +88,15 @@ func (m *Metrics) JobBatch(kind string, size int) {
 	m.jobBatch.WithLabelValues(kind).Observe(float64(size))
 }
 
-// WatchDatabase adds the pool's stats and the operations snapshot, read at each scrape.
-func (m *Metrics) WatchDatabase(pool *pgxpool.Pool) {
-	m.Registry.MustRegister(&dbCollector{pool: pool})
+// JobCounter counts queued jobs by kind and state (worker.JobCounter over River's table).
+type JobCounter interface {
+	CountJobs(ctx context.Context, each func(kind, state string, n int)) error
+}
+
+// WatchDatabase adds the pool's stats, the operations snapshot and the job counts, read at
+// each scrape.
+func (m *Metrics) WatchDatabase(pool *pgxpool.Pool, jobs JobCounter) {
+	m.Registry.MustRegister(&dbCollector{pool: pool, jobs: jobs})
 }
 
 var (
@@ -103,7 +109,10 @@ var (
 	descScrapeErr = prometheus.NewDesc("kjb_ops_snapshot_up", "1 when the operations snapshot could be read.", nil, nil)
 )
 
-type dbCollector struct{ pool *pgxpool.Pool }
+type dbCollector struct {
+	pool *pgxpool.Pool
+	jobs JobCounter
+}
 
 func (c *dbCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descJobs, descPayoutAge, descPayouts, descFX, descConns, descAcquire, descScrapeErr} {
@@ -120,13 +129,19 @@ func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	s, err := db.ReadOpsSnapshot(ctx, c.pool)
+	var jobs []prometheus.Metric
+	if err == nil {
+		err = c.jobs.CountJobs(ctx, func(kind, state string, n int) {
+			jobs = append(jobs, prometheus.MustNewConstMetric(descJobs, prometheus.GaugeValue, float64(n), kind, state))
+		})
+	}
 	if err != nil {
 		ch <- prometheus.MustNewConstMetric(descScrapeErr, prometheus.GaugeValue, 0)
 		return
 	}
 	ch <- prometheus.MustNewConstMetric(descScrapeErr, prometheus.GaugeValue, 1)
-	for _, j := range s.Jobs {
-		ch <- prometheus.MustNewConstMetric(descJobs, prometheus.GaugeValue, float64(j.Count), j.Kind, j.State)
+	for _, j := range jobs {
+		ch <- j
 	}
 	ch <- prometheus.MustNewConstMetric(descPayoutAge, prometheus.GaugeValue, s.OldestPayoutSecs)
 	ch <- prometheus.MustNewConstMetric(descPayouts, prometheus.GaugeValue, float64(s.OpenPayouts))

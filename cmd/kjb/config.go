@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kjb/kjb/telemetry"
 )
 
 // config is everything the environment sets, validated at start with one error per bad variable.
@@ -36,6 +38,7 @@ type config struct {
 	RescueAfter        time.Duration
 	PayoutRail         string
 	LiquidityProvider  string
+	Tracing            telemetry.TracingConfig
 }
 
 type envReader struct {
@@ -145,6 +148,8 @@ func loadConfig(getenv func(string) string, dev bool) (config, error) {
 		Pprof:              e.boolean("KJB_PPROF", false),
 		JobTimeout:         e.duration("KJB_JOB_TIMEOUT", 30*time.Second),
 		RescueAfter:        e.duration("KJB_RESCUE_STUCK_AFTER", time.Minute),
+		Tracing: telemetry.TracingConfig{Endpoint: e.str("OTEL_EXPORTER_OTLP_ENDPOINT", ""),
+			TracesEndpoint: e.str("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "")},
 	}
 	switch lvl := strings.ToLower(e.str("KJB_LOG_LEVEL", "info")); lvl {
 	case "debug":

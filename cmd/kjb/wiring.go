@@ -10,8 +10,11 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/kjb/kjb/db"
+	"github.com/kjb/kjb/dnsresolver"
 	"github.com/kjb/kjb/domain"
 	"github.com/kjb/kjb/fxfeed"
+	"github.com/kjb/kjb/sandboxliquidity"
+	"github.com/kjb/kjb/sandboxrail"
 	"github.com/kjb/kjb/telemetry"
 	"github.com/kjb/kjb/worker"
 	"github.com/riverqueue/river"
@@ -47,16 +50,17 @@ func connect(ctx context.Context, dev, withWorkers bool, app string) (*parts, er
 		}
 	}
 	pool, err := db.Open(ctx, db.PoolConfig{URL: cfg.DatabaseURL, MaxConns: int32(cfg.DBMaxConns), AppName: app,
-		Trace: telemetry.TracingEnabled(os.Getenv)})
+		Trace: cfg.Tracing.Enabled()})
 	if err != nil {
 		return nil, err
 	}
 	p := &parts{cfg: cfg, log: log, pool: pool, metrics: telemetry.New()}
-	if p.stopTracing, err = telemetry.SetupTracing(ctx, app); err != nil {
+	cfg.Tracing.Service = app
+	if p.stopTracing, err = telemetry.SetupTracing(ctx, cfg.Tracing); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("OTEL_EXPORTER_OTLP_ENDPOINT: %w", err)
 	}
-	p.metrics.WatchDatabase(pool)
+	p.metrics.WatchDatabase(pool, worker.JobCounter{Pool: pool})
 	// The store's enqueuer needs the River client, and a working River client needs the
 	// service; the closure breaks the cycle.
 	var enqueue func(context.Context, pgx.Tx, domain.Job) error
@@ -76,13 +80,13 @@ func connect(ctx context.Context, dev, withWorkers bool, app string) (*parts, er
 	}
 	p.svc = domain.NewService(store, clock, domain.Config{Sandbox: cfg.Sandbox, QuoteTTL: cfg.QuoteTTL,
 		SpreadBps: domain.Spread(cfg.SpreadBps), KJBSpreadBps: domain.Spread(cfg.KJBSpreadBps), RateMaxAge: cfg.RateMaxAge,
-		SettlementInterval: cfg.SettlementInterval, EscrowHold: cfg.EscrowHold})
+		SettlementInterval: cfg.SettlementInterval, EscrowHold: cfg.EscrowHold, Resolver: dnsresolver.System{}})
 	p.svc.Observe(p.metrics)
 	if withWorkers {
 		wc := worker.Config{MaxWorkers: cfg.MaxWorkers, PayoutWorkers: cfg.PayoutWorkers, AuditInterval: cfg.AuditInterval, Logger: log, Jobs: p.metrics,
 			JobTimeout: cfg.JobTimeout, RescueAfter: cfg.RescueAfter,
-			SettlementInterval: cfg.SettlementInterval, Provider: db.SandboxLiquidityProvider{Pool: pool}, FeedInterval: cfg.FeedInterval,
-			Rail: db.SandboxRail{Pool: pool}}
+			SettlementInterval: cfg.SettlementInterval, Provider: sandboxliquidity.Provider{Pool: pool}, FeedInterval: cfg.FeedInterval,
+			Rail: sandboxrail.Rail{Pool: pool}}
 		if cfg.FeedURL != "" {
 			wc.Feed = fxfeed.Feed{URL: cfg.FeedURL}
 		}

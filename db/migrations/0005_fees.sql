@@ -13,10 +13,7 @@ CREATE TABLE fee_tiers (
     rate                       numeric NOT NULL CHECK (rate >= 0 AND rate <= 0.002),
     PRIMARY KEY (schedule_id, min_average_monthly_volume)
 );
-WITH s AS (INSERT INTO fee_schedules (effective_from, standard_rate, card_rate, worldfirst_balance_minimum)
-           VALUES ('2020-01-01T00:00:00+08:00', 0.004, 0.03, 1000) RETURNING id)
-INSERT INTO fee_tiers (schedule_id, min_average_monthly_volume, rate)
-SELECT s.id, t.min, t.rate FROM s, (VALUES (0, 0.002), (200000, 0.0015), (1000000, 0.001), (5000000, 0.0005)) AS t(min, rate);
+-- The first schedule is domain.DefaultFeeSchedule, seeded by Migrate in this migration's transaction.
 
 -- A closed month; its row decides which of two concurrent closes runs.
 CREATE TABLE fee_months (

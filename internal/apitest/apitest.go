@@ -24,6 +24,8 @@ import (
 	"github.com/kjb/kjb/graph"
 	"github.com/kjb/kjb/internal/testdb"
 	"github.com/kjb/kjb/internal/wait"
+	"github.com/kjb/kjb/sandboxliquidity"
+	"github.com/kjb/kjb/sandboxrail"
 	"github.com/kjb/kjb/telemetry"
 	"github.com/kjb/kjb/worker"
 )
@@ -103,7 +105,7 @@ func New(t testing.TB, opts ...Options) *Env {
 	sc.RatePerSecond = 0
 	sc.Logger = slog.New(slog.DiscardHandler)
 	metrics := telemetry.New()
-	metrics.WatchDatabase(tdb.Pool)
+	metrics.WatchDatabase(tdb.Pool, worker.JobCounter{Pool: tdb.Pool})
 	svc.Observe(metrics)
 	svc.ManageJobs(worker.JobAdmin{Client: rc})
 	sc.Observer, sc.Metrics = metrics, metrics.Handler()
@@ -486,7 +488,7 @@ func (e *Env) With(t testing.TB) *Env {
 func (e *Env) StartWorkers(adjust func(*worker.Config)) {
 	e.T.Helper()
 	cfg := worker.Config{Logger: slog.New(slog.DiscardHandler), SettlementInterval: time.Second,
-		Provider: db.SandboxLiquidityProvider{Pool: e.Pool}, Rail: db.SandboxRail{Pool: e.Pool}}
+		Provider: sandboxliquidity.Provider{Pool: e.Pool}, Rail: sandboxrail.Rail{Pool: e.Pool}}
 	if adjust != nil {
 		adjust(&cfg)
 	}

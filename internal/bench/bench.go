@@ -447,7 +447,7 @@ func drainPayouts(ctx context.Context, self, dbURL string, pool *pgxpool.Pool, s
 		}
 		runReference(ctx, svc, partner, orders, clients)
 	}
-	if err := db.MakeReleasesDue(ctx, pool, backlog); err != nil {
+	if err := worker.MakeReleasesDue(ctx, pool, backlog); err != nil {
 		return 0, 0, err
 	}
 	if err := db.Vacuum(ctx, pool); err != nil {

@@ -44,17 +44,21 @@ const (
 // only through domain; cmd/kjb wires them; the internal test-support packages are never
 // imported by production code.
 var layers = map[string]rule{
-	"domain":      {external: []string{decimal}, forbiddenStd: []string{"net/http", "database/sql"}},
+	"domain":      {external: []string{decimal}, forbiddenStd: []string{"net", "net/http", "database/sql"}},
 	"db":          {internal: []string{"domain"}, external: []string{pgx, pgxDecimal, uuid, decimal, otel}},
 	"fxfeed":      {internal: []string{"domain"}, external: []string{decimal}},
 	"graph":       {internal: []string{"domain", "graph/model"}, external: []string{gqlgen, gqlparser, websocket, decimal, otel}},
 	"graph/model": {internal: []string{"domain"}},
 	"worker":      {internal: []string{"domain"}, external: []string{pgx, river, otel}},
 	"telemetry":   {internal: []string{"db", "domain"}, external: []string{pgx, prometheus, otel}},
-	"cmd/kjb": {internal: []string{"db", "domain", "fxfeed", "graph", "telemetry", "worker", "internal/bench"},
+	// Adapters of external systems: a domain port each, over their own storage where they keep any.
+	"sandboxrail":      {internal: []string{"domain"}, external: []string{pgx, decimal}},
+	"sandboxliquidity": {internal: []string{"domain"}, external: []string{pgx}},
+	"dnsresolver":      {},
+	"cmd/kjb": {internal: []string{"db", "dnsresolver", "domain", "fxfeed", "graph", "internal/bench", "sandboxliquidity", "sandboxrail", "telemetry", "worker"},
 		external: []string{pgx, river}},
 	"internal/bench":    {internal: []string{"db", "domain", "graph", "worker"}, external: []string{pgx}},
-	"internal/apitest":  {internal: []string{"db", "domain", "graph", "internal/testdb", "internal/wait", "telemetry", "worker"}, external: []string{pgx, websocket}},
+	"internal/apitest":  {internal: []string{"db", "domain", "graph", "internal/testdb", "internal/wait", "sandboxliquidity", "sandboxrail", "telemetry", "worker"}, external: []string{pgx, websocket}},
 	"internal/testdb":   {internal: []string{"db", "worker"}, external: []string{pgx}},
 	"internal/wait":     {},
 	"internal/layering": {},
