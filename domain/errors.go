@@ -120,3 +120,66 @@ func Forbidden(action string) *Error {
 func NotFound(what string, field []string) *Error {
 	return &Error{Code: CodeNotFound, Message: what + " not found", Field: field}
 }
+
+// CodeRateUnavailable is returned when no fresh rate exists for a pair.
+const CodeRateUnavailable ErrorCode = "RATE_UNAVAILABLE"
+
+// Link-rule error codes (FAQ 7–9).
+const (
+	CodeAlreadyLinked             ErrorCode = "ALREADY_LINKED"
+	CodeAlipayInternationalLinked ErrorCode = "ALIPAY_INTERNATIONAL_LINKED"
+	CodeMemberNotAlipayVerified   ErrorCode = "MEMBER_NOT_ALIPAY_VERIFIED"
+	CodeMemberNotAuthorized       ErrorCode = "MEMBER_NOT_AUTHORIZED"
+	CodeKycNotVerified            ErrorCode = "KYC_NOT_VERIFIED"
+)
+
+// Why a payment method is unavailable (FAQ 10–11, the payment guide). The same codes are
+// PaymentOption.reasons and payOrder's user errors.
+const (
+	ReasonNotSecuredTransaction     ErrorCode = "NOT_SECURED_TRANSACTION"
+	ReasonCreditTermOrContract      ErrorCode = "CREDIT_TERM_OR_CONTRACT_ORDER"
+	ReasonProhibitedItems           ErrorCode = "PROHIBITED_ITEMS"
+	ReasonRedPacketDiscount         ErrorCode = "RED_PACKET_DISCOUNT"
+	ReasonMemberNotLinked           ErrorCode = "MEMBER_NOT_LINKED"
+	ReasonNotLinkedToMainlandAlipay ErrorCode = "NOT_LINKED_TO_MAINLAND_ALIPAY"
+	ReasonCrossBorderPayNotActive   ErrorCode = "CROSS_BORDER_PAY_NOT_ACTIVATED"
+	ReasonSupplierNotAccepting      ErrorCode = "SUPPLIER_NOT_ACCEPTING"
+	ReasonAccountNotVerified        ErrorCode = CodeAccountNotVerified
+	ReasonInsufficientBalance       ErrorCode = CodeInsufficientBalance
+	ReasonBelowMinimumOrder         ErrorCode = "BELOW_MINIMUM_ORDER"
+	ReasonMainlandChinaIP           ErrorCode = "MAINLAND_CHINA_IP"
+	ReasonOrderNotPayable           ErrorCode = "ORDER_NOT_PAYABLE"
+	ReasonRateUnavailable           ErrorCode = CodeRateUnavailable
+)
+
+var reasonMessages = map[ErrorCode]string{
+	ReasonNotSecuredTransaction:     "Cross-border Pay needs \"Secured transaction\" at checkout",
+	ReasonCreditTermOrContract:      "credit-term and contract orders cannot be paid this way",
+	ReasonProhibitedItems:           "the order contains prohibited items",
+	ReasonRedPacketDiscount:         "Red Packet discounts can only be paid with a bank card linked to Alipay",
+	ReasonMemberNotLinked:           "the buyer's 1688 account is not linked to a KJB account",
+	ReasonNotLinkedToMainlandAlipay: "the buyer's 1688 account is not linked to an Alipay account registered in mainland China",
+	ReasonCrossBorderPayNotActive:   "Cross-border Pay is not activated for the buyer's 1688 account",
+	ReasonSupplierNotAccepting:      "the supplier does not accept Cross-border Pay",
+	ReasonAccountNotVerified:        "the KJB account has not completed identity verification",
+	ReasonInsufficientBalance:       "the balance does not cover the order and its fees: top up or convert first",
+	ReasonBelowMinimumOrder:         "paying from a WorldFirst balance needs an order of at least CNY 1,000",
+	ReasonMainlandChinaIP:           "paying in a foreign currency is not available from a mainland China IP",
+	ReasonOrderNotPayable:           "the order is not awaiting payment",
+	ReasonRateUnavailable:           "no current exchange rate for the pay currency: try again shortly",
+}
+
+// ReasonError is the user error payOrder returns for one reason.
+func ReasonError(r ErrorCode) *Error {
+	return &Error{Code: r, Message: reasonMessages[r], Field: Field("orderId")}
+}
+
+// CodeRefundExceedsPayment is returned for a refund larger than what is left.
+const CodeRefundExceedsPayment ErrorCode = "REFUND_EXCEEDS_PAYMENT"
+
+// FX error codes.
+const (
+	CodeQuoteExpired         ErrorCode = "QUOTE_EXPIRED"
+	CodeQuoteAlreadyExecuted ErrorCode = "QUOTE_ALREADY_EXECUTED"
+	CodeAccountNotVerified   ErrorCode = "ACCOUNT_NOT_VERIFIED"
+)

@@ -77,20 +77,5 @@ func EventMatches(types []string, typ string) bool {
 	return false
 }
 
-// WebhookDeliverJob delivers one event to one endpoint (retried with backoff for three days).
-type WebhookDeliverJob struct {
-	EventID    string `json:"event_id"`
-	EndpointID string `json:"endpoint_id"`
-}
-
-// Kind is stable forever.
-func (WebhookDeliverJob) Kind() string { return "webhook.deliver" }
-
-// PruneEventsJob deletes events past their retention.
-type PruneEventsJob struct{}
-
-// Kind is stable forever.
-func (PruneEventsJob) Kind() string { return "events.prune" }
-
 // EventRetention is how long events are kept at least.
 const EventRetention = 90 * 24 * time.Hour

@@ -2,7 +2,6 @@ package domain
 
 import (
 	"context"
-	"time"
 )
 
 // FeeSchedule returns the schedule in force now. Public.
@@ -95,25 +94,10 @@ func (s *Service) FeeForecast(ctx context.Context, actor Actor, accountID string
 	return sched.Forecast(m, a.ServiceFeeRate, mtd, earlier, MonthsExisted(a.CreatedAt, m)), nil
 }
 
-// MonthsExisted is how many of the three months ending with m the account existed in.
-func MonthsExisted(created time.Time, m Month) int {
-	c := MonthOf(created)
-	n := (m.Year*12 + int(m.Month)) - (c.Year*12 + int(c.Month)) + 1
-	return max(1, min(3, n))
-}
-
-// SetSandboxClock moves the clock that the API and the workers read. OPERATOR only, and only
-// in sandbox mode (FORBIDDEN otherwise).
-func (s *Service) SetSandboxClock(ctx context.Context, actor Actor, now time.Time) (time.Time, error) {
-	if err := actor.Can(ActSetSandboxClock); err != nil {
-		return time.Time{}, err
+// FeeStatementByID returns a statement of an account the actor may see.
+func (s *Service) FeeStatementByID(ctx context.Context, actor Actor, id string) (FeeStatement, error) {
+	if err := actor.Can(ActReadFeeStatement); err != nil {
+		return FeeStatement{}, err
 	}
-	sc, ok := s.clock.(SettableClock)
-	if !s.cfg.Sandbox || !ok {
-		return time.Time{}, Forbidden("set the clock outside sandbox mode")
-	}
-	if err := sc.Set(ctx, now); err != nil {
-		return time.Time{}, err
-	}
-	return now, nil
+	return s.store.Queries().FeeStatement(ctx, id, actor.Scope())
 }

@@ -57,9 +57,6 @@ func (t DefaultTable) Rates(context.Context) ([]Rate, error) {
 	return out, nil
 }
 
-// CodeRateUnavailable is returned when no fresh rate exists for a pair.
-const CodeRateUnavailable ErrorCode = "RATE_UNAVAILABLE"
-
 // midPrecision bounds the decimals of derived (inverse and cross) mid rates.
 const midPrecision = 12
 

@@ -43,15 +43,3 @@ func (m Month) End() time.Time { return m.Start().AddDate(0, 1, 0) }
 
 // Add moves n months.
 func (m Month) Add(n int) Month { return MonthOf(m.Start().AddDate(0, n, 0)) }
-
-// CloseMonthJob closes one fee month. Unique by its month: restarts, several workers and
-// re-runs close each month once.
-type CloseMonthJob struct {
-	Month string `json:"month"`
-}
-
-// Kind is stable forever.
-func (CloseMonthJob) Kind() string { return "fees.close_month" }
-
-// Schedule runs now, once per month.
-func (CloseMonthJob) Schedule() (time.Time, bool) { return time.Time{}, true }

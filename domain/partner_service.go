@@ -3,6 +3,7 @@ package domain
 import (
 	"context"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -103,4 +104,39 @@ func (s *Service) PartnerByCode(ctx context.Context, actor Actor, code string) (
 	}
 	p, err := s.store.Queries().PartnerByCode(ctx, code, actor.Scope())
 	return p, notFoundAs(err, "partner", Field("code"))
+}
+
+// PartnerSummary is a partner dashboard's first screen for a period.
+type PartnerSummary struct {
+	PaymentCount     int
+	PaymentVolume    Money // CNY
+	Fees             Money // CNH
+	Refunds          Money // CNY
+	PayoutsPaid      Money // CNY
+	PayoutsPending   int
+	PayoutsFailed    int
+	ConversionVolume []Money // sold, by currency, for the period's payments paid from a balance
+}
+
+// PartnerSummary summarises [from, to) for the calling partner (operators: every partner).
+// INVALID_INPUT when to is not after from.
+func (s *Service) PartnerSummary(ctx context.Context, actor Actor, from, to time.Time) (PartnerSummary, error) {
+	if err := actor.Can(ActPartnerSummary); err != nil {
+		return PartnerSummary{}, err
+	}
+	if !to.After(from) {
+		return PartnerSummary{}, Errorf(CodeInvalidInput, Field("to"), "must be after from")
+	}
+	return s.store.Reports().PartnerSummary(ctx, actor.Scope(), from, to)
+}
+
+// APIKeyByID returns an API key: operators see every key, others only the one they call with.
+func (s *Service) APIKeyByID(ctx context.Context, actor Actor, id string) (APIKey, error) {
+	if err := actor.Can(ActReadAPIKey); err != nil {
+		return APIKey{}, err
+	}
+	if !actor.Scope().All && actor.KeyID != id {
+		return APIKey{}, NotFound("API key", nil)
+	}
+	return s.store.Queries().APIKey(ctx, id)
 }

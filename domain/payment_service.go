@@ -248,82 +248,6 @@ func insufficientAsReason(err error) error {
 	return err
 }
 
-// ConfirmReceipt releases a paid order's escrow to its supplier (the auto-release job then
-// does nothing). PARTNER (its orders) or OPERATOR. Confirming again changes nothing;
-// INVALID_STATE for an order that was never paid, or was fully refunded.
-func (s *Service) ConfirmReceipt(ctx context.Context, actor Actor, orderID string) (Order, error) {
-	return s.changeOrder(ctx, actor, ActConfirmReceipt, orderID, func(ctx context.Context, tx Tx, o *Order) error {
-		if o.Status != OrderCompleted && !o.Status.CanBecome(OrderCompleted) {
-			return Errorf(CodeInvalidState, Field("orderId"), "receipt can only be confirmed for a paid order; this one is %s", o.Status)
-		}
-		p, err := tx.LockPaymentByOrder(ctx, o.ID)
-		if err != nil {
-			return err
-		}
-		return s.release(ctx, tx, p)
-	})
-}
-
-// release moves what is left in escrow to the supplier payable, creates the payout and
-// enqueues its submission, once: a released or refunded escrow is left alone.
-func (s *Service) release(ctx context.Context, tx Tx, p Payment) error {
-	if !p.EscrowStatus.CanBecome(EscrowReleased) {
-		return nil
-	}
-	po, err := s.releaseEscrow(ctx, tx, p, PayoutPending)
-	if err != nil {
-		return err
-	}
-	return tx.Enqueue(ctx, PayoutJob{PayoutID: po.ID})
-}
-
-// releaseEscrow books the release and creates the payout in the given status.
-func (s *Service) releaseEscrow(ctx context.Context, tx Tx, p Payment, status PayoutStatus) (Payout, error) {
-	now := s.clock.Now()
-	l, err := ReleaseLedger(p, now)
-	if err != nil {
-		return Payout{}, err
-	}
-	if err := tx.PostLedger(ctx, l); err != nil {
-		return Payout{}, err
-	}
-	p.EscrowStatus, p.ReleasedAt = EscrowReleased, &now
-	if err := tx.UpdatePayment(ctx, p); err != nil {
-		return Payout{}, err
-	}
-	po := Payout{PaymentID: p.ID, OrderID: p.OrderID, PartnerID: p.PartnerID, AccountID: p.AccountID, SupplierID: p.SupplierID,
-		Amount: Money{Amount: p.Remaining(), Currency: CNY}, Status: status, CreatedAt: now}
-	if status == PayoutSubmitted {
-		po.Attempts = 1
-	}
-	return po, tx.InsertPayout(ctx, &po)
-}
-
-// RetryPayout re-drives a FAILED payout (after the supplier's account was fixed). OPERATOR
-// only. INVALID_STATE unless FAILED.
-func (s *Service) RetryPayout(ctx context.Context, actor Actor, payoutID string) (Payout, error) {
-	if err := actor.Can(ActRetryPayout); err != nil {
-		return Payout{}, err
-	}
-	var out Payout
-	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
-		po, err := tx.LockPayout(ctx, payoutID, Scope{All: true})
-		if err != nil {
-			return notFoundAs(err, "payout", Field("payoutId"))
-		}
-		if !po.Status.CanBecome(PayoutPending) {
-			return Errorf(CodeInvalidState, Field("payoutId"), "only a FAILED payout can be retried; this one is %s", po.Status)
-		}
-		po.Status, po.FailureReason = PayoutPending, ""
-		if err := tx.UpdatePayout(ctx, po); err != nil {
-			return err
-		}
-		out = po
-		return tx.Enqueue(ctx, PayoutJob{PayoutID: po.ID})
-	})
-	return out, err
-}
-
 // Payment returns a payment within the actor's scope.
 func (s *Service) Payment(ctx context.Context, actor Actor, id string) (Payment, error) {
 	if err := actor.Can(ActReadPayment); err != nil {
@@ -346,39 +270,6 @@ func (s *Service) Payments(ctx context.Context, actor Actor, f PaymentFilter, pa
 		return Slice[Payment]{}, err
 	}
 	rows, err := s.store.Reports().Payments(ctx, actor.Scope(), f, page)
-	return Cut(rows, page), err
-}
-
-// Refunds lists a payment's refunds (the payment is checked for scope).
-func (s *Service) Refunds(ctx context.Context, actor Actor, paymentID string) ([]Refund, error) {
-	if _, err := s.Payment(ctx, actor, paymentID); err != nil {
-		return nil, err
-	}
-	return s.store.Queries().Refunds(ctx, paymentID)
-}
-
-// Payout returns a payout within the actor's scope (partners: their orders'; accounts: none).
-func (s *Service) Payout(ctx context.Context, actor Actor, id string) (Payout, error) {
-	if err := actor.Can(ActReadPayout); err != nil {
-		return Payout{}, err
-	}
-	return s.store.Queries().Payout(ctx, id, actor.Scope())
-}
-
-// PayoutOfPayment returns a payment's payout, if released.
-func (s *Service) PayoutOfPayment(ctx context.Context, actor Actor, paymentID string) (Payout, error) {
-	if _, err := s.Payment(ctx, actor, paymentID); err != nil {
-		return Payout{}, err
-	}
-	return s.store.Queries().PayoutByPayment(ctx, paymentID)
-}
-
-// Payouts lists payouts within the actor's scope, newest first.
-func (s *Service) Payouts(ctx context.Context, actor Actor, status PayoutStatus, page Page) (Slice[Payout], error) {
-	if err := actor.Can(ActListPayouts); err != nil {
-		return Slice[Payout]{}, err
-	}
-	rows, err := s.store.Reports().Payouts(ctx, actor.Scope(), status, page)
 	return Cut(rows, page), err
 }
 
@@ -407,18 +298,4 @@ func (s *Service) PaymentTrail(ctx context.Context, actor Actor, paymentID strin
 		return nil, err
 	}
 	return q.Trail(ctx, refs)
-}
-
-// PayoutSupplier returns the supplier of a payout the actor may see.
-func (s *Service) PayoutSupplier(ctx context.Context, actor Actor, payoutID string) (Supplier, error) {
-	po, err := s.Payout(ctx, actor, payoutID)
-	if err != nil {
-		return Supplier{}, err
-	}
-	return s.store.Queries().SupplierByRowID(ctx, po.SupplierID, Scope{All: true})
-}
-
-// payoutEvent describes a payout-flow event of po.
-func payoutEvent(typ, objectType, objectID string, po Payout) Event {
-	return Event{Type: typ, ObjectType: objectType, ObjectID: objectID, AccountID: po.AccountID, PartnerID: po.PartnerID, PaymentID: po.PaymentID}
 }

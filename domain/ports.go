@@ -185,38 +185,8 @@ type Tx interface {
 	Enqueue(ctx context.Context, job Job) error
 }
 
-// Job is a unit of asynchronous work. Kind is stable forever: stored jobs are found by it.
-type Job interface {
-	Kind() string
-}
-
-// JobOptions is implemented by jobs that need scheduling or uniqueness.
-type JobOptions interface {
-	Job
-	// Schedule returns when the job should run (zero: now) and whether only one job with the
-	// same kind and arguments may exist at once.
-	Schedule() (at time.Time, unique bool)
-}
-
 // Resolver looks up the addresses a host name resolves to (DNS), for checking where webhooks
 // would be sent. An IP literal resolves to itself.
 type Resolver interface {
 	LookupHost(ctx context.Context, host string) ([]netip.Addr, error)
 }
-
-// Clock tells the time. Rules never call time.Now.
-type Clock interface {
-	Now() time.Time
-}
-
-// SettableClock is a clock the sandbox may move (kept where every process reads it).
-type SettableClock interface {
-	Clock
-	Set(ctx context.Context, now time.Time) error
-}
-
-// SystemClock is the wall clock.
-type SystemClock struct{}
-
-// Now returns the current time.
-func (SystemClock) Now() time.Time { return time.Now() }

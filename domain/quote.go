@@ -15,13 +15,6 @@ const (
 	QuoteExpired  QuoteStatus = "EXPIRED"
 )
 
-// FX error codes.
-const (
-	CodeQuoteExpired         ErrorCode = "QUOTE_EXPIRED"
-	CodeQuoteAlreadyExecuted ErrorCode = "QUOTE_ALREADY_EXECUTED"
-	CodeAccountNotVerified   ErrorCode = "ACCOUNT_NOT_VERIFIED"
-)
-
 // Quote locks a customer rate for one conversion until ExpiresAt.
 type Quote struct {
 	ID        string

@@ -149,3 +149,26 @@ func (s *Service) bookRefund(ctx context.Context, tx Tx, o Order, p *Payment, r 
 	}
 	return s.emit(ctx, tx, events...)
 }
+
+// RefundByID returns a refund of a payment the actor may see.
+func (s *Service) RefundByID(ctx context.Context, actor Actor, id string) (Refund, error) {
+	if err := actor.Can(ActReadPayment); err != nil {
+		return Refund{}, err
+	}
+	r, err := s.store.Queries().Refund(ctx, id)
+	if err != nil {
+		return Refund{}, err
+	}
+	if _, err := s.Payment(ctx, actor, r.PaymentID); err != nil {
+		return Refund{}, err
+	}
+	return r, nil
+}
+
+// Refunds lists a payment's refunds (the payment is checked for scope).
+func (s *Service) Refunds(ctx context.Context, actor Actor, paymentID string) ([]Refund, error) {
+	if _, err := s.Payment(ctx, actor, paymentID); err != nil {
+		return nil, err
+	}
+	return s.store.Queries().Refunds(ctx, paymentID)
+}

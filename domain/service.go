@@ -87,3 +87,6 @@ func notFoundAs(err error, what string, field []string) error {
 func (s *Service) Audit(ctx context.Context) ([]Violation, error) {
 	return s.store.Queries().Audit(ctx)
 }
+
+// Now is the service's clock (for adapters that must agree with the rules on time).
+func (s *Service) Now() time.Time { return s.clock.Now() }

@@ -6,19 +6,6 @@ import (
 	"time"
 )
 
-// SettleFXJob settles the booked conversions of one window with the liquidity provider. Every
-// conversion enqueues one for its window (so none is forgotten) and the periodic schedule adds
-// one per window; the first to run settles the window, the others find nothing left.
-type SettleFXJob struct {
-	WindowEnd time.Time `json:"window_end"`
-}
-
-// Kind is stable forever.
-func (SettleFXJob) Kind() string { return "fx.settle" }
-
-// Schedule runs the job when its window closes.
-func (j SettleFXJob) Schedule() (time.Time, bool) { return j.WindowEnd, false }
-
 // settlementWindowEnd is the end of the settlement window containing t.
 func (s *Service) settlementWindowEnd(t time.Time) time.Time {
 	return t.Truncate(s.cfg.SettlementInterval).Add(s.cfg.SettlementInterval)

@@ -8,24 +8,13 @@ import (
 	"github.com/riverqueue/river"
 )
 
-// AuditLedgerArgs runs the ledger audit; violations are logged at error level for alerting.
-type AuditLedgerArgs struct{}
-
-// Kind is stable forever.
-func (AuditLedgerArgs) Kind() string { return "ledger.audit" }
-
-// InsertOpts keeps one audit queued at a time.
-func (AuditLedgerArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
-}
-
 type auditWorker struct {
-	river.WorkerDefaults[AuditLedgerArgs]
+	river.WorkerDefaults[domain.AuditLedgerJob]
 	svc *domain.Service
 	log *slog.Logger
 }
 
-func (w *auditWorker) Work(ctx context.Context, _ *river.Job[AuditLedgerArgs]) error {
+func (w *auditWorker) Work(ctx context.Context, _ *river.Job[domain.AuditLedgerJob]) error {
 	violations, err := w.svc.Audit(ctx)
 	if err != nil {
 		return err

@@ -26,19 +26,13 @@ func (w *settleFXWorker) Work(ctx context.Context, job *river.Job[domain.SettleF
 	return nil
 }
 
-// RefreshRatesArgs pulls the rate feed into the rate table.
-type RefreshRatesArgs struct{}
-
-// Kind is stable forever.
-func (RefreshRatesArgs) Kind() string { return "fx.refresh_rates" }
-
 type refreshRatesWorker struct {
-	river.WorkerDefaults[RefreshRatesArgs]
+	river.WorkerDefaults[domain.RefreshRatesJob]
 	svc  *domain.Service
 	feed domain.RateFeed
 }
 
-func (w *refreshRatesWorker) Work(ctx context.Context, _ *river.Job[RefreshRatesArgs]) error {
+func (w *refreshRatesWorker) Work(ctx context.Context, _ *river.Job[domain.RefreshRatesJob]) error {
 	_, err := w.svc.RefreshRates(ctx, w.feed)
 	return err
 }

@@ -100,7 +100,9 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 	river.AddWorker(workers, &pruneEventsWorker{svc: svc})
 	periodic := []*river.PeriodicJob{
 		river.NewPeriodicJob(river.PeriodicInterval(cfg.AuditInterval),
-			func() (river.JobArgs, *river.InsertOpts) { return AuditLedgerArgs{}, nil },
+			func() (river.JobArgs, *river.InsertOpts) {
+				return domain.AuditLedgerJob{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+			},
 			&river.PeriodicJobOpts{RunOnStart: true, ID: "ledger.audit"}),
 		// Settles every closed window, catching up whatever per-conversion jobs missed.
 		river.NewPeriodicJob(river.PeriodicInterval(cfg.SettlementInterval),
@@ -117,7 +119,7 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 	if cfg.Feed != nil {
 		river.AddWorker(workers, &refreshRatesWorker{svc: svc, feed: cfg.Feed})
 		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(cfg.FeedInterval),
-			func() (river.JobArgs, *river.InsertOpts) { return RefreshRatesArgs{}, nil },
+			func() (river.JobArgs, *river.InsertOpts) { return domain.RefreshRatesJob{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true, ID: "fx.refresh_rates"}))
 	}
 	return river.NewClient(riverpgxv5.New(pool), &river.Config{

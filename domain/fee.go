@@ -195,3 +195,10 @@ func FeeStatementsOf(m Month, sched FeeSchedule, figures []FeeMonthFigures, now 
 	}
 	return out
 }
+
+// MonthsExisted is how many of the three months ending with m the account existed in.
+func MonthsExisted(created time.Time, m Month) int {
+	c := MonthOf(created)
+	n := (m.Year*12 + int(m.Month)) - (c.Year*12 + int(c.Month)) + 1
+	return max(1, min(3, n))
+}

@@ -1,0 +1,149 @@
+package domain
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+)
+
+// LinkMarketplaceAccount links a 1688 member to a KJB account (FAQ 7–9). ACCOUNT (its own)
+// or OPERATOR. Every rule that fails is reported: ALIPAY_INTERNATIONAL_LINKED,
+// MEMBER_NOT_ALIPAY_VERIFIED, MEMBER_NOT_AUTHORIZED; ALREADY_LINKED when the member is linked
+// to another account (linking it again to the same account returns the existing link);
+// NOT_FOUND for an unknown platform, member or account.
+func (s *Service) LinkMarketplaceAccount(ctx context.Context, actor Actor, in LinkInput) (MarketplaceLink, error) {
+	if err := actor.Can(ActLinkMarketplaceAccount); err != nil {
+		return MarketplaceLink{}, err
+	}
+	in.Nickname = strings.TrimSpace(in.Nickname)
+	if utf8.RuneCountInString(in.Nickname) > 100 {
+		return MarketplaceLink{}, Errorf(CodeInvalidInput, Field("nickname"), "must be at most 100 characters")
+	}
+	var out MarketplaceLink
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		if _, err := tx.Account(ctx, in.AccountID, actor.Scope()); err != nil {
+			return notFoundAs(err, "account", Field("accountId"))
+		}
+		p, err := tx.PartnerByCode(ctx, in.Platform, Scope{All: true})
+		if err != nil {
+			return notFoundAs(err, "platform", Field("platform"))
+		}
+		m, err := tx.Member(ctx, p.ID, in.MemberID)
+		if err != nil {
+			return notFoundAs(err, "marketplace member", Field("memberId"))
+		}
+		if existing, err := tx.ActiveLinkOfMember(ctx, m.ID); err == nil {
+			if existing.AccountID == in.AccountID {
+				out = existing
+				return nil
+			}
+			return alreadyLinked()
+		} else if CodeOf(err) != CodeNotFound {
+			return err
+		}
+		if errs := LinkEligibility(m); len(errs) > 0 {
+			return errs
+		}
+		out = MarketplaceLink{AccountID: in.AccountID, PartnerID: p.ID, Platform: p.Code, MemberRowID: m.ID,
+			MemberID: m.MemberID, Nickname: in.Nickname, Status: LinkActive, CreatedAt: s.clock.Now()}
+		if err := tx.InsertLink(ctx, &out); err != nil {
+			if CodeOf(err) == CodeAlreadyExists {
+				return alreadyLinked()
+			}
+			return err
+		}
+		return s.emit(ctx, tx, linkEvent(EventLinkCreated, out))
+	})
+	return out, err
+}
+
+func linkEvent(typ string, l MarketplaceLink) Event {
+	return Event{Type: typ, AccountID: l.AccountID, PartnerID: l.PartnerID, ObjectType: "MarketplaceLink", ObjectID: l.ID}
+}
+
+// UnlinkMarketplaceAccount ends a link; the member may then link to any account. Unlinking
+// twice returns the unlinked link. NOT_FOUND for a link outside the actor's scope.
+func (s *Service) UnlinkMarketplaceAccount(ctx context.Context, actor Actor, linkID string) (MarketplaceLink, error) {
+	return s.changeLink(ctx, actor, ActUnlinkMarketplaceAccount, linkID, func(ctx context.Context, tx Tx, l *MarketplaceLink) error {
+		if l.Status == LinkUnlinked {
+			return nil
+		}
+		now := s.clock.Now()
+		l.Status, l.CrossBorderPayActive, l.UnlinkedAt = LinkUnlinked, false, &now
+		return s.emit(ctx, tx, linkEvent(EventLinkUnlinked, *l))
+	})
+}
+
+// ActivateCrossBorderPay turns on Cross-border Pay (KJB) for a link; the account then gets
+// the better CNH rate. KYC_NOT_VERIFIED unless the account is VERIFIED; INVALID_STATE for an
+// unlinked link.
+func (s *Service) ActivateCrossBorderPay(ctx context.Context, actor Actor, linkID string) (MarketplaceLink, error) {
+	return s.changeLink(ctx, actor, ActActivateCrossBorderPay, linkID, func(ctx context.Context, tx Tx, l *MarketplaceLink) error {
+		if l.Status != LinkActive {
+			return Errorf(CodeInvalidState, Field("linkId"), "this link has been unlinked")
+		}
+		acct, err := tx.Account(ctx, l.AccountID, Scope{All: true})
+		if err != nil {
+			return err
+		}
+		if acct.KycStatus != KycVerified {
+			return Errorf(CodeKycNotVerified, Field("linkId"), "the KJB account must complete identity verification first")
+		}
+		l.CrossBorderPayActive = true
+		return nil
+	})
+}
+
+// changeLink checks act, locks a link within the actor's scope, applies change and stores it.
+func (s *Service) changeLink(ctx context.Context, actor Actor, act Action, linkID string, change func(context.Context, Tx, *MarketplaceLink) error) (MarketplaceLink, error) {
+	if err := actor.Can(act); err != nil {
+		return MarketplaceLink{}, err
+	}
+	var out MarketplaceLink
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		l, err := tx.LockLink(ctx, linkID, actor.Scope())
+		if err != nil {
+			return notFoundAs(err, "link", Field("linkId"))
+		}
+		before := l
+		if err := change(ctx, tx, &l); err != nil {
+			return err
+		}
+		if l != before {
+			if err := tx.UpdateLink(ctx, l); err != nil {
+				return err
+			}
+		}
+		out = l
+		return nil
+	})
+	return out, err
+}
+
+// Link returns a link within the actor's scope.
+func (s *Service) Link(ctx context.Context, actor Actor, id string) (MarketplaceLink, error) {
+	if err := actor.Can(ActReadLink); err != nil {
+		return MarketplaceLink{}, err
+	}
+	return s.store.Queries().Link(ctx, id, actor.Scope())
+}
+
+// Links lists an account's links, history included.
+func (s *Service) Links(ctx context.Context, actor Actor, accountID string) ([]MarketplaceLink, error) {
+	if _, err := s.Account(ctx, actor, accountID); err != nil {
+		return nil, err
+	}
+	return s.store.Queries().Links(ctx, accountID)
+}
+
+// MemberLink returns a member's active link, if any (for MarketplaceMember.link).
+func (s *Service) MemberLink(ctx context.Context, actor Actor, memberRowID string) (MarketplaceLink, bool, error) {
+	if _, err := s.MemberByID(ctx, actor, memberRowID); err != nil {
+		return MarketplaceLink{}, false, err
+	}
+	l, err := s.store.Queries().ActiveLinkOfMember(ctx, memberRowID)
+	if CodeOf(err) == CodeNotFound {
+		return MarketplaceLink{}, false, nil
+	}
+	return l, err == nil, err
+}

@@ -1,0 +1,147 @@
+package domain
+
+import (
+	"context"
+	"strconv"
+	"time"
+)
+
+// CreateWebhookEndpoint registers an endpoint for the calling partner and returns its signing
+// secret (shown once). INVALID_INPUT for a URL that is not http(s) (or, outside sandbox mode,
+// resolves to a private address) or an unknown event type.
+func (s *Service) CreateWebhookEndpoint(ctx context.Context, actor Actor, rawURL string, types []string) (WebhookEndpoint, error) {
+	if err := actor.Can(ActCreateWebhookEndpoint); err != nil {
+		return WebhookEndpoint{}, err
+	}
+	u, err := ValidateWebhookURL(ctx, rawURL, s.cfg.Sandbox, s.cfg.Resolver, Field("url"))
+	if err != nil {
+		return WebhookEndpoint{}, err
+	}
+	if err := ValidateEventTypes(types, Field("types")); err != nil {
+		return WebhookEndpoint{}, err
+	}
+	w := WebhookEndpoint{PartnerID: actor.PartnerID, URL: u, Types: types, Secret: NewWebhookSecret(), CreatedAt: s.clock.Now()}
+	err = s.store.InTx(ctx, func(ctx context.Context, tx Tx) error { return tx.InsertWebhookEndpoint(ctx, &w) })
+	return w, err
+}
+
+// WebhookEndpoints lists the calling partner's endpoints.
+func (s *Service) WebhookEndpoints(ctx context.Context, actor Actor) ([]WebhookEndpoint, error) {
+	if err := actor.Can(ActListWebhookEndpoints); err != nil {
+		return nil, err
+	}
+	return s.store.Queries().WebhookEndpoints(ctx, actor.PartnerID)
+}
+
+// DeleteWebhookEndpoint stops deliveries to an endpoint. NOT_FOUND for another partner's.
+func (s *Service) DeleteWebhookEndpoint(ctx context.Context, actor Actor, id string) (WebhookEndpoint, error) {
+	if err := actor.Can(ActDeleteWebhookEndpoint); err != nil {
+		return WebhookEndpoint{}, err
+	}
+	var w WebhookEndpoint
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		var err error
+		if w, err = tx.WebhookEndpoint(ctx, id, actor.Scope()); err != nil {
+			return notFoundAs(err, "webhook endpoint", Field("endpointId"))
+		}
+		return tx.DeleteWebhookEndpoint(ctx, id, s.clock.Now())
+	})
+	return w, err
+}
+
+// RotateWebhookSecret issues a new signing secret; the old one keeps signing for 24 hours.
+func (s *Service) RotateWebhookSecret(ctx context.Context, actor Actor, id string) (WebhookEndpoint, error) {
+	if err := actor.Can(ActRotateWebhookSecret); err != nil {
+		return WebhookEndpoint{}, err
+	}
+	var w WebhookEndpoint
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		var err error
+		if w, err = tx.WebhookEndpoint(ctx, id, actor.Scope()); err != nil {
+			return notFoundAs(err, "webhook endpoint", Field("endpointId"))
+		}
+		until := s.clock.Now().Add(24 * time.Hour)
+		w.PreviousSecret, w.PreviousExpiresAt, w.Secret = w.Secret, &until, NewWebhookSecret()
+		return tx.UpdateWebhookSecrets(ctx, w)
+	})
+	return w, err
+}
+
+// WebhookDeliveries lists an endpoint's attempts (the calling partner's endpoints only).
+func (s *Service) WebhookDeliveries(ctx context.Context, actor Actor, endpointID string, page Page) (Slice[WebhookDelivery], error) {
+	if err := actor.Can(ActListWebhookDeliveries); err != nil {
+		return Slice[WebhookDelivery]{}, err
+	}
+	if _, err := s.store.Queries().WebhookEndpoint(ctx, endpointID, actor.Scope()); err != nil {
+		return Slice[WebhookDelivery]{}, err
+	}
+	rows, err := s.store.Queries().WebhookDeliveries(ctx, endpointID, page)
+	return Cut(rows, page), err
+}
+
+// RedeliverEvent sends one of the partner's events to one of its endpoints again.
+func (s *Service) RedeliverEvent(ctx context.Context, actor Actor, eventID, endpointID string) error {
+	if err := actor.Can(ActRedeliverEvent); err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		if _, err := tx.Event(ctx, eventID, actor.Scope()); err != nil {
+			return notFoundAs(err, "event", Field("eventId"))
+		}
+		if _, err := tx.WebhookEndpoint(ctx, endpointID, actor.Scope()); err != nil {
+			return notFoundAs(err, "webhook endpoint", Field("endpointId"))
+		}
+		return tx.Enqueue(ctx, WebhookDeliverJob{EventID: eventID, EndpointID: endpointID})
+	})
+}
+
+// DeliverWebhook posts one event to one endpoint, signed, and records the attempt. A non-2xx
+// answer or a transport error is returned so the job retries with WebhookBackoff; a deleted
+// endpoint is dropped.
+func (s *Service) DeliverWebhook(ctx context.Context, j WebhookDeliverJob, attempt int, sender WebhookSender, backoffBase time.Duration) error {
+	q := s.store.Queries()
+	e, err := q.Event(ctx, j.EventID, Scope{All: true})
+	if err != nil {
+		return err
+	}
+	w, err := q.WebhookEndpoint(ctx, j.EndpointID, Scope{All: true})
+	if CodeOf(err) == CodeNotFound {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	body := WebhookBody(e)
+	now := s.clock.Now()
+	headers := map[string]string{"Content-Type": "application/json", "KJB-Event-Id": GlobalID("Event", e.ID),
+		"KJB-Signature": SignWebhook(body, now, w.SigningSecrets(now)), "User-Agent": "KJB-Webhooks/1"}
+	start := time.Now()
+	status, sendErr := sender.Send(ctx, w.URL, headers, body)
+	d := WebhookDelivery{EndpointID: w.ID, EventID: e.ID, EventType: e.Type, Attempt: attempt, StatusCode: status,
+		Duration: time.Since(start), CreatedAt: now}
+	if sendErr != nil {
+		d.Error = sendErr.Error()
+	} else if !d.Succeeded() {
+		d.Error = "answered " + httpStatus(status)
+	}
+	if d.Error != "" && attempt < MaxWebhookAttempts {
+		next := now.Add(WebhookBackoff(attempt, backoffBase))
+		d.NextRetryAt = &next
+	}
+	if err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error { return tx.InsertWebhookDelivery(ctx, &d) }); err != nil {
+		return err
+	}
+	if d.Error != "" {
+		return Errorf(CodeInternal, nil, "webhook delivery failed: %s", d.Error)
+	}
+	return nil
+}
+
+func httpStatus(code int) string { return "HTTP " + strconv.Itoa(code) }
+
+// WebhookEndpointByID returns one of the calling partner's endpoints.
+func (s *Service) WebhookEndpointByID(ctx context.Context, actor Actor, id string) (WebhookEndpoint, error) {
+	if err := actor.Can(ActReadWebhookEndpoint); err != nil {
+		return WebhookEndpoint{}, err
+	}
+	return s.store.Queries().WebhookEndpoint(ctx, id, actor.Scope())
+}
