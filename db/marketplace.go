@@ -24,7 +24,7 @@ const memberColumns = `id, partner_id, member_id, type, alipay_verified, authori
 
 func scanMember(row pgx.Row) (domain.MarketplaceMember, error) {
 	var m domain.MarketplaceMember
-	err := row.Scan(&m.ID, &m.PartnerID, &m.MemberID, &m.Type, &m.AlipayVerified, &m.Authorized, &m.MainlandAlipayLinked, &m.AlipayInternationalLinked, &m.UpdatedAt)
+	err := row.Scan(&m.ID, &m.PartnerID, &m.ExternalID, &m.Type, &m.AlipayVerified, &m.Authorized, &m.MainlandAlipayLinked, &m.AlipayInternationalLinked, &m.UpdatedAt)
 	return m, translate(err)
 }
 
@@ -32,7 +32,7 @@ func (q queries) Member(ctx context.Context, partnerID, memberID string) (domain
 	return scanMember(q.q.QueryRow(ctx, `SELECT `+memberColumns+` FROM marketplace_members WHERE partner_id = $1 AND member_id = $2`, partnerID, memberID))
 }
 
-func (q queries) MemberByRowID(ctx context.Context, id string, scope domain.Scope) (domain.MarketplaceMember, error) {
+func (q queries) MemberByID(ctx context.Context, id string, scope domain.Scope) (domain.MarketplaceMember, error) {
 	if !validUUID(id) {
 		return domain.MarketplaceMember{}, domain.NotFound("marketplace member", nil)
 	}
@@ -48,7 +48,7 @@ func (t *txStore) UpsertMember(ctx context.Context, m *domain.MarketplaceMember)
 		ON CONFLICT (partner_id, member_id) DO UPDATE SET type = EXCLUDED.type, alipay_verified = EXCLUDED.alipay_verified,
 			authorized = EXCLUDED.authorized, mainland_alipay_linked = EXCLUDED.mainland_alipay_linked,
 			alipay_international_linked = EXCLUDED.alipay_international_linked, updated_at = EXCLUDED.updated_at
-		RETURNING id`, newID(), m.PartnerID, m.MemberID, m.Type, m.AlipayVerified, m.Authorized, m.MainlandAlipayLinked,
+		RETURNING id`, newID(), m.PartnerID, m.ExternalID, m.Type, m.AlipayVerified, m.Authorized, m.MainlandAlipayLinked,
 		m.AlipayInternationalLinked, m.UpdatedAt).Scan(&m.ID))
 }
 
@@ -56,7 +56,7 @@ const supplierColumns = `id, partner_id, supplier_id, name, accepts_cross_border
 
 func scanSupplier(row pgx.Row) (domain.Supplier, error) {
 	var s domain.Supplier
-	err := row.Scan(&s.ID, &s.PartnerID, &s.SupplierID, &s.Name, &s.AcceptsCrossBorderPay, &s.PayoutAccount, &s.UpdatedAt)
+	err := row.Scan(&s.ID, &s.PartnerID, &s.ExternalID, &s.Name, &s.AcceptsCrossBorderPay, &s.PayoutAccount, &s.UpdatedAt)
 	return s, translate(err)
 }
 
@@ -64,7 +64,7 @@ func (q queries) Supplier(ctx context.Context, partnerID, supplierID string) (do
 	return scanSupplier(q.q.QueryRow(ctx, `SELECT `+supplierColumns+` FROM suppliers WHERE partner_id = $1 AND supplier_id = $2`, partnerID, supplierID))
 }
 
-func (q queries) SupplierByRowID(ctx context.Context, id string, scope domain.Scope) (domain.Supplier, error) {
+func (q queries) SupplierByID(ctx context.Context, id string, scope domain.Scope) (domain.Supplier, error) {
 	if !validUUID(id) {
 		return domain.Supplier{}, domain.NotFound("supplier", nil)
 	}
@@ -77,7 +77,7 @@ func (t *txStore) UpsertSupplier(ctx context.Context, s *domain.Supplier) error 
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
 		ON CONFLICT (partner_id, supplier_id) DO UPDATE SET name = EXCLUDED.name, accepts_cross_border_pay = EXCLUDED.accepts_cross_border_pay,
 			payout_account = EXCLUDED.payout_account, updated_at = EXCLUDED.updated_at
-		RETURNING id`, newID(), s.PartnerID, s.SupplierID, s.Name, s.AcceptsCrossBorderPay, s.PayoutAccount, s.UpdatedAt).Scan(&s.ID))
+		RETURNING id`, newID(), s.PartnerID, s.ExternalID, s.Name, s.AcceptsCrossBorderPay, s.PayoutAccount, s.UpdatedAt).Scan(&s.ID))
 }
 
 const linkSelect = `SELECT l.id, l.account_id, l.partner_id, p.code, l.member_row_id, m.member_id, l.nickname, l.status,
@@ -86,7 +86,7 @@ const linkSelect = `SELECT l.id, l.account_id, l.partner_id, p.code, l.member_ro
 
 func scanLink(row pgx.Row) (domain.MarketplaceLink, error) {
 	var l domain.MarketplaceLink
-	err := row.Scan(&l.ID, &l.AccountID, &l.PartnerID, &l.Platform, &l.MemberRowID, &l.MemberID, &l.Nickname, &l.Status,
+	err := row.Scan(&l.ID, &l.AccountID, &l.PartnerID, &l.Platform, &l.MemberID, &l.MemberExternalID, &l.Nickname, &l.Status,
 		&l.CrossBorderPayActive, &l.CreatedAt, &l.UnlinkedAt)
 	return l, translate(err)
 }
@@ -108,8 +108,8 @@ func (t *txStore) LockLink(ctx context.Context, id string, scope domain.Scope) (
 		id, all, partner, account))
 }
 
-func (q queries) ActiveLinkOfMember(ctx context.Context, memberRowID string) (domain.MarketplaceLink, error) {
-	return scanLink(q.q.QueryRow(ctx, linkSelect+` WHERE l.member_row_id = $1 AND l.status = 'ACTIVE'`, memberRowID))
+func (q queries) ActiveLinkOfMember(ctx context.Context, memberID string) (domain.MarketplaceLink, error) {
+	return scanLink(q.q.QueryRow(ctx, linkSelect+` WHERE l.member_row_id = $1 AND l.status = 'ACTIVE'`, memberID))
 }
 
 func (q queries) Links(ctx context.Context, accountID string) ([]domain.MarketplaceLink, error) {
@@ -123,7 +123,7 @@ func (q queries) Links(ctx context.Context, accountID string) ([]domain.Marketpl
 func (t *txStore) InsertLink(ctx context.Context, l *domain.MarketplaceLink) error {
 	l.ID = newID()
 	_, err := t.tx.Exec(ctx, `INSERT INTO marketplace_links (id, account_id, partner_id, member_row_id, nickname, status, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, l.ID, l.AccountID, l.PartnerID, l.MemberRowID, l.Nickname, l.Status, l.CreatedAt)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, l.ID, l.AccountID, l.PartnerID, l.MemberID, l.Nickname, l.Status, l.CreatedAt)
 	return translate(err)
 }
 
@@ -143,8 +143,8 @@ const orderScope = `($2 OR o.partner_id = $3 OR ` + `EXISTS (SELECT 1 FROM marke
 func scanOrder(row pgx.Row) (domain.Order, error) {
 	var o domain.Order
 	s := &o.Supplier
-	err := row.Scan(&o.ID, &o.PartnerID, &o.ExternalID, &o.BuyerMemberRowID, &o.BuyerMemberID,
-		&s.ID, &s.PartnerID, &s.SupplierID, &s.Name, &s.AcceptsCrossBorderPay, &s.PayoutAccount, &s.UpdatedAt,
+	err := row.Scan(&o.ID, &o.PartnerID, &o.ExternalID, &o.BuyerMemberID, &o.BuyerMemberExternalID,
+		&s.ID, &s.PartnerID, &s.ExternalID, &s.Name, &s.AcceptsCrossBorderPay, &s.PayoutAccount, &s.UpdatedAt,
 		&o.Amount.Amount, &o.Amount.Currency, &o.TradeMode, &o.ContainsProhibitedItems, &o.RedPacketDiscount, &o.Status, &o.CreatedAt, &o.UpdatedAt)
 	return o, translate(err)
 }
@@ -187,7 +187,7 @@ func (t *txStore) InsertOrder(ctx context.Context, o *domain.Order) (bool, error
 	tag, err := t.tx.Exec(ctx, `INSERT INTO orders (id, partner_id, external_id, buyer_member_row_id, supplier_row_id, amount, currency,
 			trade_mode, contains_prohibited_items, red_packet_discount, status, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) ON CONFLICT (partner_id, external_id) DO NOTHING`,
-		id, o.PartnerID, o.ExternalID, o.BuyerMemberRowID, o.Supplier.ID, o.Amount.Amount, o.Amount.Currency, o.TradeMode,
+		id, o.PartnerID, o.ExternalID, o.BuyerMemberID, o.Supplier.ID, o.Amount.Amount, o.Amount.Currency, o.TradeMode,
 		o.ContainsProhibitedItems, o.RedPacketDiscount, o.Status, o.CreatedAt)
 	if err != nil {
 		return false, translate(err)

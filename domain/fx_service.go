@@ -102,7 +102,7 @@ func (s *Service) RefreshRates(ctx context.Context, feed RateFeed) (int, error) 
 // spreadFor is the account's FX spread: smaller with Cross-border Pay active.
 func (s *Service) spreadFor(a Account) Spread {
 	if a.CrossBorderPayActive {
-		return s.cfg.KJBSpreadBps
+		return s.cfg.CrossBorderPaySpreadBps
 	}
 	return s.cfg.SpreadBps
 }

@@ -12,8 +12,8 @@ type MarketplaceLink struct {
 	AccountID            string
 	PartnerID            string
 	Platform             string // the partner's code, e.g. "1688"
-	MemberRowID          string
-	MemberID             string
+	MemberID             string // the MarketplaceMember's ID
+	MemberExternalID     string // its id on the marketplace
 	Nickname             string
 	Status               LinkStatus
 	CrossBorderPayActive bool

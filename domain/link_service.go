@@ -44,8 +44,8 @@ func (s *Service) LinkMarketplaceAccount(ctx context.Context, actor Actor, in Li
 		if errs := LinkEligibility(m); len(errs) > 0 {
 			return errs
 		}
-		out = MarketplaceLink{AccountID: in.AccountID, PartnerID: p.ID, Platform: p.Code, MemberRowID: m.ID,
-			MemberID: m.MemberID, Nickname: in.Nickname, Status: LinkActive, CreatedAt: s.clock.Now()}
+		out = MarketplaceLink{AccountID: in.AccountID, PartnerID: p.ID, Platform: p.Code, MemberID: m.ID,
+			MemberExternalID: m.ExternalID, Nickname: in.Nickname, Status: LinkActive, CreatedAt: s.clock.Now()}
 		if err := tx.InsertLink(ctx, &out); err != nil {
 			if CodeOf(err) == CodeAlreadyExists {
 				return alreadyLinked()
@@ -137,11 +137,11 @@ func (s *Service) Links(ctx context.Context, actor Actor, accountID string) ([]M
 }
 
 // MemberLink returns a member's active link, if any (for MarketplaceMember.link).
-func (s *Service) MemberLink(ctx context.Context, actor Actor, memberRowID string) (MarketplaceLink, bool, error) {
-	if _, err := s.MemberByID(ctx, actor, memberRowID); err != nil {
+func (s *Service) MemberLink(ctx context.Context, actor Actor, memberID string) (MarketplaceLink, bool, error) {
+	if _, err := s.MemberByID(ctx, actor, memberID); err != nil {
 		return MarketplaceLink{}, false, err
 	}
-	l, err := s.store.Queries().ActiveLinkOfMember(ctx, memberRowID)
+	l, err := s.store.Queries().ActiveLinkOfMember(ctx, memberID)
 	if CodeOf(err) == CodeNotFound {
 		return MarketplaceLink{}, false, nil
 	}

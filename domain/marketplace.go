@@ -11,7 +11,7 @@ import (
 type MarketplaceMember struct {
 	ID                        string
 	PartnerID                 string
-	MemberID                  string
+	ExternalID                string // the member id on the marketplace (1688 memberId)
 	Type                      AccountType
 	AlipayVerified            bool
 	Authorized                bool
@@ -24,7 +24,7 @@ type MarketplaceMember struct {
 type Supplier struct {
 	ID                    string
 	PartnerID             string
-	SupplierID            string
+	ExternalID            string // the supplier id on the marketplace (1688 supplierId)
 	Name                  string
 	AcceptsCrossBorderPay bool
 	PayoutAccount         string // never shown: see MaskedPayoutAccount

@@ -20,7 +20,7 @@ func (s *Service) UpsertMember(ctx context.Context, actor Actor, in UpsertMember
 	if err := errs.Err(); err != nil {
 		return MarketplaceMember{}, err
 	}
-	m := MarketplaceMember{PartnerID: actor.PartnerID, MemberID: in.MemberID, Type: in.Type,
+	m := MarketplaceMember{PartnerID: actor.PartnerID, ExternalID: in.MemberID, Type: in.Type,
 		AlipayVerified: in.AlipayVerified, Authorized: in.Authorized, MainlandAlipayLinked: in.MainlandAlipayLinked,
 		AlipayInternationalLinked: in.AlipayInternationalLinked, UpdatedAt: s.clock.Now()}
 	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error { return tx.UpsertMember(ctx, &m) })
@@ -47,7 +47,7 @@ func (s *Service) UpsertSupplier(ctx context.Context, actor Actor, in UpsertSupp
 	if err := errs.Err(); err != nil {
 		return Supplier{}, err
 	}
-	sup := Supplier{PartnerID: actor.PartnerID, SupplierID: in.SupplierID, Name: name,
+	sup := Supplier{PartnerID: actor.PartnerID, ExternalID: in.SupplierID, Name: name,
 		AcceptsCrossBorderPay: in.AcceptsCrossBorderPay, PayoutAccount: in.PayoutAccount, UpdatedAt: s.clock.Now()}
 	err = s.store.InTx(ctx, func(ctx context.Context, tx Tx) error { return tx.UpsertSupplier(ctx, &sup) })
 	return sup, err
@@ -67,7 +67,7 @@ func (s *Service) MemberByID(ctx context.Context, actor Actor, id string) (Marke
 	if err := actor.Can(ActReadMemberByID); err != nil {
 		return MarketplaceMember{}, err
 	}
-	return s.store.Queries().MemberByRowID(ctx, id, actor.Scope())
+	return s.store.Queries().MemberByID(ctx, id, actor.Scope())
 }
 
 // Supplier returns a supplier of the calling partner.
@@ -83,5 +83,5 @@ func (s *Service) SupplierByID(ctx context.Context, actor Actor, id string) (Sup
 	if err := actor.Can(ActReadSupplierByID); err != nil {
 		return Supplier{}, err
 	}
-	return s.store.Queries().SupplierByRowID(ctx, id, actor.Scope())
+	return s.store.Queries().SupplierByID(ctx, id, actor.Scope())
 }

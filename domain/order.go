@@ -12,9 +12,9 @@ type OrderStatus string
 type Order struct {
 	ID                      string
 	PartnerID               string
-	ExternalID              string
-	BuyerMemberRowID        string
-	BuyerMemberID           string
+	ExternalID              string // the order id on the marketplace
+	BuyerMemberID           string // the buyer MarketplaceMember's ID
+	BuyerMemberExternalID   string // its id on the marketplace
 	Supplier                Supplier
 	Amount                  Money // CNY
 	TradeMode               TradeMode
@@ -28,7 +28,7 @@ type Order struct {
 // SameContent reports whether two orders carry the same client-given content (used for
 // createOrder's idempotency on externalId).
 func (o Order) SameContent(p Order) bool {
-	return o.BuyerMemberID == p.BuyerMemberID && o.Supplier.SupplierID == p.Supplier.SupplierID &&
+	return o.BuyerMemberExternalID == p.BuyerMemberExternalID && o.Supplier.ExternalID == p.Supplier.ExternalID &&
 		o.Amount.Currency == p.Amount.Currency && o.Amount.Amount.Equal(p.Amount.Amount) && o.TradeMode == p.TradeMode &&
 		o.ContainsProhibitedItems == p.ContainsProhibitedItems && o.RedPacketDiscount == p.RedPacketDiscount
 }

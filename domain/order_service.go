@@ -34,7 +34,7 @@ func (s *Service) CreateOrder(ctx context.Context, actor Actor, in CreateOrderIn
 			return errs
 		}
 		now := s.clock.Now()
-		o := Order{PartnerID: actor.PartnerID, ExternalID: in.ExternalID, BuyerMemberRowID: m.ID, BuyerMemberID: m.MemberID,
+		o := Order{PartnerID: actor.PartnerID, ExternalID: in.ExternalID, BuyerMemberID: m.ID, BuyerMemberExternalID: m.ExternalID,
 			Supplier: sup, Amount: amount, TradeMode: in.TradeMode, ContainsProhibitedItems: in.ContainsProhibitedItems,
 			RedPacketDiscount: in.RedPacketDiscount, Status: OrderAwaitingPayment, CreatedAt: now, UpdatedAt: now}
 		want := o

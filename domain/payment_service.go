@@ -45,7 +45,7 @@ func (s *Service) situation(ctx context.Context, q Queries, o Order, payCurrency
 		return PaymentSituation{}, err
 	}
 	sit := PaymentSituation{Order: o, PayCurrency: payCurrency, BuyerIPCountry: ip, Schedule: sched, Balances: map[Currency]decimal.Decimal{}}
-	m, err := q.MemberByRowID(ctx, o.BuyerMemberRowID, Scope{All: true})
+	m, err := q.MemberByID(ctx, o.BuyerMemberID, Scope{All: true})
 	if err != nil {
 		return sit, err
 	}

@@ -122,7 +122,7 @@ func (s *Service) SubmitPayout(ctx context.Context, payoutID string, rail Payout
 		if !po.Status.CanBecome(PayoutSubmitted) {
 			return nil
 		}
-		sup, err := tx.SupplierByRowID(ctx, po.SupplierID, Scope{All: true})
+		sup, err := tx.SupplierByID(ctx, po.SupplierID, Scope{All: true})
 		if err != nil {
 			return err
 		}
@@ -340,7 +340,7 @@ func (s *Service) PayoutSupplier(ctx context.Context, actor Actor, payoutID stri
 	if err != nil {
 		return Supplier{}, err
 	}
-	return s.store.Queries().SupplierByRowID(ctx, po.SupplierID, Scope{All: true})
+	return s.store.Queries().SupplierByID(ctx, po.SupplierID, Scope{All: true})
 }
 
 // payoutEvent describes a payout-flow event of po.

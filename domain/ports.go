@@ -41,13 +41,13 @@ type Queries interface {
 	// TopUp returns a top-up within scope (an account sees its own).
 	TopUp(ctx context.Context, id string, scope Scope) (TopUp, error)
 	Member(ctx context.Context, partnerID, memberID string) (MarketplaceMember, error)
-	MemberByRowID(ctx context.Context, id string, scope Scope) (MarketplaceMember, error)
+	MemberByID(ctx context.Context, id string, scope Scope) (MarketplaceMember, error)
 	Supplier(ctx context.Context, partnerID, supplierID string) (Supplier, error)
-	SupplierByRowID(ctx context.Context, id string, scope Scope) (Supplier, error)
+	SupplierByID(ctx context.Context, id string, scope Scope) (Supplier, error)
 	// Link returns a link within scope (partner: links to its members; account: its own).
 	Link(ctx context.Context, id string, scope Scope) (MarketplaceLink, error)
 	// ActiveLinkOfMember returns the member's ACTIVE link, NOT_FOUND when it has none.
-	ActiveLinkOfMember(ctx context.Context, memberRowID string) (MarketplaceLink, error)
+	ActiveLinkOfMember(ctx context.Context, memberID string) (MarketplaceLink, error)
 	// Links lists an account's links, newest first (history included).
 	Links(ctx context.Context, accountID string) ([]MarketplaceLink, error)
 	// Order returns an order within scope (account: orders of members actively linked to it).

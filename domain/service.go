@@ -12,9 +12,9 @@ type Config struct {
 	Sandbox bool
 	// QuoteTTL is how long a quote's rate is locked (default 60s).
 	QuoteTTL time.Duration
-	// SpreadBps is the standard FX spread; KJBSpreadBps the one for accounts with
+	// SpreadBps is the standard FX spread; CrossBorderPaySpreadBps the one for accounts with
 	// Cross-border Pay active (defaults 50 and 30).
-	SpreadBps, KJBSpreadBps Spread
+	SpreadBps, CrossBorderPaySpreadBps Spread
 	// RateMaxAge is how old a fed rate may be before it is unusable (default 15m).
 	RateMaxAge time.Duration
 	// SettlementInterval is the FX settlement window (default 1m).
@@ -33,8 +33,8 @@ func (c Config) withDefaults() Config {
 	if c.SpreadBps == 0 {
 		c.SpreadBps = 50
 	}
-	if c.KJBSpreadBps == 0 {
-		c.KJBSpreadBps = 30
+	if c.CrossBorderPaySpreadBps == 0 {
+		c.CrossBorderPaySpreadBps = 30
 	}
 	if c.EscrowHold <= 0 {
 		c.EscrowHold = 240 * time.Hour

@@ -98,18 +98,18 @@ func toLedgerEntryConnection(sl domain.Slice[domain.StatementLine]) *model.Ledge
 }
 
 func toMember(m domain.MarketplaceMember) *model.MarketplaceMember {
-	return &model.MarketplaceMember{ID: globalID(typeMember, m.ID), MemberID: m.MemberID, Type: model.AccountType(m.Type),
+	return &model.MarketplaceMember{ID: globalID(typeMember, m.ID), MemberID: m.ExternalID, Type: model.AccountType(m.Type),
 		AlipayVerified: m.AlipayVerified, Authorized: m.Authorized, MainlandAlipayLinked: m.MainlandAlipayLinked,
 		AlipayInternationalLinked: m.AlipayInternationalLinked, UpdatedAt: model.DateTime(m.UpdatedAt)}
 }
 
 func toSupplier(s domain.Supplier) *model.Supplier {
-	return &model.Supplier{ID: globalID(typeSupplier, s.ID), SupplierID: s.SupplierID, Name: s.Name,
+	return &model.Supplier{ID: globalID(typeSupplier, s.ID), SupplierID: s.ExternalID, Name: s.Name,
 		AcceptsCrossBorderPay: s.AcceptsCrossBorderPay, PayoutAccount: s.MaskedPayoutAccount(), UpdatedAt: model.DateTime(s.UpdatedAt)}
 }
 
 func toLink(l domain.MarketplaceLink) *model.MarketplaceLink {
-	out := &model.MarketplaceLink{ID: globalID(typeLink, l.ID), Platform: l.Platform, MemberID: l.MemberID, Nickname: l.Nickname,
+	out := &model.MarketplaceLink{ID: globalID(typeLink, l.ID), Platform: l.Platform, MemberID: l.MemberExternalID, Nickname: l.Nickname,
 		Status: model.LinkStatus(l.Status), CrossBorderPayActive: l.CrossBorderPayActive,
 		Account: &model.Account{ID: globalID(typeAccount, l.AccountID)}, CreatedAt: model.DateTime(l.CreatedAt)}
 	if l.UnlinkedAt != nil {
@@ -120,7 +120,7 @@ func toLink(l domain.MarketplaceLink) *model.MarketplaceLink {
 }
 
 func toOrder(o domain.Order) *model.Order {
-	return &model.Order{ID: globalID(typeOrder, o.ID), ExternalID: o.ExternalID, BuyerMemberID: o.BuyerMemberID,
+	return &model.Order{ID: globalID(typeOrder, o.ID), ExternalID: o.ExternalID, BuyerMemberID: o.BuyerMemberExternalID,
 		Supplier: toSupplier(o.Supplier), Amount: toMoney(o.Amount), TradeMode: model.TradeMode(o.TradeMode),
 		ContainsProhibitedItems: o.ContainsProhibitedItems, RedPacketDiscount: o.RedPacketDiscount,
 		Status: model.OrderStatus(o.Status), CreatedAt: model.DateTime(o.CreatedAt), UpdatedAt: model.DateTime(o.UpdatedAt)}

@@ -14,31 +14,31 @@ import (
 
 // config is everything the environment sets, validated at start with one error per bad variable.
 type config struct {
-	DatabaseURL        string
-	Listen             string
-	Sandbox            bool
-	DBMaxConns         int
-	LogLevel           slog.Level
-	RatePerSecond      float64
-	MaxWorkers         int
-	PayoutWorkers      int
-	AuditInterval      time.Duration
-	QuoteTTL           time.Duration
-	EscrowHold         time.Duration
-	SettlementInterval time.Duration
-	RateMaxAge         time.Duration
-	SpreadBps          int
-	KJBSpreadBps       int
-	FeedURL            string
-	FeedInterval       time.Duration
-	MetricsListen      string
-	DatabaseReadURL    string
-	Pprof              bool
-	JobTimeout         time.Duration
-	RescueAfter        time.Duration
-	PayoutRail         string
-	LiquidityProvider  string
-	Tracing            telemetry.TracingConfig
+	DatabaseURL             string
+	Listen                  string
+	Sandbox                 bool
+	DBMaxConns              int
+	LogLevel                slog.Level
+	RatePerSecond           float64
+	MaxWorkers              int
+	PayoutWorkers           int
+	AuditInterval           time.Duration
+	QuoteTTL                time.Duration
+	EscrowHold              time.Duration
+	SettlementInterval      time.Duration
+	RateMaxAge              time.Duration
+	SpreadBps               int
+	CrossBorderPaySpreadBps int
+	FeedURL                 string
+	FeedInterval            time.Duration
+	MetricsListen           string
+	DatabaseReadURL         string
+	Pprof                   bool
+	JobTimeout              time.Duration
+	RescueAfter             time.Duration
+	PayoutRail              string
+	LiquidityProvider       string
+	Tracing                 telemetry.TracingConfig
 }
 
 type envReader struct {
@@ -127,27 +127,27 @@ func (e *envReader) duration(name string, def time.Duration) time.Duration {
 func loadConfig(getenv func(string) string, dev bool) (config, error) {
 	e := &envReader{get: getenv}
 	c := config{
-		DatabaseURL:        e.str("DATABASE_URL", ""),
-		Listen:             e.str("KJB_LISTEN", ":8080"),
-		Sandbox:            e.boolean("KJB_SANDBOX", dev),
-		DBMaxConns:         e.integer("KJB_DB_MAX_CONNS", 10, 2, 500),
-		RatePerSecond:      e.float("KJB_RATE_LIMIT", 200),
-		MaxWorkers:         e.integer("KJB_MAX_WORKERS", 20, 1, 1000),
-		PayoutWorkers:      e.integer("KJB_PAYOUT_WORKERS", 100, 1, 1000),
-		AuditInterval:      e.duration("KJB_AUDIT_INTERVAL", time.Hour),
-		QuoteTTL:           e.duration("KJB_QUOTE_TTL", 60*time.Second),
-		EscrowHold:         e.duration("KJB_ESCROW_HOLD", 240*time.Hour),
-		SettlementInterval: e.duration("KJB_FX_SETTLEMENT_INTERVAL", time.Minute),
-		RateMaxAge:         e.duration("KJB_FX_RATE_MAX_AGE", 15*time.Minute),
-		SpreadBps:          e.integer("KJB_FX_SPREAD_BPS", 50, 1, 1000),
-		KJBSpreadBps:       e.integer("KJB_FX_KJB_SPREAD_BPS", 30, 1, 1000),
-		FeedURL:            e.str("KJB_FX_FEED_URL", ""),
-		FeedInterval:       e.duration("KJB_FX_FEED_INTERVAL", time.Minute),
-		MetricsListen:      e.str("KJB_METRICS_LISTEN", ":9091"),
-		DatabaseReadURL:    e.str("DATABASE_READ_URL", ""),
-		Pprof:              e.boolean("KJB_PPROF", false),
-		JobTimeout:         e.duration("KJB_JOB_TIMEOUT", 30*time.Second),
-		RescueAfter:        e.duration("KJB_RESCUE_STUCK_AFTER", time.Minute),
+		DatabaseURL:             e.str("DATABASE_URL", ""),
+		Listen:                  e.str("KJB_LISTEN", ":8080"),
+		Sandbox:                 e.boolean("KJB_SANDBOX", dev),
+		DBMaxConns:              e.integer("KJB_DB_MAX_CONNS", 10, 2, 500),
+		RatePerSecond:           e.float("KJB_RATE_LIMIT", 200),
+		MaxWorkers:              e.integer("KJB_MAX_WORKERS", 20, 1, 1000),
+		PayoutWorkers:           e.integer("KJB_PAYOUT_WORKERS", 100, 1, 1000),
+		AuditInterval:           e.duration("KJB_AUDIT_INTERVAL", time.Hour),
+		QuoteTTL:                e.duration("KJB_QUOTE_TTL", 60*time.Second),
+		EscrowHold:              e.duration("KJB_ESCROW_HOLD", 240*time.Hour),
+		SettlementInterval:      e.duration("KJB_FX_SETTLEMENT_INTERVAL", time.Minute),
+		RateMaxAge:              e.duration("KJB_FX_RATE_MAX_AGE", 15*time.Minute),
+		SpreadBps:               e.integer("KJB_FX_SPREAD_BPS", 50, 1, 1000),
+		CrossBorderPaySpreadBps: e.integer("KJB_FX_KJB_SPREAD_BPS", 30, 1, 1000),
+		FeedURL:                 e.str("KJB_FX_FEED_URL", ""),
+		FeedInterval:            e.duration("KJB_FX_FEED_INTERVAL", time.Minute),
+		MetricsListen:           e.str("KJB_METRICS_LISTEN", ":9091"),
+		DatabaseReadURL:         e.str("DATABASE_READ_URL", ""),
+		Pprof:                   e.boolean("KJB_PPROF", false),
+		JobTimeout:              e.duration("KJB_JOB_TIMEOUT", 30*time.Second),
+		RescueAfter:             e.duration("KJB_RESCUE_STUCK_AFTER", time.Minute),
 		Tracing: telemetry.TracingConfig{Endpoint: e.str("OTEL_EXPORTER_OTLP_ENDPOINT", ""),
 			TracesEndpoint: e.str("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "")},
 	}

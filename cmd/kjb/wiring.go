@@ -79,7 +79,7 @@ func connect(ctx context.Context, dev, withWorkers bool, app string) (*parts, er
 		clock = db.NewSandboxClock(pool, time.Second)
 	}
 	p.svc = domain.NewService(store, clock, domain.Config{Sandbox: cfg.Sandbox, QuoteTTL: cfg.QuoteTTL,
-		SpreadBps: domain.Spread(cfg.SpreadBps), KJBSpreadBps: domain.Spread(cfg.KJBSpreadBps), RateMaxAge: cfg.RateMaxAge,
+		SpreadBps: domain.Spread(cfg.SpreadBps), CrossBorderPaySpreadBps: domain.Spread(cfg.CrossBorderPaySpreadBps), RateMaxAge: cfg.RateMaxAge,
 		SettlementInterval: cfg.SettlementInterval, EscrowHold: cfg.EscrowHold, Resolver: dnsresolver.System{}})
 	p.svc.Observe(p.metrics)
 	if withWorkers {
