@@ -35,23 +35,24 @@ func (s *Service) WebhookEndpoints(ctx context.Context, actor Actor) ([]WebhookE
 
 // DeleteWebhookEndpoint stops deliveries to an endpoint. NOT_FOUND for another partner's.
 func (s *Service) DeleteWebhookEndpoint(ctx context.Context, actor Actor, id string) (WebhookEndpoint, error) {
-	if err := actor.Can(ActDeleteWebhookEndpoint); err != nil {
-		return WebhookEndpoint{}, err
-	}
-	var w WebhookEndpoint
-	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
-		var err error
-		if w, err = tx.WebhookEndpoint(ctx, id, actor.Scope()); err != nil {
-			return notFoundAs(err, "webhook endpoint", Field("endpointId"))
-		}
-		return tx.DeleteWebhookEndpoint(ctx, id, s.clock.Now())
+	return s.changeEndpoint(ctx, actor, ActDeleteWebhookEndpoint, id, func(ctx context.Context, tx Tx, w *WebhookEndpoint) error {
+		return tx.DeleteWebhookEndpoint(ctx, w.ID, s.clock.Now())
 	})
-	return w, err
 }
 
 // RotateWebhookSecret issues a new signing secret; the old one keeps signing for 24 hours.
 func (s *Service) RotateWebhookSecret(ctx context.Context, actor Actor, id string) (WebhookEndpoint, error) {
-	if err := actor.Can(ActRotateWebhookSecret); err != nil {
+	return s.changeEndpoint(ctx, actor, ActRotateWebhookSecret, id, func(ctx context.Context, tx Tx, w *WebhookEndpoint) error {
+		until := s.clock.Now().Add(24 * time.Hour)
+		w.PreviousSecret, w.PreviousExpiresAt, w.Secret = w.Secret, &until, NewWebhookSecret()
+		return tx.UpdateWebhookSecrets(ctx, *w)
+	})
+}
+
+// changeEndpoint checks act, reads an endpoint within the actor's scope and applies change in
+// one transaction. NOT_FOUND outside the actor's scope.
+func (s *Service) changeEndpoint(ctx context.Context, actor Actor, act Action, id string, change func(context.Context, Tx, *WebhookEndpoint) error) (WebhookEndpoint, error) {
+	if err := actor.Can(act); err != nil {
 		return WebhookEndpoint{}, err
 	}
 	var w WebhookEndpoint
@@ -60,9 +61,7 @@ func (s *Service) RotateWebhookSecret(ctx context.Context, actor Actor, id strin
 		if w, err = tx.WebhookEndpoint(ctx, id, actor.Scope()); err != nil {
 			return notFoundAs(err, "webhook endpoint", Field("endpointId"))
 		}
-		until := s.clock.Now().Add(24 * time.Hour)
-		w.PreviousSecret, w.PreviousExpiresAt, w.Secret = w.Secret, &until, NewWebhookSecret()
-		return tx.UpdateWebhookSecrets(ctx, w)
+		return change(ctx, tx, &w)
 	})
 	return w, err
 }
