@@ -4,7 +4,7 @@ SHELL := /bin/bash
 GO ?= go
 PG := ./scripts/postgres.sh
 
-.PHONY: run test generate check-generated lint build pg-stop bench bench-settle bench-fees bench-events chaos
+.PHONY: run test generate check-generated lint alert-tests build pg-stop bench bench-settle bench-fees bench-events chaos
 
 build:
 	$(GO) build -o bin/kjb ./cmd/kjb
@@ -13,7 +13,7 @@ run: build
 	@url=$$($(PG) url) || exit 1; export DATABASE_URL="$${DATABASE_URL:-$${url%/postgres?*}/kjb?sslmode=disable}" && ./bin/kjb dev
 
 # Prints failures in full, then one summary line: "N passed, N failed, N skipped".
-test: lint check-generated
+test: lint check-generated alert-tests
 	@url=$$($(PG) url) || exit 1; \
 	KJB_TEST_DATABASE_URL="$$url" $(GO) test -race -count=1 -v ./... > .test-output.log 2>&1; \
 	status=$$?; \
@@ -25,6 +25,10 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^graph/generated.go$$')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+
+# Unit tests of the Prometheus alert rules (promtool, installed when missing).
+alert-tests:
+	@./scripts/alert-tests.sh
 
 generate:
 	$(GO) tool gqlgen generate
