@@ -3,6 +3,7 @@ package graph_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kjb/kjb/domain"
+	"github.com/kjb/kjb/graph"
 	. "github.com/kjb/kjb/internal/apitest"
 	"github.com/kjb/kjb/internal/wait"
 	"github.com/kjb/kjb/worker"
@@ -117,6 +120,17 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("/metrics lacks %s", want)
 		}
 	}
+	// Every known kind in every watched state has a series, 0 when no job is there.
+	for _, kind := range domain.JobKinds {
+		for _, state := range worker.WatchedJobStates {
+			if !strings.Contains(m, fmt.Sprintf("kjb_jobs{kind=%q,state=%q} ", kind, state)) {
+				t.Errorf("/metrics has no kjb_jobs series for %s %s", kind, state)
+			}
+		}
+	}
+	if !strings.Contains(m, `kjb_jobs{kind="payout.submit",state="discarded"} 0`) {
+		t.Errorf("/metrics lacks kjb_jobs 0 for discarded payouts")
+	}
 }
 
 func TestJobsAdmin(t *testing.T) {
@@ -215,4 +229,101 @@ func TestNoSecretsInLogsOrJobs(t *testing.T) {
 			t.Errorf("the %s appears in logs or job arguments", name)
 		}
 	}
+}
+
+// TestRefusalsAreCounted: every request refused by a limit or for want of a valid key is in
+// kjb_graphql_requests_total with the code the client was given as its outcome.
+func TestRefusalsAreCounted(t *testing.T) {
+	t.Parallel()
+	e := New(t, Options{Server: func(sc *graph.ServerConfig) {
+		sc.MaxBodyBytes = 2048
+		sc.TokenLimit = 40
+		sc.Limits = graph.Limits{MaxDepth: 4, MaxTotalDepth: 20, MaxAliases: 2, MaxComplexity: 50}
+		sc.RatePerSecond, sc.RateBurst = 0.001, 20
+	}})
+	post := func(key string, body io.Reader, length int64) Response {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, e.Server.URL+"/query", body)
+		req.ContentLength = length
+		req.Header.Set("Content-Type", "application/json")
+		if key != "" {
+			req.Header.Set("Authorization", key)
+		}
+		res, err := e.Server.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		raw, _ := io.ReadAll(res.Body)
+		out := Response{Status: res.StatusCode, Raw: string(raw)}
+		if err := json.Unmarshal(raw, &out); err != nil {
+			t.Fatalf("response is not JSON (%d): %.300s", res.StatusCode, raw)
+		}
+		return out
+	}
+	query := func(q string) []byte { b, _ := json.Marshal(map[string]any{"query": q}); return b }
+	big := query("{ viewer { role } }" + strings.Repeat(" ", 4096))
+	cases := []struct {
+		name   string
+		send   func() Response
+		status int
+		code   string
+	}{
+		{"body over the cap", func() Response { return post("", bytes.NewReader(big), int64(len(big))) }, 413, "INVALID_INPUT"},
+		{"body of unknown length over the cap", func() Response { return post("", io.MultiReader(bytes.NewReader(big)), -1) }, 413, "INVALID_INPUT"},
+		{"malformed Authorization", func() Response { return post("Basic abc", bytes.NewReader(query("{ viewer { role } }")), -1) }, 401, "UNAUTHENTICATED"},
+		{"unknown key", func() Response { return e.Do("not-a-key", "{ viewer { role } }", nil) }, 401, "UNAUTHENTICATED"},
+		{"no key for a private field", func() Response { return e.Do("", "{ accounts(first: 1) { edges { node { id } } } }", nil) }, 200, "UNAUTHENTICATED"},
+		{"too many tokens", func() Response { return e.Do("", "{ viewer {"+strings.Repeat(" role", 50)+" } }", nil) }, 422, "GRAPHQL_PARSE_FAILED"},
+		{"too deep", func() Response {
+			return e.Do(e.Operator, "{ viewer { account { balances { available { amount } } } } }", nil)
+		}, 200, "QUERY_TOO_COMPLEX"},
+		{"too many aliases", func() Response {
+			return e.Do(e.Operator, "{ a: viewer { role } b: viewer { role } c: viewer { role } }", nil)
+		}, 200, "QUERY_TOO_COMPLEX"},
+		{"too complex", func() Response { return e.Do(e.Operator, "{ accounts(first: 100) { edges { node { id } } } }", nil) }, 200, "QUERY_TOO_COMPLEX"},
+		{"rate limited", func() Response {
+			for range 30 {
+				if r := e.Do(e.Operator, "{ viewer { role } }", nil); r.Status == http.StatusTooManyRequests {
+					return r
+				}
+			}
+			t.Fatal("30 requests with a burst of 20 were never rate limited")
+			return Response{}
+		}, 429, "RATE_LIMITED"},
+	}
+	for _, c := range cases {
+		before := requestsByOutcome(t, e)[c.code]
+		r := c.send()
+		if r.Code() != c.code || r.Status != c.status {
+			t.Errorf("%s: answered %d %s, want %d %s", c.name, r.Status, r.Raw, c.status, c.code)
+			continue
+		}
+		if after := requestsByOutcome(t, e)[c.code]; after != before+1 {
+			t.Errorf("%s: kjb_graphql_requests_total{outcome=%q} went from %v to %v, want +1", c.name, c.code, before, after)
+		}
+	}
+}
+
+// requestsByOutcome sums kjb_graphql_requests_total by outcome, read from /metrics.
+func requestsByOutcome(t *testing.T, e *Env) map[string]float64 {
+	t.Helper()
+	res, err := http.Get(e.Server.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	out := map[string]float64{}
+	for _, line := range strings.Split(string(body), "\n") {
+		if !strings.HasPrefix(line, "kjb_graphql_requests_total{") {
+			continue
+		}
+		_, rest, _ := strings.Cut(line, `outcome="`)
+		outcome, rest, _ := strings.Cut(rest, `"`)
+		var n float64
+		fmt.Sscan(strings.TrimSpace(strings.TrimPrefix(rest, "}")), &n)
+		out[outcome] += n
+	}
+	return out
 }

@@ -1,9 +1,11 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -128,31 +130,52 @@ func (operatorIntrospection) MutateOperationContext(ctx context.Context, oc *gra
 }
 
 // authenticate resolves the bearer key to an actor, caps the body and applies the rate limit.
-// A missing key is the anonymous caller; a wrong key is refused at once with 401.
+// A missing key is the anonymous caller; a wrong key is refused at once with 401. Every refusal
+// is reported to the observer with its code as the outcome, like an operation's.
 func authenticate(svc *domain.Service, cfg ServerConfig, limiter *rateLimiter, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
 		id := requestID(r.Header.Get("X-Request-Id"))
 		w.Header().Set("X-Request-Id", id)
 		r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+		refuse := func(status int, code domain.ErrorCode, msg string) {
+			writeGraphQLError(w, status, code, msg)
+			if cfg.Observer != nil {
+				cfg.Observer.ObserveRequest(refusedOperation, string(code), time.Since(start))
+			}
+		}
 		if r.ContentLength > cfg.MaxBodyBytes {
-			writeGraphQLError(w, http.StatusRequestEntityTooLarge, domain.CodeInvalidInput, "the request body is larger than the limit")
+			refuse(http.StatusRequestEntityTooLarge, domain.CodeInvalidInput, bodyTooLarge)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, cfg.MaxBodyBytes)
+		if r.ContentLength < 0 {
+			// A body of unknown length is read here, so one over the cap is refused like any other.
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				if _, over := errors.AsType[*http.MaxBytesError](err); over {
+					refuse(http.StatusRequestEntityTooLarge, domain.CodeInvalidInput, bodyTooLarge)
+				} else {
+					refuse(http.StatusBadRequest, domain.CodeInvalidInput, "the request body could not be read")
+				}
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
 		actor := domain.Anonymous
 		if h := r.Header.Get("Authorization"); h != "" {
 			secret, ok := bearer(h)
 			if !ok {
-				writeGraphQLError(w, http.StatusUnauthorized, domain.CodeUnauthenticated, "the Authorization header must be \"Bearer <secret>\"")
+				refuse(http.StatusUnauthorized, domain.CodeUnauthenticated, "the Authorization header must be \"Bearer <secret>\"")
 				return
 			}
 			a, err := svc.Authenticate(r.Context(), secret)
 			if err != nil {
 				if domain.CodeOf(err) == domain.CodeUnauthenticated {
-					writeGraphQLError(w, http.StatusUnauthorized, domain.CodeUnauthenticated, "the API key is not valid")
+					refuse(http.StatusUnauthorized, domain.CodeUnauthenticated, "the API key is not valid")
 				} else {
 					cfg.Logger.ErrorContext(r.Context(), "authentication failed", "error", err.Error())
-					writeGraphQLError(w, http.StatusServiceUnavailable, domain.CodeInternal, internalMessage)
+					refuse(http.StatusServiceUnavailable, domain.CodeInternal, internalMessage)
 				}
 				return
 			}
@@ -164,12 +187,17 @@ func authenticate(svc *domain.Service, cfg ServerConfig, limiter *rateLimiter, n
 		}
 		if wait, ok := limiter.allow(key); !ok {
 			w.Header().Set("Retry-After", wait)
-			writeGraphQLError(w, http.StatusTooManyRequests, domain.CodeRateLimited, "too many requests: retry after "+wait+"s")
+			refuse(http.StatusTooManyRequests, domain.CodeRateLimited, "too many requests: retry after "+wait+"s")
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(WithActor(r.Context(), actor)))
 	})
 }
+
+// refusedOperation is the operation label of a request refused before its operation was read.
+const refusedOperation = "refused"
+
+const bodyTooLarge = "the request body is larger than the limit"
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")

@@ -11,24 +11,43 @@ import (
 // lists jobs but does not count them).
 type JobCounter struct{ Pool *pgxpool.Pool }
 
-// CountJobs calls each with the number of jobs of every kind in the states operators watch:
-// available, running, retryable, discarded and scheduled.
+// WatchedJobStates are the River job states CountJobs reports.
+var WatchedJobStates = []string{"available", "running", "retryable", "discarded", "scheduled"}
+
+// CountJobs calls each with the number of jobs of every kind in WatchedJobStates: every kind in
+// domain.JobKinds in every such state, 0 when there is none, so a series never disappears; a
+// kind found in the table but no longer known is reported as it is.
 func (c JobCounter) CountJobs(ctx context.Context, each func(kind, state string, n int)) error {
 	rows, err := c.Pool.Query(ctx, `SELECT kind, state::text, count(*) FROM river_job
-		WHERE state IN ('available', 'running', 'retryable', 'discarded', 'scheduled') GROUP BY kind, state`)
+		WHERE state::text = ANY($1) GROUP BY kind, state`, WatchedJobStates)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
+	type key struct{ kind, state string }
+	counts := map[key]int{}
 	for rows.Next() {
-		var kind, state string
+		var k key
 		var n int
-		if err := rows.Scan(&kind, &state, &n); err != nil {
+		if err := rows.Scan(&k.kind, &k.state, &n); err != nil {
 			return err
 		}
-		each(kind, state, n)
+		counts[k] = n
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, kind := range domain.JobKinds {
+		for _, state := range WatchedJobStates {
+			k := key{kind, state}
+			each(kind, state, counts[k])
+			delete(counts, k)
+		}
+	}
+	for k, n := range counts {
+		each(k.kind, k.state, n)
+	}
+	return nil
 }
 
 // MakeReleasesDue ends the hold of n scheduled escrow releases now (for `kjb bench`'s payout
