@@ -94,9 +94,9 @@ func (s *Service) RedeliverEvent(ctx context.Context, actor Actor, eventID, endp
 	})
 }
 
-// DeliverWebhook posts one event to one endpoint, signed, and records the attempt. A non-2xx
-// answer or a transport error is returned so the job retries with WebhookBackoff; a deleted
-// endpoint is dropped.
+// DeliverWebhook posts one event to one endpoint, signed at the wall clock's time, and records
+// the attempt. A non-2xx answer or a transport error is returned so the job retries with
+// WebhookBackoff; a deleted endpoint is dropped.
 func (s *Service) DeliverWebhook(ctx context.Context, j WebhookDeliverJob, attempt int, sender WebhookSender, backoffBase time.Duration) error {
 	q := s.store.Queries()
 	e, err := q.Event(ctx, j.EventID, Scope{All: true})
@@ -111,8 +111,11 @@ func (s *Service) DeliverWebhook(ctx context.Context, j WebhookDeliverJob, attem
 	}
 	body := WebhookBody(e)
 	now := s.clock.Now()
+	// The signature's timestamp is the wall clock even when the sandbox clock has moved:
+	// receivers check it against their own clock (occurredAt in the body keeps the service's).
+	signedAt := SystemClock{}.Now()
 	headers := map[string]string{"Content-Type": "application/json", "KJB-Event-Id": GlobalID("Event", e.ID),
-		"KJB-Signature": SignWebhook(body, now, w.SigningSecrets(now)), "User-Agent": "KJB-Webhooks/1"}
+		"KJB-Signature": SignWebhook(body, signedAt, w.SigningSecrets(now)), "User-Agent": "KJB-Webhooks/1"}
 	start := time.Now()
 	status, sendErr := sender.Send(ctx, w.URL, headers, body)
 	d := WebhookDelivery{EndpointID: w.ID, EventID: e.ID, EventType: e.Type, Attempt: attempt, StatusCode: status,

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 	"github.com/kjb/kjb/sandboxliquidity"
 	"github.com/kjb/kjb/sandboxrail"
 	"github.com/kjb/kjb/worker"
+	"github.com/stripe/stripe-go/v84/webhook"
 )
 
 // TestEventsAreWrittenWithTheirChange: a payment writes its events; a refused one writes none.
@@ -249,13 +251,13 @@ func TestWebhookEndpoints(t *testing.T) {
 	}
 	sig, body := deliver()
 	for name, secret := range map[string]string{"new": second, "previous": first} {
-		if !domain.VerifyWebhook(sig, body, secret, clock.Now(), time.Minute) {
+		if !domain.VerifyWebhook(sig, body, secret, time.Now(), time.Minute) {
 			t.Errorf("the %s secret does not verify %q right after the rotation", name, sig)
 		}
 	}
 	clock.Advance(24*time.Hour + time.Second)
 	sig, body = deliver()
-	if !domain.VerifyWebhook(sig, body, second, clock.Now(), time.Minute) || domain.VerifyWebhook(sig, body, first, clock.Now(), time.Minute) {
+	if !domain.VerifyWebhook(sig, body, second, time.Now(), time.Minute) || domain.VerifyWebhook(sig, body, first, time.Now(), time.Minute) {
 		t.Errorf("24 hours after the rotation, %q must verify with the new secret only", sig)
 	}
 	_, other := e.Partner("other")
@@ -348,5 +350,43 @@ func TestBulkEventsReachSubscribers(t *testing.T) {
 			t.Fatalf("unexpected or repeated %v", d)
 		}
 		seen[Str(d, "accountEvents", "id")] = true
+	}
+}
+
+// TestWebhookSignedAtWallClock: with the sandbox clock an hour back, a delivery is signed at
+// the wall clock's time, so a receiver using Stripe's verifier (as the README says) accepts it,
+// while occurredAt in the body stays on the sandbox clock.
+func TestWebhookSignedAtWallClock(t *testing.T) {
+	t.Parallel()
+	e := New(t, Options{SandboxClock: true})
+	hourAgo := time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
+	e.MustData(e.Operator, `mutation($now: DateTime!) { setSandboxClock(input: {now: $now}) { now } }`,
+		map[string]any{"now": hourAgo.Format(time.RFC3339)})
+	_, pk := e.Partner("1688")
+	ep := e.MustSucceed(pk, "createWebhookEndpoint", `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id } secret userErrors { code } } }`,
+		map[string]any{"url": "https://example.com/hooks", "types": []string{"order.created"}})
+	e.Member(pk, "m", nil)
+	e.Supplier(pk, "s", "62220000001")
+	e.Order(pk, "o-1", "m", "s", "10.00")
+	var eventID, endpointID string
+	if err := e.Pool.QueryRow(context.Background(), `SELECT (SELECT id::text FROM events WHERE type = 'order.created'),
+		(SELECT id::text FROM webhook_endpoints)`).Scan(&eventID, &endpointID); err != nil {
+		t.Fatal(err)
+	}
+	var out capturedWebhook
+	if err := e.Svc.DeliverWebhook(context.Background(), domain.WebhookDeliverJob{EventID: eventID, EndpointID: endpointID}, 1, &out, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := webhook.ValidatePayload(out.body, out.headers["KJB-Signature"], Str(ep, "secret")); err != nil {
+		t.Fatalf("stripe-go refuses %q: %v", out.headers["KJB-Signature"], err)
+	}
+	var body struct {
+		OccurredAt time.Time `json:"occurredAt"`
+	}
+	if err := json.Unmarshal(out.body, &body); err != nil {
+		t.Fatal(err)
+	}
+	if d := body.OccurredAt.Sub(hourAgo); d < 0 || d > 10*time.Minute {
+		t.Fatalf("occurredAt %s is not on the sandbox clock (set to %s)", body.OccurredAt, hourAgo)
 	}
 }
