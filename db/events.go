@@ -90,8 +90,9 @@ func scanEndpoint(row pgx.Row) (domain.WebhookEndpoint, error) {
 	return w, translate(err)
 }
 
-func (q queries) WebhookEndpoints(ctx context.Context, partnerID string) ([]domain.WebhookEndpoint, error) {
-	rows, err := q.q.Query(ctx, `SELECT `+endpointColumns+` FROM webhook_endpoints WHERE partner_id = $1 AND deleted_at IS NULL ORDER BY id`, partnerID)
+func (q queries) WebhookEndpoints(ctx context.Context, scope domain.Scope) ([]domain.WebhookEndpoint, error) {
+	rows, err := q.q.Query(ctx, `SELECT `+endpointColumns+` FROM webhook_endpoints
+		WHERE deleted_at IS NULL AND ($1 OR partner_id = $2) ORDER BY id`, scope.All, nullable(scope.PartnerID))
 	if err != nil {
 		return nil, err
 	}

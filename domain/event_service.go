@@ -24,7 +24,7 @@ func (s *Service) emit(ctx context.Context, tx Tx, events ...Event) error {
 		return err
 	}
 	for _, partner := range partners {
-		endpoints, err := tx.WebhookEndpoints(ctx, partner)
+		endpoints, err := tx.WebhookEndpoints(ctx, Scope{PartnerID: partner})
 		if err != nil {
 			return err
 		}

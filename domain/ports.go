@@ -85,8 +85,8 @@ type Queries interface {
 	Events(ctx context.Context, scope Scope, types []string, page Page) ([]Event, error)
 	// Event returns an event within scope.
 	Event(ctx context.Context, id string, scope Scope) (Event, error)
-	// WebhookEndpoints lists the partner's live endpoints.
-	WebhookEndpoints(ctx context.Context, partnerID string) ([]WebhookEndpoint, error)
+	// WebhookEndpoints lists the live endpoints within scope.
+	WebhookEndpoints(ctx context.Context, scope Scope) ([]WebhookEndpoint, error)
 	// WebhookEndpoint returns a live endpoint within scope (a partner sees its own).
 	WebhookEndpoint(ctx context.Context, id string, scope Scope) (WebhookEndpoint, error)
 	// WebhookDeliveries lists an endpoint's delivery attempts, newest first, up to page.First+1.

@@ -30,7 +30,7 @@ func (s *Service) WebhookEndpoints(ctx context.Context, actor Actor) ([]WebhookE
 	if err := actor.Can(ActListWebhookEndpoints); err != nil {
 		return nil, err
 	}
-	return s.store.Queries().WebhookEndpoints(ctx, actor.PartnerID)
+	return s.store.Queries().WebhookEndpoints(ctx, actor.Scope())
 }
 
 // DeleteWebhookEndpoint stops deliveries to an endpoint. NOT_FOUND for another partner's.

@@ -390,3 +390,62 @@ func TestWebhookSignedAtWallClock(t *testing.T) {
 		t.Fatalf("occurredAt %s is not on the sandbox clock (set to %s)", body.OccurredAt, hourAgo)
 	}
 }
+
+// TestOperatorsReadEveryPartnersWebhooks: an operator lists every partner's endpoints with
+// their delivery logs and reads one by node(id:); a partner still sees only its own, and an
+// account none.
+func TestOperatorsReadEveryPartnersWebhooks(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	s := e.NewShop("62220000001")
+	_, other := e.Partner("other")
+	create := `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id } userErrors { code } } }`
+	mine := Str(e.MustSucceed(s.PartnerKey, "createWebhookEndpoint", create, map[string]any{"url": "https://example.com/1688"}), "endpoint", "id")
+	theirs := Str(e.MustSucceed(other, "createWebhookEndpoint", create, map[string]any{"url": "https://example.com/other"}), "endpoint", "id")
+	e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "10.00")
+	var eventID, endpointID string
+	if err := e.Pool.QueryRow(context.Background(), `SELECT (SELECT id::text FROM events WHERE type = 'order.created'),
+		(SELECT id::text FROM webhook_endpoints WHERE url = 'https://example.com/1688')`).Scan(&eventID, &endpointID); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Svc.DeliverWebhook(context.Background(), domain.WebhookDeliverJob{EventID: eventID, EndpointID: endpointID}, 1, &capturedWebhook{}, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	list := `{ webhookEndpoints { id url deliveries { edges { node { eventType statusCode } } } } }`
+	urls := func(key string) map[string]int {
+		t.Helper()
+		out := map[string]int{}
+		for _, w := range Get(e.MustData(key, list, nil), "webhookEndpoints").([]any) {
+			out[Str(w, "url")] = len(Get(w, "deliveries", "edges").([]any))
+		}
+		return out
+	}
+	if got := urls(e.Operator); len(got) != 2 || got["https://example.com/1688"] != 1 || got["https://example.com/other"] != 0 {
+		t.Errorf("operator lists %v, want both partners' endpoints and the one delivery", got)
+	}
+	if got := urls(s.PartnerKey); len(got) != 1 || got["https://example.com/1688"] != 1 {
+		t.Errorf("partner 1688 lists %v, want its own endpoint only", got)
+	}
+	if got := urls(other); len(got) != 1 || got["https://example.com/other"] != 0 {
+		t.Errorf("partner other lists %v, want its own endpoint only", got)
+	}
+	if r := e.Do(s.AccountKey, list, nil); r.Code() != "FORBIDDEN" {
+		t.Errorf("an account listed webhook endpoints: %s", r.Raw)
+	}
+	node := `query($id: ID!) { node(id: $id) { ... on WebhookEndpoint { url } } }`
+	for _, c := range []struct {
+		who, key, id, want string
+	}{
+		{"operator", e.Operator, mine, "https://example.com/1688"},
+		{"operator", e.Operator, theirs, "https://example.com/other"},
+		{"partner 1688", s.PartnerKey, mine, "https://example.com/1688"},
+		{"partner 1688", s.PartnerKey, theirs, ""},
+		{"partner other", other, mine, ""},
+		{"account", s.AccountKey, mine, ""},
+	} {
+		d := e.MustData(c.key, node, map[string]any{"id": c.id})
+		if got, _ := Get(d, "node", "url").(string); got != c.want {
+			t.Errorf("%s reads node(%s) as %v, want %q", c.who, c.id, d, c.want)
+		}
+	}
+}
