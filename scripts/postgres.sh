@@ -8,13 +8,28 @@
 # DATABASE_URL, when set, is used as it is. Otherwise a throwaway cluster lives in .pg/ (git-ignored)
 # at 127.0.0.1:${KJB_PGPORT:-54329}, built with the installed PostgreSQL binaries; when they are
 # missing they are installed with the system package manager. As root the cluster runs as the
-# "postgres" user, because PostgreSQL refuses to run as root.
+# "postgres" user, because PostgreSQL refuses to run as root; when that user cannot reach .pg/
+# (the checkout is under a private folder such as /root), the cluster lives in
+# /var/tmp/kjb-postgres/<checkout name>-<hash of the checkout's path> instead, one per checkout.
+# KJB_PGDIR overrides both.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-dir="${KJB_PGDIR:-$root/.pg}"
-data="$dir/data"
 log() { echo "postgres.sh: $*" >&2; }
+
+# outside is this checkout's cluster folder for when the postgres user cannot reach .pg/.
+outside_parent=/var/tmp/kjb-postgres
+outside="$outside_parent/$(basename "$root")-$(printf '%s' "$root" | sha256sum | cut -c1-16)"
+
+# The cluster already made for this checkout (in .pg/ or outside), else .pg/.
+if [ -n "${KJB_PGDIR:-}" ]; then
+  dir=$KJB_PGDIR
+elif [ ! -f "$root/.pg/data/PG_VERSION" ] && [ -f "$outside/data/PG_VERSION" ]; then
+  dir=$outside
+else
+  dir=$root/.pg
+fi
+data="$dir/data"
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -78,9 +93,17 @@ start() {
   mkdir -p "$dir"
   if [ "$(id -u)" -eq 0 ]; then
     chown postgres "$dir"
-    # The cluster's owner must be able to reach the folder.
-    if ! runuser -u postgres -- test -x "$dir"; then
-      log "user postgres cannot reach $dir; move the checkout or set DATABASE_URL"; exit 1
+    # The cluster's owner must be able to reach the folder; when it cannot (a private folder
+    # above the checkout), the cluster goes outside the checkout.
+    if ! as_owner test -x "$dir"; then
+      if [ -n "${KJB_PGDIR:-}" ]; then
+        log "user postgres cannot reach $dir; choose another KJB_PGDIR or set DATABASE_URL"; exit 1
+      fi
+      rmdir "$dir" 2>/dev/null || true
+      dir=$outside data="$outside/data"
+      log "user postgres cannot reach $root; keeping this checkout's cluster in $dir"
+      mkdir -p "$outside_parent" && chmod 755 "$outside_parent"
+      mkdir -p "$dir" && chown postgres "$dir" && chmod 700 "$dir"
     fi
   fi
 
@@ -100,7 +123,7 @@ CONF
     echo "$port" >"$dir/port"
   fi
   if ! as_owner "$pg_ctl" -D "$data" status >/dev/null 2>&1; then
-    log "starting the local cluster on 127.0.0.1:$port"
+    log "starting the local cluster in $data on 127.0.0.1:$port"
     if ! as_owner "$pg_ctl" -D "$data" -l "$dir/postgres.log" -w -t 60 start >/dev/null; then
       log "PostgreSQL did not start; its log says:"; tail -n 5 "$dir/postgres.log" >&2; exit 1
     fi
