@@ -71,7 +71,8 @@ install_postgres() {
 # as_owner runs a command as the cluster's owner: "postgres" when we are root, else ourselves.
 as_owner() {
   if [ "$(id -u)" -eq 0 ]; then
-    if command -v runuser >/dev/null; then runuser -u postgres -- "$@"; else su postgres -s /bin/sh -c "$(printf '%q ' "$@")"; fi
+    # From /, which postgres can always enter (the caller's folder may be private).
+    if command -v runuser >/dev/null; then (cd / && runuser -u postgres -- "$@"); else (cd / && su postgres -s /bin/sh -c "$(printf '%q ' "$@")"); fi
   else
     "$@"
   fi
@@ -124,9 +125,20 @@ CONF
   fi
   if ! as_owner "$pg_ctl" -D "$data" status >/dev/null 2>&1; then
     log "starting the local cluster in $data on 127.0.0.1:$port"
-    if ! as_owner "$pg_ctl" -D "$data" -l "$dir/postgres.log" -w -t 60 start >/dev/null; then
+    local tries=0
+    until as_owner "$pg_ctl" -D "$data" -l "$dir/postgres.log" -w -t 60 start >/dev/null 2>&1; do
+      # A port that answered no probe can still be held by a client connection's local end:
+      # move to the next free one.
+      if [ $tries -lt 5 ] && tail -n 5 "$dir/postgres.log" | grep -q "could not bind"; then
+        tries=$((tries + 1)) port=$((port + 1))
+        while port_busy "$port"; do port=$((port + 1)); done
+        echo "port = $port" >>"$data/postgresql.conf"
+        echo "$port" >"$dir/port"
+        log "the port was taken; starting on 127.0.0.1:$port"
+        continue
+      fi
       log "PostgreSQL did not start; its log says:"; tail -n 5 "$dir/postgres.log" >&2; exit 1
-    fi
+    done
   fi
   if [ -n "$pg_isready" ]; then
     for _ in $(seq 1 60); do "$pg_isready" -q -h 127.0.0.1 -p "$port" && break; sleep 0.5; done

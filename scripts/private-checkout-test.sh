@@ -10,12 +10,11 @@ private=$(mktemp -d)
 clone="$private/kjb"
 chmod 700 "$private"
 cluster=""
+# Where postgres.sh keeps a cluster it cannot keep in the checkout (removed at the end).
+outside="/var/tmp/kjb-postgres/kjb-$(printf '%s' "$clone" | sha256sum | cut -c1-16)"
 cleanup() {
-  if [ -n "$cluster" ]; then
-    make -s -C "$clone" pg-stop >/dev/null 2>&1 || true
-    rm -rf "$cluster"
-  fi
-  rm -rf "$private"
+  if [ -d "$clone" ]; then make -s -C "$clone" pg-stop >/dev/null 2>&1 || true; fi
+  rm -rf "$outside" "$private"
 }
 trap cleanup EXIT
 fail() { echo "private-checkout-test: FAIL: $*" >&2; exit 1; }
@@ -30,7 +29,7 @@ if [ "$(id -u)" -eq 0 ]; then
   # As root the cluster runs as postgres, which cannot enter the private folder: it must be
   # outside the checkout, and the log must say where.
   cluster=$(sed -nE 's|.*keeping this checkout.s cluster in (.*)$|\1|p' "$private/log")
-  [ -n "$cluster" ] || fail "postgres.sh did not say where the cluster is"
+  [ "$cluster" = "$outside" ] || fail "postgres.sh did not say the cluster is in $outside"
   [ -f "$cluster/data/PG_VERSION" ] || fail "no cluster in $cluster"
   case "$cluster" in "$private"/*) fail "the cluster is inside the private folder" ;; esac
 else
