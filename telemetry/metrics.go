@@ -36,7 +36,7 @@ func New() *Metrics {
 	m := &Metrics{
 		Registry: r,
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "kjb_graphql_requests_total",
-			Help: "GraphQL requests by root field (\"refused\" before the operation was read) and outcome (ok, user_error, or an error code)."}, []string{"operation", "outcome"}),
+			Help: "GraphQL requests by root field (\"refused\" before GraphQL read them, \"invalid\" when unparsable) and outcome (ok, user_error, or an error code)."}, []string{"operation", "outcome"}),
 		requestDur: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "kjb_graphql_request_duration_seconds",
 			Help: "GraphQL operation latency.", Buckets: []float64{.002, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5}}, []string{"operation"}),
 		payments: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "kjb_payments_total",
