@@ -233,20 +233,9 @@ func TestWebhookEndpoints(t *testing.T) {
 		t.Fatal("rotation kept the secret")
 	}
 	// Deliveries after a rotation are signed with the new secret and, for 24 hours, the old one.
-	e.Member(pk, "m", nil)
-	e.Supplier(pk, "s", "62220000001")
-	e.Order(pk, "o-1", "m", "s", "10.00")
-	var eventID, endpointID string
-	if err := e.Pool.QueryRow(context.Background(), `SELECT (SELECT id::text FROM events WHERE type = 'order.created'),
-		(SELECT id::text FROM webhook_endpoints)`).Scan(&eventID, &endpointID); err != nil {
-		t.Fatal(err)
-	}
+	deliverOrderCreated := orderCreatedDelivery(t, e, pk, "https://example.com/hooks")
 	deliver := func() (string, []byte) {
-		t.Helper()
-		var out capturedWebhook
-		if err := e.Svc.DeliverWebhook(context.Background(), domain.WebhookDeliverJob{EventID: eventID, EndpointID: endpointID}, 1, &out, time.Second); err != nil {
-			t.Fatal(err)
-		}
+		out := deliverOrderCreated()
 		return out.headers["KJB-Signature"], out.body
 	}
 	sig, body := deliver()
@@ -268,6 +257,28 @@ func TestWebhookEndpoints(t *testing.T) {
 	e.MustSucceed(pk, "deleteWebhookEndpoint", del, map[string]any{"endpointId": id})
 	if d := e.MustData(pk, `{ webhookEndpoints { id } }`, nil); len(Get(d, "webhookEndpoints").([]any)) != 0 {
 		t.Fatal("deleted endpoint still listed")
+	}
+}
+
+// orderCreatedDelivery creates an order for the partner and returns a function that delivers
+// its order.created event to the partner's endpoint at url, as the delivery job does.
+func orderCreatedDelivery(t *testing.T, e *Env, partnerKey, url string) func() capturedWebhook {
+	t.Helper()
+	e.Member(partnerKey, "m", nil)
+	e.Supplier(partnerKey, "s", "62220000001")
+	e.Order(partnerKey, "o-1", "m", "s", "10.00")
+	var eventID, endpointID string
+	if err := e.Pool.QueryRow(context.Background(), `SELECT (SELECT id::text FROM events WHERE type = 'order.created'),
+		(SELECT id::text FROM webhook_endpoints WHERE url = $1)`, url).Scan(&eventID, &endpointID); err != nil {
+		t.Fatal(err)
+	}
+	return func() capturedWebhook {
+		t.Helper()
+		var out capturedWebhook
+		if err := e.Svc.DeliverWebhook(context.Background(), domain.WebhookDeliverJob{EventID: eventID, EndpointID: endpointID}, 1, &out, time.Second); err != nil {
+			t.Fatal(err)
+		}
+		return out
 	}
 }
 
@@ -365,18 +376,7 @@ func TestWebhookSignedAtWallClock(t *testing.T) {
 	_, pk := e.Partner("1688")
 	ep := e.MustSucceed(pk, "createWebhookEndpoint", `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id } secret userErrors { code } } }`,
 		map[string]any{"url": "https://example.com/hooks", "types": []string{"order.created"}})
-	e.Member(pk, "m", nil)
-	e.Supplier(pk, "s", "62220000001")
-	e.Order(pk, "o-1", "m", "s", "10.00")
-	var eventID, endpointID string
-	if err := e.Pool.QueryRow(context.Background(), `SELECT (SELECT id::text FROM events WHERE type = 'order.created'),
-		(SELECT id::text FROM webhook_endpoints)`).Scan(&eventID, &endpointID); err != nil {
-		t.Fatal(err)
-	}
-	var out capturedWebhook
-	if err := e.Svc.DeliverWebhook(context.Background(), domain.WebhookDeliverJob{EventID: eventID, EndpointID: endpointID}, 1, &out, time.Second); err != nil {
-		t.Fatal(err)
-	}
+	out := orderCreatedDelivery(t, e, pk, "https://example.com/hooks")()
 	if err := webhook.ValidatePayload(out.body, out.headers["KJB-Signature"], Str(ep, "secret")); err != nil {
 		t.Fatalf("stripe-go refuses %q: %v", out.headers["KJB-Signature"], err)
 	}
@@ -402,15 +402,7 @@ func TestOperatorsReadEveryPartnersWebhooks(t *testing.T) {
 	create := `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id } userErrors { code } } }`
 	mine := Str(e.MustSucceed(s.PartnerKey, "createWebhookEndpoint", create, map[string]any{"url": "https://example.com/1688"}), "endpoint", "id")
 	theirs := Str(e.MustSucceed(other, "createWebhookEndpoint", create, map[string]any{"url": "https://example.com/other"}), "endpoint", "id")
-	e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "10.00")
-	var eventID, endpointID string
-	if err := e.Pool.QueryRow(context.Background(), `SELECT (SELECT id::text FROM events WHERE type = 'order.created'),
-		(SELECT id::text FROM webhook_endpoints WHERE url = 'https://example.com/1688')`).Scan(&eventID, &endpointID); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Svc.DeliverWebhook(context.Background(), domain.WebhookDeliverJob{EventID: eventID, EndpointID: endpointID}, 1, &capturedWebhook{}, time.Second); err != nil {
-		t.Fatal(err)
-	}
+	orderCreatedDelivery(t, e, s.PartnerKey, "https://example.com/1688")()
 	list := `{ webhookEndpoints { id url deliveries { edges { node { eventType statusCode } } } } }`
 	urls := func(key string) map[string]int {
 		t.Helper()
