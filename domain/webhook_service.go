@@ -78,8 +78,8 @@ func (s *Service) WebhookDeliveries(ctx context.Context, actor Actor, endpointID
 	return Cut(rows, page), err
 }
 
-// WebhookDelivery returns one delivery attempt to one of the calling partner's endpoints
-// (operators: any); NOT_FOUND otherwise, FORBIDDEN for other roles.
+// WebhookDelivery returns one delivery attempt to an endpoint within the actor's scope, for
+// the roles that may read deliveries (FORBIDDEN otherwise); NOT_FOUND otherwise.
 func (s *Service) WebhookDelivery(ctx context.Context, actor Actor, id string) (WebhookDelivery, error) {
 	if err := actor.Can(ActListWebhookDeliveries); err != nil {
 		return WebhookDelivery{}, err

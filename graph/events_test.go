@@ -209,6 +209,32 @@ func TestWebhookDeliveryWithRetries(t *testing.T) {
 	if !slices.Equal(attempts, []string{"3:200", "2:503", "1:503"}) || Str(d, "webhookEndpoints", 0, "deliveries", "edges", 1, "node", "nextRetryAt") == "" {
 		t.Fatalf("delivery log %v", d)
 	}
+
+	// A delivery is a Node, and leads to its event; only its partner sees it.
+	d = e.MustData(pk, `{ webhookEndpoints { deliveries(first: 1) { edges { node { id eventId event { id type } } } } } }`, nil)
+	delivery := Get(d, "webhookEndpoints", 0, "deliveries", "edges", 0, "node")
+	if Str(delivery, "event", "id") != Str(delivery, "eventId") || Str(delivery, "event", "type") != "ORDER_CREATED" {
+		t.Fatalf("delivery %v", delivery)
+	}
+	const node = `query($id: ID!) { node(id: $id) { __typename ... on WebhookDelivery { attempt statusCode eventType } } }`
+	n := Get(e.MustData(pk, node, map[string]any{"id": Str(delivery, "id")}), "node")
+	if Str(n, "__typename") != "WebhookDelivery" || Get(n, "attempt") != float64(3) || Str(n, "eventType") != "ORDER_CREATED" {
+		t.Errorf("node %v", n)
+	}
+	_, otherPartner := e.Partner("2688")
+	_, account := e.Account("Nosy Ltd")
+	for _, k := range []string{otherPartner, account} {
+		if n := Get(e.MustData(k, node, map[string]any{"id": Str(delivery, "id")}), "node"); n != nil {
+			t.Errorf("another caller read %v", n)
+		}
+	}
+
+	// Redelivering returns the event and the endpoint.
+	re := e.MustSucceed(pk, "redeliverEvent", `mutation($input: RedeliverEventInput!) { redeliverEvent(input: $input) { event { id type } endpoint { id } enqueued userErrors { code } } }`,
+		map[string]any{"eventId": Str(delivery, "eventId"), "endpointId": Str(ep, "endpoint", "id")})
+	if Str(re, "event", "id") != Str(delivery, "eventId") || Str(re, "event", "type") != "ORDER_CREATED" || Str(re, "endpoint", "id") != Str(ep, "endpoint", "id") {
+		t.Fatalf("redeliver %v", re)
+	}
 }
 
 func TestWebhookEndpoints(t *testing.T) {
