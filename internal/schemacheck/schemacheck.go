@@ -166,30 +166,21 @@ func arguments(field string, old, new ast.ArgumentDefinitionList) []Change {
 
 // safeOutput: a client reading old still understands new (same named type and list shape;
 // nullable may become non-null, never the reverse).
-func safeOutput(old, new *ast.Type) bool {
-	if old.NonNull && !new.NonNull {
-		return false
-	}
-	if (old.Elem == nil) != (new.Elem == nil) {
-		return false
-	}
-	if old.Elem != nil {
-		return safeOutput(old.Elem, new.Elem)
-	}
-	return old.NamedType == new.NamedType
-}
+func safeOutput(old, new *ast.Type) bool { return compatible(old, new, false) }
 
 // safeInput: every value a client sent for old is still valid for new (same named type and
 // list shape; non-null may become nullable, never the reverse).
-func safeInput(old, new *ast.Type) bool {
-	if !old.NonNull && new.NonNull {
+func safeInput(old, new *ast.Type) bool { return compatible(old, new, true) }
+
+func compatible(old, new *ast.Type, input bool) bool {
+	if input && !old.NonNull && new.NonNull || !input && old.NonNull && !new.NonNull {
 		return false
 	}
 	if (old.Elem == nil) != (new.Elem == nil) {
 		return false
 	}
 	if old.Elem != nil {
-		return safeInput(old.Elem, new.Elem)
+		return compatible(old.Elem, new.Elem, input)
 	}
 	return old.NamedType == new.NamedType
 }
