@@ -52,6 +52,10 @@ func TestQuoteAndExecute(t *testing.T) {
 		Str(q, "buyAmount", "amount") != "7064.50" || Str(q, "status") != "OPEN" {
 		t.Fatalf("quote %v", q)
 	}
+	// The deprecated midRate answers what mid does until it is removed.
+	if d := e.MustData(key, `query($id: ID!) { quote(id: $id) { mid midRate } }`, map[string]any{"id": Str(q, "id")}); Str(d, "quote", "midRate") != Str(d, "quote", "mid") {
+		t.Fatalf("quote %v", d)
+	}
 	t.Run("buy-fixed rounds what the customer pays up", func(t *testing.T) {
 		p := e.MustSucceed(key, "createQuote", CreateQuote, map[string]any{"accountId": id, "sellCurrency": "USD", "buyCurrency": "CNH", "buyAmount": Money("100.00", "CNH")})
 		// 100 / 7.0645 = 14.1552…; paid rounds up to 14.16.

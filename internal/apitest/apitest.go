@@ -349,12 +349,12 @@ func (e *Env) Fund(accountID, amount, currency string) {
 
 // Marketplace fixture mutations.
 const (
-	UpsertMember   = `mutation($input: UpsertMarketplaceMemberInput!) { upsertMarketplaceMember(input: $input) { member { id memberId link { id } } userErrors { code field message } } }`
-	UpsertSupplier = `mutation($input: UpsertSupplierInput!) { upsertSupplier(input: $input) { supplier { id supplierId payoutAccount } userErrors { code field message } } }`
+	UpsertMember   = `mutation($input: UpsertMarketplaceMemberInput!) { upsertMarketplaceMember(input: $input) { member { id externalId link { id } } userErrors { code field message } } }`
+	UpsertSupplier = `mutation($input: UpsertSupplierInput!) { upsertSupplier(input: $input) { supplier { id externalId payoutAccount } userErrors { code field message } } }`
 	Link           = `mutation($input: LinkMarketplaceAccountInput!) { linkMarketplaceAccount(input: $input) { link { id status memberId crossBorderPayActive account { id } } userErrors { code field message } } }`
 	Unlink         = `mutation($input: UnlinkMarketplaceAccountInput!) { unlinkMarketplaceAccount(input: $input) { link { id status unlinkedAt crossBorderPayActive } userErrors { code field message } } }`
 	Activate       = `mutation($input: ActivateCrossBorderPayInput!) { activateCrossBorderPay(input: $input) { link { id crossBorderPayActive account { crossBorderPayActive } } userErrors { code field message } } }`
-	CreateOrder    = `mutation($input: CreateOrderInput!) { createOrder(input: $input) { order { id externalId status amount { amount currency } supplier { supplierId payoutAccount } } userErrors { code field message } } }`
+	CreateOrder    = `mutation($input: CreateOrderInput!) { createOrder(input: $input) { order { id externalId status amount { amount currency } supplier { externalId payoutAccount } } userErrors { code field message } } }`
 	CancelOrder    = `mutation($input: CancelOrderInput!) { cancelOrder(input: $input) { order { id status } userErrors { code field message } } }`
 )
 
