@@ -4,7 +4,7 @@ SHELL := /bin/bash
 GO ?= go
 PG := ./scripts/postgres.sh
 
-.PHONY: run test generate check-generated lint alert-tests build pg-stop bench bench-settle bench-fees bench-events chaos
+.PHONY: run test generate check-generated schema-snapshot lint alert-tests build pg-stop bench bench-settle bench-fees bench-events chaos
 
 build:
 	$(GO) build -o bin/kjb ./cmd/kjb
@@ -32,6 +32,11 @@ alert-tests:
 
 generate:
 	$(GO) tool gqlgen generate
+
+# Records the current schema as the released one (schema.released.graphql), at a release. Until
+# then, make test fails on a breaking change from it that CHANGELOG.md's newest section does not name.
+schema-snapshot:
+	$(GO) test -count=1 -run '^TestReleasedSchema$$' ./internal/schemacheck -update
 
 # Fails when the committed generated code does not match the schema.
 check-generated:

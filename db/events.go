@@ -140,19 +140,37 @@ func (q queries) WebhookDeliveries(ctx context.Context, endpointID string, page 
 	if page.After != "" && !validUUID(page.After) {
 		return nil, domain.Errorf(domain.CodeInvalidInput, domain.Field("after"), "is not a cursor of this list")
 	}
-	rows, err := q.q.Query(ctx, `SELECT id, endpoint_id, event_id, event_type, attempt, status_code, duration_ms, error, next_retry_at, created_at
+	rows, err := q.q.Query(ctx, `SELECT `+deliveryColumns+`
 		FROM webhook_deliveries WHERE endpoint_id = $1 AND ($2::uuid IS NULL OR id < $2) ORDER BY id DESC LIMIT $3`,
 		endpointID, nullable(page.After), page.First+1)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.WebhookDelivery, error) {
-		var d domain.WebhookDelivery
-		var ms int64
-		err := r.Scan(&d.ID, &d.EndpointID, &d.EventID, &d.EventType, &d.Attempt, &d.StatusCode, &ms, &d.Error, &d.NextRetryAt, &d.CreatedAt)
-		d.Duration = time.Duration(ms) * time.Millisecond
-		return d, err
-	})
+	return pgx.CollectRows(rows, scanDelivery)
+}
+
+func (q queries) WebhookDelivery(ctx context.Context, id string, scope domain.Scope) (domain.WebhookDelivery, error) {
+	if !validUUID(id) {
+		return domain.WebhookDelivery{}, domain.NotFound("webhook delivery", nil)
+	}
+	rows, err := q.q.Query(ctx, `SELECT `+deliveryColumns+` FROM webhook_deliveries
+		WHERE id = $1 AND ($2 OR endpoint_id IN (SELECT id FROM webhook_endpoints WHERE partner_id = $3))`,
+		id, scope.All, nullable(scope.PartnerID))
+	if err != nil {
+		return domain.WebhookDelivery{}, err
+	}
+	d, err := pgx.CollectExactlyOneRow(rows, scanDelivery)
+	return d, translate(err)
+}
+
+const deliveryColumns = `id, endpoint_id, event_id, event_type, attempt, status_code, duration_ms, error, next_retry_at, created_at`
+
+func scanDelivery(r pgx.CollectableRow) (domain.WebhookDelivery, error) {
+	var d domain.WebhookDelivery
+	var ms int64
+	err := r.Scan(&d.ID, &d.EndpointID, &d.EventID, &d.EventType, &d.Attempt, &d.StatusCode, &ms, &d.Error, &d.NextRetryAt, &d.CreatedAt)
+	d.Duration = time.Duration(ms) * time.Millisecond
+	return d, err
 }
 
 func (q queries) PartnerSummary(ctx context.Context, scope domain.Scope, from, to time.Time) (domain.PartnerSummary, error) {

@@ -109,6 +109,29 @@ func (t *txStore) appendLedger(l domain.LedgerTx, after []*decimal.Decimal, move
 		ORDER BY e.n`, args...)
 }
 
+func (q queries) StatementLine(ctx context.Context, id string) (domain.StatementLine, error) {
+	v, ok := parseInt64(id)
+	if !ok {
+		return domain.StatementLine{}, domain.NotFound("ledger entry", nil)
+	}
+	rows, err := q.q.Query(ctx, statementSelect+` WHERE e.id = $1 AND e.book = 'CUSTOMER'`, v)
+	if err != nil {
+		return domain.StatementLine{}, err
+	}
+	l, err := pgx.CollectExactlyOneRow(rows, scanStatementLine)
+	return l, translate(err)
+}
+
+const statementSelect = `SELECT e.id::text, e.account_id, e.currency, e.amount, e.balance_after, t.kind, t.reference, e.created_at
+		FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id`
+
+func scanStatementLine(r pgx.CollectableRow) (domain.StatementLine, error) {
+	var s domain.StatementLine
+	err := r.Scan(&s.ID, &s.AccountID, &s.Amount.Currency, &s.Amount.Amount, &s.BalanceAfter.Amount, &s.Kind, &s.Reference, &s.CreatedAt)
+	s.BalanceAfter.Currency = s.Amount.Currency
+	return s, err
+}
+
 func (q queries) Statement(ctx context.Context, accountID string, page domain.Page) ([]domain.StatementLine, error) {
 	var after *int64
 	if page.After != "" {
@@ -118,17 +141,11 @@ func (q queries) Statement(ctx context.Context, accountID string, page domain.Pa
 		}
 		after = &v
 	}
-	rows, err := q.q.Query(ctx, `SELECT e.id::text, e.account_id, e.currency, e.amount, e.balance_after, t.kind, t.reference, e.created_at
-		FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+	rows, err := q.q.Query(ctx, statementSelect+`
 		WHERE e.account_id = $1 AND ($2::bigint IS NULL OR e.id < $2)
 		ORDER BY e.id DESC LIMIT $3`, accountID, after, page.First+1)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.StatementLine, error) {
-		var s domain.StatementLine
-		err := r.Scan(&s.ID, &s.AccountID, &s.Amount.Currency, &s.Amount.Amount, &s.BalanceAfter.Amount, &s.Kind, &s.Reference, &s.CreatedAt)
-		s.BalanceAfter.Currency = s.Amount.Currency
-		return s, err
-	})
+	return pgx.CollectRows(rows, scanStatementLine)
 }

@@ -112,8 +112,12 @@ func (q queries) ActiveLinkOfMember(ctx context.Context, memberID string) (domai
 	return scanLink(q.q.QueryRow(ctx, linkSelect+` WHERE l.member_row_id = $1 AND l.status = 'ACTIVE'`, memberID))
 }
 
-func (q queries) Links(ctx context.Context, accountID string) ([]domain.MarketplaceLink, error) {
-	rows, err := q.q.Query(ctx, linkSelect+` WHERE l.account_id = $1 ORDER BY l.id DESC LIMIT 500`, accountID)
+func (q queries) Links(ctx context.Context, accountID string, page domain.Page) ([]domain.MarketplaceLink, error) {
+	if page.After != "" && !validUUID(page.After) {
+		return nil, domain.Errorf(domain.CodeInvalidInput, domain.Field("after"), "is not a cursor of this list")
+	}
+	rows, err := q.q.Query(ctx, linkSelect+` WHERE l.account_id = $1 AND ($2::uuid IS NULL OR l.id < $2) ORDER BY l.id DESC LIMIT $3`,
+		accountID, nullable(page.After), page.First+1)
 	if err != nil {
 		return nil, err
 	}

@@ -95,6 +95,19 @@ func (s *Service) Balance(ctx context.Context, actor Actor, accountID string, cu
 	return Balance{AccountID: accountID, Available: Money{Currency: c}}, nil
 }
 
+// StatementLine returns one line of an account statement the actor may see; NOT_FOUND
+// otherwise.
+func (s *Service) StatementLine(ctx context.Context, actor Actor, id string) (StatementLine, error) {
+	l, err := s.store.Queries().StatementLine(ctx, id)
+	if err != nil {
+		return StatementLine{}, err
+	}
+	if _, err := s.Account(ctx, actor, l.AccountID); err != nil {
+		return StatementLine{}, err
+	}
+	return l, nil
+}
+
 // Statement lists an account's ledger lines, newest first.
 func (s *Service) Statement(ctx context.Context, actor Actor, accountID string, page Page) (Slice[StatementLine], error) {
 	if _, err := s.Account(ctx, actor, accountID); err != nil {

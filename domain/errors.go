@@ -144,13 +144,20 @@ const (
 	ReasonNotLinkedToMainlandAlipay ErrorCode = "NOT_LINKED_TO_MAINLAND_ALIPAY"
 	ReasonCrossBorderPayNotActive   ErrorCode = "CROSS_BORDER_PAY_NOT_ACTIVATED"
 	ReasonSupplierNotAccepting      ErrorCode = "SUPPLIER_NOT_ACCEPTING"
-	ReasonAccountNotVerified        ErrorCode = CodeAccountNotVerified
+	ReasonKycNotVerified            ErrorCode = CodeKycNotVerified
 	ReasonInsufficientBalance       ErrorCode = CodeInsufficientBalance
 	ReasonBelowMinimumOrder         ErrorCode = "BELOW_MINIMUM_ORDER"
 	ReasonMainlandChinaIP           ErrorCode = "MAINLAND_CHINA_IP"
 	ReasonOrderNotPayable           ErrorCode = "ORDER_NOT_PAYABLE"
 	ReasonRateUnavailable           ErrorCode = CodeRateUnavailable
 )
+
+// PaymentReasons lists every reason, in the order the API's PaymentReason enum declares them;
+// each is also an ErrorCode value (a test in graph holds both enums to this list).
+var PaymentReasons = []ErrorCode{ReasonNotSecuredTransaction, ReasonCreditTermOrContract, ReasonProhibitedItems,
+	ReasonRedPacketDiscount, ReasonMemberNotLinked, ReasonNotLinkedToMainlandAlipay, ReasonCrossBorderPayNotActive,
+	ReasonSupplierNotAccepting, ReasonKycNotVerified, ReasonInsufficientBalance, ReasonBelowMinimumOrder,
+	ReasonMainlandChinaIP, ReasonOrderNotPayable, ReasonRateUnavailable}
 
 var reasonMessages = map[ErrorCode]string{
 	ReasonNotSecuredTransaction:     "Cross-border Pay needs \"Secured transaction\" at checkout",
@@ -161,7 +168,7 @@ var reasonMessages = map[ErrorCode]string{
 	ReasonNotLinkedToMainlandAlipay: "the buyer's 1688 account is not linked to an Alipay account registered in mainland China",
 	ReasonCrossBorderPayNotActive:   "Cross-border Pay is not activated for the buyer's 1688 account",
 	ReasonSupplierNotAccepting:      "the supplier does not accept Cross-border Pay",
-	ReasonAccountNotVerified:        "the KJB account has not completed identity verification",
+	ReasonKycNotVerified:            "the KJB account has not completed identity verification",
 	ReasonInsufficientBalance:       "the balance does not cover the order and its fees: top up or convert first",
 	ReasonBelowMinimumOrder:         "paying from a WorldFirst balance needs an order of at least CNY 1,000",
 	ReasonMainlandChinaIP:           "paying in a foreign currency is not available from a mainland China IP",
@@ -181,5 +188,4 @@ const CodeRefundExceedsPayment ErrorCode = "REFUND_EXCEEDS_PAYMENT"
 const (
 	CodeQuoteExpired         ErrorCode = "QUOTE_EXPIRED"
 	CodeQuoteAlreadyExecuted ErrorCode = "QUOTE_ALREADY_EXECUTED"
-	CodeAccountNotVerified   ErrorCode = "ACCOUNT_NOT_VERIFIED"
 )

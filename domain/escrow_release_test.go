@@ -196,7 +196,7 @@ func TestAutoReleaseRetriesThroughTheRail(t *testing.T) {
 	if n := e.Count(`SELECT count(*) FROM sandbox_rail_transfers WHERE status = 'PAID'`); n != 1 {
 		t.Fatalf("%d paid transfers", n)
 	}
-	if got := e.EventTypes(s.PartnerKey, []string{"payout.submitted", "payout.paid", "order.completed"}); !slices.Equal(got, []string{"payout.submitted", "payout.paid", "order.completed"}) {
+	if got := e.EventTypes(s.PartnerKey, []string{"PAYOUT_SUBMITTED", "PAYOUT_PAID", "ORDER_COMPLETED"}); !slices.Equal(got, []string{"PAYOUT_SUBMITTED", "PAYOUT_PAID", "ORDER_COMPLETED"}) {
 		t.Fatalf("events %v", got)
 	}
 	e.Audit()

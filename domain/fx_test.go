@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -138,29 +139,40 @@ func TestSettlementArithmetic(t *testing.T) {
 
 func TestCreateQuoteInputValidate(t *testing.T) {
 	t.Parallel()
-	s := func(v string) *string { return &v }
+	in := func(amount, currency string) *AmountInput { return &AmountInput{Amount: amount, Currency: currency} }
 	tests := []struct {
-		name string
-		in   CreateQuoteInput
-		ok   bool
+		name  string
+		in    CreateQuoteInput
+		field string // the first error's field; "" when the input is valid
 	}{
-		{"sell fixed", CreateQuoteInput{SellCurrency: "USD", BuyCurrency: "CNH", SellAmount: s("10.00")}, true},
-		{"buy fixed", CreateQuoteInput{SellCurrency: "USD", BuyCurrency: "CNH", BuyAmount: s("10.00")}, true},
-		{"both", CreateQuoteInput{SellCurrency: "USD", BuyCurrency: "CNH", SellAmount: s("1"), BuyAmount: s("1")}, false},
-		{"neither", CreateQuoteInput{SellCurrency: "USD", BuyCurrency: "CNH"}, false},
-		{"same currency", CreateQuoteInput{SellCurrency: "USD", BuyCurrency: "USD", SellAmount: s("1")}, false},
-		{"CNY sell", CreateQuoteInput{SellCurrency: "CNY", BuyCurrency: "CNH", SellAmount: s("1")}, false},
-		{"CNY buy", CreateQuoteInput{SellCurrency: "USD", BuyCurrency: "CNY", SellAmount: s("1")}, false},
-		{"below the minor unit", CreateQuoteInput{SellCurrency: "USD", BuyCurrency: "CNH", SellAmount: s("0.001")}, false},
-		{"JPY decimals", CreateQuoteInput{SellCurrency: "JPY", BuyCurrency: "CNH", SellAmount: s("1.5")}, false},
+		{"sell fixed", CreateQuoteInput{SellCurrency: "USD", BuyCurrency: "CNH", SellAmount: in("10.00", "USD")}, ""},
+		{"buy fixed", CreateQuoteInput{SellCurrency: "USD", BuyCurrency: "CNH", BuyAmount: in("10.00", "CNH")}, ""},
+		{"both", CreateQuoteInput{SellCurrency: "USD", BuyCurrency: "CNH", SellAmount: in("1", "USD"), BuyAmount: in("1", "CNH")}, "sellAmount"},
+		{"neither", CreateQuoteInput{SellCurrency: "USD", BuyCurrency: "CNH"}, "sellAmount"},
+		{"same currency", CreateQuoteInput{SellCurrency: "USD", BuyCurrency: "USD", SellAmount: in("1", "USD")}, "buyCurrency"},
+		{"CNY sell", CreateQuoteInput{SellCurrency: "CNY", BuyCurrency: "CNH", SellAmount: in("1", "CNY")}, "sellCurrency"},
+		{"CNY buy", CreateQuoteInput{SellCurrency: "USD", BuyCurrency: "CNY", SellAmount: in("1", "USD")}, "buyCurrency"},
+		{"below the minor unit", CreateQuoteInput{SellCurrency: "USD", BuyCurrency: "CNH", SellAmount: in("0.001", "USD")}, "sellAmount.amount"},
+		{"JPY decimals", CreateQuoteInput{SellCurrency: "JPY", BuyCurrency: "CNH", SellAmount: in("1.5", "JPY")}, "sellAmount.amount"},
+		{"sell amount in the buy currency", CreateQuoteInput{SellCurrency: "USD", BuyCurrency: "CNH", SellAmount: in("10.00", "CNH")}, "sellAmount.currency"},
+		{"buy amount in the sell currency", CreateQuoteInput{SellCurrency: "USD", BuyCurrency: "CNH", BuyAmount: in("10.00", "USD")}, "buyAmount.currency"},
 	}
 	for _, tc := range tests {
 		_, _, _, _, err := tc.in.validate()
-		if (err == nil) != tc.ok {
+		if (err == nil) != (tc.field == "") {
 			t.Errorf("%s: %v", tc.name, err)
+			continue
 		}
-		if err != nil && !IsUserError(err) {
-			t.Errorf("%s: %v is not a user error", tc.name, err)
+		if err == nil {
+			continue
+		}
+		es := AsErrors(err)
+		if !IsUserError(err) || len(es) == 0 || es[0].Code != CodeInvalidInput {
+			t.Errorf("%s: %v is not an INVALID_INPUT user error", tc.name, err)
+			continue
+		}
+		if got := strings.Join(es[0].Field, "."); got != tc.field {
+			t.Errorf("%s: field %q, want %q", tc.name, got, tc.field)
 		}
 	}
 }

@@ -47,7 +47,7 @@ func (s *Service) Jobs(ctx context.Context, actor Actor, kind, state string, pag
 		return Slice[JobInfo]{}, Errorf(CodeInvalidState, nil, "job administration is not available in this process")
 	}
 	jobs, next, err := s.jobs.ListJobs(ctx, kind, state, page.First, page.After)
-	return Slice[JobInfo]{Items: jobs, HasNext: next != ""}, err
+	return Slice[JobInfo]{Items: jobs, HasNext: next != "", HasPrevious: page.After != ""}, err
 }
 
 // Job returns one background job. OPERATOR only.

@@ -128,12 +128,13 @@ func (s *Service) Link(ctx context.Context, actor Actor, id string) (Marketplace
 	return s.store.Queries().Link(ctx, id, actor.Scope())
 }
 
-// Links lists an account's links, history included.
-func (s *Service) Links(ctx context.Context, actor Actor, accountID string) ([]MarketplaceLink, error) {
+// Links lists an account's links, newest first, history included.
+func (s *Service) Links(ctx context.Context, actor Actor, accountID string, page Page) (Slice[MarketplaceLink], error) {
 	if _, err := s.Account(ctx, actor, accountID); err != nil {
-		return nil, err
+		return Slice[MarketplaceLink]{}, err
 	}
-	return s.store.Queries().Links(ctx, accountID)
+	rows, err := s.store.Queries().Links(ctx, accountID, page)
+	return Cut(rows, page), err
 }
 
 // MemberLink returns a member's active link, if any (for MarketplaceMember.link).

@@ -66,6 +66,21 @@ func ParseAmount(raw string, c Currency, field []string) (Money, error) {
 	return Money{Amount: d, Currency: c}, nil
 }
 
+// AmountInput is an amount as a client gave it: raw decimal text and a currency code.
+type AmountInput struct {
+	Amount   string
+	Currency string
+}
+
+// ParseAmountIn parses an amount that must be in currency c. INVALID_INPUT naming
+// field.currency for another currency, field.amount for a bad amount.
+func ParseAmountIn(in AmountInput, c Currency, field []string) (Money, error) {
+	if in.Currency != string(c) {
+		return Money{}, Errorf(CodeInvalidInput, append(field[:len(field):len(field)], "currency"), "must be %s", c)
+	}
+	return ParseAmount(in.Amount, c, append(field[:len(field):len(field)], "amount"))
+}
+
 // RoundHalfUp rounds to places decimals, halves away from zero (fees: 0.005 → 0.01).
 func RoundHalfUp(d decimal.Decimal, places int32) decimal.Decimal { return d.Round(places) }
 

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -152,4 +153,30 @@ func FuzzParseAmount(f *testing.F) {
 			t.Fatalf("%q does not round-trip: %s", raw, FormatAmount(m.Amount, c))
 		}
 	})
+}
+
+func TestParseAmountIn(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in    AmountInput
+		field string
+	}{
+		{AmountInput{Amount: "12.50", Currency: "CNY"}, ""},
+		{AmountInput{Amount: "12.50", Currency: "CNH"}, "amount.currency"},
+		{AmountInput{Amount: "12.505", Currency: "CNY"}, "amount.amount"},
+		{AmountInput{Amount: "0", Currency: "CNY"}, "amount.amount"},
+	}
+	for _, tc := range tests {
+		m, err := ParseAmountIn(tc.in, CNY, Field("amount"))
+		if tc.field == "" {
+			if err != nil || m.Currency != CNY || !m.Amount.Equal(decimal.RequireFromString(tc.in.Amount)) {
+				t.Errorf("%v: %v, %v", tc.in, m, err)
+			}
+			continue
+		}
+		es := AsErrors(err)
+		if len(es) != 1 || es[0].Code != CodeInvalidInput || strings.Join(es[0].Field, ".") != tc.field {
+			t.Errorf("%v: %v, want INVALID_INPUT naming %s", tc.in, err, tc.field)
+		}
+	}
 }

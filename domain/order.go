@@ -45,8 +45,7 @@ type CreateOrderInput struct {
 	ExternalID              string
 	BuyerMemberID           string
 	SupplierID              string
-	Amount                  string
-	Currency                string
+	Amount                  AmountInput
 	TradeMode               TradeMode
 	ContainsProhibitedItems bool
 	RedPacketDiscount       bool
@@ -63,14 +62,8 @@ func (in CreateOrderInput) Validate() (Money, error) {
 	add(validateExternalID(in.ExternalID, Field("externalId")))
 	add(validateExternalID(in.BuyerMemberID, Field("buyerMemberId")))
 	add(validateExternalID(in.SupplierID, Field("supplierId")))
-	var amount Money
-	if in.Currency != string(CNY) {
-		add(Errorf(CodeInvalidInput, Field("amount", "currency"), "1688 orders are in CNY"))
-	} else {
-		var err error
-		amount, err = ParseAmount(in.Amount, CNY, Field("amount", "amount"))
-		add(err)
-	}
+	amount, err := ParseAmountIn(in.Amount, CNY, Field("amount"))
+	add(err)
 	switch in.TradeMode {
 	case TradeSecured, TradeDirect, TradeCreditTerm, TradeContract:
 	default:

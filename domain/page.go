@@ -23,16 +23,18 @@ func NewPage(first *int, after string) (Page, error) {
 	return Page{First: n, After: after}, nil
 }
 
-// Slice is one page of results.
+// Slice is one page of results. HasPrevious is true for a page asked for after a cursor: the
+// cursor's own row comes before it.
 type Slice[T any] struct {
-	Items   []T
-	HasNext bool
+	Items       []T
+	HasNext     bool
+	HasPrevious bool
 }
 
 // Cut turns the up-to-First+1 rows a store returned into a page.
 func Cut[T any](rows []T, p Page) Slice[T] {
 	if len(rows) > p.First {
-		return Slice[T]{Items: rows[:p.First], HasNext: true}
+		return Slice[T]{Items: rows[:p.First], HasNext: true, HasPrevious: p.After != ""}
 	}
-	return Slice[T]{Items: rows}
+	return Slice[T]{Items: rows, HasPrevious: p.After != ""}
 }

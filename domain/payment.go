@@ -82,7 +82,7 @@ func (p PaymentSituation) linkReasons(needActive bool) []ErrorCode {
 		rs = append(rs, ReasonCrossBorderPayNotActive)
 	}
 	if p.Account != nil && p.Account.KycStatus != KycVerified {
-		rs = append(rs, ReasonAccountNotVerified)
+		rs = append(rs, ReasonKycNotVerified)
 	}
 	return rs
 }

@@ -66,7 +66,7 @@ func TestEligibility(t *testing.T) {
 		{"not linked", func(p *PaymentSituation) { p.Link, p.Account = nil, nil },
 			[]ErrorCode{ReasonMemberNotLinked, ReasonCrossBorderPayNotActive}, []ErrorCode{ReasonMemberNotLinked}},
 		{"account not verified", func(p *PaymentSituation) { p.Account.KycStatus = KycPending },
-			[]ErrorCode{ReasonAccountNotVerified}, []ErrorCode{ReasonAccountNotVerified}},
+			[]ErrorCode{ReasonKycNotVerified}, []ErrorCode{ReasonKycNotVerified}},
 		{"guide: below CNY 1,000", func(p *PaymentSituation) { p.Order.Amount = Money{d("999.99"), CNY}; p.Balances[CNH] = d("2000") },
 			nil, []ErrorCode{ReasonBelowMinimumOrder}},
 		{"guide: mainland China IP", func(p *PaymentSituation) { p.BuyerIPCountry = "CN" }, nil, []ErrorCode{ReasonMainlandChinaIP}},

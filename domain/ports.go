@@ -38,6 +38,8 @@ type Queries interface {
 	Balances(ctx context.Context, accountID string) ([]Balance, error)
 	// Statement lists an account's customer ledger lines, newest first, up to page.First+1.
 	Statement(ctx context.Context, accountID string, page Page) ([]StatementLine, error)
+	// StatementLine returns one customer ledger line; NOT_FOUND when there is none.
+	StatementLine(ctx context.Context, id string) (StatementLine, error)
 	// TopUp returns a top-up within scope (an account sees its own).
 	TopUp(ctx context.Context, id string, scope Scope) (TopUp, error)
 	Member(ctx context.Context, partnerID, memberID string) (MarketplaceMember, error)
@@ -48,8 +50,8 @@ type Queries interface {
 	Link(ctx context.Context, id string, scope Scope) (MarketplaceLink, error)
 	// ActiveLinkOfMember returns the member's ACTIVE link, NOT_FOUND when it has none.
 	ActiveLinkOfMember(ctx context.Context, memberID string) (MarketplaceLink, error)
-	// Links lists an account's links, newest first (history included).
-	Links(ctx context.Context, accountID string) ([]MarketplaceLink, error)
+	// Links lists an account's links, newest first (history included), up to page.First+1.
+	Links(ctx context.Context, accountID string, page Page) ([]MarketplaceLink, error)
 	// Order returns an order within scope (account: orders of members actively linked to it).
 	Order(ctx context.Context, id string, scope Scope) (Order, error)
 	OrderByExternalID(ctx context.Context, partnerID, externalID string) (Order, error)
@@ -91,6 +93,9 @@ type Queries interface {
 	WebhookEndpoint(ctx context.Context, id string, scope Scope) (WebhookEndpoint, error)
 	// WebhookDeliveries lists an endpoint's delivery attempts, newest first, up to page.First+1.
 	WebhookDeliveries(ctx context.Context, endpointID string, page Page) ([]WebhookDelivery, error)
+	// WebhookDelivery returns one delivery attempt to an endpoint within scope (deleted
+	// endpoints included); NOT_FOUND otherwise.
+	WebhookDelivery(ctx context.Context, id string, scope Scope) (WebhookDelivery, error)
 	PartnerSummary(ctx context.Context, scope Scope, from, to time.Time) (PartnerSummary, error)
 	// Audit checks the ledger invariants and returns every violation found.
 	Audit(ctx context.Context) ([]Violation, error)

@@ -45,8 +45,8 @@ type CreateQuoteInput struct {
 	AccountID    string
 	SellCurrency string
 	BuyCurrency  string
-	SellAmount   *string
-	BuyAmount    *string
+	SellAmount   *AmountInput // in SellCurrency
+	BuyAmount    *AmountInput // in BuyCurrency
 }
 
 // validate parses the currencies and the one fixed amount.
@@ -68,11 +68,11 @@ func (in CreateQuoteInput) validate() (sellCur, buyCur Currency, fixed Money, se
 	case (in.SellAmount == nil) == (in.BuyAmount == nil):
 		add(Errorf(CodeInvalidInput, Field("sellAmount"), "give exactly one of sellAmount and buyAmount"))
 	case in.SellAmount != nil && e1 == nil:
-		fixed, err = ParseAmount(*in.SellAmount, sellCur, Field("sellAmount"))
+		fixed, err = ParseAmountIn(*in.SellAmount, sellCur, Field("sellAmount"))
 		add(err)
 		sellFixed = true
 	case in.BuyAmount != nil && e2 == nil:
-		fixed, err = ParseAmount(*in.BuyAmount, buyCur, Field("buyAmount"))
+		fixed, err = ParseAmountIn(*in.BuyAmount, buyCur, Field("buyAmount"))
 		add(err)
 	}
 	return sellCur, buyCur, fixed, sellFixed, errs.Err()

@@ -51,7 +51,7 @@ func (s *Service) CreateQuote(ctx context.Context, actor Actor, in CreateQuoteIn
 // (settled later by the FX settlement job), all in one transaction. Idempotent on
 // idempotencyKey: the same key returns the same conversion and moves nothing again.
 // QUOTE_EXPIRED, QUOTE_ALREADY_EXECUTED (under a new key), INSUFFICIENT_BALANCE,
-// ACCOUNT_NOT_VERIFIED, IDEMPOTENCY_KEY_REUSED, NOT_FOUND.
+// KYC_NOT_VERIFIED, IDEMPOTENCY_KEY_REUSED, NOT_FOUND.
 func (s *Service) ExecuteQuote(ctx context.Context, actor Actor, quoteID, key string) (Conversion, Account, error) {
 	if err := actor.Can(ActExecuteQuote); err != nil {
 		return Conversion{}, Account{}, err
@@ -84,7 +84,7 @@ func (s *Service) ExecuteQuote(ctx context.Context, actor Actor, quoteID, key st
 			return err
 		}
 		if acct.KycStatus != KycVerified {
-			return Errorf(CodeAccountNotVerified, Field("quoteId"), "the account must complete identity verification before converting")
+			return Errorf(CodeKycNotVerified, Field("quoteId"), "the account must complete identity verification before converting")
 		}
 		conv = Conversion{QuoteID: q.ID, AccountID: q.AccountID, Sold: q.Sell, Bought: q.Buy, Rate: q.Rate,
 			Status: ConversionBooked, CreatedAt: s.clock.Now()}

@@ -4,10 +4,11 @@ import (
 	"context"
 )
 
-// RefundInput is what refundOrder accepts; Amount is raw CNY ("" = all that is left).
+// RefundInput is what refundOrder accepts; Amount is raw client input in CNY (nil = all that
+// is left).
 type RefundInput struct {
 	OrderID        string
-	Amount         *string
+	Amount         *AmountInput
 	Reason         string
 	IdempotencyKey string
 }
@@ -16,7 +17,7 @@ type RefundInput struct {
 func (in RefundInput) validate() (*Money, error) {
 	var amount *Money
 	if in.Amount != nil {
-		m, err := ParseAmount(*in.Amount, CNY, Field("amount"))
+		m, err := ParseAmountIn(*in.Amount, CNY, Field("amount"))
 		if err != nil {
 			return nil, err
 		}

@@ -78,20 +78,34 @@ func (s *Service) WebhookDeliveries(ctx context.Context, actor Actor, endpointID
 	return Cut(rows, page), err
 }
 
-// RedeliverEvent sends one of the partner's events to one of its endpoints again.
-func (s *Service) RedeliverEvent(ctx context.Context, actor Actor, eventID, endpointID string) error {
-	if err := actor.Can(ActRedeliverEvent); err != nil {
-		return err
+// WebhookDelivery returns one delivery attempt to an endpoint within the actor's scope, for
+// the roles that may read deliveries (FORBIDDEN otherwise); NOT_FOUND otherwise.
+func (s *Service) WebhookDelivery(ctx context.Context, actor Actor, id string) (WebhookDelivery, error) {
+	if err := actor.Can(ActListWebhookDeliveries); err != nil {
+		return WebhookDelivery{}, err
 	}
-	return s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
-		if _, err := tx.Event(ctx, eventID, actor.Scope()); err != nil {
+	return s.store.Queries().WebhookDelivery(ctx, id, actor.Scope())
+}
+
+// RedeliverEvent sends one of the partner's events to one of its endpoints again and returns
+// both. NOT_FOUND naming eventId or endpointId.
+func (s *Service) RedeliverEvent(ctx context.Context, actor Actor, eventID, endpointID string) (Event, WebhookEndpoint, error) {
+	if err := actor.Can(ActRedeliverEvent); err != nil {
+		return Event{}, WebhookEndpoint{}, err
+	}
+	var e Event
+	var w WebhookEndpoint
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		var err error
+		if e, err = tx.Event(ctx, eventID, actor.Scope()); err != nil {
 			return notFoundAs(err, "event", Field("eventId"))
 		}
-		if _, err := tx.WebhookEndpoint(ctx, endpointID, actor.Scope()); err != nil {
+		if w, err = tx.WebhookEndpoint(ctx, endpointID, actor.Scope()); err != nil {
 			return notFoundAs(err, "webhook endpoint", Field("endpointId"))
 		}
 		return tx.Enqueue(ctx, WebhookDeliverJob{EventID: eventID, EndpointID: endpointID})
 	})
+	return e, w, err
 }
 
 // DeliverWebhook posts one event to one endpoint, signed at the wall clock's time, and records

@@ -42,12 +42,12 @@ func BenchmarkEventLatency(b *testing.B) {
 	s := e.NewShop("6222020200118888")
 	e.Fund(s.AccountID, "10000000.00", "CNH")
 	e.MustSucceed(s.PartnerKey, "createWebhookEndpoint", `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret userErrors { code } } }`,
-		map[string]any{"url": hook.URL, "types": []string{"payment.succeeded"}})
+		map[string]any{"url": hook.URL, "types": []string{"PAYMENT_SUCCEEDED"}})
 	sub, err := e.Dial(e.Server, s.PartnerKey)
 	if err != nil {
 		b.Fatal(err)
 	}
-	_ = sub.Start(`subscription { partnerEvents(types: ["payment.succeeded"]) { paymentId } }`, nil)
+	_ = sub.Start(`subscription { partnerEvents(types: [PAYMENT_SUCCEEDED]) { paymentId } }`, nil)
 	e.WaitSubscribers(e.Server, 1)
 	const n = 1000
 	committed := map[string]time.Time{}

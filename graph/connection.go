@@ -26,10 +26,13 @@ func connect[T, C any](first *int, after *string, call func(domain.Page) (domain
 // connection builds edges and page info from a page of items.
 func connection[T any, E any](s domain.Slice[T], key func(T) string, edge func(cursor string, item T) E) ([]E, *model.PageInfo) {
 	edges := make([]E, 0, len(s.Items))
-	info := &model.PageInfo{HasNextPage: s.HasNext}
-	for _, it := range s.Items {
+	info := &model.PageInfo{HasNextPage: s.HasNext, HasPreviousPage: s.HasPrevious}
+	for i, it := range s.Items {
 		c := encodeCursor(key(it))
 		edges = append(edges, edge(c, it))
+		if i == 0 {
+			info.StartCursor = &c
+		}
 		info.EndCursor = &c
 	}
 	return edges, info

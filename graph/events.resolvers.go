@@ -14,10 +14,30 @@ import (
 	"github.com/kjb/kjb/graph/model"
 )
 
+// Object is the resolver for the object field.
+func (r *eventResolver) Object(ctx context.Context, obj *model.Event) (model.Node, error) {
+	return r.node(ctx, obj.ObjectID)
+}
+
+// Account is the resolver for the account field.
+func (r *eventResolver) Account(ctx context.Context, obj *model.Event) (*model.Account, error) {
+	return optionalRef(ctx, obj.AccountID, typeAccount, r.account)
+}
+
+// Partner is the resolver for the partner field.
+func (r *eventResolver) Partner(ctx context.Context, obj *model.Event) (*model.Partner, error) {
+	return optionalRef(ctx, obj.PartnerID, typePartner, r.partner)
+}
+
+// Payment is the resolver for the payment field.
+func (r *eventResolver) Payment(ctx context.Context, obj *model.Event) (*model.Payment, error) {
+	return optionalRef(ctx, obj.PaymentID, typePayment, r.payment)
+}
+
 // CreateWebhookEndpoint is the resolver for the createWebhookEndpoint field.
 func (r *mutationResolver) CreateWebhookEndpoint(ctx context.Context, input model.CreateWebhookEndpointInput) (*model.CreateWebhookEndpointPayload, error) {
 	return mutate(nil, func() (domain.WebhookEndpoint, error) {
-		return r.Svc.CreateWebhookEndpoint(ctx, ActorFrom(ctx), input.URL, input.Types)
+		return r.Svc.CreateWebhookEndpoint(ctx, ActorFrom(ctx), input.URL, eventTypeFilter(input.Types))
 	}, func(w domain.WebhookEndpoint) *model.CreateWebhookEndpointPayload {
 		return &model.CreateWebhookEndpointPayload{Endpoint: toEndpoint(w), Secret: &w.Secret}
 	})
@@ -47,17 +67,17 @@ func (r *mutationResolver) RotateWebhookSecret(ctx context.Context, input model.
 func (r *mutationResolver) RedeliverEvent(ctx context.Context, input model.RedeliverEventInput) (*model.RedeliverEventPayload, error) {
 	eventID, err := decodeID(input.EventID, typeEvent, "eventId")
 	endpointID, eerr := decodeID(input.EndpointID, typeEndpoint, "endpointId")
-	return mutate(cmp.Or(err, eerr), func() (struct{}, error) {
-		return struct{}{}, r.Svc.RedeliverEvent(ctx, ActorFrom(ctx), eventID, endpointID)
-	}, func(struct{}) *model.RedeliverEventPayload {
-		return &model.RedeliverEventPayload{Enqueued: true}
+	return mutate2(cmp.Or(err, eerr), func() (domain.Event, domain.WebhookEndpoint, error) {
+		return r.Svc.RedeliverEvent(ctx, ActorFrom(ctx), eventID, endpointID)
+	}, func(e domain.Event, w domain.WebhookEndpoint) *model.RedeliverEventPayload {
+		return &model.RedeliverEventPayload{Event: toEvent(e), Endpoint: toEndpoint(w), Enqueued: true}
 	})
 }
 
 // Events is the resolver for the events field.
-func (r *queryResolver) Events(ctx context.Context, first *int, after *string, types []string) (*model.EventConnection, error) {
+func (r *queryResolver) Events(ctx context.Context, first *int, after *string, types []model.EventType) (*model.EventConnection, error) {
 	return connect(first, after, func(p domain.Page) (domain.Slice[domain.Event], error) {
-		return r.Svc.Events(ctx, ActorFrom(ctx), types, p)
+		return r.Svc.Events(ctx, ActorFrom(ctx), eventTypeFilter(types), p)
 	}, toEventConnection)
 }
 
@@ -105,13 +125,18 @@ func (r *subscriptionResolver) AccountEvents(ctx context.Context, accountID stri
 }
 
 // PartnerEvents is the resolver for the partnerEvents field.
-func (r *subscriptionResolver) PartnerEvents(ctx context.Context, types []string) (<-chan *model.Event, error) {
-	match, err := r.Svc.PartnerEvents(ActorFrom(ctx), types)
+func (r *subscriptionResolver) PartnerEvents(ctx context.Context, types []model.EventType) (<-chan *model.Event, error) {
+	match, err := r.Svc.PartnerEvents(ActorFrom(ctx), eventTypeFilter(types))
 	if err != nil {
 		return nil, err
 	}
 	events := r.Hub.Subscribe(ctx, match)
 	return relay(ctx, events, func(e domain.Event) (*model.Event, bool) { return toEvent(e), true }), nil
+}
+
+// Event is the resolver for the event field.
+func (r *webhookDeliveryResolver) Event(ctx context.Context, obj *model.WebhookDelivery) (*model.Event, error) {
+	return byID(ctx, obj.Event.ID, typeEvent, r.event)
 }
 
 // Deliveries is the resolver for the deliveries field.
@@ -125,7 +150,17 @@ func (r *webhookEndpointResolver) Deliveries(ctx context.Context, obj *model.Web
 	}, toWebhookDeliveryConnection)
 }
 
+// Event returns EventResolver implementation.
+func (r *Resolver) Event() EventResolver { return &eventResolver{r} }
+
+// WebhookDelivery returns WebhookDeliveryResolver implementation.
+func (r *Resolver) WebhookDelivery() WebhookDeliveryResolver { return &webhookDeliveryResolver{r} }
+
 // WebhookEndpoint returns WebhookEndpointResolver implementation.
 func (r *Resolver) WebhookEndpoint() WebhookEndpointResolver { return &webhookEndpointResolver{r} }
 
-type webhookEndpointResolver struct{ *Resolver }
+type (
+	eventResolver           struct{ *Resolver }
+	webhookDeliveryResolver struct{ *Resolver }
+	webhookEndpointResolver struct{ *Resolver }
+)

@@ -36,22 +36,22 @@ func TestEventsAreWrittenWithTheirChange(t *testing.T) {
 	small := e.Order(s.PartnerKey, "o-small", "buyer", "supplier", "10.00")
 	e.Pay(s.AccountKey, small, "p")
 	got := e.EventTypes(s.PartnerKey, nil)
-	want := []string{"link.created", "order.created", "order.created", "order.paid", "payment.succeeded"}
+	want := []string{"LINK_CREATED", "ORDER_CREATED", "ORDER_CREATED", "ORDER_PAID", "PAYMENT_SUCCEEDED"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("partner sees %v, want %v", got, want)
 	}
 	acct := e.EventTypes(s.AccountKey, nil)
-	if !slices.Equal(acct, []string{"account.verified", "link.created", "order.paid", "payment.succeeded"}) {
+	if !slices.Equal(acct, []string{"ACCOUNT_VERIFIED", "LINK_CREATED", "ORDER_PAID", "PAYMENT_SUCCEEDED"}) {
 		t.Fatalf("account sees %v", acct)
 	}
-	if got := e.EventTypes(s.PartnerKey, []string{"payment.succeeded"}); !slices.Equal(got, []string{"payment.succeeded"}) {
+	if got := e.EventTypes(s.PartnerKey, []string{"PAYMENT_SUCCEEDED"}); !slices.Equal(got, []string{"PAYMENT_SUCCEEDED"}) {
 		t.Fatalf("filtered %v", got)
 	}
-	if r := e.Do(s.PartnerKey, `{ events(types: ["nope"]) { edges { cursor } } }`, nil); r.Code() != "INVALID_INPUT" {
+	if r := e.Do(s.PartnerKey, `{ events(types: [NOPE]) { edges { cursor } } }`, nil); r.Code() != "GRAPHQL_VALIDATION_FAILED" {
 		t.Fatalf("unknown type: %s", r.Raw)
 	}
 	_, other := e.Account("Other")
-	if got := e.EventTypes(other, nil); !slices.Equal(got, []string{"account.verified"}) {
+	if got := e.EventTypes(other, nil); !slices.Equal(got, []string{"ACCOUNT_VERIFIED"}) {
 		t.Fatalf("another account sees %v", got)
 	}
 }
@@ -79,7 +79,7 @@ func TestSubscriptionsAcrossProcesses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := partnerSub.Start(`subscription { partnerEvents(types: ["payout.paid"]) { type } }`, nil); err != nil {
+	if err := partnerSub.Start(`subscription { partnerEvents(types: [PAYOUT_PAID]) { type } }`, nil); err != nil {
 		t.Fatal(err)
 	}
 	e.WaitSubscribers(a, 2)
@@ -96,7 +96,7 @@ func TestSubscriptionsAcrossProcesses(t *testing.T) {
 	onB(s.AccountKey, "payOrder", PayOrder, map[string]any{"orderId": oid, "method": "WORLD_PAY", "idempotencyKey": "p"})
 	onB(s.PartnerKey, "confirmReceipt", ConfirmReceipt, map[string]any{"orderId": oid})
 
-	want := []string{"order.paid", "payment.succeeded", "payout.submitted", "payout.paid", "order.completed"}
+	want := []string{"ORDER_PAID", "PAYMENT_SUCCEEDED", "PAYOUT_SUBMITTED", "PAYOUT_PAID", "ORDER_COMPLETED"}
 	var got []string
 	for len(got) < len(want) {
 		d, err := sub.Next()
@@ -108,7 +108,7 @@ func TestSubscriptionsAcrossProcesses(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("subscriber on A saw %v, want %v", got, want)
 	}
-	if d, err := partnerSub.Next(); err != nil || Str(d, "partnerEvents", "type") != "payout.paid" {
+	if d, err := partnerSub.Next(); err != nil || Str(d, "partnerEvents", "type") != "PAYOUT_PAID" {
 		t.Fatalf("partner subscription: %v %v", d, err)
 	}
 }
@@ -135,7 +135,7 @@ func TestPaymentUpdatedSubscription(t *testing.T) {
 	}
 	_ = sub.Start(`subscription($id: ID!) { paymentUpdated(paymentId: $id) { status escrowStatus refunds { amount { amount } } } }`, map[string]any{"id": pid})
 	e.WaitSubscribers(e.Server, 1)
-	e.MustSucceed(s.PartnerKey, "refundOrder", RefundOrder, map[string]any{"orderId": oid, "amount": "40.00", "idempotencyKey": "r"})
+	e.MustSucceed(s.PartnerKey, "refundOrder", RefundOrder, map[string]any{"orderId": oid, "amount": Money("40.00", "CNY"), "idempotencyKey": "r"})
 	d, err := sub.Next()
 	if err != nil || Str(d, "paymentUpdated", "status") != "PARTIALLY_REFUNDED" || Str(d, "paymentUpdated", "refunds", 0, "amount", "amount") != "40.00" {
 		t.Fatalf("update %v %v", d, err)
@@ -178,7 +178,7 @@ func TestWebhookDeliveryWithRetries(t *testing.T) {
 	e.StartWorkers(func(c *worker.Config) { c.WebhookBackoff = 50 * time.Millisecond })
 	_, pk := e.Partner("1688")
 	ep := e.MustSucceed(pk, "createWebhookEndpoint", `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id url types } secret userErrors { code } } }`,
-		map[string]any{"url": hook.URL + "/kjb", "types": []string{"order.created"}})
+		map[string]any{"url": hook.URL + "/kjb", "types": []string{"ORDER_CREATED"}})
 	secret := Str(ep, "secret")
 	e.Member(pk, "m", nil)
 	e.Supplier(pk, "s", "62220000001")
@@ -211,6 +211,32 @@ func TestWebhookDeliveryWithRetries(t *testing.T) {
 	if !slices.Equal(attempts, []string{"3:200", "2:503", "1:503"}) || Str(d, "webhookEndpoints", 0, "deliveries", "edges", 1, "node", "nextRetryAt") == "" {
 		t.Fatalf("delivery log %v", d)
 	}
+
+	// A delivery is a Node, and leads to its event; only its partner sees it.
+	d = e.MustData(pk, `{ webhookEndpoints { deliveries(first: 1) { edges { node { id eventId event { id type } } } } } }`, nil)
+	delivery := Get(d, "webhookEndpoints", 0, "deliveries", "edges", 0, "node")
+	if Str(delivery, "event", "id") != Str(delivery, "eventId") || Str(delivery, "event", "type") != "ORDER_CREATED" {
+		t.Fatalf("delivery %v", delivery)
+	}
+	const node = `query($id: ID!) { node(id: $id) { __typename ... on WebhookDelivery { attempt statusCode eventType } } }`
+	n := Get(e.MustData(pk, node, map[string]any{"id": Str(delivery, "id")}), "node")
+	if Str(n, "__typename") != "WebhookDelivery" || Get(n, "attempt") != float64(3) || Str(n, "eventType") != "ORDER_CREATED" {
+		t.Errorf("node %v", n)
+	}
+	_, otherPartner := e.Partner("2688")
+	_, account := e.Account("Nosy Ltd")
+	for _, k := range []string{otherPartner, account} {
+		if n := Get(e.MustData(k, node, map[string]any{"id": Str(delivery, "id")}), "node"); n != nil {
+			t.Errorf("another caller read %v", n)
+		}
+	}
+
+	// Redelivering returns the event and the endpoint.
+	re := e.MustSucceed(pk, "redeliverEvent", `mutation($input: RedeliverEventInput!) { redeliverEvent(input: $input) { event { id type } endpoint { id } enqueued userErrors { code } } }`,
+		map[string]any{"eventId": Str(delivery, "eventId"), "endpointId": Str(ep, "endpoint", "id")})
+	if Str(re, "event", "id") != Str(delivery, "eventId") || Str(re, "event", "type") != "ORDER_CREATED" || Str(re, "endpoint", "id") != Str(ep, "endpoint", "id") {
+		t.Fatalf("redeliver %v", re)
+	}
 }
 
 func TestWebhookEndpoints(t *testing.T) {
@@ -219,7 +245,10 @@ func TestWebhookEndpoints(t *testing.T) {
 	e := New(t, Options{Clock: clock})
 	_, pk := e.Partner("1688")
 	create := `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id } secret userErrors { code field } } }`
-	for _, bad := range []map[string]any{{"url": "ftp://example.com/x"}, {"url": "not a url"}, {"url": "https://example.com", "types": []string{"nope"}}} {
+	if r := e.Do(pk, create, map[string]any{"input": map[string]any{"url": "https://example.com", "types": []string{"nope"}}}); r.Code() != "GRAPHQL_VALIDATION_FAILED" {
+		t.Errorf("an unknown event type accepted: %s", r.Raw)
+	}
+	for _, bad := range []map[string]any{{"url": "ftp://example.com/x"}, {"url": "not a url"}} {
 		if codes := UserErrorCodes(e.Mutate(pk, "createWebhookEndpoint", create, bad)); !slices.Equal(codes, []string{"INVALID_INPUT"}) {
 			t.Errorf("%v accepted", bad)
 		}
@@ -303,7 +332,7 @@ func TestPartnerSummary(t *testing.T) {
 	e.Pay(s.AccountKey, o1, "p1")
 	o2 := e.Order(s.PartnerKey, "o-2", "buyer", "supplier", "2000.00")
 	e.MustSucceed(s.AccountKey, "payOrder", PayOrder, map[string]any{"orderId": o2, "method": "WORLDFIRST_BALANCE", "payCurrency": "USD", "idempotencyKey": "p2"})
-	e.MustSucceed(s.PartnerKey, "refundOrder", RefundOrder, map[string]any{"orderId": o1, "amount": "100.00", "idempotencyKey": "r"})
+	e.MustSucceed(s.PartnerKey, "refundOrder", RefundOrder, map[string]any{"orderId": o1, "amount": Money("100.00", "CNY"), "idempotencyKey": "r"})
 	e.MustSucceed(s.PartnerKey, "confirmReceipt", ConfirmReceipt, map[string]any{"orderId": o2})
 	var po string
 	_ = e.Pool.QueryRow(context.Background(), `SELECT id::text FROM payouts`).Scan(&po)
@@ -357,7 +386,7 @@ func TestBulkEventsReachSubscribers(t *testing.T) {
 		if err != nil || d == nil {
 			t.Fatalf("after %d events: %v", len(seen), err)
 		}
-		if Str(d, "accountEvents", "type") != "conversion.settled" || seen[Str(d, "accountEvents", "id")] {
+		if Str(d, "accountEvents", "type") != "CONVERSION_SETTLED" || seen[Str(d, "accountEvents", "id")] {
 			t.Fatalf("unexpected or repeated %v", d)
 		}
 		seen[Str(d, "accountEvents", "id")] = true

@@ -23,12 +23,21 @@ func (r *accountResolver) FeeForecast(ctx context.Context, obj *model.Account) (
 	return mapResult(f, err, toFeeForecast)
 }
 
+// FeeStatements is the resolver for the feeStatements field.
+func (r *accountResolver) FeeStatements(ctx context.Context, obj *model.Account, first *int, after *string) (*model.FeeStatementConnection, error) {
+	id, err := decodeID(obj.ID, typeAccount)
+	if err != nil {
+		return nil, err
+	}
+	return r.feeStatements(ctx, id, first, after)
+}
+
 // RunMonthlyFees is the resolver for the runMonthlyFees field.
 func (r *mutationResolver) RunMonthlyFees(ctx context.Context, input model.RunMonthlyFeesInput) (*model.RunMonthlyFeesPayload, error) {
 	return mutate(nil, func() (domain.Month, error) {
-		return r.Svc.RunMonthlyFees(ctx, ActorFrom(ctx), input.Month)
+		return r.Svc.RunMonthlyFees(ctx, ActorFrom(ctx), domain.Month(input.Month).String())
 	}, func(m domain.Month) *model.RunMonthlyFeesPayload {
-		month := m.String()
+		month := model.Month(m)
 		return &model.RunMonthlyFeesPayload{Enqueued: true, Month: &month}
 	})
 }
@@ -55,7 +64,5 @@ func (r *queryResolver) FeeStatements(ctx context.Context, accountID string, fir
 	if err != nil {
 		return nil, err
 	}
-	return orNull(connect(first, after, func(p domain.Page) (domain.Slice[domain.FeeStatement], error) {
-		return r.Svc.FeeStatements(ctx, ActorFrom(ctx), id, p)
-	}, toFeeStatementConnection))
+	return orNull(r.feeStatements(ctx, id, first, after))
 }

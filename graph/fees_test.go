@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -11,8 +12,8 @@ import (
 	. "github.com/kjb/kjb/internal/apitest"
 )
 
-const statementsQuery = `query($id: ID!) { feeStatements(accountId: $id) { edges { node { month volume { amount } paymentCount
-	standardFees { amount } serviceFees { amount } averageMonthlyVolume { amount } nextServiceFeeRate } } } }`
+const statementsQuery = `query($id: ID!) { account(id: $id) { feeStatements { edges { node { month volume { amount } paymentCount
+	standardFees { amount } serviceFees { amount } averageMonthlyVolume { amount } nextServiceFeeRate } } } } }`
 
 func closeMonth(e *Env, month string) (bool, int) {
 	e.T.Helper()
@@ -63,7 +64,7 @@ func TestMonthlyFeesThreeMonths(t *testing.T) {
 	big := pay("500000.00")
 	pay("500000.00")
 	pay("500000.00")
-	e.MustSucceed(s.PartnerKey, "refundOrder", RefundOrder, map[string]any{"orderId": big, "amount": "100000.00", "idempotencyKey": "r"})
+	e.MustSucceed(s.PartnerKey, "refundOrder", RefundOrder, map[string]any{"orderId": big, "amount": Money("100000.00", "CNY"), "idempotencyKey": "r"})
 	e.SetSandboxClock("2026-11-01T00:30:00+08:00")
 	closeMonth(e, "2026-10")
 	e.SetSandboxClock("2026-12-01T00:30:00+08:00")
@@ -71,7 +72,7 @@ func TestMonthlyFeesThreeMonths(t *testing.T) {
 
 	d := e.MustData(s.AccountKey, statementsQuery, map[string]any{"id": s.AccountID})
 	var got []string
-	for _, edge := range Get(d, "feeStatements", "edges").([]any) {
+	for _, edge := range Get(d, "account", "feeStatements", "edges").([]any) {
 		nd := edge.(map[string]any)["node"]
 		got = append(got, fmt.Sprintf("%s %s n=%v std=%s svc=%s avg=%s next=%s", Str(nd, "month"), Str(nd, "volume", "amount"),
 			Get(nd, "paymentCount"), Str(nd, "standardFees", "amount"), Str(nd, "serviceFees", "amount"),
@@ -112,10 +113,12 @@ func TestMonthCloseRules(t *testing.T) {
 		if codes := UserErrorCodes(p); !slices.Equal(codes, []string{"INVALID_INPUT"}) {
 			t.Fatalf("got %v", p)
 		}
-		p = e.Mutate(e.Operator, "runMonthlyFees", `mutation($input: RunMonthlyFeesInput!) { runMonthlyFees(input: $input) { enqueued userErrors { code field } } }`,
-			map[string]any{"month": "October"})
-		if codes := UserErrorCodes(p); !slices.Equal(codes, []string{"INVALID_INPUT"}) {
-			t.Fatalf("got %v", p)
+		for _, bad := range []string{"October", "2026-13", "2026-1", "26-10", "2026-10-01"} {
+			r := e.Do(e.Operator, `mutation($input: RunMonthlyFeesInput!) { runMonthlyFees(input: $input) { month userErrors { code } } }`,
+				map[string]any{"input": map[string]any{"month": bad}})
+			if r.Code() != "INVALID_INPUT" || !strings.Contains(r.Errors[0].Message, "is not a month") {
+				t.Errorf("month %q: %s", bad, r.Raw)
+			}
 		}
 	})
 	e.SetSandboxClock("2026-11-01T00:00:00+08:00")
@@ -125,7 +128,7 @@ func TestMonthCloseRules(t *testing.T) {
 			t.Fatalf("closed %v, %d statements", closed, n)
 		}
 		d := e.MustData(s.AccountKey, statementsQuery, map[string]any{"id": s.AccountID})
-		if Str(d, "feeStatements", "edges", 0, "node", "nextServiceFeeRate") != "0.0015" {
+		if Str(d, "account", "feeStatements", "edges", 0, "node", "nextServiceFeeRate") != "0.0015" {
 			t.Fatalf("got %v", d)
 		}
 	})

@@ -49,7 +49,7 @@ func (r *mutationResolver) SetFxRate(ctx context.Context, input model.SetFxRateI
 func (r *mutationResolver) CreateQuote(ctx context.Context, input model.CreateQuoteInput) (*model.CreateQuotePayload, error) {
 	id, err := decodeID(input.AccountID, typeAccount, "accountId")
 	in := domain.CreateQuoteInput{AccountID: id, SellCurrency: string(input.SellCurrency), BuyCurrency: string(input.BuyCurrency),
-		SellAmount: (*string)(input.SellAmount), BuyAmount: (*string)(input.BuyAmount)}
+		SellAmount: amountInput(input.SellAmount), BuyAmount: amountInput(input.BuyAmount)}
 	return mutate(err, func() (domain.Quote, error) {
 		return r.Svc.CreateQuote(ctx, ActorFrom(ctx), in)
 	}, func(q domain.Quote) *model.CreateQuotePayload {

@@ -32,6 +32,7 @@ type ResolverRoot interface {
 	Account() AccountResolver
 	ApiKey() ApiKeyResolver
 	Conversion() ConversionResolver
+	Event() EventResolver
 	MarketplaceLink() MarketplaceLinkResolver
 	MarketplaceMember() MarketplaceMemberResolver
 	Mutation() MutationResolver
@@ -43,6 +44,7 @@ type ResolverRoot interface {
 	Subscription() SubscriptionResolver
 	TopUp() TopUpResolver
 	Viewer() ViewerResolver
+	WebhookDelivery() WebhookDeliveryResolver
 	WebhookEndpoint() WebhookEndpointResolver
 }
 
@@ -58,10 +60,11 @@ type ComplexityRoot struct {
 		CreatedAt            func(childComplexity int) int
 		CrossBorderPayActive func(childComplexity int) int
 		FeeForecast          func(childComplexity int) int
+		FeeStatements        func(childComplexity int, first *int, after *string) int
 		ID                   func(childComplexity int) int
 		KycStatus            func(childComplexity int) int
 		LedgerEntries        func(childComplexity int, first *int, after *string) int
-		Links                func(childComplexity int) int
+		Links                func(childComplexity int, first *int, after *string) int
 		Name                 func(childComplexity int) int
 		Payments             func(childComplexity int, first *int, after *string) int
 		ServiceFeeRate       func(childComplexity int) int
@@ -179,12 +182,16 @@ type ComplexityRoot struct {
 	}
 
 	Event struct {
+		Account    func(childComplexity int) int
 		AccountID  func(childComplexity int) int
 		ID         func(childComplexity int) int
+		Object     func(childComplexity int) int
 		ObjectID   func(childComplexity int) int
 		ObjectType func(childComplexity int) int
 		OccurredAt func(childComplexity int) int
+		Partner    func(childComplexity int) int
 		PartnerID  func(childComplexity int) int
+		Payment    func(childComplexity int) int
 		PaymentID  func(childComplexity int) int
 		Type       func(childComplexity int) int
 	}
@@ -325,10 +332,21 @@ type ComplexityRoot struct {
 		UnlinkedAt           func(childComplexity int) int
 	}
 
+	MarketplaceLinkConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	MarketplaceLinkEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	MarketplaceMember struct {
 		AlipayInternationalLinked func(childComplexity int) int
 		AlipayVerified            func(childComplexity int) int
 		Authorized                func(childComplexity int) int
+		ExternalID                func(childComplexity int) int
 		ID                        func(childComplexity int) int
 		Link                      func(childComplexity int) int
 		MainlandAlipayLinked      func(childComplexity int) int
@@ -374,6 +392,7 @@ type ComplexityRoot struct {
 
 	Order struct {
 		Amount                  func(childComplexity int) int
+		BuyerMember             func(childComplexity int) int
 		BuyerMemberID           func(childComplexity int) int
 		ContainsProhibitedItems func(childComplexity int) int
 		CreatedAt               func(childComplexity int) int
@@ -398,8 +417,10 @@ type ComplexityRoot struct {
 	}
 
 	PageInfo struct {
-		EndCursor   func(childComplexity int) int
-		HasNextPage func(childComplexity int) int
+		EndCursor       func(childComplexity int) int
+		HasNextPage     func(childComplexity int) int
+		HasPreviousPage func(childComplexity int) int
+		StartCursor     func(childComplexity int) int
 	}
 
 	Partner struct {
@@ -489,12 +510,12 @@ type ComplexityRoot struct {
 		Account           func(childComplexity int, id string) int
 		Accounts          func(childComplexity int, first *int, after *string) int
 		Currencies        func(childComplexity int) int
-		Events            func(childComplexity int, first *int, after *string, types []string) int
+		Events            func(childComplexity int, first *int, after *string, types []model.EventType) int
 		FeeSchedule       func(childComplexity int) int
 		FeeStatements     func(childComplexity int, accountID string, first *int, after *string) int
 		FxRates           func(childComplexity int) int
-		Jobs              func(childComplexity int, first *int, after *string, kind *string, state *string) int
-		MarketplaceMember func(childComplexity int, memberID string) int
+		Jobs              func(childComplexity int, first *int, after *string, kind *string, state *model.JobState) int
+		MarketplaceMember func(childComplexity int, externalID string) int
 		Node              func(childComplexity int, id string) int
 		Order             func(childComplexity int, id string) int
 		OrderByExternalID func(childComplexity int, externalID string) int
@@ -506,7 +527,7 @@ type ComplexityRoot struct {
 		Payout            func(childComplexity int, id string) int
 		Payouts           func(childComplexity int, first *int, after *string, filter *model.PayoutFilter) int
 		Quote             func(childComplexity int, id string) int
-		Supplier          func(childComplexity int, supplierID string) int
+		Supplier          func(childComplexity int, externalID string) int
 		Viewer            func(childComplexity int) int
 		WebhookEndpoints  func(childComplexity int) int
 	}
@@ -517,6 +538,7 @@ type ComplexityRoot struct {
 		CreatedAt  func(childComplexity int) int
 		ExpiresAt  func(childComplexity int) int
 		ID         func(childComplexity int) int
+		Mid        func(childComplexity int) int
 		MidRate    func(childComplexity int) int
 		Rate       func(childComplexity int) int
 		SellAmount func(childComplexity int) int
@@ -525,7 +547,9 @@ type ComplexityRoot struct {
 	}
 
 	RedeliverEventPayload struct {
+		Endpoint   func(childComplexity int) int
 		Enqueued   func(childComplexity int) int
+		Event      func(childComplexity int) int
 		UserErrors func(childComplexity int) int
 	}
 
@@ -588,12 +612,13 @@ type ComplexityRoot struct {
 
 	Subscription struct {
 		AccountEvents  func(childComplexity int, accountID string) int
-		PartnerEvents  func(childComplexity int, types []string) int
+		PartnerEvents  func(childComplexity int, types []model.EventType) int
 		PaymentUpdated func(childComplexity int, paymentID string) int
 	}
 
 	Supplier struct {
 		AcceptsCrossBorderPay func(childComplexity int) int
+		ExternalID            func(childComplexity int) int
 		ID                    func(childComplexity int) int
 		Name                  func(childComplexity int) int
 		PayoutAccount         func(childComplexity int) int
@@ -647,6 +672,7 @@ type ComplexityRoot struct {
 		CreatedAt   func(childComplexity int) int
 		DurationMs  func(childComplexity int) int
 		Error       func(childComplexity int) int
+		Event       func(childComplexity int) int
 		EventID     func(childComplexity int) int
 		EventType   func(childComplexity int) int
 		ID          func(childComplexity int) int
@@ -683,8 +709,9 @@ type AccountResolver interface {
 	LedgerEntries(ctx context.Context, obj *model.Account, first *int, after *string) (*model.LedgerEntryConnection, error)
 
 	FeeForecast(ctx context.Context, obj *model.Account) (*model.FeeForecast, error)
+	FeeStatements(ctx context.Context, obj *model.Account, first *int, after *string) (*model.FeeStatementConnection, error)
 	Conversions(ctx context.Context, obj *model.Account, first *int, after *string) (*model.ConversionConnection, error)
-	Links(ctx context.Context, obj *model.Account) ([]*model.MarketplaceLink, error)
+	Links(ctx context.Context, obj *model.Account, first *int, after *string) (*model.MarketplaceLinkConnection, error)
 	Payments(ctx context.Context, obj *model.Account, first *int, after *string) (*model.PaymentConnection, error)
 }
 type ApiKeyResolver interface {
@@ -694,6 +721,12 @@ type ApiKeyResolver interface {
 type ConversionResolver interface {
 	Quote(ctx context.Context, obj *model.Conversion) (*model.Quote, error)
 	Account(ctx context.Context, obj *model.Conversion) (*model.Account, error)
+}
+type EventResolver interface {
+	Object(ctx context.Context, obj *model.Event) (model.Node, error)
+	Account(ctx context.Context, obj *model.Event) (*model.Account, error)
+	Partner(ctx context.Context, obj *model.Event) (*model.Partner, error)
+	Payment(ctx context.Context, obj *model.Event) (*model.Payment, error)
 }
 type MarketplaceLinkResolver interface {
 	Account(ctx context.Context, obj *model.MarketplaceLink) (*model.Account, error)
@@ -731,6 +764,8 @@ type MutationResolver interface {
 	RetryPayout(ctx context.Context, input model.RetryPayoutInput) (*model.RetryPayoutPayload, error)
 }
 type OrderResolver interface {
+	BuyerMember(ctx context.Context, obj *model.Order) (*model.MarketplaceMember, error)
+
 	Payment(ctx context.Context, obj *model.Order) (*model.Payment, error)
 }
 type PaymentResolver interface {
@@ -752,16 +787,16 @@ type QueryResolver interface {
 	Account(ctx context.Context, id string) (*model.Account, error)
 	Accounts(ctx context.Context, first *int, after *string) (*model.AccountConnection, error)
 	Currencies(ctx context.Context) ([]*model.Currency, error)
-	Events(ctx context.Context, first *int, after *string, types []string) (*model.EventConnection, error)
+	Events(ctx context.Context, first *int, after *string, types []model.EventType) (*model.EventConnection, error)
 	WebhookEndpoints(ctx context.Context) ([]*model.WebhookEndpoint, error)
 	PartnerSummary(ctx context.Context, from model.DateTime, to model.DateTime) (*model.PartnerSummary, error)
 	FeeSchedule(ctx context.Context) (*model.FeeSchedule, error)
 	FeeStatements(ctx context.Context, accountID string, first *int, after *string) (*model.FeeStatementConnection, error)
 	FxRates(ctx context.Context) ([]*model.FxRate, error)
 	Quote(ctx context.Context, id string) (*model.Quote, error)
-	Jobs(ctx context.Context, first *int, after *string, kind *string, state *string) (*model.JobConnection, error)
-	MarketplaceMember(ctx context.Context, memberID string) (*model.MarketplaceMember, error)
-	Supplier(ctx context.Context, supplierID string) (*model.Supplier, error)
+	Jobs(ctx context.Context, first *int, after *string, kind *string, state *model.JobState) (*model.JobConnection, error)
+	MarketplaceMember(ctx context.Context, externalID string) (*model.MarketplaceMember, error)
+	Supplier(ctx context.Context, externalID string) (*model.Supplier, error)
 	Order(ctx context.Context, id string) (*model.Order, error)
 	OrderByExternalID(ctx context.Context, externalID string) (*model.Order, error)
 	Orders(ctx context.Context, first *int, after *string, status *model.OrderStatus) (*model.OrderConnection, error)
@@ -777,7 +812,7 @@ type QuoteResolver interface {
 type SubscriptionResolver interface {
 	PaymentUpdated(ctx context.Context, paymentID string) (<-chan *model.Payment, error)
 	AccountEvents(ctx context.Context, accountID string) (<-chan *model.Event, error)
-	PartnerEvents(ctx context.Context, types []string) (<-chan *model.Event, error)
+	PartnerEvents(ctx context.Context, types []model.EventType) (<-chan *model.Event, error)
 }
 type TopUpResolver interface {
 	Account(ctx context.Context, obj *model.TopUp) (*model.Account, error)
@@ -785,6 +820,9 @@ type TopUpResolver interface {
 type ViewerResolver interface {
 	Account(ctx context.Context, obj *model.Viewer) (*model.Account, error)
 	Partner(ctx context.Context, obj *model.Viewer) (*model.Partner, error)
+}
+type WebhookDeliveryResolver interface {
+	Event(ctx context.Context, obj *model.WebhookDelivery) (*model.Event, error)
 }
 type WebhookEndpointResolver interface {
 	Deliveries(ctx context.Context, obj *model.WebhookEndpoint, first *int, after *string) (*model.WebhookDeliveryConnection, error)
@@ -860,6 +898,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.FeeForecast(childComplexity), true
+	case "Account.feeStatements":
+		if e.ComplexityRoot.Account.FeeStatements == nil {
+			break
+		}
+
+		args, err := ec.field_Account_feeStatements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Account.FeeStatements(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Account.id":
 		if e.ComplexityRoot.Account.ID == nil {
 			break
@@ -888,7 +937,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Account.Links(childComplexity), true
+		args, err := ec.field_Account_links_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Account.Links(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Account.name":
 		if e.ComplexityRoot.Account.Name == nil {
 			break
@@ -1256,6 +1310,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DeleteWebhookEndpointPayload.UserErrors(childComplexity), true
 
+	case "Event.account":
+		if e.ComplexityRoot.Event.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Account(childComplexity), true
 	case "Event.accountId":
 		if e.ComplexityRoot.Event.AccountID == nil {
 			break
@@ -1268,6 +1328,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.ID(childComplexity), true
+	case "Event.object":
+		if e.ComplexityRoot.Event.Object == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Object(childComplexity), true
 	case "Event.objectId":
 		if e.ComplexityRoot.Event.ObjectID == nil {
 			break
@@ -1286,12 +1352,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.OccurredAt(childComplexity), true
+	case "Event.partner":
+		if e.ComplexityRoot.Event.Partner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Partner(childComplexity), true
 	case "Event.partnerId":
 		if e.ComplexityRoot.Event.PartnerID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Event.PartnerID(childComplexity), true
+	case "Event.payment":
+		if e.ComplexityRoot.Event.Payment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Payment(childComplexity), true
 	case "Event.paymentId":
 		if e.ComplexityRoot.Event.PaymentID == nil {
 			break
@@ -1798,6 +1876,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MarketplaceLink.UnlinkedAt(childComplexity), true
 
+	case "MarketplaceLinkConnection.edges":
+		if e.ComplexityRoot.MarketplaceLinkConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketplaceLinkConnection.Edges(childComplexity), true
+	case "MarketplaceLinkConnection.pageInfo":
+		if e.ComplexityRoot.MarketplaceLinkConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketplaceLinkConnection.PageInfo(childComplexity), true
+
+	case "MarketplaceLinkEdge.cursor":
+		if e.ComplexityRoot.MarketplaceLinkEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketplaceLinkEdge.Cursor(childComplexity), true
+	case "MarketplaceLinkEdge.node":
+		if e.ComplexityRoot.MarketplaceLinkEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketplaceLinkEdge.Node(childComplexity), true
+
 	case "MarketplaceMember.alipayInternationalLinked":
 		if e.ComplexityRoot.MarketplaceMember.AlipayInternationalLinked == nil {
 			break
@@ -1816,6 +1920,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MarketplaceMember.Authorized(childComplexity), true
+	case "MarketplaceMember.externalId":
+		if e.ComplexityRoot.MarketplaceMember.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketplaceMember.ExternalID(childComplexity), true
 	case "MarketplaceMember.id":
 		if e.ComplexityRoot.MarketplaceMember.ID == nil {
 			break
@@ -2170,6 +2280,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Order.Amount(childComplexity), true
+	case "Order.buyerMember":
+		if e.ComplexityRoot.Order.BuyerMember == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.BuyerMember(childComplexity), true
 	case "Order.buyerMemberId":
 		if e.ComplexityRoot.Order.BuyerMemberID == nil {
 			break
@@ -2275,6 +2391,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+	case "PageInfo.hasPreviousPage":
+		if e.ComplexityRoot.PageInfo.HasPreviousPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasPreviousPage(childComplexity), true
+	case "PageInfo.startCursor":
+		if e.ComplexityRoot.PageInfo.StartCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
 	case "Partner.code":
 		if e.ComplexityRoot.Partner.Code == nil {
@@ -2642,7 +2770,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Events(childComplexity, args["first"].(*int), args["after"].(*string), args["types"].([]string)), true
+		return e.ComplexityRoot.Query.Events(childComplexity, args["first"].(*int), args["after"].(*string), args["types"].([]model.EventType)), true
 	case "Query.feeSchedule":
 		if e.ComplexityRoot.Query.FeeSchedule == nil {
 			break
@@ -2677,7 +2805,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Jobs(childComplexity, args["first"].(*int), args["after"].(*string), args["kind"].(*string), args["state"].(*string)), true
+		return e.ComplexityRoot.Query.Jobs(childComplexity, args["first"].(*int), args["after"].(*string), args["kind"].(*string), args["state"].(*model.JobState)), true
 	case "Query.marketplaceMember":
 		if e.ComplexityRoot.Query.MarketplaceMember == nil {
 			break
@@ -2688,7 +2816,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.MarketplaceMember(childComplexity, args["memberId"].(string)), true
+		return e.ComplexityRoot.Query.MarketplaceMember(childComplexity, args["externalId"].(string)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -2820,7 +2948,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Supplier(childComplexity, args["supplierId"].(string)), true
+		return e.ComplexityRoot.Query.Supplier(childComplexity, args["externalId"].(string)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -2864,6 +2992,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Quote.ID(childComplexity), true
+	case "Quote.mid":
+		if e.ComplexityRoot.Quote.Mid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quote.Mid(childComplexity), true
 	case "Quote.midRate":
 		if e.ComplexityRoot.Quote.MidRate == nil {
 			break
@@ -2895,12 +3029,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Quote.Status(childComplexity), true
 
+	case "RedeliverEventPayload.endpoint":
+		if e.ComplexityRoot.RedeliverEventPayload.Endpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RedeliverEventPayload.Endpoint(childComplexity), true
 	case "RedeliverEventPayload.enqueued":
 		if e.ComplexityRoot.RedeliverEventPayload.Enqueued == nil {
 			break
 		}
 
 		return e.ComplexityRoot.RedeliverEventPayload.Enqueued(childComplexity), true
+	case "RedeliverEventPayload.event":
+		if e.ComplexityRoot.RedeliverEventPayload.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RedeliverEventPayload.Event(childComplexity), true
 	case "RedeliverEventPayload.userErrors":
 		if e.ComplexityRoot.RedeliverEventPayload.UserErrors == nil {
 			break
@@ -3101,7 +3247,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.PartnerEvents(childComplexity, args["types"].([]string)), true
+		return e.ComplexityRoot.Subscription.PartnerEvents(childComplexity, args["types"].([]model.EventType)), true
 	case "Subscription.paymentUpdated":
 		if e.ComplexityRoot.Subscription.PaymentUpdated == nil {
 			break
@@ -3120,6 +3266,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Supplier.AcceptsCrossBorderPay(childComplexity), true
+	case "Supplier.externalId":
+		if e.ComplexityRoot.Supplier.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Supplier.ExternalID(childComplexity), true
 	case "Supplier.id":
 		if e.ComplexityRoot.Supplier.ID == nil {
 			break
@@ -3302,6 +3454,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WebhookDelivery.Error(childComplexity), true
+	case "WebhookDelivery.event":
+		if e.ComplexityRoot.WebhookDelivery.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Event(childComplexity), true
 	case "WebhookDelivery.eventId":
 		if e.ComplexityRoot.WebhookDelivery.EventID == nil {
 			break
@@ -3542,9 +3700,14 @@ var sources = []*ast.Source{
 
 """
 An exact decimal number, always a JSON string such as "1250.00": never a JSON number, no
-exponent, no sign. Amounts carry at most their currency's minor units.
+exponent, no leading "+". Unsigned, except in the fields documented as signed (ledger amounts),
+where a debit has a leading "-". Amounts carry at most their currency's minor units. Rates are
+fractions: "0.004" means 0.4%.
 """
 scalar Decimal
+
+"A calendar month as \"YYYY-MM\", e.g. \"2026-10\". Fee months run in Asia/Shanghai time."
+scalar Month
 
 "An RFC 3339 timestamp, e.g. 2026-10-31T16:00:00Z."
 scalar DateTime
@@ -3554,8 +3717,15 @@ interface Node {
   id: ID!
 }
 
+"Where a page of a connection sits in the whole list (Relay cursor connections)."
 type PageInfo {
+  "More items follow the page: ask again with ` + "`" + `after: endCursor` + "`" + `."
   hasNextPage: Boolean!
+  "Items come before the page: true when it was asked for with ` + "`" + `after` + "`" + `."
+  hasPreviousPage: Boolean!
+  "The cursor of the page's first item; null for an empty page."
+  startCursor: String
+  "The cursor of the page's last item; null for an empty page."
   endCursor: String
 }
 
@@ -3582,7 +3752,6 @@ enum ErrorCode {
   QUOTE_EXPIRED
   QUOTE_ALREADY_EXECUTED
   RATE_UNAVAILABLE
-  ACCOUNT_NOT_VERIFIED
   REFUND_EXCEEDS_PAYMENT
   NOT_SECURED_TRANSACTION
   CREDIT_TERM_OR_CONTRACT_ORDER
@@ -3711,6 +3880,8 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_createdAt(ctx, field)
 	case "feeForecast":
 		return ec.fieldContext_Account_feeForecast(ctx, field)
+	case "feeStatements":
+		return ec.fieldContext_Account_feeStatements(ctx, field)
 	case "conversions":
 		return ec.fieldContext_Account_conversions(ctx, field)
 	case "links":
@@ -3953,6 +4124,14 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_objectType(ctx, field)
 	case "objectId":
 		return ec.fieldContext_Event_objectId(ctx, field)
+	case "object":
+		return ec.fieldContext_Event_object(ctx, field)
+	case "account":
+		return ec.fieldContext_Event_account(ctx, field)
+	case "partner":
+		return ec.fieldContext_Event_partner(ctx, field)
+	case "payment":
+		return ec.fieldContext_Event_payment(ctx, field)
 	case "accountId":
 		return ec.fieldContext_Event_accountId(ctx, field)
 	case "partnerId":
@@ -4235,10 +4414,32 @@ func (ec *executionContext) childFields_MarketplaceLink(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type MarketplaceLink", field.Name)
 }
 
+func (ec *executionContext) childFields_MarketplaceLinkConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MarketplaceLinkConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MarketplaceLinkConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MarketplaceLinkConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MarketplaceLinkEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MarketplaceLinkEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_MarketplaceLinkEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MarketplaceLinkEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_MarketplaceMember(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_MarketplaceMember_id(ctx, field)
+	case "externalId":
+		return ec.fieldContext_MarketplaceMember_externalId(ctx, field)
 	case "memberId":
 		return ec.fieldContext_MarketplaceMember_memberId(ctx, field)
 	case "type":
@@ -4277,6 +4478,8 @@ func (ec *executionContext) childFields_Order(ctx context.Context, field graphql
 		return ec.fieldContext_Order_externalId(ctx, field)
 	case "buyerMemberId":
 		return ec.fieldContext_Order_buyerMemberId(ctx, field)
+	case "buyerMember":
+		return ec.fieldContext_Order_buyerMember(ctx, field)
 	case "supplier":
 		return ec.fieldContext_Order_supplier(ctx, field)
 	case "amount":
@@ -4323,6 +4526,10 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	switch field.Name {
 	case "hasNextPage":
 		return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+	case "hasPreviousPage":
+		return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+	case "startCursor":
+		return ec.fieldContext_PageInfo_startCursor(ctx, field)
 	case "endCursor":
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
@@ -4507,6 +4714,8 @@ func (ec *executionContext) childFields_Quote(ctx context.Context, field graphql
 		return ec.fieldContext_Quote_buyAmount(ctx, field)
 	case "rate":
 		return ec.fieldContext_Quote_rate(ctx, field)
+	case "mid":
+		return ec.fieldContext_Quote_mid(ctx, field)
 	case "midRate":
 		return ec.fieldContext_Quote_midRate(ctx, field)
 	case "spreadBps":
@@ -4523,6 +4732,10 @@ func (ec *executionContext) childFields_Quote(ctx context.Context, field graphql
 
 func (ec *executionContext) childFields_RedeliverEventPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "event":
+		return ec.fieldContext_RedeliverEventPayload_event(ctx, field)
+	case "endpoint":
+		return ec.fieldContext_RedeliverEventPayload_endpoint(ctx, field)
 	case "enqueued":
 		return ec.fieldContext_RedeliverEventPayload_enqueued(ctx, field)
 	case "userErrors":
@@ -4649,6 +4862,8 @@ func (ec *executionContext) childFields_Supplier(ctx context.Context, field grap
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Supplier_id(ctx, field)
+	case "externalId":
+		return ec.fieldContext_Supplier_externalId(ctx, field)
 	case "supplierId":
 		return ec.fieldContext_Supplier_supplierId(ctx, field)
 	case "name":
@@ -4749,6 +4964,8 @@ func (ec *executionContext) childFields_WebhookDelivery(ctx context.Context, fie
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_WebhookDelivery_id(ctx, field)
+	case "event":
+		return ec.fieldContext_WebhookDelivery_event(ctx, field)
 	case "eventId":
 		return ec.fieldContext_WebhookDelivery_eventId(ctx, field)
 	case "eventType":
@@ -4957,7 +5174,51 @@ func (ec *executionContext) field_Account_conversions_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Account_feeStatements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Account_ledgerEntries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Account_links_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
@@ -5449,8 +5710,8 @@ func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs
 	}
 	args["after"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]model.EventType, error) {
+			return ec.unmarshalOEventType2ᚕgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐEventTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5517,8 +5778,8 @@ func (ec *executionContext) field_Query_jobs_args(ctx context.Context, rawArgs m
 	}
 	args["kind"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "state",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+		func(ctx context.Context, v any) (*model.JobState, error) {
+			return ec.unmarshalOJobState2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐJobState(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5530,14 +5791,14 @@ func (ec *executionContext) field_Query_jobs_args(ctx context.Context, rawArgs m
 func (ec *executionContext) field_Query_marketplaceMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "memberId",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "externalId",
 		func(ctx context.Context, v any) (string, error) {
 			return ec.unmarshalNString2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["memberId"] = arg0
+	args["externalId"] = arg0
 	return args, nil
 }
 
@@ -5770,14 +6031,14 @@ func (ec *executionContext) field_Query_quote_args(ctx context.Context, rawArgs 
 func (ec *executionContext) field_Query_supplier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "supplierId",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "externalId",
 		func(ctx context.Context, v any) (string, error) {
 			return ec.unmarshalNString2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["supplierId"] = arg0
+	args["externalId"] = arg0
 	return args, nil
 }
 
@@ -5799,8 +6060,8 @@ func (ec *executionContext) field_Subscription_partnerEvents_args(ctx context.Co
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]model.EventType, error) {
+			return ec.unmarshalOEventType2ᚕgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐEventTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6241,6 +6502,50 @@ func (ec *executionContext) fieldContext_Account_feeForecast(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Account_feeStatements(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_feeStatements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Account().FeeStatements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FeeStatementConnection) graphql.Marshaler {
+			return ec.marshalNFeeStatementConnection2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐFeeStatementConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Account_feeStatements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Account",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeeStatementConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Account_feeStatements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Account_conversions(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6294,25 +6599,37 @@ func (ec *executionContext) _Account_links(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Account_links(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Account().Links(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Account().Links(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.MarketplaceLink) graphql.Marshaler {
-			return ec.marshalNMarketplaceLink2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMarketplaceLinkᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MarketplaceLinkConnection) graphql.Marshaler {
+			return ec.marshalNMarketplaceLinkConnection2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMarketplaceLinkConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Account_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Account_links(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_MarketplaceLink(ctx, field)
+			return ec.childFields_MarketplaceLinkConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Account_links_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7930,15 +8247,15 @@ func (ec *executionContext) _Event_type(ctx context.Context, field graphql.Colle
 			return obj.Type, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.EventType) graphql.Marshaler {
+			return ec.marshalNEventType2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐEventType(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Event_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Event", field, false, false, errors.New("field of type EventType does not have child fields"))
 }
 
 func (ec *executionContext) _Event_occurredAt(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -7976,15 +8293,15 @@ func (ec *executionContext) _Event_objectType(ctx context.Context, field graphql
 			return obj.ObjectType, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.EventObjectType) graphql.Marshaler {
+			return ec.marshalNEventObjectType2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐEventObjectType(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Event_objectType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Event", field, false, false, errors.New("field of type EventObjectType does not have child fields"))
 }
 
 func (ec *executionContext) _Event_objectId(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -8008,6 +8325,134 @@ func (ec *executionContext) _Event_objectId(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Event_objectId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Event_object(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_object(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Event().Object(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Event_object(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_account(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_account(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Event().Account(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Account) graphql.Marshaler {
+			return ec.marshalOAccount2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Event_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Account(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_partner(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_partner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Event().Partner(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Partner) graphql.Marshaler {
+			return ec.marshalOPartner2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPartner(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Event_partner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Partner(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_payment(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_payment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Event().Payment(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Payment) graphql.Marshaler {
+			return ec.marshalOPayment2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPayment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Event_payment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Payment(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Event_accountId(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -8306,15 +8751,15 @@ func (ec *executionContext) _FeeForecast_month(ctx context.Context, field graphq
 			return obj.Month, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Month) graphql.Marshaler {
+			return ec.marshalNMonth2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMonth(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_FeeForecast_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FeeForecast", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("FeeForecast", field, false, false, errors.New("field of type Month does not have child fields"))
 }
 
 func (ec *executionContext) _FeeForecast_monthToDateVolume(ctx context.Context, field graphql.CollectedField, obj *model.FeeForecast) (ret graphql.Marshaler) {
@@ -8705,15 +9150,15 @@ func (ec *executionContext) _FeeStatement_month(ctx context.Context, field graph
 			return obj.Month, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Month) graphql.Marshaler {
+			return ec.marshalNMonth2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMonth(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_FeeStatement_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FeeStatement", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("FeeStatement", field, false, false, errors.New("field of type Month does not have child fields"))
 }
 
 func (ec *executionContext) _FeeStatement_volume(ctx context.Context, field graphql.CollectedField, obj *model.FeeStatement) (ret graphql.Marshaler) {
@@ -9113,15 +9558,15 @@ func (ec *executionContext) _FxRate_source(ctx context.Context, field graphql.Co
 			return obj.Source, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.FxRateSource) graphql.Marshaler {
+			return ec.marshalNFxRateSource2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐFxRateSource(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_FxRate_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FxRate", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("FxRate", field, false, false, errors.New("field of type FxRateSource does not have child fields"))
 }
 
 func (ec *executionContext) _FxRate_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.FxRate) (ret graphql.Marshaler) {
@@ -9205,15 +9650,15 @@ func (ec *executionContext) _Job_state(ctx context.Context, field graphql.Collec
 			return obj.State, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.JobState) graphql.Marshaler {
+			return ec.marshalNJobState2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐJobState(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Job_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Job", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Job", field, false, false, errors.New("field of type JobState does not have child fields"))
 }
 
 func (ec *executionContext) _Job_queue(ctx context.Context, field graphql.CollectedField, obj *model.Job) (ret graphql.Marshaler) {
@@ -9829,15 +10274,15 @@ func (ec *executionContext) _LedgerLine_book(ctx context.Context, field graphql.
 			return obj.Book, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.LedgerBook) graphql.Marshaler {
+			return ec.marshalNLedgerBook2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐLedgerBook(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_LedgerLine_book(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LedgerLine", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("LedgerLine", field, false, false, errors.New("field of type LedgerBook does not have child fields"))
 }
 
 func (ec *executionContext) _LedgerLine_amount(ctx context.Context, field graphql.CollectedField, obj *model.LedgerLine) (ret graphql.Marshaler) {
@@ -10175,6 +10620,125 @@ func (ec *executionContext) fieldContext_MarketplaceLink_unlinkedAt(_ context.Co
 	return graphql.NewScalarFieldContext("MarketplaceLink", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
+func (ec *executionContext) _MarketplaceLinkConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MarketplaceLinkConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketplaceLinkConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MarketplaceLinkEdge) graphql.Marshaler {
+			return ec.marshalNMarketplaceLinkEdge2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMarketplaceLinkEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketplaceLinkConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketplaceLinkConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketplaceLinkEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarketplaceLinkConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MarketplaceLinkConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketplaceLinkConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketplaceLinkConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketplaceLinkConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarketplaceLinkEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MarketplaceLinkEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketplaceLinkEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketplaceLinkEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketplaceLinkEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MarketplaceLinkEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MarketplaceLinkEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketplaceLinkEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MarketplaceLink) graphql.Marshaler {
+			return ec.marshalNMarketplaceLink2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMarketplaceLink(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketplaceLinkEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketplaceLinkEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketplaceLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MarketplaceMember_id(ctx context.Context, field graphql.CollectedField, obj *model.MarketplaceMember) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10196,6 +10760,29 @@ func (ec *executionContext) _MarketplaceMember_id(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_MarketplaceMember_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MarketplaceMember", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _MarketplaceMember_externalId(ctx context.Context, field graphql.CollectedField, obj *model.MarketplaceMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketplaceMember_externalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketplaceMember_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketplaceMember", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _MarketplaceMember_memberId(ctx context.Context, field graphql.CollectedField, obj *model.MarketplaceMember) (ret graphql.Marshaler) {
@@ -11694,6 +12281,38 @@ func (ec *executionContext) fieldContext_Order_buyerMemberId(_ context.Context, 
 	return graphql.NewScalarFieldContext("Order", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _Order_buyerMember(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_buyerMember(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Order().BuyerMember(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MarketplaceMember) graphql.Marshaler {
+			return ec.marshalOMarketplaceMember2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMarketplaceMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Order_buyerMember(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Order",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketplaceMember(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Order_supplier(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12068,6 +12687,52 @@ func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasPreviousPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_startCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -13761,7 +14426,7 @@ func (ec *executionContext) _Query_events(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Events(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["types"].([]string))
+			return ec.Resolvers.Query().Events(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["types"].([]model.EventType))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
@@ -14033,7 +14698,7 @@ func (ec *executionContext) _Query_jobs(ctx context.Context, field graphql.Colle
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Jobs(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["kind"].(*string), fc.Args["state"].(*string))
+			return ec.Resolvers.Query().Jobs(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["kind"].(*string), fc.Args["state"].(*model.JobState))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.JobConnection) graphql.Marshaler {
@@ -14077,7 +14742,7 @@ func (ec *executionContext) _Query_marketplaceMember(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().MarketplaceMember(ctx, fc.Args["memberId"].(string))
+			return ec.Resolvers.Query().MarketplaceMember(ctx, fc.Args["externalId"].(string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MarketplaceMember) graphql.Marshaler {
@@ -14121,7 +14786,7 @@ func (ec *executionContext) _Query_supplier(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Supplier(ctx, fc.Args["supplierId"].(string))
+			return ec.Resolvers.Query().Supplier(ctx, fc.Args["externalId"].(string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Supplier) graphql.Marshaler {
@@ -14725,6 +15390,29 @@ func (ec *executionContext) fieldContext_Quote_rate(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Quote", field, false, false, errors.New("field of type Decimal does not have child fields"))
 }
 
+func (ec *executionContext) _Quote_mid(ctx context.Context, field graphql.CollectedField, obj *model.Quote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quote_mid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Quote_mid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Quote", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
 func (ec *executionContext) _Quote_midRate(ctx context.Context, field graphql.CollectedField, obj *model.Quote) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14838,6 +15526,70 @@ func (ec *executionContext) _Quote_createdAt(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Quote_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Quote", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _RedeliverEventPayload_event(ctx context.Context, field graphql.CollectedField, obj *model.RedeliverEventPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RedeliverEventPayload_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Event, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Event) graphql.Marshaler {
+			return ec.marshalOEvent2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐEvent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RedeliverEventPayload_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RedeliverEventPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RedeliverEventPayload_endpoint(ctx context.Context, field graphql.CollectedField, obj *model.RedeliverEventPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RedeliverEventPayload_endpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Endpoint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WebhookEndpoint) graphql.Marshaler {
+			return ec.marshalOWebhookEndpoint2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐWebhookEndpoint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RedeliverEventPayload_endpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RedeliverEventPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookEndpoint(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _RedeliverEventPayload_enqueued(ctx context.Context, field graphql.CollectedField, obj *model.RedeliverEventPayload) (ret graphql.Marshaler) {
@@ -15470,15 +16222,15 @@ func (ec *executionContext) _RunMonthlyFeesPayload_month(ctx context.Context, fi
 			return obj.Month, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Month) graphql.Marshaler {
+			return ec.marshalOMonth2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMonth(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_RunMonthlyFeesPayload_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RunMonthlyFeesPayload", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("RunMonthlyFeesPayload", field, false, false, errors.New("field of type Month does not have child fields"))
 }
 
 func (ec *executionContext) _RunMonthlyFeesPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.RunMonthlyFeesPayload) (ret graphql.Marshaler) {
@@ -15785,7 +16537,7 @@ func (ec *executionContext) _Subscription_partnerEvents(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().PartnerEvents(ctx, fc.Args["types"].([]string))
+			return ec.Resolvers.Subscription().PartnerEvents(ctx, fc.Args["types"].([]model.EventType))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Event) graphql.Marshaler {
@@ -15840,6 +16592,29 @@ func (ec *executionContext) _Supplier_id(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Supplier_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Supplier", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Supplier_externalId(ctx context.Context, field graphql.CollectedField, obj *model.Supplier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Supplier_externalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Supplier_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Supplier", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Supplier_supplierId(ctx context.Context, field graphql.CollectedField, obj *model.Supplier) (ret graphql.Marshaler) {
@@ -16557,6 +17332,38 @@ func (ec *executionContext) fieldContext_WebhookDelivery_id(_ context.Context, f
 	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
+func (ec *executionContext) _WebhookDelivery_event(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WebhookDelivery().Event(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Event) graphql.Marshaler {
+			return ec.marshalOEvent2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐEvent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WebhookDelivery",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _WebhookDelivery_eventId(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDelivery) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16592,15 +17399,15 @@ func (ec *executionContext) _WebhookDelivery_eventType(ctx context.Context, fiel
 			return obj.EventType, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.EventType) graphql.Marshaler {
+			return ec.marshalNEventType2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐEventType(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_eventType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type EventType does not have child fields"))
 }
 
 func (ec *executionContext) _WebhookDelivery_attempt(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDelivery) (ret graphql.Marshaler) {
@@ -16918,15 +17725,15 @@ func (ec *executionContext) _WebhookEndpoint_types(ctx context.Context, field gr
 			return obj.Types, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.EventType) graphql.Marshaler {
+			return ec.marshalNEventType2ᚕgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐEventTypeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_types(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errors.New("field of type EventType does not have child fields"))
 }
 
 func (ec *executionContext) _WebhookEndpoint_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -18427,14 +19234,14 @@ func (ec *executionContext) unmarshalInputCreateQuoteInput(ctx context.Context, 
 			it.BuyCurrency = data
 		case "sellAmount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sellAmount"))
-			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDecimal(ctx, v)
+			data, err := ec.unmarshalOMoneyInput2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoneyInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SellAmount = data
 		case "buyAmount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyAmount"))
-			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDecimal(ctx, v)
+			data, err := ec.unmarshalOMoneyInput2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoneyInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -18471,7 +19278,7 @@ func (ec *executionContext) unmarshalInputCreateWebhookEndpointInput(ctx context
 			it.URL = data
 		case "types":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("types"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			data, err := ec.unmarshalOEventType2ᚕgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐEventTypeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -18846,7 +19653,7 @@ func (ec *executionContext) unmarshalInputRefundOrderInput(ctx context.Context, 
 			it.OrderID = data
 		case "amount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
-			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDecimal(ctx, v)
+			data, err := ec.unmarshalOMoneyInput2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoneyInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -19024,7 +19831,7 @@ func (ec *executionContext) unmarshalInputRunMonthlyFeesInput(ctx context.Contex
 		switch k {
 		case "month":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("month"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalNMonth2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMonth(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -19313,6 +20120,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._WebhookEndpoint(ctx, sel, obj)
+	case model.WebhookDelivery:
+		return ec._WebhookDelivery(ctx, sel, &obj)
+	case *model.WebhookDelivery:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._WebhookDelivery(ctx, sel, obj)
 	case model.TopUp:
 		return ec._TopUp(ctx, sel, &obj)
 	case *model.TopUp:
@@ -19383,6 +20197,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._MarketplaceLink(ctx, sel, obj)
+	case model.LedgerEntry:
+		return ec._LedgerEntry(ctx, sel, &obj)
+	case *model.LedgerEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._LedgerEntry(ctx, sel, obj)
 	case model.Job:
 		return ec._Job(ctx, sel, &obj)
 	case *model.Job:
@@ -19614,6 +20435,44 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 					}
 				}()
 				res = ec._Account_feeForecast(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "feeStatements":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Account_feeStatements(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -20816,42 +21675,194 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 		case "id":
 			out.Values[i] = ec._Event_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "type":
 			out.Values[i] = ec._Event_type(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "occurredAt":
 			out.Values[i] = ec._Event_occurredAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "objectType":
 			out.Values[i] = ec._Event_objectType(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "objectId":
 			out.Values[i] = ec._Event_objectId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "object":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Event_object(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "account":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Event_account(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "partner":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Event_partner(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "payment":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Event_payment(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "accountId":
 			out.Values[i] = ec._Event_accountId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "partnerId":
 			out.Values[i] = ec._Event_partnerId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "paymentId":
 			out.Values[i] = ec._Event_paymentId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -21573,7 +22584,7 @@ func (ec *executionContext) _JobEdge(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
-var ledgerEntryImplementors = []string{"LedgerEntry"}
+var ledgerEntryImplementors = []string{"LedgerEntry", "Node"}
 
 func (ec *executionContext) _LedgerEntry(ctx context.Context, sel ast.SelectionSet, obj *model.LedgerEntry) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, ledgerEntryImplementors)
@@ -21929,6 +22940,92 @@ func (ec *executionContext) _MarketplaceLink(ctx context.Context, sel ast.Select
 	return out
 }
 
+var marketplaceLinkConnectionImplementors = []string{"MarketplaceLinkConnection"}
+
+func (ec *executionContext) _MarketplaceLinkConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MarketplaceLinkConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, marketplaceLinkConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MarketplaceLinkConnection")
+		case "edges":
+			out.Values[i] = ec._MarketplaceLinkConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MarketplaceLinkConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var marketplaceLinkEdgeImplementors = []string{"MarketplaceLinkEdge"}
+
+func (ec *executionContext) _MarketplaceLinkEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MarketplaceLinkEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, marketplaceLinkEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MarketplaceLinkEdge")
+		case "cursor":
+			out.Values[i] = ec._MarketplaceLinkEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._MarketplaceLinkEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var marketplaceMemberImplementors = []string{"MarketplaceMember", "Node"}
 
 func (ec *executionContext) _MarketplaceMember(ctx context.Context, sel ast.SelectionSet, obj *model.MarketplaceMember) graphql.Marshaler {
@@ -21943,6 +23040,11 @@ func (ec *executionContext) _MarketplaceMember(ctx context.Context, sel ast.Sele
 			out.Values[i] = graphql.MarshalString("MarketplaceMember")
 		case "id":
 			out.Values[i] = ec._MarketplaceMember_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "externalId":
+			out.Values[i] = ec._MarketplaceMember_externalId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -22340,6 +23442,44 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "buyerMember":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Order_buyerMember(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "supplier":
 			out.Values[i] = ec._Order_supplier(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -22540,6 +23680,16 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "hasNextPage":
 			out.Values[i] = ec._PageInfo_hasNextPage(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hasPreviousPage":
+			out.Values[i] = ec._PageInfo_hasPreviousPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startCursor":
+			out.Values[i] = ec._PageInfo_startCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "endCursor":
@@ -24025,6 +25175,11 @@ func (ec *executionContext) _Quote(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "mid":
+			out.Values[i] = ec._Quote_mid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "midRate":
 			out.Values[i] = ec._Quote_midRate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -24083,6 +25238,16 @@ func (ec *executionContext) _RedeliverEventPayload(ctx context.Context, sel ast.
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("RedeliverEventPayload")
+		case "event":
+			out.Values[i] = ec._RedeliverEventPayload_event(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "endpoint":
+			out.Values[i] = ec._RedeliverEventPayload_endpoint(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "enqueued":
 			out.Values[i] = ec._RedeliverEventPayload_enqueued(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -24620,6 +25785,11 @@ func (ec *executionContext) _Supplier(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "externalId":
+			out.Values[i] = ec._Supplier_externalId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "supplierId":
 			out.Values[i] = ec._Supplier_supplierId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -25096,7 +26266,7 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
-var webhookDeliveryImplementors = []string{"WebhookDelivery"}
+var webhookDeliveryImplementors = []string{"WebhookDelivery", "Node"}
 
 func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.SelectionSet, obj *model.WebhookDelivery) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryImplementors)
@@ -25111,47 +26281,85 @@ func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.Select
 		case "id":
 			out.Values[i] = ec._WebhookDelivery_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "event":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._WebhookDelivery_event(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "eventId":
 			out.Values[i] = ec._WebhookDelivery_eventId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "eventType":
 			out.Values[i] = ec._WebhookDelivery_eventType(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "attempt":
 			out.Values[i] = ec._WebhookDelivery_attempt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "statusCode":
 			out.Values[i] = ec._WebhookDelivery_statusCode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "durationMs":
 			out.Values[i] = ec._WebhookDelivery_durationMs(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "error":
 			out.Values[i] = ec._WebhookDelivery_error(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "nextRetryAt":
 			out.Values[i] = ec._WebhookDelivery_nextRetryAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._WebhookDelivery_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -26184,6 +27392,56 @@ func (ec *executionContext) marshalNEventEdge2ᚖgithubᚗcomᚋkjbᚋkjbᚋgrap
 	return ec._EventEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNEventObjectType2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐEventObjectType(ctx context.Context, v any) (model.EventObjectType, error) {
+	var res model.EventObjectType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEventObjectType2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐEventObjectType(ctx context.Context, sel ast.SelectionSet, v model.EventObjectType) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNEventType2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐEventType(ctx context.Context, v any) (model.EventType, error) {
+	var res model.EventType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEventType2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐEventType(ctx context.Context, sel ast.SelectionSet, v model.EventType) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNEventType2ᚕgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐEventTypeᚄ(ctx context.Context, v any) ([]model.EventType, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.EventType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEventType2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐEventType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNEventType2ᚕgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐEventTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EventType) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEventType2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐEventType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNExecuteQuoteInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐExecuteQuoteInput(ctx context.Context, v any) (model.ExecuteQuoteInput, error) {
 	res, err := ec.unmarshalInputExecuteQuoteInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -26265,6 +27523,16 @@ func (ec *executionContext) marshalNFeeStatement2ᚖgithubᚗcomᚋkjbᚋkjbᚋg
 	return ec._FeeStatement(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNFeeStatementConnection2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐFeeStatementConnection(ctx context.Context, sel ast.SelectionSet, v *model.FeeStatementConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._FeeStatementConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNFeeStatementEdge2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐFeeStatementEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FeeStatementEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -26315,6 +27583,16 @@ func (ec *executionContext) marshalNFxRate2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraph�
 		return graphql.Null
 	}
 	return ec._FxRate(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFxRateSource2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐFxRateSource(ctx context.Context, v any) (model.FxRateSource, error) {
+	var res model.FxRateSource
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFxRateSource2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐFxRateSource(ctx context.Context, sel ast.SelectionSet, v model.FxRateSource) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNHandler2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐHandler(ctx context.Context, v any) (model.Handler, error) {
@@ -26405,6 +27683,16 @@ func (ec *executionContext) marshalNJobEdge2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraph�
 	return ec._JobEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNJobState2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐJobState(ctx context.Context, v any) (model.JobState, error) {
+	var res model.JobState
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNJobState2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐJobState(ctx context.Context, sel ast.SelectionSet, v model.JobState) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNKycDecision2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐKycDecision(ctx context.Context, v any) (model.KycDecision, error) {
 	var res model.KycDecision
 	err := res.UnmarshalGQL(v)
@@ -26422,6 +27710,16 @@ func (ec *executionContext) unmarshalNKycStatus2githubᚗcomᚋkjbᚋkjbᚋgraph
 }
 
 func (ec *executionContext) marshalNKycStatus2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐKycStatus(ctx context.Context, sel ast.SelectionSet, v model.KycStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNLedgerBook2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐLedgerBook(ctx context.Context, v any) (model.LedgerBook, error) {
+	var res model.LedgerBook
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLedgerBook2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐLedgerBook(ctx context.Context, sel ast.SelectionSet, v model.LedgerBook) graphql.Marshaler {
 	return v
 }
 
@@ -26532,11 +27830,31 @@ func (ec *executionContext) marshalNLinkStatus2githubᚗcomᚋkjbᚋkjbᚋgraph�
 	return v
 }
 
-func (ec *executionContext) marshalNMarketplaceLink2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMarketplaceLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MarketplaceLink) graphql.Marshaler {
+func (ec *executionContext) marshalNMarketplaceLink2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMarketplaceLink(ctx context.Context, sel ast.SelectionSet, v *model.MarketplaceLink) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MarketplaceLink(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMarketplaceLinkConnection2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMarketplaceLinkConnection(ctx context.Context, sel ast.SelectionSet, v *model.MarketplaceLinkConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MarketplaceLinkConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMarketplaceLinkEdge2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMarketplaceLinkEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MarketplaceLinkEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNMarketplaceLink2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMarketplaceLink(ctx, sel, v[i])
+		return ec.marshalNMarketplaceLinkEdge2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMarketplaceLinkEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -26548,14 +27866,14 @@ func (ec *executionContext) marshalNMarketplaceLink2ᚕᚖgithubᚗcomᚋkjbᚋk
 	return ret
 }
 
-func (ec *executionContext) marshalNMarketplaceLink2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMarketplaceLink(ctx context.Context, sel ast.SelectionSet, v *model.MarketplaceLink) graphql.Marshaler {
+func (ec *executionContext) marshalNMarketplaceLinkEdge2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMarketplaceLinkEdge(ctx context.Context, sel ast.SelectionSet, v *model.MarketplaceLinkEdge) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
 		}
 		return graphql.Null
 	}
-	return ec._MarketplaceLink(ctx, sel, v)
+	return ec._MarketplaceLinkEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMoney2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoneyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Money) graphql.Marshaler {
@@ -26587,6 +27905,16 @@ func (ec *executionContext) marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋ
 func (ec *executionContext) unmarshalNMoneyInput2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoneyInput(ctx context.Context, v any) (*model.MoneyInput, error) {
 	res, err := ec.unmarshalInputMoneyInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMonth2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMonth(ctx context.Context, v any) (model.Month, error) {
+	var res model.Month
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMonth2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMonth(ctx context.Context, sel ast.SelectionSet, v model.Month) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNOrder2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐOrder(ctx context.Context, sel ast.SelectionSet, v *model.Order) graphql.Marshaler {
@@ -27531,6 +28859,49 @@ func (ec *executionContext) marshalODecimal2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraph�
 	return v
 }
 
+func (ec *executionContext) marshalOEvent2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐEvent(ctx context.Context, sel ast.SelectionSet, v *model.Event) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Event(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOEventType2ᚕgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐEventTypeᚄ(ctx context.Context, v any) ([]model.EventType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.EventType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEventType2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐEventType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOEventType2ᚕgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐEventTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EventType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEventType2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐEventType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOFeeStatementConnection2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐFeeStatementConnection(ctx context.Context, sel ast.SelectionSet, v *model.FeeStatementConnection) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -27588,6 +28959,22 @@ func (ec *executionContext) marshalOJob2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmo
 	return ec._Job(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOJobState2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐJobState(ctx context.Context, v any) (*model.JobState, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.JobState)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOJobState2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐJobState(ctx context.Context, sel ast.SelectionSet, v *model.JobState) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOMarketplaceLink2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMarketplaceLink(ctx context.Context, sel ast.SelectionSet, v *model.MarketplaceLink) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -27607,6 +28994,30 @@ func (ec *executionContext) marshalOMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋ
 		return graphql.Null
 	}
 	return ec._Money(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOMoneyInput2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoneyInput(ctx context.Context, v any) (*model.MoneyInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMoneyInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMonth2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMonth(ctx context.Context, v any) (*model.Month, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Month)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMonth2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMonth(ctx context.Context, sel ast.SelectionSet, v *model.Month) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalONode2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {

@@ -34,7 +34,7 @@ const (
 )
 
 // nodeTypes are the types node(id:) resolves, each with its lookup by raw id. A global id of
-// any other type (a LedgerEntry) answers null.
+// any other type answers null.
 var nodeTypes = map[string]nodeLookup{
 	typeAccount:      asNode((*Resolver).account),
 	typePartner:      asNode((*Resolver).partner),
@@ -52,7 +52,23 @@ var nodeTypes = map[string]nodeLookup{
 	typeFeeStatement: asNode((*Resolver).feeStatement),
 	typeEvent:        asNode((*Resolver).event),
 	typeEndpoint:     asNode((*Resolver).endpoint),
+	typeDelivery:     asNode((*Resolver).delivery),
+	typeLedgerEntry:  asNode((*Resolver).ledgerEntry),
 	typeJob:          asNode((*Resolver).job),
+}
+
+// node reads the object a global id names; null for an id of no known type, or an object that
+// is absent or not visible.
+func (r *Resolver) node(ctx context.Context, gid string) (model.Node, error) {
+	typ, raw, ok := parseGlobalID(gid)
+	if !ok {
+		return nil, nil
+	}
+	lookup, ok := nodeTypes[typ]
+	if !ok {
+		return nil, nil
+	}
+	return lookup(r, ctx, raw)
 }
 
 // nodeLookup reads the object a raw id names; null when absent or not visible.

@@ -46,7 +46,7 @@ func TestTenantIsolationMutations(t *testing.T) {
 		"linkMarketplaceAccount":   {otherAccount, Link, map[string]any{"accountId": s.AccountID, "platform": "1688", "memberId": "buyer"}},
 		"unlinkMarketplaceAccount": {otherAccount, Unlink, map[string]any{"linkId": s.LinkID}},
 		"activateCrossBorderPay":   {otherAccount, Activate, map[string]any{"linkId": s.LinkID}},
-		"createQuote":              {otherAccount, CreateQuote, map[string]any{"accountId": s.AccountID, "sellCurrency": "USD", "buyCurrency": "CNH", "sellAmount": "1.00"}},
+		"createQuote":              {otherAccount, CreateQuote, map[string]any{"accountId": s.AccountID, "sellCurrency": "USD", "buyCurrency": "CNH", "sellAmount": Money("1.00", "USD")}},
 		"executeQuote":             {otherAccount, ExecuteQuote, map[string]any{"quoteId": quote, "idempotencyKey": "steal"}},
 		"payOrder":                 {otherAccount, PayOrder, map[string]any{"orderId": open, "method": "WORLD_PAY", "idempotencyKey": "steal"}},
 		"cancelOrder":              {otherPartner, CancelOrder, map[string]any{"orderId": open}},
@@ -200,7 +200,7 @@ func TestNodeResolvesEveryType(t *testing.T) {
 	e.Fund(s.AccountID, "1000.00", "CNH")
 	oid := e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "100.00")
 	e.Pay(s.AccountKey, oid, "p")
-	refund := Str(e.MustSucceed(s.PartnerKey, "refundOrder", RefundOrder, map[string]any{"orderId": oid, "amount": "10.00", "idempotencyKey": "r"}), "refund", "id")
+	refund := Str(e.MustSucceed(s.PartnerKey, "refundOrder", RefundOrder, map[string]any{"orderId": oid, "amount": Money("10.00", "CNY"), "idempotencyKey": "r"}), "refund", "id")
 	ep := Str(e.MustSucceed(s.PartnerKey, "createWebhookEndpoint", `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id } userErrors { code } } }`,
 		map[string]any{"url": "https://example.com/h"}), "endpoint", "id")
 	event := Str(e.MustData(s.PartnerKey, `{ events(first: 1) { edges { node { id } } } }`, nil), "events", "edges", 0, "node", "id")

@@ -33,8 +33,8 @@ func (r *mutationResolver) CancelJob(ctx context.Context, input model.CancelJobI
 }
 
 // Jobs is the resolver for the jobs field.
-func (r *queryResolver) Jobs(ctx context.Context, first *int, after *string, kind *string, state *string) (*model.JobConnection, error) {
+func (r *queryResolver) Jobs(ctx context.Context, first *int, after *string, kind *string, state *model.JobState) (*model.JobConnection, error) {
 	return connect(first, after, func(p domain.Page) (domain.Slice[domain.JobInfo], error) {
-		return r.Svc.Jobs(ctx, ActorFrom(ctx), deref(kind), deref(state), p)
+		return r.Svc.Jobs(ctx, ActorFrom(ctx), deref(kind), jobStateFilter(state), p)
 	}, toJobConnection)
 }

@@ -90,6 +90,17 @@ func (r *Resolver) endpoint(ctx context.Context, raw string) (*model.WebhookEndp
 	return nullIfNotFound(w, err, toEndpoint)
 }
 
+func (r *Resolver) ledgerEntry(ctx context.Context, raw string) (*model.LedgerEntry, error) {
+	l, err := r.Svc.StatementLine(ctx, ActorFrom(ctx), raw)
+	return nullIfNotFound(l, err, toLedgerEntry)
+}
+
+// delivery answers null also for FORBIDDEN: deliveries are for the roles that own endpoints.
+func (r *Resolver) delivery(ctx context.Context, raw string) (*model.WebhookDelivery, error) {
+	d, err := r.Svc.WebhookDelivery(ctx, ActorFrom(ctx), raw)
+	return nullIfNotFound(d, nullIfForbidden(err), toDelivery)
+}
+
 // job answers null also for FORBIDDEN: jobs are for operators only.
 func (r *Resolver) job(ctx context.Context, raw string) (*model.Job, error) {
 	id, err := parseJobID(raw)
@@ -97,10 +108,16 @@ func (r *Resolver) job(ctx context.Context, raw string) (*model.Job, error) {
 		return nil, err
 	}
 	j, err := r.Svc.Job(ctx, ActorFrom(ctx), id)
+	return nullIfNotFound(j, nullIfForbidden(err), toJob)
+}
+
+// nullIfForbidden turns FORBIDDEN into NOT_FOUND, for reads whose role rule alone hides an
+// object: the caller learns nothing it could not learn from any other id.
+func nullIfForbidden(err error) error {
 	if domain.CodeOf(err) == domain.CodeForbidden {
-		return nil, nil
+		return domain.NotFound("object", nil)
 	}
-	return nullIfNotFound(j, err, toJob)
+	return err
 }
 
 // byID decodes a global id of type typ (INVALID_INPUT naming "id" otherwise) and reads the
@@ -112,6 +129,15 @@ func byID[M any](ctx context.Context, gid, typ string, lookup func(context.Conte
 		return none, err
 	}
 	return lookup(ctx, raw)
+}
+
+// optionalRef reads the object a nullable global id names; null when there is none.
+func optionalRef[M any](ctx context.Context, gid *string, typ string, lookup func(context.Context, string) (M, error)) (M, error) {
+	if gid == nil {
+		var none M
+		return none, nil
+	}
+	return byID(ctx, *gid, typ, lookup)
 }
 
 // mapResult maps a domain call's result with to, or passes its error on.
@@ -150,4 +176,12 @@ func (r *Resolver) payments(ctx context.Context, first *int, after *string, f do
 	return connect(first, after, func(p domain.Page) (domain.Slice[domain.Payment], error) {
 		return r.Svc.Payments(ctx, ActorFrom(ctx), f, p)
 	}, toPaymentConnection)
+}
+
+// feeStatements lists an account's statements for the feeStatements query and
+// Account.feeStatements.
+func (r *Resolver) feeStatements(ctx context.Context, accountID string, first *int, after *string) (*model.FeeStatementConnection, error) {
+	return connect(first, after, func(p domain.Page) (domain.Slice[domain.FeeStatement], error) {
+		return r.Svc.FeeStatements(ctx, ActorFrom(ctx), accountID, p)
+	}, toFeeStatementConnection)
 }

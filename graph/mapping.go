@@ -97,14 +97,22 @@ func toLedgerEntryConnection(sl domain.Slice[domain.StatementLine]) *model.Ledge
 	return &model.LedgerEntryConnection{Edges: edges, PageInfo: info}
 }
 
+func toLinkConnection(sl domain.Slice[domain.MarketplaceLink]) *model.MarketplaceLinkConnection {
+	edges, info := connection(sl, func(l domain.MarketplaceLink) string { return l.ID },
+		func(c string, l domain.MarketplaceLink) *model.MarketplaceLinkEdge {
+			return &model.MarketplaceLinkEdge{Cursor: c, Node: toLink(l)}
+		})
+	return &model.MarketplaceLinkConnection{Edges: edges, PageInfo: info}
+}
+
 func toMember(m domain.MarketplaceMember) *model.MarketplaceMember {
-	return &model.MarketplaceMember{ID: globalID(typeMember, m.ID), MemberID: m.ExternalID, Type: model.AccountType(m.Type),
+	return &model.MarketplaceMember{ID: globalID(typeMember, m.ID), ExternalID: m.ExternalID, MemberID: m.ExternalID, Type: model.AccountType(m.Type),
 		AlipayVerified: m.AlipayVerified, Authorized: m.Authorized, MainlandAlipayLinked: m.MainlandAlipayLinked,
 		AlipayInternationalLinked: m.AlipayInternationalLinked, UpdatedAt: model.DateTime(m.UpdatedAt)}
 }
 
 func toSupplier(s domain.Supplier) *model.Supplier {
-	return &model.Supplier{ID: globalID(typeSupplier, s.ID), SupplierID: s.ExternalID, Name: s.Name,
+	return &model.Supplier{ID: globalID(typeSupplier, s.ID), ExternalID: s.ExternalID, SupplierID: s.ExternalID, Name: s.Name,
 		AcceptsCrossBorderPay: s.AcceptsCrossBorderPay, PayoutAccount: s.MaskedPayoutAccount(), UpdatedAt: model.DateTime(s.UpdatedAt)}
 }
 
@@ -121,7 +129,7 @@ func toLink(l domain.MarketplaceLink) *model.MarketplaceLink {
 
 func toOrder(o domain.Order) *model.Order {
 	return &model.Order{ID: globalID(typeOrder, o.ID), ExternalID: o.ExternalID, BuyerMemberID: o.BuyerMemberExternalID,
-		Supplier: toSupplier(o.Supplier), Amount: toMoney(o.Amount), TradeMode: model.TradeMode(o.TradeMode),
+		BuyerMember: &model.MarketplaceMember{ID: globalID(typeMember, o.BuyerMemberID)}, Supplier: toSupplier(o.Supplier), Amount: toMoney(o.Amount), TradeMode: model.TradeMode(o.TradeMode),
 		ContainsProhibitedItems: o.ContainsProhibitedItems, RedPacketDiscount: o.RedPacketDiscount,
 		Status: model.OrderStatus(o.Status), CreatedAt: model.DateTime(o.CreatedAt), UpdatedAt: model.DateTime(o.UpdatedAt)}
 }
@@ -133,13 +141,13 @@ func toOrderConnection(sl domain.Slice[domain.Order]) *model.OrderConnection {
 }
 
 func toFxRate(r domain.Rate) *model.FxRate {
-	return &model.FxRate{From: model.CurrencyCode(r.From), To: model.CurrencyCode(r.To), Mid: toRate(r.Mid), Source: r.Source,
+	return &model.FxRate{From: model.CurrencyCode(r.From), To: model.CurrencyCode(r.To), Mid: toRate(r.Mid), Source: model.FxRateSource(r.Source),
 		UpdatedAt: model.DateTime(r.UpdatedAt)}
 }
 
 func toQuote(q domain.Quote, now time.Time) *model.Quote {
 	return &model.Quote{ID: globalID(typeQuote, q.ID), Account: &model.Account{ID: globalID(typeAccount, q.AccountID)},
-		SellAmount: toMoney(q.Sell), BuyAmount: toMoney(q.Buy), Rate: toRate(q.Rate), MidRate: toRate(q.MidRate),
+		SellAmount: toMoney(q.Sell), BuyAmount: toMoney(q.Buy), Rate: toRate(q.Rate), Mid: toRate(q.MidRate), MidRate: toRate(q.MidRate),
 		SpreadBps: int(q.SpreadBps), ExpiresAt: model.DateTime(q.ExpiresAt), Status: model.QuoteStatus(q.Status(now)),
 		CreatedAt: model.DateTime(q.CreatedAt)}
 }
@@ -239,7 +247,7 @@ func toRefund(r domain.Refund) *model.Refund {
 }
 
 func toFeeStatement(s domain.FeeStatement) *model.FeeStatement {
-	return &model.FeeStatement{ID: globalID(typeFeeStatement, s.ID), Month: s.Month.String(), Volume: toMoney(s.Volume),
+	return &model.FeeStatement{ID: globalID(typeFeeStatement, s.ID), Month: model.Month(s.Month), Volume: toMoney(s.Volume),
 		PaymentCount: s.PaymentCount, StandardFees: toMoney(s.StandardFees), ServiceFees: toMoney(s.ServiceFees),
 		AverageMonthlyVolume: toMoney(s.AverageMonthlyVolume), NextServiceFeeRate: toRate(s.NextServiceFeeRate), CreatedAt: model.DateTime(s.CreatedAt)}
 }
@@ -261,8 +269,9 @@ func optionalID(typ, id string) *string {
 }
 
 func toEvent(e domain.Event) *model.Event {
-	return &model.Event{ID: globalID(typeEvent, e.ID), Type: e.Type, OccurredAt: model.DateTime(e.OccurredAt), ObjectType: e.ObjectType,
-		ObjectID: globalID(e.ObjectType, e.ObjectID), AccountID: optionalID(typeAccount, e.AccountID),
+	return &model.Event{ID: globalID(typeEvent, e.ID), Type: eventType(e.Type), OccurredAt: model.DateTime(e.OccurredAt),
+		ObjectType: eventObjectTypes[e.ObjectType],
+		ObjectID:   globalID(e.ObjectType, e.ObjectID), AccountID: optionalID(typeAccount, e.AccountID),
 		PartnerID: optionalID(typePartner, e.PartnerID), PaymentID: optionalID(typePayment, e.PaymentID)}
 }
 
@@ -273,16 +282,17 @@ func toEventConnection(sl domain.Slice[domain.Event]) *model.EventConnection {
 }
 
 func toEndpoint(w domain.WebhookEndpoint) *model.WebhookEndpoint {
-	types := w.Types
-	if types == nil {
-		types = []string{}
+	types := make([]model.EventType, 0, len(w.Types))
+	for _, t := range w.Types {
+		types = append(types, eventType(t))
 	}
 	return &model.WebhookEndpoint{ID: globalID(typeEndpoint, w.ID), URL: w.URL, Types: types, CreatedAt: model.DateTime(w.CreatedAt)}
 }
 
 func toDelivery(d domain.WebhookDelivery) *model.WebhookDelivery {
-	out := &model.WebhookDelivery{ID: globalID(typeDelivery, d.ID), EventID: globalID(typeEvent, d.EventID), EventType: d.EventType,
-		Attempt: d.Attempt, StatusCode: d.StatusCode, DurationMs: int(d.Duration.Milliseconds()), CreatedAt: model.DateTime(d.CreatedAt)}
+	out := &model.WebhookDelivery{ID: globalID(typeDelivery, d.ID), EventID: globalID(typeEvent, d.EventID), Event: &model.Event{ID: globalID(typeEvent, d.EventID)},
+		EventType: eventType(d.EventType),
+		Attempt:   d.Attempt, StatusCode: d.StatusCode, DurationMs: int(d.Duration.Milliseconds()), CreatedAt: model.DateTime(d.CreatedAt)}
 	if d.Error != "" {
 		out.Error = &d.Error
 	}
@@ -302,7 +312,7 @@ func toWebhookDeliveryConnection(sl domain.Slice[domain.WebhookDelivery]) *model
 }
 
 func toJob(j domain.JobInfo) *model.Job {
-	out := &model.Job{ID: globalID(typeJob, strconv.FormatInt(j.ID, 10)), Kind: j.Kind, State: j.State, Queue: j.Queue, Attempt: j.Attempt,
+	out := &model.Job{ID: globalID(typeJob, strconv.FormatInt(j.ID, 10)), Kind: j.Kind, State: jobState(j.State), Queue: j.Queue, Attempt: j.Attempt,
 		MaxAttempts: j.MaxAttempts, Errors: j.Errors, CreatedAt: model.DateTime(j.CreatedAt), ScheduledAt: model.DateTime(j.ScheduledAt)}
 	if out.Errors == nil {
 		out.Errors = []string{}
@@ -325,7 +335,7 @@ func toJobConnection(sl domain.Slice[domain.JobInfo]) *model.JobConnection {
 }
 
 func toLedgerLine(l domain.PostedEntry) *model.LedgerLine {
-	return &model.LedgerLine{Kind: model.LedgerEntryKind(l.Kind), Book: string(l.Book), Amount: toMoney(l.Amount),
+	return &model.LedgerLine{Kind: model.LedgerEntryKind(l.Kind), Book: model.LedgerBook(l.Book), Amount: toMoney(l.Amount),
 		CreatedAt: model.DateTime(l.CreatedAt)}
 }
 
@@ -340,7 +350,7 @@ func toFeeSchedule(f domain.FeeSchedule) *model.FeeSchedule {
 }
 
 func toFeeForecast(f domain.FeeForecast) *model.FeeForecast {
-	out := &model.FeeForecast{Month: f.Month.String(), MonthToDateVolume: toMoney(f.MonthToDateVolume), CurrentRate: toRate(f.CurrentRate),
+	out := &model.FeeForecast{Month: model.Month(f.Month), MonthToDateVolume: toMoney(f.MonthToDateVolume), CurrentRate: toRate(f.CurrentRate),
 		ProjectedAverageMonthlyVolume: toMoney(f.ProjectedAverage), ProjectedRate: toRate(f.ProjectedRate)}
 	if f.VolumeToNextTier != nil {
 		out.VolumeToNextTier = toMoney(*f.VolumeToNextTier)

@@ -13,13 +13,14 @@ import (
 )
 
 // Links is the resolver for the links field.
-func (r *accountResolver) Links(ctx context.Context, obj *model.Account) ([]*model.MarketplaceLink, error) {
+func (r *accountResolver) Links(ctx context.Context, obj *model.Account, first *int, after *string) (*model.MarketplaceLinkConnection, error) {
 	id, err := decodeID(obj.ID, typeAccount)
 	if err != nil {
 		return nil, err
 	}
-	ls, err := r.Svc.Links(ctx, ActorFrom(ctx), id)
-	return mapResult(ls, err, each(toLink))
+	return connect(first, after, func(p domain.Page) (domain.Slice[domain.MarketplaceLink], error) {
+		return r.Svc.Links(ctx, ActorFrom(ctx), id, p)
+	}, toLinkConnection)
 }
 
 // Account is the resolver for the account field.
@@ -96,7 +97,7 @@ func (r *mutationResolver) ActivateCrossBorderPay(ctx context.Context, input mod
 // CreateOrder is the resolver for the createOrder field.
 func (r *mutationResolver) CreateOrder(ctx context.Context, input model.CreateOrderInput) (*model.CreateOrderPayload, error) {
 	in := domain.CreateOrderInput{ExternalID: input.ExternalID, BuyerMemberID: input.BuyerMemberID, SupplierID: input.SupplierID,
-		Amount: string(input.Amount.Amount), Currency: string(input.Amount.Currency), TradeMode: domain.TradeMode(input.TradeMode),
+		Amount: *amountInput(input.Amount), TradeMode: domain.TradeMode(input.TradeMode),
 		ContainsProhibitedItems: input.ContainsProhibitedItems != nil && *input.ContainsProhibitedItems,
 		RedPacketDiscount:       input.RedPacketDiscount != nil && *input.RedPacketDiscount}
 	return mutate(nil, func() (domain.Order, error) {
@@ -116,15 +117,20 @@ func (r *mutationResolver) CancelOrder(ctx context.Context, input model.CancelOr
 	})
 }
 
+// BuyerMember is the resolver for the buyerMember field.
+func (r *orderResolver) BuyerMember(ctx context.Context, obj *model.Order) (*model.MarketplaceMember, error) {
+	return byID(ctx, obj.BuyerMember.ID, typeMember, r.member)
+}
+
 // MarketplaceMember is the resolver for the marketplaceMember field.
-func (r *queryResolver) MarketplaceMember(ctx context.Context, memberID string) (*model.MarketplaceMember, error) {
-	m, err := r.Svc.Member(ctx, ActorFrom(ctx), memberID)
+func (r *queryResolver) MarketplaceMember(ctx context.Context, externalID string) (*model.MarketplaceMember, error) {
+	m, err := r.Svc.Member(ctx, ActorFrom(ctx), externalID)
 	return nullIfNotFound(m, err, toMember)
 }
 
 // Supplier is the resolver for the supplier field.
-func (r *queryResolver) Supplier(ctx context.Context, supplierID string) (*model.Supplier, error) {
-	sup, err := r.Svc.Supplier(ctx, ActorFrom(ctx), supplierID)
+func (r *queryResolver) Supplier(ctx context.Context, externalID string) (*model.Supplier, error) {
+	sup, err := r.Svc.Supplier(ctx, ActorFrom(ctx), externalID)
 	return nullIfNotFound(sup, err, toSupplier)
 }
 

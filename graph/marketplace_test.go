@@ -138,15 +138,15 @@ func TestUnlinkAndRelinkElsewhere(t *testing.T) {
 		t.Fatalf("unlink %v", un)
 	}
 	e.LinkMember(bKey, b, "1688", "mover")
-	d := e.MustData(aKey, `query($id: ID!) { account(id: $id) { crossBorderPayActive links { status memberId } } }`, map[string]any{"id": a})
-	if Get(d, "account", "crossBorderPayActive") != false || Str(d, "account", "links", 0, "status") != "UNLINKED" {
+	d := e.MustData(aKey, `query($id: ID!) { account(id: $id) { crossBorderPayActive links { edges { node { status memberId } } } } }`, map[string]any{"id": a})
+	if Get(d, "account", "crossBorderPayActive") != false || Str(d, "account", "links", "edges", 0, "node", "status") != "UNLINKED" {
 		t.Fatalf("history kept and Cross-border Pay off: %v", d)
 	}
 	again := e.Mutate(aKey, "activateCrossBorderPay", Activate, map[string]any{"linkId": link})
 	if codes := UserErrorCodes(again); !slices.Equal(codes, []string{"INVALID_STATE"}) {
 		t.Fatalf("activating an unlinked link: %v", again)
 	}
-	m := e.MustData(pk, `{ marketplaceMember(memberId: "mover") { link { account { id } status } } }`, nil)
+	m := e.MustData(pk, `{ marketplaceMember(externalId: "mover") { link { account { id } status } } }`, nil)
 	if Str(m, "marketplaceMember", "link", "status") != "ACTIVE" {
 		t.Fatalf("member's link %v", m)
 	}
@@ -275,8 +275,8 @@ func TestPartnerIsolation(t *testing.T) {
 	a, aKey := e.Account("A")
 	link := e.LinkMember(aKey, a, "1688", "m1")
 	for name, q := range map[string]string{
-		"member":   `{ marketplaceMember(memberId: "m1") { id } }`,
-		"supplier": `{ supplier(supplierId: "s1") { id } }`,
+		"member":   `{ marketplaceMember(externalId: "m1") { id } }`,
+		"supplier": `{ supplier(externalId: "s1") { id } }`,
 		"order":    `{ orderByExternalId(externalId: "o1") { id } }`,
 	} {
 		if d := e.MustData(p2, q, nil); len(d) != 1 || fmt.Sprint(d) != fmt.Sprintf("map[%s:<nil>]", strings.Split(strings.Split(q, "{ ")[1], "(")[0]) {
@@ -297,7 +297,7 @@ func TestPartnerIsolation(t *testing.T) {
 	}
 	// The same member id at partner 2 is another member.
 	e.Member(p2, "m1", map[string]any{"alipayVerified": false})
-	d := e.MustData(p1, `{ marketplaceMember(memberId: "m1") { alipayVerified } }`, nil)
+	d := e.MustData(p1, `{ marketplaceMember(externalId: "m1") { alipayVerified } }`, nil)
 	if Get(d, "marketplaceMember", "alipayVerified") != true {
 		t.Fatalf("partner 2 changed partner 1's member: %v", d)
 	}

@@ -145,20 +145,26 @@ func TestJobsAdmin(t *testing.T) {
 	}
 	d := e.MustData(e.Operator, q, nil)
 	job := Get(d, "jobs", "edges", 0, "node")
-	if Str(job, "kind") != "escrow.release" || Str(job, "state") != "scheduled" {
+	if Str(job, "kind") != "escrow.release" || Str(job, "state") != "SCHEDULED" {
 		t.Fatalf("jobs %v", d)
 	}
 	c := e.MustSucceed(e.Operator, "cancelJob", `mutation($input: CancelJobInput!) { cancelJob(input: $input) { job { state } userErrors { code } } }`,
 		map[string]any{"jobId": Str(job, "id")})
-	if Str(c, "job", "state") != "cancelled" {
+	if Str(c, "job", "state") != "CANCELLED" {
 		t.Fatalf("cancel %v", c)
 	}
 	rt := e.MustSucceed(e.Operator, "retryJob", `mutation($input: RetryJobInput!) { retryJob(input: $input) { job { state } userErrors { code } } }`,
 		map[string]any{"jobId": Str(job, "id")})
-	if Str(rt, "job", "state") != "available" {
+	if Str(rt, "job", "state") != "AVAILABLE" {
 		t.Fatalf("retry %v", rt)
 	}
-	if r := e.Do(e.Operator, `{ jobs(state: "sleeping") { edges { cursor } } }`, nil); r.Code() != "INVALID_INPUT" {
+	if n := len(Get(e.MustData(e.Operator, `{ jobs(state: AVAILABLE, kind: "escrow.release") { edges { cursor } } }`, nil), "jobs", "edges").([]any)); n != 1 {
+		t.Fatalf("%d available escrow releases, want the retried one", n)
+	}
+	if n := len(Get(e.MustData(e.Operator, `{ jobs(state: SCHEDULED, kind: "escrow.release") { edges { cursor } } }`, nil), "jobs", "edges").([]any)); n != 0 {
+		t.Fatalf("%d scheduled escrow releases after the retry, want 0", n)
+	}
+	if r := e.Do(e.Operator, `{ jobs(state: SLEEPING) { edges { cursor } } }`, nil); r.Code() != "GRAPHQL_VALIDATION_FAILED" {
 		t.Fatalf("unknown state: %s", r.Raw)
 	}
 }
@@ -199,7 +205,7 @@ func TestNoSecretsInLogsOrJobs(t *testing.T) {
 	e.Fund(s.AccountID, "1000.00", "CNH")
 	oid := e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "100.00")
 	e.Pay(s.AccountKey, oid, "p")
-	e.MustSucceed(s.PartnerKey, "refundOrder", RefundOrder, map[string]any{"orderId": oid, "amount": "10.00", "idempotencyKey": "r"})
+	e.MustSucceed(s.PartnerKey, "refundOrder", RefundOrder, map[string]any{"orderId": oid, "amount": Money("10.00", "CNY"), "idempotencyKey": "r"})
 	e.MustSucceed(s.PartnerKey, "confirmReceipt", ConfirmReceipt, map[string]any{"orderId": oid})
 	wait.For(t, 30*time.Second, func() error {
 		failed, deliveries := e.Count(`SELECT count(*) FROM payouts WHERE status = 'FAILED'`), e.Count(`SELECT count(*) FROM webhook_deliveries`)

@@ -49,7 +49,7 @@ func (r *mutationResolver) ConfirmReceipt(ctx context.Context, input model.Confi
 // RefundOrder is the resolver for the refundOrder field.
 func (r *mutationResolver) RefundOrder(ctx context.Context, input model.RefundOrderInput) (*model.RefundOrderPayload, error) {
 	id, err := decodeID(input.OrderID, typeOrder, "orderId")
-	in := domain.RefundInput{OrderID: id, Amount: (*string)(input.Amount), Reason: deref(input.Reason), IdempotencyKey: input.IdempotencyKey}
+	in := domain.RefundInput{OrderID: id, Amount: amountInput(input.Amount), Reason: deref(input.Reason), IdempotencyKey: input.IdempotencyKey}
 	return mutate2(err, func() (domain.Refund, domain.Payment, error) {
 		return r.Svc.RefundOrder(ctx, ActorFrom(ctx), in)
 	}, func(ref domain.Refund, p domain.Payment) *model.RefundOrderPayload {

@@ -225,7 +225,7 @@ func TestPayFromWorldFirstBalance(t *testing.T) {
 		t.Fatalf("USD %s CNH %s", e.Balance(s.AccountID, "USD"), e.Balance(s.AccountID, "CNH"))
 	}
 	t.Run("refunds go back in USD at the original rate", func(t *testing.T) {
-		r1 := e.MustSucceed(s.PartnerKey, "refundOrder", RefundOrder, map[string]any{"orderId": oid, "amount": "500.00", "idempotencyKey": "r1"})
+		r1 := e.MustSucceed(s.PartnerKey, "refundOrder", RefundOrder, map[string]any{"orderId": oid, "amount": Money("500.00", "CNY"), "idempotencyKey": "r1"})
 		if Str(r1, "refund", "credited", "currency") != "USD" || Str(r1, "refund", "credited", "amount") != "70.77" {
 			t.Fatalf("refund %v", r1) // 283.11 × 500/2000 = 70.7775 → 70.77
 		}
@@ -250,9 +250,15 @@ func TestRefunds(t *testing.T) {
 	refund := func(amount any, key string) map[string]any {
 		in := map[string]any{"orderId": oid, "idempotencyKey": key, "reason": "damaged"}
 		if amount != nil {
-			in["amount"] = amount
+			in["amount"] = Money(amount.(string), "CNY")
 		}
 		return e.Mutate(s.PartnerKey, "refundOrder", RefundOrder, in)
+	}
+	wrongCurrency := e.Mutate(s.PartnerKey, "refundOrder", RefundOrder,
+		map[string]any{"orderId": oid, "amount": Money("300.00", "CNH"), "idempotencyKey": "r0"})
+	if ues := Get(wrongCurrency, "userErrors").([]any); len(ues) != 1 || Str(ues[0], "code") != "INVALID_INPUT" ||
+		fmt.Sprint(Get(ues[0], "field")) != "[input amount currency]" {
+		t.Fatalf("a refund in CNH: %v", wrongCurrency)
 	}
 	r1 := refund("300.00", "r1")
 	if Str(r1, "refund", "feesRefunded", "amount") != "1.80" || Str(r1, "refund", "credited", "amount") != "301.80" ||

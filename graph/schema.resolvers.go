@@ -26,15 +26,10 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
-	typ, raw, ok := parseGlobalID(id)
-	if !ok {
+	if _, _, ok := parseGlobalID(id); !ok {
 		return nil, domain.Errorf(domain.CodeInvalidInput, domain.Field("id"), "is not a valid id")
 	}
-	lookup, ok := nodeTypes[typ]
-	if !ok {
-		return nil, nil
-	}
-	return lookup(r.Resolver, ctx, raw)
+	return r.node(ctx, id)
 }
 
 // Account is the resolver for the account field.

@@ -302,7 +302,7 @@ func (c *chaos) operate() {
 			map[string]any{"input": map[string]any{"accountId": a.id, "amount": map[string]any{"amount": "5000.00", "currency": cur}, "reference": fmt.Sprint("t", n)}})
 	case r < 4: // a quote and its conversion
 		d, err := c.call(a.key, `mutation($input: CreateQuoteInput!) { createQuote(input: $input) { quote { id } userErrors { code } } }`,
-			map[string]any{"input": map[string]any{"accountId": a.id, "sellCurrency": "USD", "buyCurrency": "CNH", "sellAmount": "10.00"}})
+			map[string]any{"input": map[string]any{"accountId": a.id, "sellCurrency": "USD", "buyCurrency": "CNH", "sellAmount": map[string]any{"amount": "10.00", "currency": "USD"}}})
 		if q := str(d, "createQuote", "quote", "id"); err == nil && q != "" {
 			_, _ = c.call(a.key, `mutation($input: ExecuteQuoteInput!) { executeQuote(input: $input) { conversion { id } userErrors { code } } }`,
 				map[string]any{"input": map[string]any{"quoteId": q, "idempotencyKey": fmt.Sprint("x", n)}})
@@ -334,7 +334,7 @@ func (c *chaos) operate() {
 				map[string]any{"input": map[string]any{"orderId": oid}})
 		case 1:
 			_, _ = c.call(c.partner, `mutation($input: RefundOrderInput!) { refundOrder(input: $input) { refund { id } userErrors { code } } }`,
-				map[string]any{"input": map[string]any{"orderId": oid, "amount": "100.00", "idempotencyKey": "r" + ext}})
+				map[string]any{"input": map[string]any{"orderId": oid, "amount": map[string]any{"amount": "100.00", "currency": "CNY"}, "idempotencyKey": "r" + ext}})
 		}
 	}
 }

@@ -32,10 +32,10 @@ var demoSuppliers = []domain.UpsertSupplierInput{
 // demoOrders await payment; the last cannot be paid with Cross-border Pay (a direct trade with
 // a red packet, from a supplier that does not accept it), so paymentOptions shows its reasons.
 var demoOrders = []domain.CreateOrderInput{
-	{ExternalID: "1688-demo-1001", BuyerMemberID: "acme-buyer-01", SupplierID: "yiwu-homeware", Amount: "1280.00"},
-	{ExternalID: "1688-demo-1002", BuyerMemberID: "acme-buyer-02", SupplierID: "shenzhen-circuits", Amount: "3650.00"},
-	{ExternalID: "1688-demo-1003", BuyerMemberID: "nordlys-buyer", SupplierID: "guangzhou-textiles", Amount: "980.50"},
-	{ExternalID: "1688-demo-1004", BuyerMemberID: "acme-buyer-01", SupplierID: "ningbo-crafts", Amount: "560.00",
+	{ExternalID: "1688-demo-1001", BuyerMemberID: "acme-buyer-01", SupplierID: "yiwu-homeware", Amount: domain.AmountInput{Amount: "1280.00", Currency: "CNY"}},
+	{ExternalID: "1688-demo-1002", BuyerMemberID: "acme-buyer-02", SupplierID: "shenzhen-circuits", Amount: domain.AmountInput{Amount: "3650.00", Currency: "CNY"}},
+	{ExternalID: "1688-demo-1003", BuyerMemberID: "nordlys-buyer", SupplierID: "guangzhou-textiles", Amount: domain.AmountInput{Amount: "980.50", Currency: "CNY"}},
+	{ExternalID: "1688-demo-1004", BuyerMemberID: "acme-buyer-01", SupplierID: "ningbo-crafts", Amount: domain.AmountInput{Amount: "560.00", Currency: "CNY"},
 		TradeMode: domain.TradeDirect, RedPacketDiscount: true},
 }
 
@@ -89,7 +89,6 @@ func seedMarketplace(ctx context.Context, svc *domain.Service, partner domain.Pa
 }
 
 func demoOrder(in domain.CreateOrderInput) domain.CreateOrderInput {
-	in.Currency = string(domain.CNY)
 	if in.TradeMode == "" {
 		in.TradeMode = domain.TradeSecured
 	}

@@ -33,10 +33,12 @@ type Account struct {
 	LedgerEntries *LedgerEntryConnection `json:"ledgerEntries"`
 	CreatedAt     DateTime               `json:"createdAt"`
 	FeeForecast   *FeeForecast           `json:"feeForecast"`
+	// Closed fee months, newest first.
+	FeeStatements *FeeStatementConnection `json:"feeStatements"`
 	// Conversions, newest first.
 	Conversions *ConversionConnection `json:"conversions"`
 	// Every link of the account, newest first, unlinked ones included.
-	Links []*MarketplaceLink `json:"links"`
+	Links *MarketplaceLinkConnection `json:"links"`
 	// Payments, newest first.
 	Payments *PaymentConnection `json:"payments"`
 }
@@ -195,9 +197,10 @@ type CreateQuoteInput struct {
 	AccountID    string       `json:"accountId"`
 	SellCurrency CurrencyCode `json:"sellCurrency"`
 	BuyCurrency  CurrencyCode `json:"buyCurrency"`
-	// Give exactly one of sellAmount (sell exactly this) and buyAmount (receive exactly this).
-	SellAmount *Decimal `json:"sellAmount,omitempty"`
-	BuyAmount  *Decimal `json:"buyAmount,omitempty"`
+	// Sell exactly this, in sellCurrency. Give exactly one of sellAmount and buyAmount.
+	SellAmount *MoneyInput `json:"sellAmount,omitempty"`
+	// Receive exactly this, in buyCurrency. Give exactly one of sellAmount and buyAmount.
+	BuyAmount *MoneyInput `json:"buyAmount,omitempty"`
 }
 
 type CreateQuotePayload struct {
@@ -209,7 +212,7 @@ type CreateWebhookEndpointInput struct {
 	// http or https; outside sandbox mode it must resolve to a public address.
 	URL string `json:"url"`
 	// Event types to deliver; empty or absent means all.
-	Types []string `json:"types,omitempty"`
+	Types []EventType `json:"types,omitempty"`
 }
 
 type CreateWebhookEndpointPayload struct {
@@ -238,16 +241,26 @@ type DeleteWebhookEndpointPayload struct {
 
 // A state change: written with the change itself, kept at least 90 days.
 type Event struct {
-	ID string `json:"id"`
-	// account.verified, link.created, link.unlinked, conversion.booked, conversion.settled, order.created, order.paid, order.completed, order.refunded, order.cancelled, payment.succeeded, refund.succeeded, payout.submitted, payout.paid, payout.failed, fee_statement.created.
-	Type       string   `json:"type"`
-	OccurredAt DateTime `json:"occurredAt"`
-	// The object's type name (Payment, Order, Payout, Refund, Conversion, MarketplaceLink, Account, FeeStatement).
-	ObjectType string  `json:"objectType"`
-	ObjectID   string  `json:"objectId"`
-	AccountID  *string `json:"accountId,omitempty"`
-	PartnerID  *string `json:"partnerId,omitempty"`
-	PaymentID  *string `json:"paymentId,omitempty"`
+	ID         string          `json:"id"`
+	Type       EventType       `json:"type"`
+	OccurredAt DateTime        `json:"occurredAt"`
+	ObjectType EventObjectType `json:"objectType"`
+	// The global id of the object the event is about.
+	ObjectID string `json:"objectId"`
+	// The object the event is about, as it is now; null when the caller may not see it.
+	Object Node `json:"object,omitempty"`
+	// The account concerned; null when none is, or the caller may not see it.
+	Account *Account `json:"account,omitempty"`
+	// The partner concerned; null when none is, or the caller may not see it.
+	Partner *Partner `json:"partner,omitempty"`
+	// The payment concerned, for payment, refund, order and payout events; null otherwise or when not visible.
+	Payment *Payment `json:"payment,omitempty"`
+	// The account's global id, when an account is concerned.
+	AccountID *string `json:"accountId,omitempty"`
+	// The partner's global id, when a partner is concerned.
+	PartnerID *string `json:"partnerId,omitempty"`
+	// The payment's global id, when a payment is concerned.
+	PaymentID *string `json:"paymentId,omitempty"`
 }
 
 func (Event) IsNode()            {}
@@ -277,7 +290,7 @@ type ExecuteQuotePayload struct {
 
 // This month so far, and where it takes next month's service-fee rate.
 type FeeForecast struct {
-	Month                         string  `json:"month"`
+	Month                         Month   `json:"month"`
 	MonthToDateVolume             *Money  `json:"monthToDateVolume"`
 	CurrentRate                   Decimal `json:"currentRate"`
 	ProjectedAverageMonthlyVolume *Money  `json:"projectedAverageMonthlyVolume"`
@@ -309,7 +322,7 @@ type FeeSchedule struct {
 // One closed fee month of one account (months run in Asia/Shanghai time).
 type FeeStatement struct {
 	ID    string `json:"id"`
-	Month string `json:"month"`
+	Month Month  `json:"month"`
 	// Succeeded payments of the month, net of refunds.
 	Volume       *Money `json:"volume"`
 	PaymentCount int    `json:"paymentCount"`
@@ -337,23 +350,21 @@ type FeeStatementEdge struct {
 
 // A mid-market rate: `mid` units of `to` per 1 `from`.
 type FxRate struct {
-	From CurrencyCode `json:"from"`
-	To   CurrencyCode `json:"to"`
-	Mid  Decimal      `json:"mid"`
-	// DEFAULT_TABLE (shipped), OPERATOR (setFxRate) or FEED.
-	Source    string   `json:"source"`
-	UpdatedAt DateTime `json:"updatedAt"`
+	From      CurrencyCode `json:"from"`
+	To        CurrencyCode `json:"to"`
+	Mid       Decimal      `json:"mid"`
+	Source    FxRateSource `json:"source"`
+	UpdatedAt DateTime     `json:"updatedAt"`
 }
 
 // A background job (River), for operators.
 type Job struct {
-	ID   string `json:"id"`
-	Kind string `json:"kind"`
-	// available, cancelled, completed, discarded, pending, retryable, running or scheduled.
-	State       string `json:"state"`
-	Queue       string `json:"queue"`
-	Attempt     int    `json:"attempt"`
-	MaxAttempts int    `json:"maxAttempts"`
+	ID          string   `json:"id"`
+	Kind        string   `json:"kind"`
+	State       JobState `json:"state"`
+	Queue       string   `json:"queue"`
+	Attempt     int      `json:"attempt"`
+	MaxAttempts int      `json:"maxAttempts"`
 	// The error of each failed attempt, oldest first.
 	Errors      []string  `json:"errors"`
 	CreatedAt   DateTime  `json:"createdAt"`
@@ -387,6 +398,9 @@ type LedgerEntry struct {
 	CreatedAt DateTime `json:"createdAt"`
 }
 
+func (LedgerEntry) IsNode()            {}
+func (this LedgerEntry) GetID() string { return this.ID }
+
 type LedgerEntryConnection struct {
 	Edges    []*LedgerEntryEdge `json:"edges"`
 	PageInfo *PageInfo          `json:"pageInfo"`
@@ -400,8 +414,8 @@ type LedgerEntryEdge struct {
 // One ledger line of a payment's money trail.
 type LedgerLine struct {
 	Kind LedgerEntryKind `json:"kind"`
-	// CUSTOMER for a buyer's balance; otherwise a house account (ESCROW, FEE_REVENUE, SUPPLIER_PAYABLE…).
-	Book      string   `json:"book"`
+	Book LedgerBook      `json:"book"`
+	// Signed: positive adds to the book, negative takes from it.
 	Amount    *Money   `json:"amount"`
 	CreatedAt DateTime `json:"createdAt"`
 }
@@ -435,9 +449,21 @@ type MarketplaceLink struct {
 func (MarketplaceLink) IsNode()            {}
 func (this MarketplaceLink) GetID() string { return this.ID }
 
+type MarketplaceLinkConnection struct {
+	Edges    []*MarketplaceLinkEdge `json:"edges"`
+	PageInfo *PageInfo              `json:"pageInfo"`
+}
+
+type MarketplaceLinkEdge struct {
+	Cursor string           `json:"cursor"`
+	Node   *MarketplaceLink `json:"node"`
+}
+
 // A 1688 buyer account, as its marketplace reports it.
 type MarketplaceMember struct {
-	ID             string      `json:"id"`
+	ID string `json:"id"`
+	// The member's 1688 id.
+	ExternalID     string      `json:"externalId"`
 	MemberID       string      `json:"memberId"`
 	Type           AccountType `json:"type"`
 	AlipayVerified bool        `json:"alipayVerified"`
@@ -470,18 +496,21 @@ type Mutation struct {
 
 // A 1688 order, in CNY.
 type Order struct {
-	ID                      string      `json:"id"`
-	ExternalID              string      `json:"externalId"`
-	BuyerMemberID           string      `json:"buyerMemberId"`
-	Supplier                *Supplier   `json:"supplier"`
-	Amount                  *Money      `json:"amount"`
-	TradeMode               TradeMode   `json:"tradeMode"`
-	ContainsProhibitedItems bool        `json:"containsProhibitedItems"`
-	RedPacketDiscount       bool        `json:"redPacketDiscount"`
-	Status                  OrderStatus `json:"status"`
-	CreatedAt               DateTime    `json:"createdAt"`
-	UpdatedAt               DateTime    `json:"updatedAt"`
-	Payment                 *Payment    `json:"payment,omitempty"`
+	ID         string `json:"id"`
+	ExternalID string `json:"externalId"`
+	// The buyer's 1688 member id.
+	BuyerMemberID string `json:"buyerMemberId"`
+	// The buyer's 1688 member; null for an account the member is not linked to (partners and operators always see it).
+	BuyerMember             *MarketplaceMember `json:"buyerMember,omitempty"`
+	Supplier                *Supplier          `json:"supplier"`
+	Amount                  *Money             `json:"amount"`
+	TradeMode               TradeMode          `json:"tradeMode"`
+	ContainsProhibitedItems bool               `json:"containsProhibitedItems"`
+	RedPacketDiscount       bool               `json:"redPacketDiscount"`
+	Status                  OrderStatus        `json:"status"`
+	CreatedAt               DateTime           `json:"createdAt"`
+	UpdatedAt               DateTime           `json:"updatedAt"`
+	Payment                 *Payment           `json:"payment,omitempty"`
 }
 
 func (Order) IsNode()            {}
@@ -497,9 +526,16 @@ type OrderEdge struct {
 	Node   *Order `json:"node"`
 }
 
+// Where a page of a connection sits in the whole list (Relay cursor connections).
 type PageInfo struct {
-	HasNextPage bool    `json:"hasNextPage"`
-	EndCursor   *string `json:"endCursor,omitempty"`
+	// More items follow the page: ask again with `after: endCursor`.
+	HasNextPage bool `json:"hasNextPage"`
+	// Items come before the page: true when it was asked for with `after`.
+	HasPreviousPage bool `json:"hasPreviousPage"`
+	// The cursor of the page's first item; null for an empty page.
+	StartCursor *string `json:"startCursor,omitempty"`
+	// The cursor of the page's last item; null for an empty page.
+	EndCursor *string `json:"endCursor,omitempty"`
 }
 
 type Partner struct {
@@ -545,8 +581,9 @@ type PayOrderPayload struct {
 
 // An order paid from a KJB account. The money sits in escrow until receipt is confirmed.
 type Payment struct {
-	ID      string        `json:"id"`
-	Order   *Order        `json:"order,omitempty"`
+	ID    string `json:"id"`
+	Order *Order `json:"order,omitempty"`
+	// The paying account; null for a partner, which sees its orders' payments but not its buyers' accounts.
 	Account *Account      `json:"account,omitempty"`
 	Method  PaymentMethod `json:"method"`
 	Status  PaymentStatus `json:"status"`
@@ -641,8 +678,11 @@ type Quote struct {
 	SellAmount *Money   `json:"sellAmount"`
 	BuyAmount  *Money   `json:"buyAmount"`
 	// The customer rate: units of the buy currency per 1 unit of the sell currency (mid × (1 − spread)).
-	Rate      Decimal     `json:"rate"`
-	MidRate   Decimal     `json:"midRate"`
+	Rate Decimal `json:"rate"`
+	// The mid-market rate the quote was priced from, as `FxRate.mid`: units of the buy currency per 1 unit of the sell currency.
+	Mid     Decimal `json:"mid"`
+	MidRate Decimal `json:"midRate"`
+	// The spread taken from the mid rate, in basis points: 50 = 0.50%.
 	SpreadBps int         `json:"spreadBps"`
 	ExpiresAt DateTime    `json:"expiresAt"`
 	Status    QuoteStatus `json:"status"`
@@ -658,6 +698,11 @@ type RedeliverEventInput struct {
 }
 
 type RedeliverEventPayload struct {
+	// The event sent again.
+	Event *Event `json:"event,omitempty"`
+	// The endpoint it is sent to.
+	Endpoint *WebhookEndpoint `json:"endpoint,omitempty"`
+	// Always true when there are no userErrors.
 	Enqueued   bool         `json:"enqueued"`
 	UserErrors []*UserError `json:"userErrors"`
 }
@@ -680,10 +725,10 @@ func (this Refund) GetID() string { return this.ID }
 
 type RefundOrderInput struct {
 	OrderID string `json:"orderId"`
-	// CNY; default: everything still in escrow.
-	Amount         *Decimal `json:"amount,omitempty"`
-	Reason         *string  `json:"reason,omitempty"`
-	IdempotencyKey string   `json:"idempotencyKey"`
+	// In CNY (another currency: INVALID_INPUT naming amount.currency); default: everything still in escrow.
+	Amount         *MoneyInput `json:"amount,omitempty"`
+	Reason         *string     `json:"reason,omitempty"`
+	IdempotencyKey string      `json:"idempotencyKey"`
 }
 
 type RefundOrderPayload struct {
@@ -734,13 +779,14 @@ type RotateWebhookSecretPayload struct {
 
 type RunMonthlyFeesInput struct {
 	// A month that has ended, e.g. "2026-10" (Asia/Shanghai).
-	Month string `json:"month"`
+	Month Month `json:"month"`
 }
 
 type RunMonthlyFeesPayload struct {
-	// True when the close was enqueued (closing a closed month changes nothing).
-	Enqueued   bool         `json:"enqueued"`
-	Month      *string      `json:"month,omitempty"`
+	// Always true when there are no userErrors (closing a closed month changes nothing).
+	Enqueued bool `json:"enqueued"`
+	// The month whose close was enqueued.
+	Month      *Month       `json:"month,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -777,7 +823,9 @@ type Subscription struct {
 
 // A 1688 supplier; paid in CNY.
 type Supplier struct {
-	ID                    string `json:"id"`
+	ID string `json:"id"`
+	// The supplier's 1688 id.
+	ExternalID            string `json:"externalId"`
 	SupplierID            string `json:"supplierId"`
 	Name                  string `json:"name"`
 	AcceptsCrossBorderPay bool   `json:"acceptsCrossBorderPay"`
@@ -867,10 +915,13 @@ type Viewer struct {
 
 // One attempt to deliver an event to an endpoint.
 type WebhookDelivery struct {
-	ID        string `json:"id"`
-	EventID   string `json:"eventId"`
-	EventType string `json:"eventType"`
-	Attempt   int    `json:"attempt"`
+	ID string `json:"id"`
+	// The event delivered; null once it is past its retention.
+	Event *Event `json:"event,omitempty"`
+	// The delivered event's global id.
+	EventID   string    `json:"eventId"`
+	EventType EventType `json:"eventType"`
+	Attempt   int       `json:"attempt"`
 	// 0 when no answer came (timeout, connection refused).
 	StatusCode  int       `json:"statusCode"`
 	DurationMs  int       `json:"durationMs"`
@@ -878,6 +929,9 @@ type WebhookDelivery struct {
 	NextRetryAt *DateTime `json:"nextRetryAt,omitempty"`
 	CreatedAt   DateTime  `json:"createdAt"`
 }
+
+func (WebhookDelivery) IsNode()            {}
+func (this WebhookDelivery) GetID() string { return this.ID }
 
 type WebhookDeliveryConnection struct {
 	Edges    []*WebhookDeliveryEdge `json:"edges"`
@@ -894,8 +948,8 @@ type WebhookEndpoint struct {
 	ID  string `json:"id"`
 	URL string `json:"url"`
 	// Event types delivered; empty means all.
-	Types     []string `json:"types"`
-	CreatedAt DateTime `json:"createdAt"`
+	Types     []EventType `json:"types"`
+	CreatedAt DateTime    `json:"createdAt"`
 	// Delivery attempts, newest first.
 	Deliveries *WebhookDeliveryConnection `json:"deliveries"`
 }
@@ -1139,7 +1193,6 @@ const (
 	ErrorCodeQuoteExpired               ErrorCode = "QUOTE_EXPIRED"
 	ErrorCodeQuoteAlreadyExecuted       ErrorCode = "QUOTE_ALREADY_EXECUTED"
 	ErrorCodeRateUnavailable            ErrorCode = "RATE_UNAVAILABLE"
-	ErrorCodeAccountNotVerified         ErrorCode = "ACCOUNT_NOT_VERIFIED"
 	ErrorCodeRefundExceedsPayment       ErrorCode = "REFUND_EXCEEDS_PAYMENT"
 	ErrorCodeNotSecuredTransaction      ErrorCode = "NOT_SECURED_TRANSACTION"
 	ErrorCodeCreditTermOrContractOrder  ErrorCode = "CREDIT_TERM_OR_CONTRACT_ORDER"
@@ -1169,7 +1222,6 @@ var AllErrorCode = []ErrorCode{
 	ErrorCodeQuoteExpired,
 	ErrorCodeQuoteAlreadyExecuted,
 	ErrorCodeRateUnavailable,
-	ErrorCodeAccountNotVerified,
 	ErrorCodeRefundExceedsPayment,
 	ErrorCodeNotSecuredTransaction,
 	ErrorCodeCreditTermOrContractOrder,
@@ -1186,7 +1238,7 @@ var AllErrorCode = []ErrorCode{
 
 func (e ErrorCode) IsValid() bool {
 	switch e {
-	case ErrorCodeInvalidInput, ErrorCodeNotFound, ErrorCodeAlreadyExists, ErrorCodeInvalidState, ErrorCodeIdempotencyKeyReused, ErrorCodeInsufficientBalance, ErrorCodeAlreadyLinked, ErrorCodeAlipayInternationalLinked, ErrorCodeMemberNotAlipayVerified, ErrorCodeMemberNotAuthorized, ErrorCodeKycNotVerified, ErrorCodeQuoteExpired, ErrorCodeQuoteAlreadyExecuted, ErrorCodeRateUnavailable, ErrorCodeAccountNotVerified, ErrorCodeRefundExceedsPayment, ErrorCodeNotSecuredTransaction, ErrorCodeCreditTermOrContractOrder, ErrorCodeProhibitedItems, ErrorCodeRedPacketDiscount, ErrorCodeMemberNotLinked, ErrorCodeNotLinkedToMainlandAlipay, ErrorCodeCrossBorderPayNotActivated, ErrorCodeSupplierNotAccepting, ErrorCodeBelowMinimumOrder, ErrorCodeMainlandChinaIP, ErrorCodeOrderNotPayable:
+	case ErrorCodeInvalidInput, ErrorCodeNotFound, ErrorCodeAlreadyExists, ErrorCodeInvalidState, ErrorCodeIdempotencyKeyReused, ErrorCodeInsufficientBalance, ErrorCodeAlreadyLinked, ErrorCodeAlipayInternationalLinked, ErrorCodeMemberNotAlipayVerified, ErrorCodeMemberNotAuthorized, ErrorCodeKycNotVerified, ErrorCodeQuoteExpired, ErrorCodeQuoteAlreadyExecuted, ErrorCodeRateUnavailable, ErrorCodeRefundExceedsPayment, ErrorCodeNotSecuredTransaction, ErrorCodeCreditTermOrContractOrder, ErrorCodeProhibitedItems, ErrorCodeRedPacketDiscount, ErrorCodeMemberNotLinked, ErrorCodeNotLinkedToMainlandAlipay, ErrorCodeCrossBorderPayNotActivated, ErrorCodeSupplierNotAccepting, ErrorCodeBelowMinimumOrder, ErrorCodeMainlandChinaIP, ErrorCodeOrderNotPayable:
 		return true
 	}
 	return false
@@ -1284,6 +1336,182 @@ func (e EscrowStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The type of the object an event is about.
+type EventObjectType string
+
+const (
+	// An Account.
+	EventObjectTypeAccount EventObjectType = "ACCOUNT"
+	// A MarketplaceLink.
+	EventObjectTypeMarketplaceLink EventObjectType = "MARKETPLACE_LINK"
+	// A Conversion.
+	EventObjectTypeConversion EventObjectType = "CONVERSION"
+	// An Order.
+	EventObjectTypeOrder EventObjectType = "ORDER"
+	// A Payment.
+	EventObjectTypePayment EventObjectType = "PAYMENT"
+	// A Refund.
+	EventObjectTypeRefund EventObjectType = "REFUND"
+	// A Payout.
+	EventObjectTypePayout EventObjectType = "PAYOUT"
+	// A FeeStatement.
+	EventObjectTypeFeeStatement EventObjectType = "FEE_STATEMENT"
+)
+
+var AllEventObjectType = []EventObjectType{
+	EventObjectTypeAccount,
+	EventObjectTypeMarketplaceLink,
+	EventObjectTypeConversion,
+	EventObjectTypeOrder,
+	EventObjectTypePayment,
+	EventObjectTypeRefund,
+	EventObjectTypePayout,
+	EventObjectTypeFeeStatement,
+}
+
+func (e EventObjectType) IsValid() bool {
+	switch e {
+	case EventObjectTypeAccount, EventObjectTypeMarketplaceLink, EventObjectTypeConversion, EventObjectTypeOrder, EventObjectTypePayment, EventObjectTypeRefund, EventObjectTypePayout, EventObjectTypeFeeStatement:
+		return true
+	}
+	return false
+}
+
+func (e EventObjectType) String() string {
+	return string(e)
+}
+
+func (e *EventObjectType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EventObjectType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EventObjectType", str)
+	}
+	return nil
+}
+
+func (e EventObjectType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EventObjectType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EventObjectType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What happened. A webhook body carries the same type in lower case with a dot, e.g. ORDER_PAID is "order.paid".
+type EventType string
+
+const (
+	// An account passed identity verification (account.verified).
+	EventTypeAccountVerified EventType = "ACCOUNT_VERIFIED"
+	// A 1688 member was linked to an account (link.created).
+	EventTypeLinkCreated EventType = "LINK_CREATED"
+	// A link was removed (link.unlinked).
+	EventTypeLinkUnlinked EventType = "LINK_UNLINKED"
+	// A conversion was booked (conversion.booked).
+	EventTypeConversionBooked EventType = "CONVERSION_BOOKED"
+	// A conversion was netted with the liquidity provider (conversion.settled).
+	EventTypeConversionSettled EventType = "CONVERSION_SETTLED"
+	// A partner created an order (order.created).
+	EventTypeOrderCreated EventType = "ORDER_CREATED"
+	// An order was paid; its money is in escrow (order.paid).
+	EventTypeOrderPaid EventType = "ORDER_PAID"
+	// Receipt was confirmed or the hold ended; escrow released (order.completed).
+	EventTypeOrderCompleted EventType = "ORDER_COMPLETED"
+	// Some or all of an order was refunded (order.refunded).
+	EventTypeOrderRefunded EventType = "ORDER_REFUNDED"
+	// An unpaid order was cancelled (order.cancelled).
+	EventTypeOrderCancelled EventType = "ORDER_CANCELLED"
+	// A payment succeeded (payment.succeeded).
+	EventTypePaymentSucceeded EventType = "PAYMENT_SUCCEEDED"
+	// A refund reached the buyer's balance (refund.succeeded).
+	EventTypeRefundSucceeded EventType = "REFUND_SUCCEEDED"
+	// A supplier payout was handed to the payout rail (payout.submitted).
+	EventTypePayoutSubmitted EventType = "PAYOUT_SUBMITTED"
+	// A supplier payout was paid (payout.paid).
+	EventTypePayoutPaid EventType = "PAYOUT_PAID"
+	// A supplier payout failed for good (payout.failed).
+	EventTypePayoutFailed EventType = "PAYOUT_FAILED"
+	// A month was closed for an account (fee_statement.created).
+	EventTypeFeeStatementCreated EventType = "FEE_STATEMENT_CREATED"
+)
+
+var AllEventType = []EventType{
+	EventTypeAccountVerified,
+	EventTypeLinkCreated,
+	EventTypeLinkUnlinked,
+	EventTypeConversionBooked,
+	EventTypeConversionSettled,
+	EventTypeOrderCreated,
+	EventTypeOrderPaid,
+	EventTypeOrderCompleted,
+	EventTypeOrderRefunded,
+	EventTypeOrderCancelled,
+	EventTypePaymentSucceeded,
+	EventTypeRefundSucceeded,
+	EventTypePayoutSubmitted,
+	EventTypePayoutPaid,
+	EventTypePayoutFailed,
+	EventTypeFeeStatementCreated,
+}
+
+func (e EventType) IsValid() bool {
+	switch e {
+	case EventTypeAccountVerified, EventTypeLinkCreated, EventTypeLinkUnlinked, EventTypeConversionBooked, EventTypeConversionSettled, EventTypeOrderCreated, EventTypeOrderPaid, EventTypeOrderCompleted, EventTypeOrderRefunded, EventTypeOrderCancelled, EventTypePaymentSucceeded, EventTypeRefundSucceeded, EventTypePayoutSubmitted, EventTypePayoutPaid, EventTypePayoutFailed, EventTypeFeeStatementCreated:
+		return true
+	}
+	return false
+}
+
+func (e EventType) String() string {
+	return string(e)
+}
+
+func (e *EventType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EventType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EventType", str)
+	}
+	return nil
+}
+
+func (e EventType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EventType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EventType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type FeeKind string
 
 const (
@@ -1341,6 +1569,67 @@ func (e FeeKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Where a mid rate came from.
+type FxRateSource string
+
+const (
+	// The table shipped with KJB.
+	FxRateSourceDefaultTable FxRateSource = "DEFAULT_TABLE"
+	// Set by an operator with setFxRate.
+	FxRateSourceOperator FxRateSource = "OPERATOR"
+	// The live rate feed.
+	FxRateSourceFeed FxRateSource = "FEED"
+)
+
+var AllFxRateSource = []FxRateSource{
+	FxRateSourceDefaultTable,
+	FxRateSourceOperator,
+	FxRateSourceFeed,
+}
+
+func (e FxRateSource) IsValid() bool {
+	switch e {
+	case FxRateSourceDefaultTable, FxRateSourceOperator, FxRateSourceFeed:
+		return true
+	}
+	return false
+}
+
+func (e FxRateSource) String() string {
+	return string(e)
+}
+
+func (e *FxRateSource) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FxRateSource(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FxRateSource", str)
+	}
+	return nil
+}
+
+func (e FxRateSource) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FxRateSource) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FxRateSource) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type Handler string
 
 const (
@@ -1391,6 +1680,82 @@ func (e *Handler) UnmarshalJSON(b []byte) error {
 }
 
 func (e Handler) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where a background job stands (River's job states).
+type JobState string
+
+const (
+	// Waiting for a worker.
+	JobStateAvailable JobState = "AVAILABLE"
+	// Cancelled; it will not run again.
+	JobStateCancelled JobState = "CANCELLED"
+	// Finished successfully.
+	JobStateCompleted JobState = "COMPLETED"
+	// Failed on every attempt; it will not run again unless retried.
+	JobStateDiscarded JobState = "DISCARDED"
+	// Not yet ready to run.
+	JobStatePending JobState = "PENDING"
+	// Failed; it will run again at scheduledAt.
+	JobStateRetryable JobState = "RETRYABLE"
+	// Running now.
+	JobStateRunning JobState = "RUNNING"
+	// Waiting for scheduledAt.
+	JobStateScheduled JobState = "SCHEDULED"
+)
+
+var AllJobState = []JobState{
+	JobStateAvailable,
+	JobStateCancelled,
+	JobStateCompleted,
+	JobStateDiscarded,
+	JobStatePending,
+	JobStateRetryable,
+	JobStateRunning,
+	JobStateScheduled,
+}
+
+func (e JobState) IsValid() bool {
+	switch e {
+	case JobStateAvailable, JobStateCancelled, JobStateCompleted, JobStateDiscarded, JobStatePending, JobStateRetryable, JobStateRunning, JobStateScheduled:
+		return true
+	}
+	return false
+}
+
+func (e JobState) String() string {
+	return string(e)
+}
+
+func (e *JobState) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = JobState(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid JobState", str)
+	}
+	return nil
+}
+
+func (e JobState) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *JobState) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e JobState) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1503,6 +1868,79 @@ func (e *KycStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e KycStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The book a ledger line is written to: a buyer's balance or one of the house's accounts.
+type LedgerBook string
+
+const (
+	// A buyer's KJB balance.
+	LedgerBookCustomer LedgerBook = "CUSTOMER"
+	// Money arrived from buyers' banks, before it is credited.
+	LedgerBookTopUpClearing LedgerBook = "TOP_UP_CLEARING"
+	// Fees the house has earned.
+	LedgerBookFeeRevenue LedgerBook = "FEE_REVENUE"
+	// Paid orders' money, held until receipt is confirmed or the hold ends.
+	LedgerBookEscrow LedgerBook = "ESCROW"
+	// What the house owes suppliers for released payments.
+	LedgerBookSupplierPayable LedgerBook = "SUPPLIER_PAYABLE"
+	// The house's currency position from conversions, netted with its liquidity provider.
+	LedgerBookFxPosition LedgerBook = "FX_POSITION"
+	// Supplier payouts handed to the payout rail.
+	LedgerBookPayoutClearing LedgerBook = "PAYOUT_CLEARING"
+)
+
+var AllLedgerBook = []LedgerBook{
+	LedgerBookCustomer,
+	LedgerBookTopUpClearing,
+	LedgerBookFeeRevenue,
+	LedgerBookEscrow,
+	LedgerBookSupplierPayable,
+	LedgerBookFxPosition,
+	LedgerBookPayoutClearing,
+}
+
+func (e LedgerBook) IsValid() bool {
+	switch e {
+	case LedgerBookCustomer, LedgerBookTopUpClearing, LedgerBookFeeRevenue, LedgerBookEscrow, LedgerBookSupplierPayable, LedgerBookFxPosition, LedgerBookPayoutClearing:
+		return true
+	}
+	return false
+}
+
+func (e LedgerBook) String() string {
+	return string(e)
+}
+
+func (e *LedgerBook) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = LedgerBook(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid LedgerBook", str)
+	}
+	return nil
+}
+
+func (e LedgerBook) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *LedgerBook) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e LedgerBook) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1766,7 +2204,7 @@ const (
 	PaymentReasonNotLinkedToMainlandAlipay  PaymentReason = "NOT_LINKED_TO_MAINLAND_ALIPAY"
 	PaymentReasonCrossBorderPayNotActivated PaymentReason = "CROSS_BORDER_PAY_NOT_ACTIVATED"
 	PaymentReasonSupplierNotAccepting       PaymentReason = "SUPPLIER_NOT_ACCEPTING"
-	PaymentReasonAccountNotVerified         PaymentReason = "ACCOUNT_NOT_VERIFIED"
+	PaymentReasonKycNotVerified             PaymentReason = "KYC_NOT_VERIFIED"
 	PaymentReasonInsufficientBalance        PaymentReason = "INSUFFICIENT_BALANCE"
 	PaymentReasonBelowMinimumOrder          PaymentReason = "BELOW_MINIMUM_ORDER"
 	PaymentReasonMainlandChinaIP            PaymentReason = "MAINLAND_CHINA_IP"
@@ -1783,7 +2221,7 @@ var AllPaymentReason = []PaymentReason{
 	PaymentReasonNotLinkedToMainlandAlipay,
 	PaymentReasonCrossBorderPayNotActivated,
 	PaymentReasonSupplierNotAccepting,
-	PaymentReasonAccountNotVerified,
+	PaymentReasonKycNotVerified,
 	PaymentReasonInsufficientBalance,
 	PaymentReasonBelowMinimumOrder,
 	PaymentReasonMainlandChinaIP,
@@ -1793,7 +2231,7 @@ var AllPaymentReason = []PaymentReason{
 
 func (e PaymentReason) IsValid() bool {
 	switch e {
-	case PaymentReasonNotSecuredTransaction, PaymentReasonCreditTermOrContractOrder, PaymentReasonProhibitedItems, PaymentReasonRedPacketDiscount, PaymentReasonMemberNotLinked, PaymentReasonNotLinkedToMainlandAlipay, PaymentReasonCrossBorderPayNotActivated, PaymentReasonSupplierNotAccepting, PaymentReasonAccountNotVerified, PaymentReasonInsufficientBalance, PaymentReasonBelowMinimumOrder, PaymentReasonMainlandChinaIP, PaymentReasonOrderNotPayable, PaymentReasonRateUnavailable:
+	case PaymentReasonNotSecuredTransaction, PaymentReasonCreditTermOrContractOrder, PaymentReasonProhibitedItems, PaymentReasonRedPacketDiscount, PaymentReasonMemberNotLinked, PaymentReasonNotLinkedToMainlandAlipay, PaymentReasonCrossBorderPayNotActivated, PaymentReasonSupplierNotAccepting, PaymentReasonKycNotVerified, PaymentReasonInsufficientBalance, PaymentReasonBelowMinimumOrder, PaymentReasonMainlandChinaIP, PaymentReasonOrderNotPayable, PaymentReasonRateUnavailable:
 		return true
 	}
 	return false

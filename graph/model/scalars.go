@@ -61,3 +61,25 @@ func (t *DateTime) UnmarshalGQL(v any) error {
 	*t = DateTime(p)
 	return nil
 }
+
+// Month is a calendar month, written "2026-10".
+type Month domain.Month
+
+// MarshalGQL writes "YYYY-MM" as a JSON string.
+func (m Month) MarshalGQL(w io.Writer) {
+	_, _ = io.WriteString(w, strconv.Quote(domain.Month(m).String()))
+}
+
+// UnmarshalGQL accepts only a string "YYYY-MM" with a month from 01 to 12.
+func (m *Month) UnmarshalGQL(v any) error {
+	s, ok := v.(string)
+	if !ok {
+		return &domain.Error{Code: domain.CodeInvalidInput, Message: fmt.Sprintf("a Month must be a string such as \"2026-10\", not %s", jsonKind(v))}
+	}
+	p, err := domain.ParseMonth(s, nil)
+	if err != nil {
+		return &domain.Error{Code: domain.CodeInvalidInput, Message: fmt.Sprintf("%q is not a month: write YYYY-MM, such as \"2026-10\"", s)}
+	}
+	*m = Month(p)
+	return nil
+}

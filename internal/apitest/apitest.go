@@ -349,12 +349,12 @@ func (e *Env) Fund(accountID, amount, currency string) {
 
 // Marketplace fixture mutations.
 const (
-	UpsertMember   = `mutation($input: UpsertMarketplaceMemberInput!) { upsertMarketplaceMember(input: $input) { member { id memberId link { id } } userErrors { code field message } } }`
-	UpsertSupplier = `mutation($input: UpsertSupplierInput!) { upsertSupplier(input: $input) { supplier { id supplierId payoutAccount } userErrors { code field message } } }`
+	UpsertMember   = `mutation($input: UpsertMarketplaceMemberInput!) { upsertMarketplaceMember(input: $input) { member { id externalId link { id } } userErrors { code field message } } }`
+	UpsertSupplier = `mutation($input: UpsertSupplierInput!) { upsertSupplier(input: $input) { supplier { id externalId payoutAccount } userErrors { code field message } } }`
 	Link           = `mutation($input: LinkMarketplaceAccountInput!) { linkMarketplaceAccount(input: $input) { link { id status memberId crossBorderPayActive account { id } } userErrors { code field message } } }`
 	Unlink         = `mutation($input: UnlinkMarketplaceAccountInput!) { unlinkMarketplaceAccount(input: $input) { link { id status unlinkedAt crossBorderPayActive } userErrors { code field message } } }`
 	Activate       = `mutation($input: ActivateCrossBorderPayInput!) { activateCrossBorderPay(input: $input) { link { id crossBorderPayActive account { crossBorderPayActive } } userErrors { code field message } } }`
-	CreateOrder    = `mutation($input: CreateOrderInput!) { createOrder(input: $input) { order { id externalId status amount { amount currency } supplier { supplierId payoutAccount } } userErrors { code field message } } }`
+	CreateOrder    = `mutation($input: CreateOrderInput!) { createOrder(input: $input) { order { id externalId status amount { amount currency } supplier { externalId payoutAccount } } userErrors { code field message } } }`
 	CancelOrder    = `mutation($input: CancelOrderInput!) { cancelOrder(input: $input) { order { id status } userErrors { code field message } } }`
 )
 
@@ -400,13 +400,13 @@ func (e *Env) LinkMember(key, accountID, platform, memberID string) string {
 func (e *Env) Order(partnerKey, externalID, memberID, supplierID, amount string) string {
 	e.T.Helper()
 	return Str(e.MustSucceed(partnerKey, "createOrder", CreateOrder, map[string]any{"externalId": externalID, "buyerMemberId": memberID,
-		"supplierId": supplierID, "amount": map[string]any{"amount": amount, "currency": "CNY"}, "tradeMode": "SECURED_TRANSACTION"}), "order", "id")
+		"supplierId": supplierID, "amount": Money(amount, "CNY"), "tradeMode": "SECURED_TRANSACTION"}), "order", "id")
 }
 
 // FX fixture mutations.
 const (
 	SetFxRate    = `mutation($input: SetFxRateInput!) { setFxRate(input: $input) { rate { from to mid source } userErrors { code field message } } }`
-	CreateQuote  = `mutation($input: CreateQuoteInput!) { createQuote(input: $input) { quote { id sellAmount { amount currency } buyAmount { amount currency } rate midRate spreadBps expiresAt status } userErrors { code field message } } }`
+	CreateQuote  = `mutation($input: CreateQuoteInput!) { createQuote(input: $input) { quote { id sellAmount { amount currency } buyAmount { amount currency } rate mid spreadBps expiresAt status } userErrors { code field message } } }`
 	ExecuteQuote = `mutation($input: ExecuteQuoteInput!) { executeQuote(input: $input) { conversion { id status sold { amount currency } bought { amount currency } rate quote { id status } } account { id } userErrors { code field message } } }`
 )
 
@@ -414,7 +414,12 @@ const (
 func (e *Env) Quote(key, accountID, sell, buy, amount string) map[string]any {
 	e.T.Helper()
 	return e.MustSucceed(key, "createQuote", CreateQuote, map[string]any{"accountId": accountID, "sellCurrency": sell,
-		"buyCurrency": buy, "sellAmount": amount})["quote"].(map[string]any)
+		"buyCurrency": buy, "sellAmount": Money(amount, sell)})["quote"].(map[string]any)
+}
+
+// Money is a MoneyInput.
+func Money(amount, currency string) map[string]any {
+	return map[string]any{"amount": amount, "currency": currency}
 }
 
 // Balance reads an account's available balance in currency as a string.
@@ -535,10 +540,11 @@ func (e *Env) SetSandboxClock(at string) {
 		map[string]any{"now": at})
 }
 
-// EventTypes lists the types of the events key may read, of the given types, oldest first.
+// EventTypes lists the types of the events key may read, of the given types (EventType
+// values), oldest first.
 func (e *Env) EventTypes(key string, types []string) []string {
 	e.T.Helper()
-	d := e.MustData(key, `query($types: [String!]) { events(first: 50, types: $types) { edges { node { type objectType } } } }`, map[string]any{"types": types})
+	d := e.MustData(key, `query($types: [EventType!]) { events(first: 50, types: $types) { edges { node { type objectType } } } }`, map[string]any{"types": types})
 	var out []string
 	for _, edge := range Get(d, "events", "edges").([]any) {
 		out = append(out, Str(edge, "node", "type"))

@@ -329,7 +329,7 @@ func seedBench(ctx context.Context, svc *domain.Service, sc benchScenario, n int
 	orders := make([]string, n)
 	err = parallel(n, func(i int) error {
 		o, err := svc.CreateOrder(ctx, partner, domain.CreateOrderInput{ExternalID: fmt.Sprint("o", i), BuyerMemberID: fmt.Sprint("m", i%sc.buyers),
-			SupplierID: fmt.Sprint("s", i%sc.suppliers), Amount: "100.00", Currency: "CNY", TradeMode: domain.TradeSecured})
+			SupplierID: fmt.Sprint("s", i%sc.suppliers), Amount: domain.AmountInput{Amount: "100.00", Currency: "CNY"}, TradeMode: domain.TradeSecured})
 		orders[i] = o.ID
 		return err
 	})

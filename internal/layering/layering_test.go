@@ -57,11 +57,12 @@ var layers = map[string]rule{
 	"dnsresolver":      {},
 	"cmd/kjb": {internal: []string{"db", "dnsresolver", "domain", "fxfeed", "graph", "internal/bench", "sandboxliquidity", "sandboxrail", "telemetry", "worker"},
 		external: []string{pgx, river}},
-	"internal/bench":    {internal: []string{"db", "domain", "graph", "worker"}, external: []string{pgx}},
-	"internal/apitest":  {internal: []string{"db", "domain", "graph", "internal/testdb", "internal/wait", "sandboxliquidity", "sandboxrail", "telemetry", "worker"}, external: []string{pgx, websocket}},
-	"internal/testdb":   {internal: []string{"db", "worker"}, external: []string{pgx}},
-	"internal/wait":     {},
-	"internal/layering": {},
+	"internal/bench":       {internal: []string{"db", "domain", "graph", "worker"}, external: []string{pgx}},
+	"internal/apitest":     {internal: []string{"db", "domain", "graph", "internal/testdb", "internal/wait", "sandboxliquidity", "sandboxrail", "telemetry", "worker"}, external: []string{pgx, websocket}},
+	"internal/testdb":      {internal: []string{"db", "worker"}, external: []string{pgx}},
+	"internal/wait":        {},
+	"internal/layering":    {},
+	"internal/schemacheck": {external: []string{gqlparser}},
 }
 
 // listed is what `go list -json` says of one package (Deps: everything it imports, directly
