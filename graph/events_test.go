@@ -404,7 +404,7 @@ func TestWebhookSignedAtWallClock(t *testing.T) {
 		map[string]any{"now": hourAgo.Format(time.RFC3339)})
 	_, pk := e.Partner("1688")
 	ep := e.MustSucceed(pk, "createWebhookEndpoint", `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id } secret userErrors { code } } }`,
-		map[string]any{"url": "https://example.com/hooks", "types": []string{"order.created"}})
+		map[string]any{"url": "https://example.com/hooks", "types": []string{"ORDER_CREATED"}})
 	out := orderCreatedDelivery(t, e, pk, "https://example.com/hooks")()
 	if err := webhook.ValidatePayload(out.body, out.headers["KJB-Signature"], Str(ep, "secret")); err != nil {
 		t.Fatalf("stripe-go refuses %q: %v", out.headers["KJB-Signature"], err)
