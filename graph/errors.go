@@ -39,7 +39,7 @@ func presentErrors(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return gqlErr // the parser's or validator's own error: safe and useful
 		}
 		var fromResolver *resolverError
-		if gqlErr != nil && !errors.As(err, &fromResolver) {
+		if gqlErr != nil && !errors.As(err, &fromResolver) && domain.CodeOf(err) == "" {
 			// Not from a resolver: gqlgen could not coerce an argument (an enum value that does
 			// not exist, an out-of-range Int). Its message names the value, never SQL.
 			out.Message = gqlErr.Err.Error()

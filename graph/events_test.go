@@ -386,7 +386,11 @@ func TestBulkEventsReachSubscribers(t *testing.T) {
 		if err != nil || d == nil {
 			t.Fatalf("after %d events: %v", len(seen), err)
 		}
-		if Str(d, "accountEvents", "type") != "CONVERSION_SETTLED" || seen[Str(d, "accountEvents", "id")] {
+		// A booking committed just before the subscription started may still be on its way
+		// through the fan-out; only the settlements are this test's business.
+		if typ := Str(d, "accountEvents", "type"); typ == "CONVERSION_BOOKED" {
+			continue
+		} else if typ != "CONVERSION_SETTLED" || seen[Str(d, "accountEvents", "id")] {
 			t.Fatalf("unexpected or repeated %v", d)
 		}
 		seen[Str(d, "accountEvents", "id")] = true
