@@ -54,13 +54,22 @@ func NewSecret(sandbox bool) (secret, hash string) {
 	if _, err := rand.Read(b); err != nil {
 		panic("crypto/rand failed: " + err.Error())
 	}
-	prefix := "kjb_live_"
+	prefix := liveSecretPrefix
 	if sandbox {
-		prefix = "kjb_test_"
+		prefix = sandboxSecretPrefix
 	}
 	secret = prefix + base64.RawURLEncoding.EncodeToString(b)
 	return secret, HashSecret(secret)
 }
+
+const (
+	liveSecretPrefix    = "kjb_live_"
+	sandboxSecretPrefix = "kjb_test_"
+)
+
+// IsSandboxSecret reports whether a secret was minted in sandbox mode; outside sandbox mode
+// such a secret never authenticates, whatever the database holds.
+func IsSandboxSecret(secret string) bool { return strings.HasPrefix(secret, sandboxSecretPrefix) }
 
 // HashSecret is how secrets are stored and looked up.
 func HashSecret(secret string) string {

@@ -65,6 +65,9 @@ func NewService(store Store, clock Clock, cfg Config) *Service {
 
 // Authenticate resolves an API secret to its actor. UNAUTHENTICATED for an unknown secret.
 func (s *Service) Authenticate(ctx context.Context, secret string) (Actor, error) {
+	if !s.cfg.Sandbox && IsSandboxSecret(secret) {
+		return Anonymous, Unauthenticated // a sandbox key never opens production
+	}
 	k, err := s.store.Queries().APIKeyByHash(ctx, HashSecret(secret))
 	if CodeOf(err) == CodeNotFound {
 		return Anonymous, Unauthenticated

@@ -21,6 +21,9 @@ func cmdAPI(ctx context.Context) error {
 		return err
 	}
 	defer p.close()
+	if err := markProduction(ctx, p); err != nil {
+		return err
+	}
 	return serveHTTP(ctx, p, nil)
 }
 
@@ -30,6 +33,9 @@ func cmdWorker(ctx context.Context) error {
 		return err
 	}
 	defer p.close()
+	if err := markProduction(ctx, p); err != nil {
+		return err
+	}
 	if err := p.river.Start(ctx); err != nil {
 		return err
 	}
@@ -43,6 +49,17 @@ func cmdWorker(ctx context.Context) error {
 	<-ctx.Done()
 	_ = ops.Close()
 	return stopWorkers(p)
+}
+
+// markProduction records, outside sandbox mode, that production uses this database.
+func markProduction(ctx context.Context, p *parts) error {
+	if p.cfg.Sandbox {
+		return nil
+	}
+	if err := db.MarkProduction(ctx, p.pool); err != nil {
+		return fmt.Errorf("recording the deployment mode: %w", err)
+	}
+	return nil
 }
 
 // opsHandler is the worker's own HTTP surface: /metrics, /healthz, /readyz.
