@@ -26,6 +26,9 @@ type ServerConfig struct {
 	MaxBodyBytes  int64
 	TokenLimit    int
 	Limits        Limits
+	// Budget and AnonymousBudget bound the fields an operation may select, checked before
+	// validation (see Budget).
+	Budget, AnonymousBudget Budget
 	RatePerSecond float64 // per API key (or per client address when anonymous); 0 = off
 	RateBurst     int
 	Logger        *slog.Logger
@@ -40,7 +43,7 @@ type ServerConfig struct {
 
 // DefaultServerConfig holds the production defaults.
 func DefaultServerConfig() ServerConfig {
-	return ServerConfig{
+	cfg := ServerConfig{
 		MaxBodyBytes:  256 << 10,
 		TokenLimit:    5000,
 		Limits:        Limits{MaxDepth: 12, MaxTotalDepth: 20, MaxAliases: 50, MaxComplexity: 5000},
@@ -48,6 +51,8 @@ func DefaultServerConfig() ServerConfig {
 		RateBurst:     400,
 		Logger:        slog.Default(),
 	}
+	cfg.Budget, cfg.AnonymousBudget = DefaultBudgets()
+	return cfg
 }
 
 // NewHandler returns the whole HTTP API: /query, /healthz, /readyz and, in sandbox mode, the
@@ -103,6 +108,11 @@ func NewGraphQLServer(svc *domain.Service, cfg ServerConfig) *handler.Server {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(cfg.TokenLimit)
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	if cfg.Budget == (Budget{}) || cfg.AnonymousBudget == (Budget{}) {
+		cfg.Budget, cfg.AnonymousBudget = DefaultBudgets()
+	}
+	srv.Use(operationBudget{keyed: cfg.Budget, anonymous: cfg.AnonymousBudget, tokenLimit: cfg.TokenLimit})
+	srv.SetDisableSuggestion(!cfg.Sandbox)
 	if cfg.Sandbox {
 		srv.Use(extension.Introspection{})
 	} else {
