@@ -22,16 +22,13 @@ import (
 
 // ServerConfig configures the HTTP API.
 type ServerConfig struct {
-	Sandbox      bool // playground at / and introspection for everyone
-	MaxBodyBytes int64
-	TokenLimit   int
-	Limits       Limits
-	// Budget and AnonymousBudget bound the fields an operation may select, checked before
-	// validation (see Budget).
-	Budget, AnonymousBudget Budget
-	RatePerSecond           float64 // per API key (or per client address when anonymous); 0 = off
-	RateBurst               int
-	Logger                  *slog.Logger
+	Sandbox       bool // playground at / and introspection for everyone
+	MaxBodyBytes  int64
+	TokenLimit    int
+	Limits        Limits
+	RatePerSecond float64 // per API key (or per client address when anonymous); 0 = off
+	RateBurst     int
+	Logger        *slog.Logger
 	// Ready reports whether the process can serve (the database is reachable).
 	Ready func(ctx context.Context) error
 	// Hub feeds subscriptions; nil makes one that nothing publishes to.
@@ -39,6 +36,10 @@ type ServerConfig struct {
 	// Observer hears about every operation; Metrics, when set, is served at /metrics.
 	Observer RequestObserver
 	Metrics  http.Handler
+
+	// Budget and AnonymousBudget bound the fields an operation may select, checked before
+	// validation (see Budget).
+	Budget, AnonymousBudget Budget
 }
 
 // DefaultServerConfig holds the production defaults.
