@@ -123,7 +123,7 @@ func NewGraphQLServer(svc *domain.Service, cfg ServerConfig) *handler.Server {
 	srv.AroundFields(requireKeyForRootFields)
 	srv.AroundOperations(traceOperations)
 	srv.AroundResponses(logResponses(cfg.Logger, cfg.Observer))
-	srv.SetErrorPresenter(presentErrors(cfg.Logger))
+	srv.SetErrorPresenter(presentErrors(cfg.Logger, !cfg.Sandbox))
 	srv.SetRecoverFunc(recoverPanic(cfg.Logger))
 	return srv
 }
@@ -135,7 +135,36 @@ func (operatorIntrospection) ExtensionName() string                   { return "
 func (operatorIntrospection) Validate(graphql.ExecutableSchema) error { return nil }
 func (operatorIntrospection) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	oc.DisableIntrospection = !ActorFrom(ctx).IsOperator()
+	if oc.DisableIntrospection && introspects(oc.Doc, oc.Operation.SelectionSet, 0) {
+		return &gqlerror.Error{Message: "introspection is available to operators only",
+			Extensions: map[string]any{"code": string(domain.CodeForbidden)}}
+	}
 	return nil
+}
+
+// introspects reports whether a root selection set asks for __schema or __type (directly, or
+// through fragments; validation has refused fragment cycles, depth guards anyway).
+func introspects(doc *ast.QueryDocument, set ast.SelectionSet, depth int) bool {
+	if depth > 32 {
+		return false
+	}
+	for _, sel := range set {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			if sel.Name == "__schema" || sel.Name == "__type" {
+				return true
+			}
+		case *ast.InlineFragment:
+			if introspects(doc, sel.SelectionSet, depth+1) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if def := doc.Fragments.ForName(sel.Name); def != nil && introspects(doc, def.SelectionSet, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // authenticate resolves the bearer key to an actor, caps the body and applies the rate limit.
