@@ -85,7 +85,36 @@ func parseGlobalID(gid string) (typ, id string, ok bool) {
 		return "", "", false
 	}
 	typ, id, ok = strings.Cut(string(b), ":")
-	return typ, id, ok && id != ""
+	return typ, id, ok && rawIDValid(typ, id)
+}
+
+// rawIDValid reports whether a raw id has the form its type's ids take: digits for ledger
+// entries and jobs, a UUID for everything else.
+func rawIDValid(typ, id string) bool {
+	if typ == typeLedgerEntry || typ == typeJob {
+		_, err := strconv.ParseUint(id, 10, 63)
+		return err == nil
+	}
+	return isUUID(id)
+}
+
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := range len(s) {
+		c := s[i]
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if c != '-' {
+				return false
+			}
+		case '0' <= c && c <= '9', 'a' <= c && c <= 'f', 'A' <= c && c <= 'F':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // decodeID returns the raw id of a global id of type want. INVALID_INPUT naming field

@@ -121,6 +121,7 @@ func NewGraphQLServer(svc *domain.Service, cfg ServerConfig) *handler.Server {
 	}
 	srv.Use(&queryLimits{Limits: cfg.Limits})
 	srv.AroundFields(requireKeyForRootFields)
+	srv.AroundFields(checkArguments)
 	srv.AroundOperations(traceOperations)
 	srv.AroundResponses(logResponses(cfg.Logger, cfg.Observer))
 	srv.SetErrorPresenter(presentErrors(cfg.Logger, !cfg.Sandbox))
