@@ -57,6 +57,25 @@ func (l *rateLimiter) allow(key string) (retryAfter string, ok bool) {
 	return strconv.Itoa(int(math.Max(1, wait))), false
 }
 
+// exhausted reports whether key has no token left, without taking one; the seconds to wait
+// when so.
+func (l *rateLimiter) exhausted(key string) (retryAfter string, empty bool) {
+	if l == nil || l.rate <= 0 {
+		return "", false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[key]
+	if b == nil {
+		return "", false
+	}
+	tokens := math.Min(l.burst, b.tokens+l.now().Sub(b.last).Seconds()*l.rate)
+	if tokens >= 1 {
+		return "", false
+	}
+	return strconv.Itoa(int(math.Max(1, math.Ceil((1-tokens)/l.rate)))), true
+}
+
 func clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {

@@ -37,6 +37,11 @@ type ServerConfig struct {
 	Observer RequestObserver
 	Metrics  http.Handler
 
+	// AuthFailuresPerMinute and AuthFailureBurst limit failed authentications per client
+	// address (0 = off); once over, even a good key waits.
+	AuthFailuresPerMinute float64
+	AuthFailureBurst      int
+
 	// Budget and AnonymousBudget bound the fields an operation may select, checked before
 	// validation (see Budget).
 	Budget, AnonymousBudget Budget
@@ -52,6 +57,7 @@ func DefaultServerConfig() ServerConfig {
 		RateBurst:     400,
 		Logger:        slog.Default(),
 	}
+	cfg.AuthFailuresPerMinute, cfg.AuthFailureBurst = 10, 20
 	cfg.Budget, cfg.AnonymousBudget = DefaultBudgets()
 	return cfg
 }
@@ -59,9 +65,10 @@ func DefaultServerConfig() ServerConfig {
 // NewHandler returns the whole HTTP API: /query, /healthz, /readyz and, in sandbox mode, the
 // playground at /.
 func NewHandler(svc *domain.Service, cfg ServerConfig) http.Handler {
-	gql := NewGraphQLServer(svc, cfg)
+	lim := newLimiters(cfg)
+	gql := newGraphQLServer(svc, cfg, lim)
 	mux := http.NewServeMux()
-	mux.Handle("/query", authenticate(svc, cfg, newRateLimiter(cfg.RatePerSecond, cfg.RateBurst), gql))
+	mux.Handle("/query", authenticate(svc, cfg, lim, gql))
 	if cfg.Metrics != nil {
 		mux.Handle("GET /metrics", cfg.Metrics)
 	}
@@ -87,6 +94,10 @@ func NewHandler(svc *domain.Service, cfg ServerConfig) http.Handler {
 
 // NewGraphQLServer builds the gqlgen server with explicit transports and every limit.
 func NewGraphQLServer(svc *domain.Service, cfg ServerConfig) *handler.Server {
+	return newGraphQLServer(svc, cfg, newLimiters(cfg))
+}
+
+func newGraphQLServer(svc *domain.Service, cfg ServerConfig, lim limiters) *handler.Server {
 	hub := cfg.Hub
 	if hub == nil {
 		hub = NewHub()
@@ -101,7 +112,7 @@ func NewGraphQLServer(svc *domain.Service, cfg ServerConfig) *handler.Server {
 		// Browsers from partner dashboards connect cross-origin; the key travels in
 		// connection_init, never in cookies, so the origin check adds nothing.
 		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{InsecureSkipVerify: true}},
-		InitFunc:       websocketAuth(svc),
+		InitFunc:       websocketAuth(svc, lim.authFailures),
 	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
@@ -122,6 +133,7 @@ func NewGraphQLServer(svc *domain.Service, cfg ServerConfig) *handler.Server {
 	srv.Use(&queryLimits{Limits: cfg.Limits})
 	srv.AroundFields(requireKeyForRootFields)
 	srv.AroundFields(checkArguments)
+	srv.AroundOperations(limitWebsocketOperations(lim.requests))
 	srv.AroundOperations(traceOperations)
 	srv.AroundResponses(logResponses(cfg.Logger, cfg.Observer))
 	srv.SetErrorPresenter(presentErrors(cfg.Logger, !cfg.Sandbox))
@@ -168,13 +180,15 @@ func introspects(doc *ast.QueryDocument, set ast.SelectionSet, depth int) bool {
 	return false
 }
 
-// authenticate resolves the bearer key to an actor, caps the body and applies the rate limit.
-// A missing key is the anonymous caller; a wrong key is refused at once with 401.
-func authenticate(svc *domain.Service, cfg ServerConfig, limiter *rateLimiter, next http.Handler) http.Handler {
+// authenticate resolves the bearer key to an actor, caps the body and applies the rate limits.
+// A missing key is the anonymous caller; a wrong key is refused at once with 401, and a client
+// address with too many failed authentications is refused with 429 before its key is looked at.
+func authenticate(svc *domain.Service, cfg ServerConfig, lim limiters, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := requestID(r.Header.Get("X-Request-Id"))
 		w.Header().Set("X-Request-Id", id)
-		r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+		addr := clientAddr(r)
+		r = r.WithContext(withClientAddr(context.WithValue(r.Context(), requestIDKey{}, id), addr))
 		if r.ContentLength > cfg.MaxBodyBytes {
 			writeGraphQLError(w, http.StatusRequestEntityTooLarge, domain.CodeInvalidInput, "the request body is larger than the limit")
 			return
@@ -182,14 +196,21 @@ func authenticate(svc *domain.Service, cfg ServerConfig, limiter *rateLimiter, n
 		r.Body = http.MaxBytesReader(w, r.Body, cfg.MaxBodyBytes)
 		actor := domain.Anonymous
 		if h := r.Header.Get("Authorization"); h != "" {
+			if wait, over := lim.authFailures.exhausted(addr); over {
+				w.Header().Set("Retry-After", wait)
+				writeGraphQLError(w, http.StatusTooManyRequests, domain.CodeRateLimited, "too many failed authentications: retry after "+wait+"s")
+				return
+			}
 			secret, ok := bearer(h)
 			if !ok {
+				lim.authFailures.allow(addr)
 				writeGraphQLError(w, http.StatusUnauthorized, domain.CodeUnauthenticated, "the Authorization header must be \"Bearer <secret>\"")
 				return
 			}
 			a, err := svc.Authenticate(r.Context(), secret)
 			if err != nil {
 				if domain.CodeOf(err) == domain.CodeUnauthenticated {
+					lim.authFailures.allow(addr)
 					writeGraphQLError(w, http.StatusUnauthorized, domain.CodeUnauthenticated, "the API key is not valid")
 				} else {
 					cfg.Logger.ErrorContext(r.Context(), "authentication failed", "error", err.Error())
@@ -199,16 +220,13 @@ func authenticate(svc *domain.Service, cfg ServerConfig, limiter *rateLimiter, n
 			}
 			actor = a
 		}
-		key := actor.Principal()
-		if actor.IsAnonymous() {
-			key = "ip:" + clientAddr(r)
-		}
-		if wait, ok := limiter.allow(key); !ok {
+		ctx := WithActor(r.Context(), actor)
+		if wait, ok := lim.requests.allow(rateKey(ctx)); !ok {
 			w.Header().Set("Retry-After", wait)
 			writeGraphQLError(w, http.StatusTooManyRequests, domain.CodeRateLimited, "too many requests: retry after "+wait+"s")
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(WithActor(r.Context(), actor)))
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
@@ -224,10 +242,16 @@ func writeGraphQLError(w http.ResponseWriter, status int, code domain.ErrorCode,
 }
 
 // websocketAuth authenticates a subscription connection from connection_init's
-// {"authorization": "Bearer …"}; a missing or bad key closes the socket with 4403.
-func websocketAuth(svc *domain.Service) transport.WebsocketInitFunc {
+// {"authorization": "Bearer …"}; a missing or bad key closes the socket with 4403, and a
+// client address with too many failed authentications is closed with 4429.
+func websocketAuth(svc *domain.Service, failures *rateLimiter) transport.WebsocketInitFunc {
 	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		addr := clientAddrFrom(ctx)
+		if _, over := failures.exhausted(addr); over {
+			return transport.WithWebsocketCloseCode(ctx, 4429), nil, errors.New("too many failed authentications")
+		}
 		forbidden := func() (context.Context, *transport.InitPayload, error) {
+			failures.allow(addr)
 			return transport.WithWebsocketCloseCode(ctx, 4403), nil, errors.New("forbidden: send {\"authorization\": \"Bearer <secret>\"} in connection_init")
 		}
 		secret, ok := bearer(p.Authorization())
@@ -235,9 +259,12 @@ func websocketAuth(svc *domain.Service) transport.WebsocketInitFunc {
 			return forbidden()
 		}
 		actor, err := svc.Authenticate(ctx, secret)
-		if err != nil {
+		if domain.CodeOf(err) == domain.CodeUnauthenticated {
 			return forbidden()
 		}
-		return WithActor(ctx, actor), nil, nil
+		if err != nil {
+			return transport.WithWebsocketCloseCode(ctx, 1011), nil, errors.New(internalMessage)
+		}
+		return context.WithValue(WithActor(ctx, actor), websocketKey{}, true), nil, nil
 	}
 }
