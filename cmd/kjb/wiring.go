@@ -90,6 +90,9 @@ func connect(ctx context.Context, dev, withWorkers bool, app string) (*parts, er
 		if cfg.FeedURL != "" {
 			wc.Feed = fxfeed.Feed{URL: cfg.FeedURL}
 		}
+		if !cfg.Sandbox {
+			wc.WebhookResolver = dnsresolver.System{}
+		}
 		p.river, err = worker.NewClient(pool, p.svc, wc)
 	} else {
 		p.river, err = worker.NewInsertClient(pool, log)
