@@ -344,6 +344,9 @@ func TestBulkEventsReachSubscribers(t *testing.T) {
 		if err != nil || d == nil {
 			t.Fatalf("after %d events: %v", len(seen), err)
 		}
+		if Str(d, "accountEvents", "type") == "conversion.booked" {
+			continue // a booking's notification may still be on its way when the subscription starts
+		}
 		if Str(d, "accountEvents", "type") != "conversion.settled" || seen[Str(d, "accountEvents", "id")] {
 			t.Fatalf("unexpected or repeated %v", d)
 		}

@@ -68,7 +68,7 @@ func NewHandler(svc *domain.Service, cfg ServerConfig) http.Handler {
 	lim := newLimiters(cfg)
 	gql := newGraphQLServer(svc, cfg, lim)
 	mux := http.NewServeMux()
-	mux.Handle("/query", authenticate(svc, cfg, lim, gql))
+	mux.Handle("/query", authenticate(svc, cfg, lim, codedErrors(gql)))
 	if cfg.Metrics != nil {
 		mux.Handle("GET /metrics", cfg.Metrics)
 	}
@@ -130,6 +130,7 @@ func newGraphQLServer(svc *domain.Service, cfg ServerConfig, lim limiters) *hand
 	} else {
 		srv.Use(operatorIntrospection{})
 	}
+	srv.Use(transportRules{})
 	srv.Use(&queryLimits{Limits: cfg.Limits})
 	srv.AroundFields(requireKeyForRootFields)
 	srv.AroundFields(checkArguments)
@@ -188,7 +189,7 @@ func authenticate(svc *domain.Service, cfg ServerConfig, lim limiters, next http
 		id := requestID(r.Header.Get("X-Request-Id"))
 		w.Header().Set("X-Request-Id", id)
 		addr := clientAddr(r)
-		r = r.WithContext(withClientAddr(context.WithValue(r.Context(), requestIDKey{}, id), addr))
+		r = r.WithContext(withHTTPMethod(withClientAddr(context.WithValue(r.Context(), requestIDKey{}, id), addr), r.Method))
 		if r.ContentLength > cfg.MaxBodyBytes {
 			writeGraphQLError(w, http.StatusRequestEntityTooLarge, domain.CodeInvalidInput, "the request body is larger than the limit")
 			return
@@ -224,6 +225,9 @@ func authenticate(svc *domain.Service, cfg ServerConfig, lim limiters, next http
 		if wait, ok := lim.requests.allow(rateKey(ctx)); !ok {
 			w.Header().Set("Retry-After", wait)
 			writeGraphQLError(w, http.StatusTooManyRequests, domain.CodeRateLimited, "too many requests: retry after "+wait+"s")
+			return
+		}
+		if !readBody(w, r, cfg.MaxBodyBytes) {
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
