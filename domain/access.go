@@ -22,6 +22,9 @@ const (
 	ActReadPartner   Action = "Partner" // by id or by code
 	ActCreateAPIKey  Action = "CreateAPIKey"
 	ActReadAPIKey    Action = "APIKeyByID"
+	ActListAPIKeys   Action = "APIKeys"
+	ActRevokeAPIKey  Action = "RevokeAPIKey"
+	ActRotateAPIKey  Action = "RotateAPIKey"
 )
 
 // Marketplace members, suppliers and links.
@@ -129,6 +132,9 @@ var access = map[Action]rule{
 	ActReadPartner:              {who: anyKey},
 	ActCreateAPIKey:             {who: operatorOnly, refusal: "create API keys"},
 	ActReadAPIKey:               {who: anyKey},
+	ActListAPIKeys:              {who: operatorOnly, refusal: "list API keys"},
+	ActRevokeAPIKey:             {who: operatorOnly, refusal: "revoke API keys"},
+	ActRotateAPIKey:             {who: operatorOnly, refusal: "rotate API keys"},
 	ActUpsertMember:             {who: partnerOnly, refusal: "register marketplace members"},
 	ActUpsertSupplier:           {who: partnerOnly, refusal: "register suppliers"},
 	ActReadMember:               {who: partnerOnly, refusal: "read marketplace members"},

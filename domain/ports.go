@@ -26,6 +26,8 @@ type Store interface {
 type Queries interface {
 	APIKeyByHash(ctx context.Context, hash string) (APIKey, error)
 	APIKey(ctx context.Context, id string) (APIKey, error)
+	// APIKeys lists every key, newest first.
+	APIKeys(ctx context.Context, page Page) ([]APIKey, error)
 	// FeeStatement returns a statement within scope.
 	FeeStatement(ctx context.Context, id string, scope Scope) (FeeStatement, error)
 	// Partner and PartnerByCode return a partner within scope (a partner sees itself).
@@ -106,6 +108,12 @@ type Tx interface {
 	// InsertPartner returns ALREADY_EXISTS when the code is taken.
 	InsertPartner(ctx context.Context, p *Partner) error
 	InsertAPIKey(ctx context.Context, k *APIKey) error
+	// LockAPIKey reads a key FOR UPDATE. NOT_FOUND when it does not exist.
+	LockAPIKey(ctx context.Context, id string) (APIKey, error)
+	// SetAPIKeyEnd sets a key's revokedAt and expiresAt (zero: unset).
+	SetAPIKeyEnd(ctx context.Context, id string, revokedAt, expiresAt time.Time) error
+	// TouchAPIKey records a use at t unless one within a minute before t is recorded.
+	TouchAPIKey(ctx context.Context, id string, t time.Time) error
 	// InsertTopUp stores t unless (account, reference) exists; then it fills t with the
 	// stored row and reports created=false. Concurrent calls with one reference create one row.
 	InsertTopUp(ctx context.Context, t *TopUp) (created bool, err error)

@@ -63,7 +63,9 @@ func NewService(store Store, clock Clock, cfg Config) *Service {
 	return &Service{store: store, clock: clock, cfg: cfg.withDefaults()}
 }
 
-// Authenticate resolves an API secret to its actor. UNAUTHENTICATED for an unknown secret.
+// Authenticate resolves an API secret to its actor. UNAUTHENTICATED for an unknown, revoked
+// or expired secret, and outside sandbox mode for a sandbox one. Every call reads the key, so
+// a revocation holds at once in every process.
 func (s *Service) Authenticate(ctx context.Context, secret string) (Actor, error) {
 	if !s.cfg.Sandbox && IsSandboxSecret(secret) {
 		return Anonymous, Unauthenticated // a sandbox key never opens production
@@ -74,6 +76,14 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Actor, error
 	}
 	if err != nil {
 		return Anonymous, err
+	}
+	now := s.clock.Now()
+	if !k.Usable(now) {
+		return Anonymous, Unauthenticated // revoked or expired: exactly like an unknown key
+	}
+	if now.Sub(k.LastUsedAt) >= lastUsedResolution {
+		// Best effort: a failed write of lastUsedAt must not refuse a good key.
+		_ = s.store.InTx(ctx, func(ctx context.Context, tx Tx) error { return tx.TouchAPIKey(ctx, k.ID, now) })
 	}
 	return k.Actor(), nil
 }

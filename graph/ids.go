@@ -167,5 +167,16 @@ func RawAccountID(id string) string {
 	return id
 }
 
+// APIKeyGlobalID is the public id of a raw API key id (for the command line).
+func APIKeyGlobalID(raw string) string { return globalID(typeAPIKey, raw) }
+
+// RawAPIKeyID accepts an API key's public id or its raw id and returns the raw id.
+func RawAPIKeyID(id string) string {
+	if raw, err := decodeID(id, typeAPIKey); err == nil {
+		return raw
+	}
+	return id
+}
+
 // OrderGlobalID is the public id of a raw order id (for the command line).
 func OrderGlobalID(raw string) string { return globalID(typeOrder, raw) }

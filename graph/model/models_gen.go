@@ -72,10 +72,26 @@ type APIKey struct {
 	Account   *Account `json:"account,omitempty"`
 	Partner   *Partner `json:"partner,omitempty"`
 	CreatedAt DateTime `json:"createdAt"`
+	// When the key stops working; null when it does not expire.
+	ExpiresAt *DateTime `json:"expiresAt,omitempty"`
+	// When the key was revoked; it answered like an unknown key from then on.
+	RevokedAt *DateTime `json:"revokedAt,omitempty"`
+	// When the key last authenticated a request (to within a minute); null when never.
+	LastUsedAt *DateTime `json:"lastUsedAt,omitempty"`
 }
 
 func (APIKey) IsNode()            {}
 func (this APIKey) GetID() string { return this.ID }
+
+type APIKeyConnection struct {
+	Edges    []*APIKeyEdge `json:"edges"`
+	PageInfo *PageInfo     `json:"pageInfo"`
+}
+
+type APIKeyEdge struct {
+	Cursor string  `json:"cursor"`
+	Node   *APIKey `json:"node"`
+}
 
 type Balance struct {
 	Currency  CurrencyCode `json:"currency"`
@@ -153,6 +169,8 @@ type CreateAPIKeyInput struct {
 	AccountID *string `json:"accountId,omitempty"`
 	PartnerID *string `json:"partnerId,omitempty"`
 	Label     *string `json:"label,omitempty"`
+	// Optional: when the key stops working (in the future).
+	ExpiresAt *DateTime `json:"expiresAt,omitempty"`
 }
 
 type CreateAPIKeyPayload struct {
@@ -718,6 +736,31 @@ type ReviewKycInput struct {
 
 type ReviewKycPayload struct {
 	Account    *Account     `json:"account,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type RevokeAPIKeyInput struct {
+	APIKeyID string `json:"apiKeyId"`
+}
+
+type RevokeAPIKeyPayload struct {
+	APIKey     *APIKey      `json:"apiKey,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type RotateAPIKeyInput struct {
+	APIKeyID string `json:"apiKeyId"`
+	// How long the old key keeps working beside the new one (default 86400, at most 2592000).
+	OverlapSeconds *int `json:"overlapSeconds,omitempty"`
+}
+
+type RotateAPIKeyPayload struct {
+	// The replacement.
+	APIKey *APIKey `json:"apiKey,omitempty"`
+	// The replacement's secret: shown once; only its hash is stored.
+	Secret *string `json:"secret,omitempty"`
+	// The key replaced, with its new expiresAt.
+	Previous   *APIKey      `json:"previous,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
 }
 

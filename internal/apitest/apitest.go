@@ -190,10 +190,22 @@ func (e *Env) Do(key, query string, vars map[string]any) Response {
 	return e.Post(key, body)
 }
 
+// DoAt is Do against another API server (base URL) on the same database.
+func (e *Env) DoAt(base, key, query string, vars map[string]any) Response {
+	e.T.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	return e.postAt(base, key, body)
+}
+
 // Post sends a raw body to /query.
 func (e *Env) Post(key string, body []byte) Response {
 	e.T.Helper()
-	req, _ := http.NewRequest(http.MethodPost, e.Server.URL+"/query", bytes.NewReader(body))
+	return e.postAt(e.Server.URL, key, body)
+}
+
+func (e *Env) postAt(base, key string, body []byte) Response {
+	e.T.Helper()
+	req, _ := http.NewRequest(http.MethodPost, base+"/query", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
