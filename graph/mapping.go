@@ -61,7 +61,9 @@ func toAPIKey(k domain.APIKey) *model.APIKey {
 
 func toAPIKeyConnection(sl domain.Slice[domain.APIKey]) *model.APIKeyConnection {
 	edges, info := connection(sl, func(k domain.APIKey) string { return k.ID },
-		func(c string, k domain.APIKey) *model.APIKeyEdge { return &model.APIKeyEdge{Cursor: c, Node: toAPIKey(k)} })
+		func(c string, k domain.APIKey) *model.APIKeyEdge {
+			return &model.APIKeyEdge{Cursor: c, Node: toAPIKey(k)}
+		})
 	return &model.APIKeyConnection{Edges: edges, PageInfo: info}
 }
 
