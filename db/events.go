@@ -84,10 +84,14 @@ func (t *txStore) PruneEvents(ctx context.Context, before time.Time) (int, error
 
 const endpointColumns = `id, partner_id, url, types, secret, previous_secret, previous_expires_at, created_at`
 
-func scanEndpoint(row pgx.Row) (domain.WebhookEndpoint, error) {
+func (q queries) scanEndpoint(row pgx.Row) (domain.WebhookEndpoint, error) {
 	var w domain.WebhookEndpoint
 	err := row.Scan(&w.ID, &w.PartnerID, &w.URL, &w.Types, &w.Secret, &w.PreviousSecret, &w.PreviousExpiresAt, &w.CreatedAt)
-	return w, translate(err)
+	if err != nil {
+		return w, translate(err)
+	}
+	err = q.openSecrets(&w.Secret, &w.PreviousSecret)
+	return w, err
 }
 
 func (q queries) WebhookEndpoints(ctx context.Context, partnerID string) ([]domain.WebhookEndpoint, error) {
@@ -95,14 +99,14 @@ func (q queries) WebhookEndpoints(ctx context.Context, partnerID string) ([]doma
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.WebhookEndpoint, error) { return scanEndpoint(r) })
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.WebhookEndpoint, error) { return q.scanEndpoint(r) })
 }
 
 func (q queries) WebhookEndpoint(ctx context.Context, id string, scope domain.Scope) (domain.WebhookEndpoint, error) {
 	if !validUUID(id) {
 		return domain.WebhookEndpoint{}, domain.NotFound("webhook endpoint", nil)
 	}
-	return scanEndpoint(q.q.QueryRow(ctx, `SELECT `+endpointColumns+` FROM webhook_endpoints
+	return q.scanEndpoint(q.q.QueryRow(ctx, `SELECT `+endpointColumns+` FROM webhook_endpoints
 		WHERE id = $1 AND deleted_at IS NULL AND ($2 OR partner_id = $3)`, id, scope.All, nullable(scope.PartnerID)))
 }
 
@@ -111,14 +115,26 @@ func (t *txStore) InsertWebhookEndpoint(ctx context.Context, w *domain.WebhookEn
 	if w.Types == nil {
 		w.Types = []string{}
 	}
-	_, err := t.tx.Exec(ctx, `INSERT INTO webhook_endpoints (id, partner_id, url, types, secret, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		w.ID, w.PartnerID, w.URL, w.Types, w.Secret, w.CreatedAt)
+	secret, err := t.seal(w.Secret)
+	if err != nil {
+		return err
+	}
+	_, err = t.tx.Exec(ctx, `INSERT INTO webhook_endpoints (id, partner_id, url, types, secret, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		w.ID, w.PartnerID, w.URL, w.Types, secret, w.CreatedAt)
 	return translate(err)
 }
 
 func (t *txStore) UpdateWebhookSecrets(ctx context.Context, w domain.WebhookEndpoint) error {
-	_, err := t.tx.Exec(ctx, `UPDATE webhook_endpoints SET secret = $2, previous_secret = $3, previous_expires_at = $4 WHERE id = $1`,
-		w.ID, w.Secret, w.PreviousSecret, w.PreviousExpiresAt)
+	secret, err := t.seal(w.Secret)
+	if err != nil {
+		return err
+	}
+	previous, err := t.seal(w.PreviousSecret)
+	if err != nil {
+		return err
+	}
+	_, err = t.tx.Exec(ctx, `UPDATE webhook_endpoints SET secret = $2, previous_secret = $3, previous_expires_at = $4 WHERE id = $1`,
+		w.ID, secret, previous, w.PreviousExpiresAt)
 	return translate(err)
 }
 

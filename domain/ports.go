@@ -193,6 +193,13 @@ type Tx interface {
 	Enqueue(ctx context.Context, job Job) error
 }
 
+// SecretSealer encrypts secrets that must be read back (webhook signing secrets) before they
+// are stored, so a copy of the database alone reveals none.
+type SecretSealer interface {
+	Seal(plaintext string) (string, error)
+	Open(sealed string) (string, error)
+}
+
 // Resolver looks up the addresses a host name resolves to (DNS), for checking where webhooks
 // would be sent. An IP literal resolves to itself.
 type Resolver interface {

@@ -39,6 +39,7 @@ type config struct {
 	PayoutRail              string
 	LiquidityProvider       string
 	Tracing                 telemetry.TracingConfig
+	SecretKeys              string // KJB_SECRET_KEYS: the keys that seal webhook secrets, current first
 }
 
 type envReader struct {
@@ -150,6 +151,7 @@ func loadConfig(getenv func(string) string, dev bool) (config, error) {
 		RescueAfter:             e.duration("KJB_RESCUE_STUCK_AFTER", time.Minute),
 		Tracing: telemetry.TracingConfig{Endpoint: e.str("OTEL_EXPORTER_OTLP_ENDPOINT", ""),
 			TracesEndpoint: e.str("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "")},
+		SecretKeys: e.str("KJB_SECRET_KEYS", ""),
 	}
 	switch lvl := strings.ToLower(e.str("KJB_LOG_LEVEL", "info")); lvl {
 	case "debug":

@@ -134,7 +134,7 @@ func TestAPIServesAndStopsOnSIGTERM(t *testing.T) {
 	t.Parallel()
 	d := testdb.New(t)
 	cmd := exec.Command(binary, "api")
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+d.URL, "KJB_LISTEN=127.0.0.1:0", "KJB_METRICS_LISTEN=127.0.0.1:0", "KJB_LOG_LEVEL=info")
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+d.URL, "KJB_LISTEN=127.0.0.1:0", "KJB_METRICS_LISTEN=127.0.0.1:0", "KJB_LOG_LEVEL=info", testSecretKeys)
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -20,7 +20,7 @@ func TestDevRefusesADatabaseProductionUsed(t *testing.T) {
 	d := testdb.New(t)
 	api := exec.Command(binary, "api")
 	api.Env = append(os.Environ(), "DATABASE_URL="+d.URL, "KJB_LISTEN=127.0.0.1:0", "KJB_LOG_LEVEL=warn", "KJB_SANDBOX=false",
-		"KJB_METRICS_LISTEN=127.0.0.1:0")
+		"KJB_METRICS_LISTEN=127.0.0.1:0", testSecretKeys)
 	if err := api.Start(); err != nil {
 		t.Fatal(err)
 	}

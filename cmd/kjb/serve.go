@@ -67,10 +67,14 @@ func serveOps(p *parts) (stop func(), err error) {
 	return func() { _ = ops.Close() }, nil
 }
 
-// markProduction records, outside sandbox mode, that production uses this database.
+// markProduction records, outside sandbox mode, that production uses this database, once the
+// process has the keys it needs there.
 func markProduction(ctx context.Context, p *parts) error {
 	if p.cfg.Sandbox {
 		return nil
+	}
+	if err := requireSecretKeys(p.cfg); err != nil {
+		return err
 	}
 	if err := db.MarkProduction(ctx, p.pool); err != nil {
 		return fmt.Errorf("recording the deployment mode: %w", err)

@@ -65,6 +65,10 @@ func connect(ctx context.Context, dev, withWorkers bool, app string) (*parts, er
 	// service; the closure breaks the cycle.
 	var enqueue func(context.Context, pgx.Tx, domain.Job) error
 	store := db.NewStore(pool, func(ctx context.Context, tx pgx.Tx, job domain.Job) error { return enqueue(ctx, tx, job) })
+	if err := sealSecrets(store, cfg); err != nil {
+		pool.Close()
+		return nil, err
+	}
 	if cfg.DatabaseReadURL != "" {
 		replica, err := db.Open(ctx, db.PoolConfig{URL: cfg.DatabaseReadURL, MaxConns: int32(cfg.DBMaxConns), AppName: app + "-read"})
 		if err != nil {

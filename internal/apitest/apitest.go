@@ -5,6 +5,7 @@ package apitest
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -26,6 +27,7 @@ import (
 	"github.com/kjb/kjb/internal/wait"
 	"github.com/kjb/kjb/sandboxliquidity"
 	"github.com/kjb/kjb/sandboxrail"
+	"github.com/kjb/kjb/secretbox"
 	"github.com/kjb/kjb/telemetry"
 	"github.com/kjb/kjb/worker"
 )
@@ -81,6 +83,7 @@ func New(t testing.TB, opts ...Options) *Env {
 		t.Fatal(err)
 	}
 	store := db.NewStore(tdb.Pool, worker.Enqueue(rc))
+	store.SealSecretsWith(TestKeyring)
 	for _, o := range opts {
 		if o.Replica {
 			store.ReadFrom(testdb.New(t).Pool)
@@ -128,6 +131,15 @@ func New(t testing.TB, opts ...Options) *Env {
 	e.Server, e.Operator = srv, secret
 	return e
 }
+
+// TestKeyring seals the webhook secrets of test environments.
+var TestKeyring = func() *secretbox.Keyring {
+	k, err := secretbox.Parse("test:" + base64.StdEncoding.EncodeToString([]byte("kjb-test-webhook-secrets-key-32b")))
+	if err != nil {
+		panic(err)
+	}
+	return k
+}()
 
 // NewAPIServer starts another API server on the same database, with its own subscription hub
 // fed by its own Postgres listener: what a second `kjb api` process is.
