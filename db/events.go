@@ -12,11 +12,11 @@ import (
 	"github.com/kjb/kjb/domain"
 )
 
-const eventColumns = `id, type, occurred_at, coalesce(account_id::text, ''), coalesce(partner_id::text, ''), object_type, object_id, coalesce(payment_id::text, '')`
+const eventColumns = `id, type, occurred_at, coalesce(account_id::text, ''), coalesce(partner_id::text, ''), object_type, object_id, coalesce(payment_id::text, ''), coalesce(link_code, '')`
 
 func scanEvent(row pgx.Row) (domain.Event, error) {
 	var e domain.Event
-	err := row.Scan(&e.ID, &e.Type, &e.OccurredAt, &e.AccountID, &e.PartnerID, &e.ObjectType, &e.ObjectID, &e.PaymentID)
+	err := row.Scan(&e.ID, &e.Type, &e.OccurredAt, &e.AccountID, &e.PartnerID, &e.ObjectType, &e.ObjectID, &e.PaymentID, &e.LinkCode)
 	return e, translate(err)
 }
 
@@ -24,19 +24,21 @@ func (t *txStore) RecordEvents(ctx context.Context, events []domain.Event) error
 	n := len(events)
 	ids, types, accounts, partners, objTypes, objIDs, payments := make([]string, n), make([]string, n), make([]*string, n),
 		make([]*string, n), make([]string, n), make([]string, n), make([]*string, n)
+	codes := make([]*string, n)
 	var at time.Time
 	for i := range events {
 		events[i].ID = newID()
 		e := events[i]
 		ids[i], types[i], accounts[i], partners[i], objTypes[i], objIDs[i], payments[i] =
 			e.ID, e.Type, nullable(e.AccountID), nullable(e.PartnerID), e.ObjectType, e.ObjectID, nullable(e.PaymentID)
+		codes[i] = nullable(e.LinkCode)
 		at = e.OccurredAt
 	}
-	t.tx.deferExec(`INSERT INTO events (id, type, occurred_at, account_id, partner_id, object_type, object_id, payment_id)
-		SELECT id, type, $8, account_id, partner_id, object_type, object_id, payment_id
-		FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::uuid[], $7::uuid[])
-			WITH ORDINALITY AS e(id, type, account_id, partner_id, object_type, object_id, payment_id, n) ORDER BY n`,
-		ids, types, accounts, partners, objTypes, objIDs, payments, at)
+	t.tx.deferExec(`INSERT INTO events (id, type, occurred_at, account_id, partner_id, object_type, object_id, payment_id, link_code)
+		SELECT id, type, $8, account_id, partner_id, object_type, object_id, payment_id, link_code
+		FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::uuid[], $7::uuid[], $9::text[])
+			WITH ORDINALITY AS e(id, type, account_id, partner_id, object_type, object_id, payment_id, link_code, n) ORDER BY n`,
+		ids, types, accounts, partners, objTypes, objIDs, payments, at, codes)
 	return nil
 }
 
@@ -62,7 +64,7 @@ func (q queries) Events(ctx context.Context, scope domain.Scope, types []string,
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Event, error) {
 		var e domain.Event
 		var seq int64
-		err := r.Scan(&e.ID, &e.Type, &e.OccurredAt, &e.AccountID, &e.PartnerID, &e.ObjectType, &e.ObjectID, &e.PaymentID, &seq)
+		err := r.Scan(&e.ID, &e.Type, &e.OccurredAt, &e.AccountID, &e.PartnerID, &e.ObjectType, &e.ObjectID, &e.PaymentID, &e.LinkCode, &seq)
 		e.Cursor = strconv.FormatInt(seq, 10)
 		return e, err
 	})

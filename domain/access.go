@@ -36,6 +36,7 @@ const (
 	ActReadSupplier             Action = "Supplier" // by the partner's supplier id
 	ActReadSupplierByID         Action = "SupplierByID"
 	ActLinkMarketplaceAccount   Action = "LinkMarketplaceAccount"
+	ActConfirmMarketplaceLink   Action = "ConfirmMarketplaceLink"
 	ActUnlinkMarketplaceAccount Action = "UnlinkMarketplaceAccount"
 	ActActivateCrossBorderPay   Action = "ActivateCrossBorderPay"
 	ActReadLink                 Action = "Link"
@@ -142,6 +143,7 @@ var access = map[Action]rule{
 	ActReadSupplier:             {who: partnerOnly, refusal: "read suppliers"},
 	ActReadSupplierByID:         {who: anyKey},
 	ActLinkMarketplaceAccount:   {who: operatorOrAccount, refusal: "act for an account"},
+	ActConfirmMarketplaceLink:   {who: operatorOrAccount, refusal: "act for an account"},
 	ActUnlinkMarketplaceAccount: {who: operatorOrAccount, refusal: "change an account's links"},
 	ActActivateCrossBorderPay:   {who: operatorOrAccount, refusal: "change an account's links"},
 	ActReadLink:                 {who: anyKey},

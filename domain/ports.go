@@ -126,10 +126,15 @@ type Tx interface {
 	PostLedgerAtCommit(ctx context.Context, l LedgerTx) error
 	UpsertMember(ctx context.Context, m *MarketplaceMember) error
 	UpsertSupplier(ctx context.Context, s *Supplier) error
-	// InsertLink creates an ACTIVE link; ALREADY_LINKED when the member has one (also when
-	// two accounts race: exactly one wins).
+	// InsertLink creates a link with its code; ALREADY_EXISTS when it is ACTIVE and the member
+	// has an ACTIVE link (also when two race: exactly one wins).
 	InsertLink(ctx context.Context, l *MarketplaceLink) error
 	LockLink(ctx context.Context, id string, scope Scope) (MarketplaceLink, error)
+	// LockPendingLink reads, FOR UPDATE, an account's PENDING link to a member; NOT_FOUND when
+	// there is none.
+	LockPendingLink(ctx context.Context, accountID, memberID string) (MarketplaceLink, error)
+	// UpdateLink stores a link's status, Cross-border Pay flag, unlink time and code; ALREADY_EXISTS
+	// when it would make a second ACTIVE link of its member.
 	UpdateLink(ctx context.Context, l MarketplaceLink) error
 	// InsertOrder stores o unless (partner, externalId) exists; then it fills o with the
 	// stored order and reports created=false.

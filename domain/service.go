@@ -24,6 +24,9 @@ type Config struct {
 	EscrowHold time.Duration
 	// Resolver checks webhook hosts outside sandbox mode.
 	Resolver Resolver
+	// LinkCodes delivers link confirmation codes to members; nil leaves the delivery to the
+	// partner, which receives each code in a link.confirmation_requested webhook.
+	LinkCodes LinkCodeSender
 }
 
 func (c Config) withDefaults() Config {

@@ -158,9 +158,13 @@ func ValidateWebhookURL(ctx context.Context, raw string, sandbox bool, r Resolve
 
 // WebhookBody is the JSON posted for an event.
 func WebhookBody(e Event) []byte {
-	return []byte(fmt.Sprintf(`{"id":%q,"type":%q,"occurredAt":%q,"data":{"object":{"type":%q,"id":%q}%s%s%s}}`,
+	code := ""
+	if e.LinkCode != "" {
+		code = fmt.Sprintf(`,"code":%q`, e.LinkCode)
+	}
+	return []byte(fmt.Sprintf(`{"id":%q,"type":%q,"occurredAt":%q,"data":{"object":{"type":%q,"id":%q}%s%s%s%s}}`,
 		GlobalID("Event", e.ID), e.Type, e.OccurredAt.UTC().Format(time.RFC3339Nano), e.ObjectType, GlobalID(e.ObjectType, e.ObjectID),
-		optionalField("account", "Account", e.AccountID), optionalField("partner", "Partner", e.PartnerID), optionalField("payment", "Payment", e.PaymentID)))
+		optionalField("account", "Account", e.AccountID), optionalField("partner", "Partner", e.PartnerID), optionalField("payment", "Payment", e.PaymentID), code))
 }
 
 func optionalField(name, typ, id string) string {

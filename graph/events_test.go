@@ -34,7 +34,7 @@ func TestEventsAreWrittenWithTheirChange(t *testing.T) {
 	small := e.Order(s.PartnerKey, "o-small", "buyer", "supplier", "10.00")
 	e.Pay(s.AccountKey, small, "p")
 	got := e.EventTypes(s.PartnerKey, nil)
-	want := []string{"link.created", "order.created", "order.created", "order.paid", "payment.succeeded"}
+	want := []string{"link.confirmation_requested", "link.created", "order.created", "order.created", "order.paid", "payment.succeeded"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("partner sees %v, want %v", got, want)
 	}

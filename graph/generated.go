@@ -121,6 +121,11 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	ConfirmMarketplaceLinkPayload struct {
+		Link       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	ConfirmReceiptPayload struct {
 		Order      func(childComplexity int) int
 		UserErrors func(childComplexity int) int
@@ -359,6 +364,7 @@ type ComplexityRoot struct {
 		ActivateCrossBorderPay   func(childComplexity int, input model.ActivateCrossBorderPayInput) int
 		CancelJob                func(childComplexity int, input model.CancelJobInput) int
 		CancelOrder              func(childComplexity int, input model.CancelOrderInput) int
+		ConfirmMarketplaceLink   func(childComplexity int, input model.ConfirmMarketplaceLinkInput) int
 		ConfirmReceipt           func(childComplexity int, input model.ConfirmReceiptInput) int
 		CreateAPIKey             func(childComplexity int, input model.CreateAPIKeyInput) int
 		CreateAccount            func(childComplexity int, input model.CreateAccountInput) int
@@ -748,6 +754,7 @@ type MutationResolver interface {
 	ExecuteQuote(ctx context.Context, input model.ExecuteQuoteInput) (*model.ExecuteQuotePayload, error)
 	RetryJob(ctx context.Context, input model.RetryJobInput) (*model.RetryJobPayload, error)
 	CancelJob(ctx context.Context, input model.CancelJobInput) (*model.CancelJobPayload, error)
+	ConfirmMarketplaceLink(ctx context.Context, input model.ConfirmMarketplaceLinkInput) (*model.ConfirmMarketplaceLinkPayload, error)
 	UpsertMarketplaceMember(ctx context.Context, input model.UpsertMarketplaceMemberInput) (*model.UpsertMarketplaceMemberPayload, error)
 	UpsertSupplier(ctx context.Context, input model.UpsertSupplierInput) (*model.UpsertSupplierPayload, error)
 	LinkMarketplaceAccount(ctx context.Context, input model.LinkMarketplaceAccountInput) (*model.LinkMarketplaceAccountPayload, error)
@@ -1114,6 +1121,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CancelOrderPayload.UserErrors(childComplexity), true
+
+	case "ConfirmMarketplaceLinkPayload.link":
+		if e.ComplexityRoot.ConfirmMarketplaceLinkPayload.Link == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConfirmMarketplaceLinkPayload.Link(childComplexity), true
+	case "ConfirmMarketplaceLinkPayload.userErrors":
+		if e.ComplexityRoot.ConfirmMarketplaceLinkPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConfirmMarketplaceLinkPayload.UserErrors(childComplexity), true
 
 	case "ConfirmReceiptPayload.order":
 		if e.ComplexityRoot.ConfirmReceiptPayload.Order == nil {
@@ -1974,6 +1994,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelOrder(childComplexity, args["input"].(model.CancelOrderInput)), true
+	case "Mutation.confirmMarketplaceLink":
+		if e.ComplexityRoot.Mutation.ConfirmMarketplaceLink == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_confirmMarketplaceLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConfirmMarketplaceLink(childComplexity, args["input"].(model.ConfirmMarketplaceLinkInput)), true
 	case "Mutation.confirmReceipt":
 		if e.ComplexityRoot.Mutation.ConfirmReceipt == nil {
 			break
@@ -3552,6 +3583,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputActivateCrossBorderPayInput,
 		ec.unmarshalInputCancelJobInput,
 		ec.unmarshalInputCancelOrderInput,
+		ec.unmarshalInputConfirmMarketplaceLinkInput,
 		ec.unmarshalInputConfirmReceiptInput,
 		ec.unmarshalInputCreateAccountInput,
 		ec.unmarshalInputCreateApiKeyInput,
@@ -3672,7 +3704,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/accounts.graphqls" "schema/apikeys.graphqls" "schema/events.graphqls" "schema/fees.graphqls" "schema/fx.graphqls" "schema/jobs.graphqls" "schema/marketplace.graphqls" "schema/payments.graphqls"
+//go:embed "schema/accounts.graphqls" "schema/apikeys.graphqls" "schema/events.graphqls" "schema/fees.graphqls" "schema/fx.graphqls" "schema/jobs.graphqls" "schema/linkconsent.graphqls" "schema/marketplace.graphqls" "schema/payments.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3825,6 +3857,7 @@ type Subscription
 	{Name: "schema/fees.graphqls", Input: sourceData("schema/fees.graphqls"), BuiltIn: false},
 	{Name: "schema/fx.graphqls", Input: sourceData("schema/fx.graphqls"), BuiltIn: false},
 	{Name: "schema/jobs.graphqls", Input: sourceData("schema/jobs.graphqls"), BuiltIn: false},
+	{Name: "schema/linkconsent.graphqls", Input: sourceData("schema/linkconsent.graphqls"), BuiltIn: false},
 	{Name: "schema/marketplace.graphqls", Input: sourceData("schema/marketplace.graphqls"), BuiltIn: false},
 	{Name: "schema/payments.graphqls", Input: sourceData("schema/payments.graphqls"), BuiltIn: false},
 }
@@ -3974,6 +4007,16 @@ func (ec *executionContext) childFields_CancelOrderPayload(ctx context.Context, 
 		return ec.fieldContext_CancelOrderPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CancelOrderPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ConfirmMarketplaceLinkPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "link":
+		return ec.fieldContext_ConfirmMarketplaceLinkPayload_link(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ConfirmMarketplaceLinkPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConfirmMarketplaceLinkPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ConfirmReceiptPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5234,6 +5277,20 @@ func (ec *executionContext) field_Mutation_cancelOrder_args(ctx context.Context,
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CancelOrderInput, error) {
 			return ec.unmarshalNCancelOrderInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCancelOrderInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_confirmMarketplaceLink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ConfirmMarketplaceLinkInput, error) {
+			return ec.unmarshalNConfirmMarketplaceLinkInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐConfirmMarketplaceLinkInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7333,6 +7390,70 @@ func (ec *executionContext) _CancelOrderPayload_userErrors(ctx context.Context, 
 func (ec *executionContext) fieldContext_CancelOrderPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "CancelOrderPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConfirmMarketplaceLinkPayload_link(ctx context.Context, field graphql.CollectedField, obj *model.ConfirmMarketplaceLinkPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConfirmMarketplaceLinkPayload_link(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Link, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MarketplaceLink) graphql.Marshaler {
+			return ec.marshalOMarketplaceLink2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMarketplaceLink(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConfirmMarketplaceLinkPayload_link(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConfirmMarketplaceLinkPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketplaceLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConfirmMarketplaceLinkPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ConfirmMarketplaceLinkPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConfirmMarketplaceLinkPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConfirmMarketplaceLinkPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConfirmMarketplaceLinkPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -11660,6 +11781,50 @@ func (ec *executionContext) fieldContext_Mutation_cancelJob(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_cancelJob_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_confirmMarketplaceLink(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_confirmMarketplaceLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ConfirmMarketplaceLink(ctx, fc.Args["input"].(model.ConfirmMarketplaceLinkInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConfirmMarketplaceLinkPayload) graphql.Marshaler {
+			return ec.marshalNConfirmMarketplaceLinkPayload2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐConfirmMarketplaceLinkPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_confirmMarketplaceLink(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConfirmMarketplaceLinkPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_confirmMarketplaceLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18897,6 +19062,43 @@ func (ec *executionContext) unmarshalInputCancelOrderInput(ctx context.Context, 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputConfirmMarketplaceLinkInput(ctx context.Context, obj any) (model.ConfirmMarketplaceLinkInput, error) {
+	var it model.ConfirmMarketplaceLinkInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"linkId", "code"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "linkId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("linkId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LinkID = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputConfirmReceiptInput(ctx context.Context, obj any) (model.ConfirmReceiptInput, error) {
 	var it model.ConfirmReceiptInput
 	if obj == nil {
@@ -21096,6 +21298,49 @@ func (ec *executionContext) _CancelOrderPayload(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var confirmMarketplaceLinkPayloadImplementors = []string{"ConfirmMarketplaceLinkPayload"}
+
+func (ec *executionContext) _ConfirmMarketplaceLinkPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ConfirmMarketplaceLinkPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, confirmMarketplaceLinkPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConfirmMarketplaceLinkPayload")
+		case "link":
+			out.Values[i] = ec._ConfirmMarketplaceLinkPayload_link(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ConfirmMarketplaceLinkPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var confirmReceiptPayloadImplementors = []string{"ConfirmReceiptPayload"}
 
 func (ec *executionContext) _ConfirmReceiptPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ConfirmReceiptPayload) graphql.Marshaler {
@@ -23152,6 +23397,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "cancelJob":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_cancelJob(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confirmMarketplaceLink":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_confirmMarketplaceLink(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -26989,6 +27241,21 @@ func (ec *executionContext) marshalNCancelOrderPayload2ᚖgithubᚗcomᚋkjbᚋk
 		return graphql.Null
 	}
 	return ec._CancelOrderPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNConfirmMarketplaceLinkInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐConfirmMarketplaceLinkInput(ctx context.Context, v any) (model.ConfirmMarketplaceLinkInput, error) {
+	res, err := ec.unmarshalInputConfirmMarketplaceLinkInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConfirmMarketplaceLinkPayload2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐConfirmMarketplaceLinkPayload(ctx context.Context, sel ast.SelectionSet, v *model.ConfirmMarketplaceLinkPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ConfirmMarketplaceLinkPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNConfirmReceiptInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐConfirmReceiptInput(ctx context.Context, v any) (model.ConfirmReceiptInput, error) {

@@ -84,7 +84,7 @@ func connect(ctx context.Context, dev, withWorkers bool, app string) (*parts, er
 	}
 	p.svc = domain.NewService(store, clock, domain.Config{Sandbox: cfg.Sandbox, QuoteTTL: cfg.QuoteTTL,
 		SpreadBps: domain.Spread(cfg.SpreadBps), CrossBorderPaySpreadBps: domain.Spread(cfg.CrossBorderPaySpreadBps), RateMaxAge: cfg.RateMaxAge,
-		SettlementInterval: cfg.SettlementInterval, EscrowHold: cfg.EscrowHold, Resolver: dnsresolver.System{}})
+		SettlementInterval: cfg.SettlementInterval, EscrowHold: cfg.EscrowHold, Resolver: dnsresolver.System{}, LinkCodes: linkCodes(cfg, pool)})
 	p.svc.Observe(p.metrics)
 	if withWorkers {
 		wc := worker.Config{MaxWorkers: cfg.MaxWorkers, PayoutWorkers: cfg.PayoutWorkers, AuditInterval: cfg.AuditInterval, Logger: log, Jobs: p.metrics,

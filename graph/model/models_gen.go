@@ -116,6 +116,17 @@ type CancelOrderPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+type ConfirmMarketplaceLinkInput struct {
+	LinkID string `json:"linkId"`
+	// The 6-digit code the member received (valid 10 minutes, 5 attempts).
+	Code string `json:"code"`
+}
+
+type ConfirmMarketplaceLinkPayload struct {
+	Link       *MarketplaceLink `json:"link,omitempty"`
+	UserErrors []*UserError     `json:"userErrors"`
+}
+
 type ConfirmReceiptInput struct {
 	OrderID string `json:"orderId"`
 }
@@ -1621,16 +1632,19 @@ type LinkStatus string
 const (
 	LinkStatusActive   LinkStatus = "ACTIVE"
 	LinkStatusUnlinked LinkStatus = "UNLINKED"
+	// Waiting for the member's confirmation code; grants nothing yet.
+	LinkStatusPending LinkStatus = "PENDING"
 )
 
 var AllLinkStatus = []LinkStatus{
 	LinkStatusActive,
 	LinkStatusUnlinked,
+	LinkStatusPending,
 }
 
 func (e LinkStatus) IsValid() bool {
 	switch e {
-	case LinkStatusActive, LinkStatusUnlinked:
+	case LinkStatusActive, LinkStatusUnlinked, LinkStatusPending:
 		return true
 	}
 	return false
