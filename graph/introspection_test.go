@@ -1,34 +1,19 @@
 package graph_test
 
 import (
-	"bytes"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/kjb/kjb/graph"
 	. "github.com/kjb/kjb/internal/apitest"
 )
 
-// lockedBuffer collects a server's log lines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
-
 // TestRefusedIntrospection: outside sandbox mode a non-operator's introspection is a typed
 // FORBIDDEN logged at info, and validation messages suggest no field names.
 func TestRefusedIntrospection(t *testing.T) {
 	t.Parallel()
-	var logs lockedBuffer
-	e := New(t, Options{Server: func(c *graph.ServerConfig) { c.Sandbox = false }, Log: &logs})
+	logs := &syncBuffer{}
+	e := New(t, Options{Server: func(c *graph.ServerConfig) { c.Sandbox = false }, Log: logs})
 	_, acct := e.Account("Acme")
 	for _, q := range []string{`{ __schema { queryType { name } } }`, `{ __type(name: "Account") { name } }`,
 		`query { ...f } fragment f on Query { __schema { types { name } } }`, `{ viewer { role } ... on Query { __type(name: "Query") { name } } }`} {

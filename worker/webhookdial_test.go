@@ -13,19 +13,14 @@ import (
 	"github.com/kjb/kjb/worker"
 )
 
-// table is a resolver the test controls.
-type table map[string][]string
+// table is a resolver the test controls: what each host resolves to, now.
+type table map[string][]netip.Addr
 
 func (t table) LookupHost(_ context.Context, host string) ([]netip.Addr, error) {
-	addrs, ok := t[host]
-	if !ok {
-		return nil, errors.New("no such host")
+	if addrs, ok := t[host]; ok {
+		return addrs, nil
 	}
-	out := make([]netip.Addr, len(addrs))
-	for i, a := range addrs {
-		out[i] = netip.MustParseAddr(a)
-	}
-	return out, nil
+	return nil, errors.New("no such host")
 }
 
 // TestWebhookSenderDialsOnlyPublicAddresses: a host that passed validation with a public
@@ -37,8 +32,9 @@ func TestWebhookSenderDialsOnlyPublicAddresses(t *testing.T) {
 	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { hits.Add(1) }))
 	defer receiver.Close()
 	port := receiver.URL[strings.LastIndex(receiver.URL, ":")+1:]
-	r := table{"rebind.example": {"127.0.0.1"}, "mixed.example": {"93.184.216.34", "127.0.0.1"},
-		"cgnat.example": {"100.100.100.200"}, "nat64.example": {"64:ff9b::7f00:1"}}
+	ip := netip.MustParseAddr
+	r := table{"rebind.example": {ip("127.0.0.1")}, "mixed.example": {ip("93.184.216.34"), ip("127.0.0.1")},
+		"cgnat.example": {ip("100.100.100.200")}, "nat64.example": {ip("64:ff9b::7f00:1")}}
 	sender := worker.HTTPSender{Resolver: r}
 	for _, host := range []string{"rebind.example", "mixed.example", "cgnat.example", "nat64.example", "127.0.0.1", "[::1]", "unknown.example"} {
 		code, err := sender.Send(context.Background(), "http://"+host+":"+port+"/hook", nil, []byte(`{}`))
