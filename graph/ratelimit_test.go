@@ -3,6 +3,7 @@ package graph_test
 import (
 	"fmt"
 	"net/http"
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -67,5 +68,47 @@ func TestFailedAuthenticationsAreLimitedPerAddress(t *testing.T) {
 	}
 	if r := e.Do("", `{ viewer { role } }`, nil); r.Status != http.StatusOK {
 		t.Fatalf("anonymous requests were refused too: %d %s", r.Status, r.Raw)
+	}
+}
+
+// TestClientAddressBehindATrustedProxy: behind a trusted load balancer each client is counted
+// by its X-Forwarded-For address, so one client's failed authentications do not lock out
+// another; from an untrusted peer the header is ignored.
+func TestClientAddressBehindATrustedProxy(t *testing.T) {
+	t.Parallel()
+	for _, trusted := range []bool{true, false} {
+		e := New(t, Options{Server: func(c *graph.ServerConfig) {
+			c.AuthFailuresPerMinute, c.AuthFailureBurst = 1, 2
+			if trusted {
+				c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128"), netip.MustParsePrefix("10.0.0.0/8")}
+			}
+		}})
+		do := func(key, forwardedFor string) int {
+			req, _ := http.NewRequest(http.MethodPost, e.Server.URL+"/query", strings.NewReader(`{"query":"{ viewer { role } }"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+key)
+			req.Header.Set("X-Forwarded-For", forwardedFor)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			return res.StatusCode
+		}
+		for range 2 {
+			if s := do("kjb_test_wrong", "203.0.113.7, 10.0.0.1"); s != http.StatusUnauthorized {
+				t.Fatalf("trusted %v: a wrong key answered %d", trusted, s)
+			}
+		}
+		if s := do("kjb_test_wrong", "203.0.113.7"); s != http.StatusTooManyRequests {
+			t.Fatalf("trusted %v: the third wrong key answered %d", trusted, s)
+		}
+		want := http.StatusOK
+		if !trusted {
+			want = http.StatusTooManyRequests // every client is the same peer
+		}
+		if s := do(e.Operator, "198.51.100.9"); s != want {
+			t.Fatalf("trusted %v: another client's good key answered %d, want %d", trusted, s, want)
+		}
 	}
 }

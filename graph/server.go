@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -41,6 +42,9 @@ type ServerConfig struct {
 	// address (0 = off); once over, even a good key waits.
 	AuthFailuresPerMinute float64
 	AuthFailureBurst      int
+	// TrustedProxies are the load balancers whose X-Forwarded-For names the client address
+	// that rate limits count against; empty: the connection's peer is the client.
+	TrustedProxies []netip.Prefix
 
 	// Budget and AnonymousBudget bound the fields an operation may select, checked before
 	// validation (see Budget).
@@ -188,7 +192,7 @@ func authenticate(svc *domain.Service, cfg ServerConfig, lim limiters, next http
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := requestID(r.Header.Get("X-Request-Id"))
 		w.Header().Set("X-Request-Id", id)
-		addr := clientAddr(r)
+		addr := clientAddr(r, cfg.TrustedProxies)
 		r = r.WithContext(withHTTPMethod(withClientAddr(context.WithValue(r.Context(), requestIDKey{}, id), addr), r.Method))
 		if r.ContentLength > cfg.MaxBodyBytes {
 			writeGraphQLError(w, http.StatusRequestEntityTooLarge, domain.CodeInvalidInput, "the request body is larger than the limit")

@@ -119,9 +119,9 @@ func TestWorkerNeedsARailOutsideSandbox(t *testing.T) {
 func TestConfigErrorsNameEachVariable(t *testing.T) {
 	t.Parallel()
 	_, err := loadConfig(func(k string) string {
-		return map[string]string{"KJB_SANDBOX": "maybe", "KJB_DB_MAX_CONNS": "0", "KJB_LOG_LEVEL": "loud"}[k]
+		return map[string]string{"KJB_SANDBOX": "maybe", "KJB_DB_MAX_CONNS": "0", "KJB_LOG_LEVEL": "loud", "KJB_TRUSTED_PROXIES": "10.0.0.0/8, lb"}[k]
 	}, false)
-	for _, name := range []string{"DATABASE_URL", "KJB_SANDBOX", "KJB_DB_MAX_CONNS", "KJB_LOG_LEVEL"} {
+	for _, name := range []string{"DATABASE_URL", "KJB_SANDBOX", "KJB_DB_MAX_CONNS", "KJB_LOG_LEVEL", "KJB_TRUSTED_PROXIES"} {
 		if err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("error %v does not name %s", err, name)
 		}

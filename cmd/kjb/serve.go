@@ -119,6 +119,7 @@ func serveHTTP(ctx context.Context, p *parts, started func(addr string)) error {
 	sc := graph.DefaultServerConfig()
 	sc.Sandbox = p.cfg.Sandbox
 	sc.RatePerSecond = p.cfg.RatePerSecond
+	sc.TrustedProxies = p.cfg.TrustedProxies
 	sc.Logger = p.log
 	sc.Ready = func(ctx context.Context) error { return p.pool.Ping(ctx) }
 	sc.Hub = graph.NewHub()
