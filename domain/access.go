@@ -22,6 +22,9 @@ const (
 	ActReadPartner   Action = "Partner" // by id or by code
 	ActCreateAPIKey  Action = "CreateAPIKey"
 	ActReadAPIKey    Action = "APIKeyByID"
+	ActListAPIKeys   Action = "APIKeys"
+	ActRevokeAPIKey  Action = "RevokeAPIKey"
+	ActRotateAPIKey  Action = "RotateAPIKey"
 )
 
 // Marketplace members, suppliers and links.
@@ -33,6 +36,7 @@ const (
 	ActReadSupplier             Action = "Supplier" // by the partner's supplier id
 	ActReadSupplierByID         Action = "SupplierByID"
 	ActLinkMarketplaceAccount   Action = "LinkMarketplaceAccount"
+	ActConfirmMarketplaceLink   Action = "ConfirmMarketplaceLink"
 	ActUnlinkMarketplaceAccount Action = "UnlinkMarketplaceAccount"
 	ActActivateCrossBorderPay   Action = "ActivateCrossBorderPay"
 	ActReadLink                 Action = "Link"
@@ -129,6 +133,9 @@ var access = map[Action]rule{
 	ActReadPartner:              {who: anyKey},
 	ActCreateAPIKey:             {who: operatorOnly, refusal: "create API keys"},
 	ActReadAPIKey:               {who: anyKey},
+	ActListAPIKeys:              {who: operatorOnly, refusal: "list API keys"},
+	ActRevokeAPIKey:             {who: operatorOnly, refusal: "revoke API keys"},
+	ActRotateAPIKey:             {who: operatorOnly, refusal: "rotate API keys"},
 	ActUpsertMember:             {who: partnerOnly, refusal: "register marketplace members"},
 	ActUpsertSupplier:           {who: partnerOnly, refusal: "register suppliers"},
 	ActReadMember:               {who: partnerOnly, refusal: "read marketplace members"},
@@ -136,6 +143,7 @@ var access = map[Action]rule{
 	ActReadSupplier:             {who: partnerOnly, refusal: "read suppliers"},
 	ActReadSupplierByID:         {who: anyKey},
 	ActLinkMarketplaceAccount:   {who: operatorOrAccount, refusal: "act for an account"},
+	ActConfirmMarketplaceLink:   {who: operatorOrAccount, refusal: "act for an account"},
 	ActUnlinkMarketplaceAccount: {who: operatorOrAccount, refusal: "change an account's links"},
 	ActActivateCrossBorderPay:   {who: operatorOrAccount, refusal: "change an account's links"},
 	ActReadLink:                 {who: anyKey},

@@ -43,6 +43,7 @@ func MaskAccount(n string) string {
 }
 
 const (
+	LinkPending  LinkStatus = "PENDING"
 	LinkActive   LinkStatus = "ACTIVE"
 	LinkUnlinked LinkStatus = "UNLINKED"
 )

@@ -15,7 +15,7 @@ func TestPresentedErrors(t *testing.T) {
 	t.Parallel()
 	log := slog.New(slog.DiscardHandler)
 	ctx := context.Background()
-	present := presentErrors(log)
+	present := presentErrors(log, false)
 	tests := []struct {
 		name     string
 		err      error

@@ -36,7 +36,7 @@ func TestEventsAreWrittenWithTheirChange(t *testing.T) {
 	small := e.Order(s.PartnerKey, "o-small", "buyer", "supplier", "10.00")
 	e.Pay(s.AccountKey, small, "p")
 	got := e.EventTypes(s.PartnerKey, nil)
-	want := []string{"LINK_CREATED", "ORDER_CREATED", "ORDER_CREATED", "ORDER_PAID", "PAYMENT_SUCCEEDED"}
+	want := []string{"LINK_CONFIRMATION_REQUESTED", "LINK_CREATED", "ORDER_CREATED", "ORDER_CREATED", "ORDER_PAID", "PAYMENT_SUCCEEDED"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("partner sees %v, want %v", got, want)
 	}

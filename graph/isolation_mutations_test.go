@@ -33,6 +33,7 @@ func TestTenantIsolationMutations(t *testing.T) {
 	event := Str(e.MustData(s.PartnerKey, `{ events(first: 1) { edges { node { id } } } }`, nil), "events", "edges", 0, "node", "id")
 	payout := Str(e.MustData(s.PartnerKey, `query($id: ID!) { order(id: $id) { payment { payout { id } } } }`, map[string]any{"id": released}), "order", "payment", "payout", "id")
 	job := Str(e.MustData(e.Operator, `{ jobs(first: 1) { edges { node { id } } } }`, nil), "jobs", "edges", 0, "node", "id")
+	accountKeyID := Str(e.MustSucceed(e.Operator, "createApiKey", CreateKey, map[string]any{"role": "ACCOUNT", "accountId": s.AccountID}), "apiKey", "id")
 	_, otherPartner := e.Partner("other")
 	_, otherAccount := e.Account("Other")
 
@@ -45,6 +46,9 @@ func TestTenantIsolationMutations(t *testing.T) {
 		"createApiKey":             {otherAccount, CreateKey, map[string]any{"role": "ACCOUNT", "accountId": s.AccountID}},
 		"linkMarketplaceAccount":   {otherAccount, Link, map[string]any{"accountId": s.AccountID, "platform": "1688", "memberId": "buyer"}},
 		"unlinkMarketplaceAccount": {otherAccount, Unlink, map[string]any{"linkId": s.LinkID}},
+		"confirmMarketplaceLink":   {otherAccount, ConfirmLink, map[string]any{"linkId": s.LinkID, "code": "000000"}},
+		"revokeApiKey":             {otherAccount, `mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { userErrors { code } } }`, map[string]any{"apiKeyId": accountKeyID}},
+		"rotateApiKey":             {otherAccount, `mutation($input: RotateApiKeyInput!) { rotateApiKey(input: $input) { secret userErrors { code } } }`, map[string]any{"apiKeyId": accountKeyID}},
 		"activateCrossBorderPay":   {otherAccount, Activate, map[string]any{"linkId": s.LinkID}},
 		"createQuote":              {otherAccount, CreateQuote, map[string]any{"accountId": s.AccountID, "sellCurrency": "USD", "buyCurrency": "CNH", "sellAmount": Money("1.00", "USD")}},
 		"executeQuote":             {otherAccount, ExecuteQuote, map[string]any{"quoteId": quote, "idempotencyKey": "steal"}},

@@ -43,6 +43,9 @@ type Config struct {
 	// delay, doubling to 6h (default 10s).
 	WebhookSender  domain.WebhookSender
 	WebhookBackoff time.Duration
+	// WebhookResolver, when set (outside sandbox mode), makes the default sender resolve
+	// webhook hosts with it and connect only to public addresses.
+	WebhookResolver domain.Resolver
 	// JobTimeout bounds one job's run (default 30s); RescueAfter is when a job whose worker
 	// died is handed to another (default 1m).
 	JobTimeout, RescueAfter time.Duration
@@ -94,7 +97,7 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 	river.AddWorker(workers, &closeMonthWorker{svc: svc, log: cfg.Logger})
 	sender := cfg.WebhookSender
 	if sender == nil {
-		sender = HTTPSender{}
+		sender = HTTPSender{Resolver: cfg.WebhookResolver}
 	}
 	river.AddWorker(workers, &webhookDeliverWorker{svc: svc, sender: sender, base: cfg.WebhookBackoff})
 	river.AddWorker(workers, &pruneEventsWorker{svc: svc})

@@ -282,6 +282,8 @@ func (c *chaos) seed() {
 			map[string]any{"memberId": fmt.Sprint("m", i), "type": "CORPORATE", "alipayVerified": true, "authorized": true, "mainlandAlipayLinked": true, "alipayInternationalLinked": false})
 		l := c.must(key, "linkMarketplaceAccount", `mutation($input: LinkMarketplaceAccountInput!) { linkMarketplaceAccount(input: $input) { link { id } userErrors { code } } }`,
 			map[string]any{"accountId": id, "platform": "1688", "memberId": fmt.Sprint("m", i)})
+		c.must(key, "confirmMarketplaceLink", `mutation($input: ConfirmMarketplaceLinkInput!) { confirmMarketplaceLink(input: $input) { link { id } userErrors { code } } }`,
+			map[string]any{"linkId": str(l, "link", "id"), "code": c.linkCode(str(l, "link", "id"))})
 		c.must(key, "activateCrossBorderPay", `mutation($input: ActivateCrossBorderPayInput!) { activateCrossBorderPay(input: $input) { link { id } userErrors { code } } }`,
 			map[string]any{"linkId": str(l, "link", "id")})
 		c.accounts = append(c.accounts, chaosAccount{id, key})
@@ -382,6 +384,23 @@ func (c *chaos) run(duration time.Duration) {
 	}
 	wg.Wait()
 	c.checkAfterDrain()
+}
+
+// linkCode reads the code the sandbox marketplace delivered for a link (by its global id).
+func (c *chaos) linkCode(linkID string) string {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, c.dbURL)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	raw, _ := base64.RawURLEncoding.DecodeString(linkID)
+	_, id, _ := strings.Cut(string(raw), ":")
+	var code string
+	if err := conn.QueryRow(ctx, `SELECT code FROM sandbox_link_codes WHERE link_id = $1`, id).Scan(&code); err != nil {
+		c.t.Fatalf("link code: %v", err)
+	}
+	return code
 }
 
 // checkAfterDrain waits for the backlog to finish, then checks every invariant.

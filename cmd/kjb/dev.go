@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
+	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/domain"
 	"github.com/kjb/kjb/graph"
 )
@@ -18,6 +20,12 @@ func cmdDev(ctx context.Context) error {
 	defer p.close()
 	if err := migrate(ctx, p); err != nil {
 		return err
+	}
+	if since, used, err := db.ProductionSince(ctx, p.pool); err != nil {
+		return err
+	} else if used {
+		return fmt.Errorf("this database has been used outside sandbox mode since %s: kjb dev will not seed demo data and keys into it",
+			since.UTC().Format(time.RFC3339))
 	}
 	demo, pay, err := seedDemo(ctx, p.svc)
 	if err != nil {

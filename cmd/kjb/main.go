@@ -18,6 +18,8 @@ usage:
   kjb dev                     migrate, seed demo data, and run api and worker in one process
   kjb apikey create --role OPERATOR|PARTNER|ACCOUNT [--account ID] [--partner CODE] [--label TEXT]
                               issue an API key and print its secret alone on stdout
+  kjb apikey revoke ID        revoke an API key at once, in every api process
+  kjb secrets rewrap          re-encrypt webhook secrets under the first key of KJB_SECRET_KEYS
   kjb audit                   verify the ledger; exits 1 on any violation
   kjb bench [-clients N] [-payments N] [-backlog N]
                               measure payments (reference, API, 70% load) and the payout drain
@@ -49,6 +51,8 @@ func run(ctx context.Context, args []string) int {
 		err = cmdWorker(ctx)
 	case "dev":
 		err = cmdDev(ctx)
+	case "secrets":
+		err = cmdSecrets(ctx, args[1:])
 	case "apikey":
 		err = cmdAPIKey(ctx, args[1:])
 	case "audit":

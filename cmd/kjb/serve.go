@@ -21,6 +21,9 @@ func cmdAPI(ctx context.Context) error {
 		return err
 	}
 	defer p.close()
+	if err := markProduction(ctx, p); err != nil {
+		return err
+	}
 	return serveHTTP(ctx, p, nil)
 }
 
@@ -30,22 +33,56 @@ func cmdWorker(ctx context.Context) error {
 		return err
 	}
 	defer p.close()
+	if err := markProduction(ctx, p); err != nil {
+		return err
+	}
 	if err := p.river.Start(ctx); err != nil {
 		return err
 	}
 	p.log.Info("worker started")
-	ops := &http.Server{Addr: p.cfg.MetricsListen, Handler: opsHandler(p), ReadHeaderTimeout: 5 * time.Second}
-	go func() {
-		if err := ops.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			p.log.Error("metrics listener", "addr", p.cfg.MetricsListen, "error", err.Error())
-		}
-	}()
+	stopOps, err := serveOps(p)
+	if err != nil {
+		_ = stopWorkers(p)
+		return err
+	}
 	<-ctx.Done()
-	_ = ops.Close()
+	stopOps()
 	return stopWorkers(p)
 }
 
-// opsHandler is the worker's own HTTP surface: /metrics, /healthz, /readyz.
+// serveOps serves opsHandler on KJB_METRICS_LISTEN, an address of its own so that metrics
+// never share the public API port.
+func serveOps(p *parts) (stop func(), err error) {
+	ln, err := net.Listen("tcp", p.cfg.MetricsListen)
+	if err != nil {
+		return nil, fmt.Errorf("KJB_METRICS_LISTEN=%s: %w", p.cfg.MetricsListen, err)
+	}
+	p.log.Info("metrics listening", "addr", ln.Addr().String())
+	ops := &http.Server{Handler: opsHandler(p), ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := ops.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			p.log.Error("metrics listener", "addr", p.cfg.MetricsListen, "error", err.Error())
+		}
+	}()
+	return func() { _ = ops.Close() }, nil
+}
+
+// markProduction records, outside sandbox mode, that production uses this database, once the
+// process has the keys it needs there.
+func markProduction(ctx context.Context, p *parts) error {
+	if p.cfg.Sandbox {
+		return nil
+	}
+	if err := requireSecretKeys(p.cfg); err != nil {
+		return err
+	}
+	if err := db.MarkProduction(ctx, p.pool); err != nil {
+		return fmt.Errorf("recording the deployment mode: %w", err)
+	}
+	return nil
+}
+
+// opsHandler is a process's operations surface: /metrics, /healthz, /readyz (and pprof).
 func opsHandler(p *parts) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", p.metrics.Handler())
@@ -82,10 +119,11 @@ func serveHTTP(ctx context.Context, p *parts, started func(addr string)) error {
 	sc := graph.DefaultServerConfig()
 	sc.Sandbox = p.cfg.Sandbox
 	sc.RatePerSecond = p.cfg.RatePerSecond
+	sc.TrustedProxies = p.cfg.TrustedProxies
 	sc.Logger = p.log
 	sc.Ready = func(ctx context.Context) error { return p.pool.Ping(ctx) }
 	sc.Hub = graph.NewHub()
-	sc.Observer, sc.Metrics = p.metrics, p.metrics.Handler()
+	sc.Observer = p.metrics // metrics are served on KJB_METRICS_LISTEN, never on the API port
 	go db.ListenEvents(ctx, p.pool, sc.Hub.Publish, func(err error) {
 		p.log.Warn("event listener reconnecting", "error", err.Error())
 	})
@@ -101,6 +139,12 @@ func serveHTTP(ctx context.Context, p *parts, started func(addr string)) error {
 	if err != nil {
 		return fmt.Errorf("KJB_LISTEN=%s: %w", p.cfg.Listen, err)
 	}
+	stopOps, err := serveOps(p)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopOps()
 	p.log.Info("api listening", "addr", ln.Addr().String(), "sandbox", p.cfg.Sandbox)
 	if started != nil {
 		started(ln.Addr().String())

@@ -74,10 +74,26 @@ type APIKey struct {
 	Account   *Account `json:"account,omitempty"`
 	Partner   *Partner `json:"partner,omitempty"`
 	CreatedAt DateTime `json:"createdAt"`
+	// When the key stops working; null when it does not expire.
+	ExpiresAt *DateTime `json:"expiresAt,omitempty"`
+	// When the key was revoked; it answered like an unknown key from then on.
+	RevokedAt *DateTime `json:"revokedAt,omitempty"`
+	// When the key last authenticated a request (to within a minute); null when never.
+	LastUsedAt *DateTime `json:"lastUsedAt,omitempty"`
 }
 
 func (APIKey) IsNode()            {}
 func (this APIKey) GetID() string { return this.ID }
+
+type APIKeyConnection struct {
+	Edges    []*APIKeyEdge `json:"edges"`
+	PageInfo *PageInfo     `json:"pageInfo"`
+}
+
+type APIKeyEdge struct {
+	Cursor string  `json:"cursor"`
+	Node   *APIKey `json:"node"`
+}
 
 type Balance struct {
 	Currency  CurrencyCode `json:"currency"`
@@ -100,6 +116,17 @@ type CancelOrderInput struct {
 type CancelOrderPayload struct {
 	Order      *Order       `json:"order,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+type ConfirmMarketplaceLinkInput struct {
+	LinkID string `json:"linkId"`
+	// The 6-digit code the member received (valid 10 minutes, 5 attempts).
+	Code string `json:"code"`
+}
+
+type ConfirmMarketplaceLinkPayload struct {
+	Link       *MarketplaceLink `json:"link,omitempty"`
+	UserErrors []*UserError     `json:"userErrors"`
 }
 
 type ConfirmReceiptInput struct {
@@ -155,6 +182,8 @@ type CreateAPIKeyInput struct {
 	AccountID *string `json:"accountId,omitempty"`
 	PartnerID *string `json:"partnerId,omitempty"`
 	Label     *string `json:"label,omitempty"`
+	// Optional: when the key stops working (in the future).
+	ExpiresAt *DateTime `json:"expiresAt,omitempty"`
 }
 
 type CreateAPIKeyPayload struct {
@@ -763,6 +792,31 @@ type ReviewKycInput struct {
 
 type ReviewKycPayload struct {
 	Account    *Account     `json:"account,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type RevokeAPIKeyInput struct {
+	APIKeyID string `json:"apiKeyId"`
+}
+
+type RevokeAPIKeyPayload struct {
+	APIKey     *APIKey      `json:"apiKey,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type RotateAPIKeyInput struct {
+	APIKeyID string `json:"apiKeyId"`
+	// How long the old key keeps working beside the new one (default 86400, at most 2592000).
+	OverlapSeconds *int `json:"overlapSeconds,omitempty"`
+}
+
+type RotateAPIKeyPayload struct {
+	// The replacement.
+	APIKey *APIKey `json:"apiKey,omitempty"`
+	// The replacement's secret: shown once; only its hash is stored.
+	Secret *string `json:"secret,omitempty"`
+	// The key replaced, with its new expiresAt.
+	Previous   *APIKey      `json:"previous,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -1422,6 +1476,8 @@ const (
 	EventTypeLinkCreated EventType = "LINK_CREATED"
 	// A link was removed (link.unlinked).
 	EventTypeLinkUnlinked EventType = "LINK_UNLINKED"
+	// A link waits for the member's confirmation code, which the partner delivers to the member (link.confirmation_requested; partners only).
+	EventTypeLinkConfirmationRequested EventType = "LINK_CONFIRMATION_REQUESTED"
 	// A conversion was booked (conversion.booked).
 	EventTypeConversionBooked EventType = "CONVERSION_BOOKED"
 	// A conversion was netted with the liquidity provider (conversion.settled).
@@ -1454,6 +1510,7 @@ var AllEventType = []EventType{
 	EventTypeAccountVerified,
 	EventTypeLinkCreated,
 	EventTypeLinkUnlinked,
+	EventTypeLinkConfirmationRequested,
 	EventTypeConversionBooked,
 	EventTypeConversionSettled,
 	EventTypeOrderCreated,
@@ -1471,7 +1528,7 @@ var AllEventType = []EventType{
 
 func (e EventType) IsValid() bool {
 	switch e {
-	case EventTypeAccountVerified, EventTypeLinkCreated, EventTypeLinkUnlinked, EventTypeConversionBooked, EventTypeConversionSettled, EventTypeOrderCreated, EventTypeOrderPaid, EventTypeOrderCompleted, EventTypeOrderRefunded, EventTypeOrderCancelled, EventTypePaymentSucceeded, EventTypeRefundSucceeded, EventTypePayoutSubmitted, EventTypePayoutPaid, EventTypePayoutFailed, EventTypeFeeStatementCreated:
+	case EventTypeAccountVerified, EventTypeLinkCreated, EventTypeLinkUnlinked, EventTypeLinkConfirmationRequested, EventTypeConversionBooked, EventTypeConversionSettled, EventTypeOrderCreated, EventTypeOrderPaid, EventTypeOrderCompleted, EventTypeOrderRefunded, EventTypeOrderCancelled, EventTypePaymentSucceeded, EventTypeRefundSucceeded, EventTypePayoutSubmitted, EventTypePayoutPaid, EventTypePayoutFailed, EventTypeFeeStatementCreated:
 		return true
 	}
 	return false
@@ -2016,16 +2073,19 @@ type LinkStatus string
 const (
 	LinkStatusActive   LinkStatus = "ACTIVE"
 	LinkStatusUnlinked LinkStatus = "UNLINKED"
+	// Waiting for the member's confirmation code; grants nothing yet.
+	LinkStatusPending LinkStatus = "PENDING"
 )
 
 var AllLinkStatus = []LinkStatus{
 	LinkStatusActive,
 	LinkStatusUnlinked,
+	LinkStatusPending,
 }
 
 func (e LinkStatus) IsValid() bool {
 	switch e {
-	case LinkStatusActive, LinkStatusUnlinked:
+	case LinkStatusActive, LinkStatusUnlinked, LinkStatusPending:
 		return true
 	}
 	return false
