@@ -118,3 +118,9 @@ type LinkInput struct {
 func alreadyLinked() error {
 	return Errorf(CodeAlreadyLinked, Field("memberId"), "this 1688 account is already linked to another KJB account")
 }
+
+const (
+	LinkPending  LinkStatus = "PENDING"
+	LinkActive   LinkStatus = "ACTIVE"
+	LinkUnlinked LinkStatus = "UNLINKED"
+)

@@ -89,7 +89,7 @@ func TestSubscriptionOverPOST(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, e.Server.URL+"/query",
-		strings.NewReader(`{"query":"subscription { partnerEvents(types: [\"payment.succeeded\"]) { paymentId } }"}`))
+		strings.NewReader(`{"query":"subscription { partnerEvents(types: [PAYMENT_SUCCEEDED]) { paymentId } }"}`))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+s.PartnerKey)
 	start := time.Now()

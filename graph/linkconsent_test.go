@@ -48,10 +48,10 @@ func TestLinkingNeedsTheMembersCode(t *testing.T) {
 		}
 	})
 	t.Run("the code goes to the partner only", func(t *testing.T) {
-		if got := e.EventTypes(squatterKey, nil); slices.Contains(got, "link.confirmation_requested") {
+		if got := e.EventTypes(squatterKey, nil); slices.Contains(got, "LINK_CONFIRMATION_REQUESTED") {
 			t.Fatalf("the account sees %v", got)
 		}
-		if got := e.EventTypes(pk, []string{"link.confirmation_requested"}); len(got) != 1 {
+		if got := e.EventTypes(pk, []string{"LINK_CONFIRMATION_REQUESTED"}); len(got) != 1 {
 			t.Fatalf("the partner sees %v", got)
 		}
 		if strings.Contains(e.Do(squatterKey, `{ events(first: 50) { edges { node { id type } } } }`, nil).Raw, e.LinkCode(squatID)) {
