@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"sync/atomic"
 	"time"
 
 	"github.com/kjb/kjb/db"
@@ -30,23 +31,46 @@ func cmdWorker(ctx context.Context) error {
 		return err
 	}
 	defer p.close()
-	if err := p.river.Start(ctx); err != nil {
-		return err
-	}
-	p.log.Info("worker started")
-	ops := &http.Server{Addr: p.cfg.MetricsListen, Handler: opsHandler(p), ReadHeaderTimeout: 5 * time.Second}
+	var started atomic.Bool
+	ops := &http.Server{Addr: p.cfg.MetricsListen, Handler: opsHandler(p, &started), ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		if err := ops.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			p.log.Error("metrics listener", "addr", p.cfg.MetricsListen, "error", err.Error())
 		}
 	}()
+	defer ops.Close()
+	if !startWorkers(ctx, p) {
+		return nil
+	}
+	started.Store(true)
+	p.log.Info("worker started")
 	<-ctx.Done()
-	_ = ops.Close()
 	return stopWorkers(p)
 }
 
-// opsHandler is the worker's own HTTP surface: /metrics, /healthz, /readyz.
-func opsHandler(p *parts) http.Handler {
+// startWorkers starts River, retrying with capped exponential backoff while the database
+// does not answer, so a worker started during a database outage waits for it instead of
+// exiting. It reports false when ctx ends first.
+func startWorkers(ctx context.Context, p *parts) bool {
+	backoff := 250 * time.Millisecond
+	for {
+		err := p.river.Start(ctx)
+		if err == nil {
+			return true
+		}
+		p.log.Warn("worker waiting for the database", "error", err.Error(), "retry_in", backoff.String())
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 10*time.Second)
+	}
+}
+
+// opsHandler is the worker's own HTTP surface: /metrics, /healthz, /readyz. /readyz answers
+// 503 until the workers have started and whenever the database does not answer.
+func opsHandler(p *parts, started *atomic.Bool) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", p.metrics.Handler())
 	if p.cfg.Pprof {
@@ -55,7 +79,7 @@ func opsHandler(p *parts) http.Handler {
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(`{"status":"ok"}`)) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if err := p.pool.Ping(r.Context()); err != nil {
+		if err := p.pool.Ping(r.Context()); err != nil || !started.Load() {
 			w.WriteHeader(http.StatusServiceUnavailable)
 		}
 	})
