@@ -272,4 +272,3 @@ func cstring(b []byte) (string, []byte) {
 	}
 	return string(b), nil
 }
-

@@ -59,7 +59,7 @@ type chaos struct {
 
 	ops, retries, kills, restarts, dbCrashes atomic.Int64
 	mu                                       sync.Mutex
-	acked                                    map[string]string // payment id → order external id
+	acked                                    map[string]string   // payment id → order external id
 	effects                                  map[string][]string // table → acknowledged ids (top_ups, conversions, refunds)
 	onAck                                    func(start time.Time)
 }
