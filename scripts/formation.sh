@@ -45,7 +45,7 @@ pgbin() { ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1; }
 # run starts a node's keeper (pg_autoctl run) in the background and records its pid.
 run() {
   local name=$1
-  as_owner env PATH="$(pgbin):$PATH" bash -c "echo \$\$ >'$dir/$name.pid'; exec pg_autoctl run --pgdata '$dir/$name' >>'$dir/$name.log' 2>&1" &
+  as_owner env PATH="$(pgbin):$PATH" bash -c "echo \$\$ >'$dir/$name.pid'; exec pg_autoctl run --pgdata '$dir/$name' >>'$dir/$name.log' 2>&1" </dev/null >/dev/null 2>&1 &
   sleep 0.5
 }
 
