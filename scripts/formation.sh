@@ -152,9 +152,13 @@ down() {
   for n in node1 node2 monitor; do
     wait_for 30 bash -c "! kill -0 \$(cat '$dir/$n.pid' 2>/dev/null) 2>/dev/null" || kill -KILL "$(cat "$dir/$n.pid")" 2>/dev/null || true
     pm=$(head -1 "$dir/$n/postmaster.pid" 2>/dev/null || true)
-    [ -n "$pm" ] && kill -KILL "$pm" 2>/dev/null || true
+    if [ -n "$pm" ]; then
+      kill -KILL "$pm" 2>/dev/null || true
+      wait_for 30 bash -c "! kill -0 $pm 2>/dev/null" || true
+    fi
   done
-  rm -rf "$dir"
+  # Backends of a killed postmaster may still be writing for a moment.
+  wait_for 30 rm -rf "$dir" || { log "could not delete $dir"; exit 1; }
 }
 
 case "${1:-}" in
