@@ -107,7 +107,11 @@ primary() {
 kill_node() {
   local n=$1 pm
   pm=$(head -1 "$dir/$n/postmaster.pid" 2>/dev/null || true)
-  [ -f "$dir/$n.pid" ] && kill -KILL "$(cat "$dir/$n.pid")" 2>/dev/null || true
+  if [ -f "$dir/$n.pid" ]; then # the keeper and its services, all at once
+    local keeper
+    keeper=$(cat "$dir/$n.pid")
+    kill -KILL "$keeper" $(pgrep -P "$keeper" || true) 2>/dev/null || true
+  fi
   [ -n "$pm" ] && kill -KILL "$pm" 2>/dev/null || true
   # The postmaster's children die with it once they notice; do not wait for them.
   log "killed $n"
