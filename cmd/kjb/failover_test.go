@@ -151,21 +151,21 @@ func TestFailover(t *testing.T) {
 		})
 	}
 
-	time.Sleep(5 * time.Second)
-	before := rate(20 * time.Second)
-	old, rtoDefault, promotedDefault := failover()
-	afterDefault := rate(20 * time.Second)
-	t.Logf("failover 1 (pg_auto_failover defaults): %s killed; new primary after %.1fs; first write acknowledged %.1fs after the kill; "+
-		"throughput %.0f ops/s before, %.0f ops/s after", old, promotedDefault.Seconds(), rtoDefault.Seconds(), before, afterDefault)
+	// round measures throughput around one failover and reports it.
+	round := func(label string) (string, time.Duration) {
+		time.Sleep(5 * time.Second)
+		before := rate(20 * time.Second)
+		old, rto, promoted := failover()
+		after := rate(20 * time.Second)
+		t.Logf("failover %s: %s killed; new primary after %.1fs; first write acknowledged %.1fs after the kill; "+
+			"throughput %.0f ops/s before, %.0f ops/s after", label, old, promoted.Seconds(), rto.Seconds(), before, after)
+		return old, rto
+	}
+	old, _ := round("1 (pg_auto_failover defaults)")
 	rejoin(old)
 	t.Logf("%s rejoined as a synchronous standby", old)
 	formation("tune")
-	time.Sleep(5 * time.Second)
-	beforeTuned := rate(20 * time.Second)
-	old2, rtoTuned, promotedTuned := failover()
-	afterTuned := rate(20 * time.Second)
-	t.Logf("failover 2 (tuned): %s killed; new primary after %.1fs; first write acknowledged %.1fs after the kill; "+
-		"throughput %.0f ops/s before, %.0f ops/s after", old2, promotedTuned.Seconds(), rtoTuned.Seconds(), beforeTuned, afterTuned)
+	old2, rtoTuned := round("2 (tuned)")
 	if rtoTuned > 15*time.Second {
 		t.Errorf("write outage %s with the tuned formation, want at most 15s", rtoTuned)
 	}
