@@ -112,8 +112,8 @@ kill_node() {
     keeper=$(cat "$dir/$n.pid")
     kill -KILL "$keeper" $(pgrep -P "$keeper" || true) 2>/dev/null || true
   fi
-  [ -n "$pm" ] && kill -KILL "$pm" 2>/dev/null || true
-  # The postmaster's children die with it once they notice; do not wait for them.
+  # PostgreSQL with all its processes: a backend outliving its postmaster could still answer.
+  [ -n "$pm" ] && kill -KILL "$pm" $(pgrep -P "$pm" || true) 2>/dev/null || true
   log "killed $n"
 }
 
