@@ -227,14 +227,28 @@ func (q queries) PartnerSummary(ctx context.Context, scope domain.Scope, from, t
 	return s, err
 }
 
+// catchUpWindow is how far before a lost listener connection the events table is read again
+// on reconnect: longer than any transaction that records events runs.
+const catchUpWindow = 30 * time.Second
+
 // ListenEvents delivers every committed event, in commit order, to publish until ctx ends. It
-// holds one connection in LISTEN on kjb_events and reconnects after a failure.
+// holds one connection in LISTEN on kjb_events and reconnects after a failure (a restart, a
+// failover); then it reads back from the events table what was committed meanwhile, so no
+// event is missed and none is delivered twice.
 func ListenEvents(ctx context.Context, pool *pgxpool.Pool, publish func(domain.Event), onError func(error)) {
+	seen := newRecent(100000)
+	deliver := func(e domain.Event) {
+		if seen.add(e.ID) {
+			publish(e)
+		}
+	}
+	var lost time.Time
 	for ctx.Err() == nil {
-		err := listenOnce(ctx, pool, publish)
+		err := listenOnce(ctx, pool, deliver, lost)
 		if ctx.Err() != nil {
 			return
 		}
+		lost = time.Now()
 		onError(err)
 		select {
 		case <-ctx.Done():
@@ -243,7 +257,9 @@ func ListenEvents(ctx context.Context, pool *pgxpool.Pool, publish func(domain.E
 	}
 }
 
-func listenOnce(ctx context.Context, pool *pgxpool.Pool, publish func(domain.Event)) error {
+// listenOnce listens until its connection fails. After a lost connection (lost set) it first
+// delivers what committed since shortly before the loss; deliver skips what it has seen.
+func listenOnce(ctx context.Context, pool *pgxpool.Pool, deliver func(domain.Event), lost time.Time) error {
 	conn, err := pool.Acquire(ctx)
 	if err != nil {
 		return err
@@ -253,10 +269,17 @@ func listenOnce(ctx context.Context, pool *pgxpool.Pool, publish func(domain.Eve
 		return err
 	}
 	defer conn.Exec(context.WithoutCancel(ctx), `UNLISTEN kjb_events`) //nolint:errcheck
-	seen := newRecent(20000)
-	deliver := func(e domain.Event) {
-		if seen.add(e.ID) {
-			publish(e)
+	if !lost.IsZero() {
+		rows, err := conn.Query(ctx, `SELECT `+eventColumns+` FROM events WHERE occurred_at >= $1 ORDER BY seq`, lost.Add(-catchUpWindow))
+		if err != nil {
+			return err
+		}
+		missed, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.Event, error) { return scanEvent(row) })
+		if err != nil {
+			return err
+		}
+		for _, e := range missed {
+			deliver(e)
 		}
 	}
 	for {

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"sync/atomic"
 	"time"
 
 	"github.com/kjb/kjb/db"
@@ -36,29 +37,50 @@ func cmdWorker(ctx context.Context) error {
 	if err := markProduction(ctx, p); err != nil {
 		return err
 	}
-	if err := p.river.Start(ctx); err != nil {
-		return err
-	}
-	p.log.Info("worker started")
-	stopOps, err := serveOps(p)
+	var started atomic.Bool
+	stopOps, err := serveOps(p, &started)
 	if err != nil {
-		_ = stopWorkers(p)
 		return err
 	}
+	defer stopOps()
+	// A worker started during a database outage waits for it instead of exiting.
+	if !retry(ctx, p, "worker waiting for the database", func() error { return p.river.Start(ctx) }) {
+		return nil
+	}
+	started.Store(true)
+	p.log.Info("worker started")
 	<-ctx.Done()
-	stopOps()
 	return stopWorkers(p)
+}
+
+// retry calls fn until it succeeds, with capped exponential backoff (250 ms to 10 s), logging
+// each failure as what. It reports false when ctx ends first.
+func retry(ctx context.Context, p *parts, what string, fn func() error) bool {
+	backoff := 250 * time.Millisecond
+	for {
+		err := fn()
+		if err == nil {
+			return true
+		}
+		p.log.Warn(what, "error", err.Error(), "retry_in", backoff.String())
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 10*time.Second)
+	}
 }
 
 // serveOps serves opsHandler on KJB_METRICS_LISTEN, an address of its own so that metrics
 // never share the public API port.
-func serveOps(p *parts) (stop func(), err error) {
+func serveOps(p *parts, started *atomic.Bool) (stop func(), err error) {
 	ln, err := net.Listen("tcp", p.cfg.MetricsListen)
 	if err != nil {
 		return nil, fmt.Errorf("KJB_METRICS_LISTEN=%s: %w", p.cfg.MetricsListen, err)
 	}
 	p.log.Info("metrics listening", "addr", ln.Addr().String())
-	ops := &http.Server{Handler: opsHandler(p), ReadHeaderTimeout: 5 * time.Second}
+	ops := &http.Server{Handler: opsHandler(p, started), ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		if err := ops.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			p.log.Error("metrics listener", "addr", p.cfg.MetricsListen, "error", err.Error())
@@ -67,8 +89,9 @@ func serveOps(p *parts) (stop func(), err error) {
 	return func() { _ = ops.Close() }, nil
 }
 
-// markProduction records, outside sandbox mode, that production uses this database, once the
-// process has the keys it needs there.
+// markProduction, outside sandbox mode, checks that the process has the keys it needs there,
+// then records that production uses this database (in the background, retried while the
+// database does not answer, so a process started during an outage still starts).
 func markProduction(ctx context.Context, p *parts) error {
 	if p.cfg.Sandbox {
 		return nil
@@ -76,14 +99,14 @@ func markProduction(ctx context.Context, p *parts) error {
 	if err := requireSecretKeys(p.cfg); err != nil {
 		return err
 	}
-	if err := db.MarkProduction(ctx, p.pool); err != nil {
-		return fmt.Errorf("recording the deployment mode: %w", err)
-	}
+	go retry(ctx, p, "recording the deployment mode", func() error { return db.MarkProduction(ctx, p.pool) })
 	return nil
 }
 
 // opsHandler is a process's operations surface: /metrics, /healthz, /readyz (and pprof).
-func opsHandler(p *parts) http.Handler {
+// /readyz answers 503 whenever the database does not answer and, when started is given,
+// until it is set.
+func opsHandler(p *parts, started *atomic.Bool) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", p.metrics.Handler())
 	if p.cfg.Pprof {
@@ -92,7 +115,7 @@ func opsHandler(p *parts) http.Handler {
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(`{"status":"ok"}`)) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if err := p.pool.Ping(r.Context()); err != nil {
+		if err := p.pool.Ping(r.Context()); err != nil || (started != nil && !started.Load()) {
 			w.WriteHeader(http.StatusServiceUnavailable)
 		}
 	})
@@ -139,7 +162,7 @@ func serveHTTP(ctx context.Context, p *parts, started func(addr string)) error {
 	if err != nil {
 		return fmt.Errorf("KJB_LISTEN=%s: %w", p.cfg.Listen, err)
 	}
-	stopOps, err := serveOps(p)
+	stopOps, err := serveOps(p, nil)
 	if err != nil {
 		ln.Close()
 		return err
