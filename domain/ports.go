@@ -99,6 +99,7 @@ type Queries interface {
 	PartnerSummary(ctx context.Context, scope Scope, from, to time.Time) (PartnerSummary, error)
 	// Audit checks the ledger invariants and returns every violation found.
 	Audit(ctx context.Context) ([]Violation, error)
+	StatementQueries
 }
 
 // Tx is a database transaction: the reads plus every write.

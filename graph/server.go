@@ -57,7 +57,9 @@ func DefaultServerConfig() ServerConfig {
 func NewHandler(svc *domain.Service, cfg ServerConfig) http.Handler {
 	gql := NewGraphQLServer(svc, cfg)
 	mux := http.NewServeMux()
-	mux.Handle("/query", authenticate(svc, cfg, newRateLimiter(cfg.RatePerSecond, cfg.RateBurst), gql))
+	limiter := newRateLimiter(cfg.RatePerSecond, cfg.RateBurst)
+	mux.Handle("/query", authenticate(svc, cfg, limiter, gql))
+	downloads(mux, svc, func(h http.Handler) http.Handler { return authenticate(svc, cfg, limiter, h) })
 	if cfg.Metrics != nil {
 		mux.Handle("GET /metrics", cfg.Metrics)
 	}

@@ -41,6 +41,10 @@ type Account struct {
 	Links *MarketplaceLinkConnection `json:"links"`
 	// Payments, newest first.
 	Payments *PaymentConnection `json:"payments"`
+	// The account's statement in one currency for [from, to) (at most 366 days): opening and
+	// closing balances, totals in and out, and every movement with its balance after. The same
+	// statement downloads as CSV from GET /statements/{accountId}.csv?currency=&from=&to=.
+	Statement *Statement `json:"statement,omitempty"`
 }
 
 func (Account) IsNode()            {}
@@ -815,6 +819,50 @@ type SetSandboxClockInput struct {
 type SetSandboxClockPayload struct {
 	Now        *DateTime    `json:"now,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+// An account statement. opening + totalIn − totalOut = closing.
+type Statement struct {
+	Account  *Account     `json:"account"`
+	Currency CurrencyCode `json:"currency"`
+	From     DateTime     `json:"from"`
+	To       DateTime     `json:"to"`
+	// The balance at from: every movement posted before it.
+	Opening *Money `json:"opening"`
+	// The balance at to.
+	Closing       *Money `json:"closing"`
+	TotalIn       *Money `json:"totalIn"`
+	TotalOut      *Money `json:"totalOut"`
+	MovementCount int    `json:"movementCount"`
+	// The movements in posting order, oldest first.
+	Movements *StatementMovementConnection `json:"movements"`
+	// Where the same statement downloads as CSV (send the same Authorization header).
+	CSVPath string `json:"csvPath"`
+}
+
+// One movement of a statement.
+type StatementMovement struct {
+	// The ledger entry (a LedgerEntry node).
+	ID       string          `json:"id"`
+	PostedAt DateTime        `json:"postedAt"`
+	Kind     LedgerEntryKind `json:"kind"`
+	// What the movement records, in words: the top-up reference, the conversion and its rate, the 1688 order and supplier of a payment or refund, the fees.
+	Description string `json:"description"`
+	// Signed: positive credits the account, negative debits it.
+	Amount       *Money `json:"amount"`
+	BalanceAfter *Money `json:"balanceAfter"`
+	// The id of the business object the movement records.
+	Reference string `json:"reference"`
+}
+
+type StatementMovementConnection struct {
+	Edges    []*StatementMovementEdge `json:"edges"`
+	PageInfo *PageInfo                `json:"pageInfo"`
+}
+
+type StatementMovementEdge struct {
+	Cursor string             `json:"cursor"`
+	Node   *StatementMovement `json:"node"`
 }
 
 // Over WebSocket (graphql-transport-ws) on /query; authenticate in connection_init with {"authorization": "Bearer …"}.

@@ -1,0 +1,36 @@
+package graph
+
+import (
+	"net/url"
+	"time"
+
+	"github.com/kjb/kjb/domain"
+	"github.com/kjb/kjb/graph/model"
+)
+
+func toStatement(account *model.Account, s domain.Statement) *model.Statement {
+	return &model.Statement{Account: account, Currency: model.CurrencyCode(s.Currency),
+		From: model.DateTime(s.From), To: model.DateTime(s.To),
+		Opening: toMoney(s.Opening), Closing: toMoney(s.Closing), TotalIn: toMoney(s.TotalIn), TotalOut: toMoney(s.TotalOut),
+		MovementCount: int(s.Movements), CSVPath: statementCSVPath(account.ID, s)}
+}
+
+// statementCSVPath is the download address of a statement (see statementCSV).
+func statementCSVPath(accountID string, s domain.Statement) string {
+	q := url.Values{"currency": {string(s.Currency)}, "from": {s.From.UTC().Format(time.RFC3339Nano)}, "to": {s.To.UTC().Format(time.RFC3339Nano)}}
+	return "/statements/" + url.PathEscape(accountID) + ".csv?" + q.Encode()
+}
+
+func toMovement(m domain.Movement) *model.StatementMovement {
+	return &model.StatementMovement{ID: globalID(typeLedgerEntry, m.ID), PostedAt: model.DateTime(m.CreatedAt),
+		Kind: model.LedgerEntryKind(m.Kind), Description: m.Description(), Amount: toMoney(m.Amount),
+		BalanceAfter: toMoney(m.BalanceAfter), Reference: referenceID(m.Kind, m.Reference)}
+}
+
+func toMovementConnection(sl domain.Slice[domain.Movement]) *model.StatementMovementConnection {
+	edges, info := connection(sl, domain.Movement.Cursor,
+		func(c string, m domain.Movement) *model.StatementMovementEdge {
+			return &model.StatementMovementEdge{Cursor: c, Node: toMovement(m)}
+		})
+	return &model.StatementMovementConnection{Edges: edges, PageInfo: info}
+}
