@@ -77,6 +77,7 @@ const (
 	ActListEvents            Action = "Events"
 	ActFollowPartnerEvents   Action = "PartnerEvents"
 	ActPartnerSummary        Action = "PartnerSummary"
+	ActPartnerReconciliation Action = "PartnerReconciliation"
 	ActCreateWebhookEndpoint Action = "CreateWebhookEndpoint"
 	ActListWebhookEndpoints  Action = "WebhookEndpoints"
 	ActReadWebhookEndpoint   Action = "WebhookEndpointByID"
@@ -164,6 +165,7 @@ var access = map[Action]rule{
 	ActListEvents:               {who: anyKey},
 	ActFollowPartnerEvents:      {who: partnerOnly, refusal: "follow partner events"},
 	ActPartnerSummary:           {who: operatorOrPartner, refusal: "read a partner summary"},
+	ActPartnerReconciliation:    {who: operatorOrPartner, refusal: "read a partner reconciliation report"},
 	ActCreateWebhookEndpoint:    {who: partnerOnly, refusal: "register webhook endpoints"},
 	ActListWebhookEndpoints:     {who: operatorOrPartner, refusal: "read webhook endpoints"},
 	ActReadWebhookEndpoint:      {who: operatorOrPartner, hidden: "webhook endpoint"},

@@ -100,6 +100,7 @@ type Queries interface {
 	// Audit checks the ledger invariants and returns every violation found.
 	Audit(ctx context.Context) ([]Violation, error)
 	StatementQueries
+	ReconciliationQueries
 }
 
 // Tx is a database transaction: the reads plus every write.

@@ -16,6 +16,7 @@ import (
 // amounts as plain decimals with the currency in its own column.
 func downloads(mux *http.ServeMux, svc *domain.Service, wrap func(http.Handler) http.Handler) {
 	mux.Handle("GET /statements/{file}", wrap(statementCSV(svc)))
+	mux.Handle("GET /reconciliation/partner.csv", wrap(partnerReconciliationCSV(svc)))
 }
 
 // csvFile writes rows to w as they come, flushing every few rows so memory stays flat.
@@ -144,3 +145,57 @@ func statementCSV(svc *domain.Service) http.Handler {
 }
 
 func amount(m domain.Money) string { return domain.FormatAmount(m.Amount, m.Currency) }
+
+// partnerReconciliationCSV serves GET /reconciliation/partner.csv?from=&to=: the report of
+// partnerReconciliation, one row per figure: each day and supplier's payments, fees, refunds,
+// failed and pending payouts (non-zero ones), one row per paid payout with the rail's
+// reference, then the totals (day TOTAL).
+func partnerReconciliationCSV(svc *domain.Service) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		from, err := queryTime(r, "from")
+		if err != nil {
+			refuseDownload(w, err)
+			return
+		}
+		to, err := queryTime(r, "to")
+		if err != nil {
+			refuseDownload(w, err)
+			return
+		}
+		rep, err := svc.PartnerReconciliation(r.Context(), ActorFrom(r.Context()), from, to)
+		if err != nil {
+			refuseDownload(w, err)
+			return
+		}
+		f, err := newCSVFile(w, "reconciliation-"+from.UTC().Format("20060102")+"-"+to.UTC().Format("20060102")+".csv",
+			[]string{"day", "supplier_id", "supplier_name", "item", "reference", "count", "currency", "amount"})
+		figures := func(day, sid, name string, fg domain.ReconciliationFigures, paid []domain.ReconciledPayout, all bool) {
+			item := func(what, ref string, n int, m domain.Money) {
+				if err == nil && (all || n != 0 || !m.Amount.IsZero()) {
+					err = f.row(day, sid, name, what, ref, strconv.Itoa(n), string(m.Currency), amount(m))
+				}
+			}
+			item("PAYMENTS", "", fg.PaymentCount, fg.PaymentVolume)
+			item("FEES", "", fg.PaymentCount, fg.Fees)
+			item("REFUNDS", "", 0, fg.Refunds)
+			for _, p := range paid {
+				item("PAYOUT_PAID", p.RailReference, 1, p.Amount)
+			}
+			if all {
+				item("PAYOUTS_PAID", "", fg.PaidCount, fg.PayoutsPaid)
+			}
+			item("PAYOUTS_FAILED", "", fg.PayoutsFailed, fg.FailedAmount)
+			item("PAYOUTS_PENDING", "", fg.PayoutsPending, fg.PendingAmount)
+		}
+		for _, l := range rep.Lines {
+			figures(l.Day, l.Supplier.ExternalID, l.Supplier.Name, l.ReconciliationFigures, l.Paid, false)
+		}
+		figures("TOTAL", "", "", rep.Totals, nil, true)
+		if err == nil {
+			err = f.flush()
+		}
+		if err != nil {
+			panic(http.ErrAbortHandler)
+		}
+	})
+}

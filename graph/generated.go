@@ -432,6 +432,21 @@ type ComplexityRoot struct {
 		Name      func(childComplexity int) int
 	}
 
+	PartnerReconciliation struct {
+		CSVPath func(childComplexity int) int
+		From    func(childComplexity int) int
+		Lines   func(childComplexity int) int
+		To      func(childComplexity int) int
+		Totals  func(childComplexity int) int
+	}
+
+	PartnerReconciliationLine struct {
+		Day         func(childComplexity int) int
+		Figures     func(childComplexity int) int
+		PaidPayouts func(childComplexity int) int
+		Supplier    func(childComplexity int) int
+	}
+
 	PartnerSummary struct {
 		ConversionVolume func(childComplexity int) int
 		Fees             func(childComplexity int) int
@@ -509,29 +524,30 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Account           func(childComplexity int, id string) int
-		Accounts          func(childComplexity int, first *int, after *string) int
-		Currencies        func(childComplexity int) int
-		Events            func(childComplexity int, first *int, after *string, types []model.EventType) int
-		FeeSchedule       func(childComplexity int) int
-		FeeStatements     func(childComplexity int, accountID string, first *int, after *string) int
-		FxRates           func(childComplexity int) int
-		Jobs              func(childComplexity int, first *int, after *string, kind *string, state *model.JobState) int
-		MarketplaceMember func(childComplexity int, externalID string) int
-		Node              func(childComplexity int, id string) int
-		Order             func(childComplexity int, id string) int
-		OrderByExternalID func(childComplexity int, externalID string) int
-		Orders            func(childComplexity int, first *int, after *string, status *model.OrderStatus) int
-		PartnerSummary    func(childComplexity int, from model.DateTime, to model.DateTime) int
-		Payment           func(childComplexity int, id string) int
-		PaymentOptions    func(childComplexity int, orderID string, payCurrency *model.CurrencyCode, buyerIPCountry *string) int
-		Payments          func(childComplexity int, first *int, after *string, filter *model.PaymentFilter) int
-		Payout            func(childComplexity int, id string) int
-		Payouts           func(childComplexity int, first *int, after *string, filter *model.PayoutFilter) int
-		Quote             func(childComplexity int, id string) int
-		Supplier          func(childComplexity int, externalID string) int
-		Viewer            func(childComplexity int) int
-		WebhookEndpoints  func(childComplexity int) int
+		Account               func(childComplexity int, id string) int
+		Accounts              func(childComplexity int, first *int, after *string) int
+		Currencies            func(childComplexity int) int
+		Events                func(childComplexity int, first *int, after *string, types []model.EventType) int
+		FeeSchedule           func(childComplexity int) int
+		FeeStatements         func(childComplexity int, accountID string, first *int, after *string) int
+		FxRates               func(childComplexity int) int
+		Jobs                  func(childComplexity int, first *int, after *string, kind *string, state *model.JobState) int
+		MarketplaceMember     func(childComplexity int, externalID string) int
+		Node                  func(childComplexity int, id string) int
+		Order                 func(childComplexity int, id string) int
+		OrderByExternalID     func(childComplexity int, externalID string) int
+		Orders                func(childComplexity int, first *int, after *string, status *model.OrderStatus) int
+		PartnerReconciliation func(childComplexity int, from model.DateTime, to model.DateTime) int
+		PartnerSummary        func(childComplexity int, from model.DateTime, to model.DateTime) int
+		Payment               func(childComplexity int, id string) int
+		PaymentOptions        func(childComplexity int, orderID string, payCurrency *model.CurrencyCode, buyerIPCountry *string) int
+		Payments              func(childComplexity int, first *int, after *string, filter *model.PaymentFilter) int
+		Payout                func(childComplexity int, id string) int
+		Payouts               func(childComplexity int, first *int, after *string, filter *model.PayoutFilter) int
+		Quote                 func(childComplexity int, id string) int
+		Supplier              func(childComplexity int, externalID string) int
+		Viewer                func(childComplexity int) int
+		WebhookEndpoints      func(childComplexity int) int
 	}
 
 	Quote struct {
@@ -546,6 +562,26 @@ type ComplexityRoot struct {
 		SellAmount func(childComplexity int) int
 		SpreadBps  func(childComplexity int) int
 		Status     func(childComplexity int) int
+	}
+
+	ReconciledPayout struct {
+		Amount        func(childComplexity int) int
+		PaidAt        func(childComplexity int) int
+		PayoutID      func(childComplexity int) int
+		RailReference func(childComplexity int) int
+	}
+
+	ReconciliationFigures struct {
+		FailedAmount   func(childComplexity int) int
+		Fees           func(childComplexity int) int
+		PaidCount      func(childComplexity int) int
+		PaymentCount   func(childComplexity int) int
+		PaymentVolume  func(childComplexity int) int
+		PayoutsFailed  func(childComplexity int) int
+		PayoutsPaid    func(childComplexity int) int
+		PayoutsPending func(childComplexity int) int
+		PendingAmount  func(childComplexity int) int
+		Refunds        func(childComplexity int) int
 	}
 
 	RedeliverEventPayload struct {
@@ -842,6 +878,7 @@ type QueryResolver interface {
 	Payments(ctx context.Context, first *int, after *string, filter *model.PaymentFilter) (*model.PaymentConnection, error)
 	Payout(ctx context.Context, id string) (*model.Payout, error)
 	Payouts(ctx context.Context, first *int, after *string, filter *model.PayoutFilter) (*model.PayoutConnection, error)
+	PartnerReconciliation(ctx context.Context, from model.DateTime, to model.DateTime) (*model.PartnerReconciliation, error)
 }
 type QuoteResolver interface {
 	Account(ctx context.Context, obj *model.Quote) (*model.Account, error)
@@ -2480,6 +2517,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Partner.Name(childComplexity), true
 
+	case "PartnerReconciliation.csvPath":
+		if e.ComplexityRoot.PartnerReconciliation.CSVPath == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerReconciliation.CSVPath(childComplexity), true
+	case "PartnerReconciliation.from":
+		if e.ComplexityRoot.PartnerReconciliation.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerReconciliation.From(childComplexity), true
+	case "PartnerReconciliation.lines":
+		if e.ComplexityRoot.PartnerReconciliation.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerReconciliation.Lines(childComplexity), true
+	case "PartnerReconciliation.to":
+		if e.ComplexityRoot.PartnerReconciliation.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerReconciliation.To(childComplexity), true
+	case "PartnerReconciliation.totals":
+		if e.ComplexityRoot.PartnerReconciliation.Totals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerReconciliation.Totals(childComplexity), true
+
+	case "PartnerReconciliationLine.day":
+		if e.ComplexityRoot.PartnerReconciliationLine.Day == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerReconciliationLine.Day(childComplexity), true
+	case "PartnerReconciliationLine.figures":
+		if e.ComplexityRoot.PartnerReconciliationLine.Figures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerReconciliationLine.Figures(childComplexity), true
+	case "PartnerReconciliationLine.paidPayouts":
+		if e.ComplexityRoot.PartnerReconciliationLine.PaidPayouts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerReconciliationLine.PaidPayouts(childComplexity), true
+	case "PartnerReconciliationLine.supplier":
+		if e.ComplexityRoot.PartnerReconciliationLine.Supplier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerReconciliationLine.Supplier(childComplexity), true
+
 	case "PartnerSummary.conversionVolume":
 		if e.ComplexityRoot.PartnerSummary.ConversionVolume == nil {
 			break
@@ -2912,6 +3005,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Orders(childComplexity, args["first"].(*int), args["after"].(*string), args["status"].(*model.OrderStatus)), true
+	case "Query.partnerReconciliation":
+		if e.ComplexityRoot.Query.PartnerReconciliation == nil {
+			break
+		}
+
+		args, err := ec.field_Query_partnerReconciliation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PartnerReconciliation(childComplexity, args["from"].(model.DateTime), args["to"].(model.DateTime)), true
 	case "Query.partnerSummary":
 		if e.ComplexityRoot.Query.PartnerSummary == nil {
 			break
@@ -3079,6 +3183,92 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Quote.Status(childComplexity), true
+
+	case "ReconciledPayout.amount":
+		if e.ComplexityRoot.ReconciledPayout.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciledPayout.Amount(childComplexity), true
+	case "ReconciledPayout.paidAt":
+		if e.ComplexityRoot.ReconciledPayout.PaidAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciledPayout.PaidAt(childComplexity), true
+	case "ReconciledPayout.payoutId":
+		if e.ComplexityRoot.ReconciledPayout.PayoutID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciledPayout.PayoutID(childComplexity), true
+	case "ReconciledPayout.railReference":
+		if e.ComplexityRoot.ReconciledPayout.RailReference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciledPayout.RailReference(childComplexity), true
+
+	case "ReconciliationFigures.failedAmount":
+		if e.ComplexityRoot.ReconciliationFigures.FailedAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationFigures.FailedAmount(childComplexity), true
+	case "ReconciliationFigures.fees":
+		if e.ComplexityRoot.ReconciliationFigures.Fees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationFigures.Fees(childComplexity), true
+	case "ReconciliationFigures.paidCount":
+		if e.ComplexityRoot.ReconciliationFigures.PaidCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationFigures.PaidCount(childComplexity), true
+	case "ReconciliationFigures.paymentCount":
+		if e.ComplexityRoot.ReconciliationFigures.PaymentCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationFigures.PaymentCount(childComplexity), true
+	case "ReconciliationFigures.paymentVolume":
+		if e.ComplexityRoot.ReconciliationFigures.PaymentVolume == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationFigures.PaymentVolume(childComplexity), true
+	case "ReconciliationFigures.payoutsFailed":
+		if e.ComplexityRoot.ReconciliationFigures.PayoutsFailed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationFigures.PayoutsFailed(childComplexity), true
+	case "ReconciliationFigures.payoutsPaid":
+		if e.ComplexityRoot.ReconciliationFigures.PayoutsPaid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationFigures.PayoutsPaid(childComplexity), true
+	case "ReconciliationFigures.payoutsPending":
+		if e.ComplexityRoot.ReconciliationFigures.PayoutsPending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationFigures.PayoutsPending(childComplexity), true
+	case "ReconciliationFigures.pendingAmount":
+		if e.ComplexityRoot.ReconciliationFigures.PendingAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationFigures.PendingAmount(childComplexity), true
+	case "ReconciliationFigures.refunds":
+		if e.ComplexityRoot.ReconciliationFigures.Refunds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationFigures.Refunds(childComplexity), true
 
 	case "RedeliverEventPayload.endpoint":
 		if e.ComplexityRoot.RedeliverEventPayload.Endpoint == nil {
@@ -3874,7 +4064,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/accounts.graphqls" "schema/events.graphqls" "schema/fees.graphqls" "schema/fx.graphqls" "schema/jobs.graphqls" "schema/marketplace.graphqls" "schema/payments.graphqls" "schema/statements.graphqls"
+//go:embed "schema/accounts.graphqls" "schema/events.graphqls" "schema/fees.graphqls" "schema/fx.graphqls" "schema/jobs.graphqls" "schema/marketplace.graphqls" "schema/payments.graphqls" "schema/reconciliation.graphqls" "schema/statements.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4039,6 +4229,7 @@ type Subscription
 	{Name: "schema/jobs.graphqls", Input: sourceData("schema/jobs.graphqls"), BuiltIn: false},
 	{Name: "schema/marketplace.graphqls", Input: sourceData("schema/marketplace.graphqls"), BuiltIn: false},
 	{Name: "schema/payments.graphqls", Input: sourceData("schema/payments.graphqls"), BuiltIn: false},
+	{Name: "schema/reconciliation.graphqls", Input: sourceData("schema/reconciliation.graphqls"), BuiltIn: false},
 	{Name: "schema/statements.graphqls", Input: sourceData("schema/statements.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -4745,6 +4936,36 @@ func (ec *executionContext) childFields_Partner(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Partner", field.Name)
 }
 
+func (ec *executionContext) childFields_PartnerReconciliation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_PartnerReconciliation_from(ctx, field)
+	case "to":
+		return ec.fieldContext_PartnerReconciliation_to(ctx, field)
+	case "lines":
+		return ec.fieldContext_PartnerReconciliation_lines(ctx, field)
+	case "totals":
+		return ec.fieldContext_PartnerReconciliation_totals(ctx, field)
+	case "csvPath":
+		return ec.fieldContext_PartnerReconciliation_csvPath(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnerReconciliation", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnerReconciliationLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "day":
+		return ec.fieldContext_PartnerReconciliationLine_day(ctx, field)
+	case "supplier":
+		return ec.fieldContext_PartnerReconciliationLine_supplier(ctx, field)
+	case "figures":
+		return ec.fieldContext_PartnerReconciliationLine_figures(ctx, field)
+	case "paidPayouts":
+		return ec.fieldContext_PartnerReconciliationLine_paidPayouts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnerReconciliationLine", field.Name)
+}
+
 func (ec *executionContext) childFields_PartnerSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "paymentCount":
@@ -4923,6 +5144,46 @@ func (ec *executionContext) childFields_Quote(ctx context.Context, field graphql
 		return ec.fieldContext_Quote_createdAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Quote", field.Name)
+}
+
+func (ec *executionContext) childFields_ReconciledPayout(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "payoutId":
+		return ec.fieldContext_ReconciledPayout_payoutId(ctx, field)
+	case "railReference":
+		return ec.fieldContext_ReconciledPayout_railReference(ctx, field)
+	case "amount":
+		return ec.fieldContext_ReconciledPayout_amount(ctx, field)
+	case "paidAt":
+		return ec.fieldContext_ReconciledPayout_paidAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReconciledPayout", field.Name)
+}
+
+func (ec *executionContext) childFields_ReconciliationFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "paymentCount":
+		return ec.fieldContext_ReconciliationFigures_paymentCount(ctx, field)
+	case "paymentVolume":
+		return ec.fieldContext_ReconciliationFigures_paymentVolume(ctx, field)
+	case "fees":
+		return ec.fieldContext_ReconciliationFigures_fees(ctx, field)
+	case "refunds":
+		return ec.fieldContext_ReconciliationFigures_refunds(ctx, field)
+	case "payoutsPaid":
+		return ec.fieldContext_ReconciliationFigures_payoutsPaid(ctx, field)
+	case "paidCount":
+		return ec.fieldContext_ReconciliationFigures_paidCount(ctx, field)
+	case "payoutsFailed":
+		return ec.fieldContext_ReconciliationFigures_payoutsFailed(ctx, field)
+	case "failedAmount":
+		return ec.fieldContext_ReconciliationFigures_failedAmount(ctx, field)
+	case "payoutsPending":
+		return ec.fieldContext_ReconciliationFigures_payoutsPending(ctx, field)
+	case "pendingAmount":
+		return ec.fieldContext_ReconciliationFigures_pendingAmount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReconciliationFigures", field.Name)
 }
 
 func (ec *executionContext) childFields_RedeliverEventPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6164,6 +6425,28 @@ func (ec *executionContext) field_Query_orders_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["status"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_partnerReconciliation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (model.DateTime, error) {
+			return ec.unmarshalNDateTime2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (model.DateTime, error) {
+			return ec.unmarshalNDateTime2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
 	return args, nil
 }
 
@@ -13209,6 +13492,258 @@ func (ec *executionContext) fieldContext_Partner_createdAt(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Partner", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
+func (ec *executionContext) _PartnerReconciliation_from(ctx context.Context, field graphql.CollectedField, obj *model.PartnerReconciliation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerReconciliation_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerReconciliation_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerReconciliation", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _PartnerReconciliation_to(ctx context.Context, field graphql.CollectedField, obj *model.PartnerReconciliation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerReconciliation_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerReconciliation_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerReconciliation", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _PartnerReconciliation_lines(ctx context.Context, field graphql.CollectedField, obj *model.PartnerReconciliation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerReconciliation_lines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PartnerReconciliationLine) graphql.Marshaler {
+			return ec.marshalNPartnerReconciliationLine2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPartnerReconciliationLineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerReconciliation_lines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnerReconciliation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnerReconciliationLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnerReconciliation_totals(ctx context.Context, field graphql.CollectedField, obj *model.PartnerReconciliation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerReconciliation_totals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Totals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReconciliationFigures) graphql.Marshaler {
+			return ec.marshalNReconciliationFigures2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationFigures(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerReconciliation_totals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnerReconciliation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReconciliationFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnerReconciliation_csvPath(ctx context.Context, field graphql.CollectedField, obj *model.PartnerReconciliation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerReconciliation_csvPath(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CSVPath, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerReconciliation_csvPath(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerReconciliation", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PartnerReconciliationLine_day(ctx context.Context, field graphql.CollectedField, obj *model.PartnerReconciliationLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerReconciliationLine_day(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Day, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerReconciliationLine_day(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerReconciliationLine", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PartnerReconciliationLine_supplier(ctx context.Context, field graphql.CollectedField, obj *model.PartnerReconciliationLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerReconciliationLine_supplier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Supplier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Supplier) graphql.Marshaler {
+			return ec.marshalNSupplier2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐSupplier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerReconciliationLine_supplier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnerReconciliationLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Supplier(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnerReconciliationLine_figures(ctx context.Context, field graphql.CollectedField, obj *model.PartnerReconciliationLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerReconciliationLine_figures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Figures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReconciliationFigures) graphql.Marshaler {
+			return ec.marshalNReconciliationFigures2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationFigures(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerReconciliationLine_figures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnerReconciliationLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReconciliationFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnerReconciliationLine_paidPayouts(ctx context.Context, field graphql.CollectedField, obj *model.PartnerReconciliationLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerReconciliationLine_paidPayouts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidPayouts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ReconciledPayout) graphql.Marshaler {
+			return ec.marshalNReconciledPayout2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciledPayoutᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerReconciliationLine_paidPayouts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnerReconciliationLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReconciledPayout(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PartnerSummary_paymentCount(ctx context.Context, field graphql.CollectedField, obj *model.PartnerSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15531,6 +16066,50 @@ func (ec *executionContext) fieldContext_Query_payouts(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_partnerReconciliation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_partnerReconciliation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PartnerReconciliation(ctx, fc.Args["from"].(model.DateTime), fc.Args["to"].(model.DateTime))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PartnerReconciliation) graphql.Marshaler {
+			return ec.marshalNPartnerReconciliation2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPartnerReconciliation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_partnerReconciliation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnerReconciliation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_partnerReconciliation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15885,6 +16464,391 @@ func (ec *executionContext) _Quote_createdAt(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Quote_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Quote", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciledPayout_payoutId(ctx context.Context, field graphql.CollectedField, obj *model.ReconciledPayout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciledPayout_payoutId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PayoutID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciledPayout_payoutId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciledPayout", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciledPayout_railReference(ctx context.Context, field graphql.CollectedField, obj *model.ReconciledPayout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciledPayout_railReference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RailReference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciledPayout_railReference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciledPayout", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciledPayout_amount(ctx context.Context, field graphql.CollectedField, obj *model.ReconciledPayout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciledPayout_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciledPayout_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciledPayout",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReconciledPayout_paidAt(ctx context.Context, field graphql.CollectedField, obj *model.ReconciledPayout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciledPayout_paidAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciledPayout_paidAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciledPayout", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationFigures_paymentCount(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationFigures_paymentCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaymentCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationFigures_paymentCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationFigures", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationFigures_paymentVolume(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationFigures_paymentVolume(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaymentVolume, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationFigures_paymentVolume(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciliationFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReconciliationFigures_fees(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationFigures_fees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fees, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationFigures_fees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciliationFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReconciliationFigures_refunds(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationFigures_refunds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refunds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationFigures_refunds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciliationFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReconciliationFigures_payoutsPaid(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationFigures_payoutsPaid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PayoutsPaid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationFigures_payoutsPaid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciliationFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReconciliationFigures_paidCount(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationFigures_paidCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationFigures_paidCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationFigures", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationFigures_payoutsFailed(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationFigures_payoutsFailed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PayoutsFailed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationFigures_payoutsFailed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationFigures", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationFigures_failedAmount(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationFigures_failedAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FailedAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationFigures_failedAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciliationFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReconciliationFigures_payoutsPending(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationFigures_payoutsPending(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PayoutsPending, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationFigures_payoutsPending(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationFigures", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationFigures_pendingAmount(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationFigures_pendingAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationFigures_pendingAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciliationFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _RedeliverEventPayload_event(ctx context.Context, field graphql.CollectedField, obj *model.RedeliverEventPayload) (ret graphql.Marshaler) {
@@ -24785,6 +25749,117 @@ func (ec *executionContext) _Partner(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var partnerReconciliationImplementors = []string{"PartnerReconciliation"}
+
+func (ec *executionContext) _PartnerReconciliation(ctx context.Context, sel ast.SelectionSet, obj *model.PartnerReconciliation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partnerReconciliationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartnerReconciliation")
+		case "from":
+			out.Values[i] = ec._PartnerReconciliation_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._PartnerReconciliation_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lines":
+			out.Values[i] = ec._PartnerReconciliation_lines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totals":
+			out.Values[i] = ec._PartnerReconciliation_totals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "csvPath":
+			out.Values[i] = ec._PartnerReconciliation_csvPath(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var partnerReconciliationLineImplementors = []string{"PartnerReconciliationLine"}
+
+func (ec *executionContext) _PartnerReconciliationLine(ctx context.Context, sel ast.SelectionSet, obj *model.PartnerReconciliationLine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partnerReconciliationLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartnerReconciliationLine")
+		case "day":
+			out.Values[i] = ec._PartnerReconciliationLine_day(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "supplier":
+			out.Values[i] = ec._PartnerReconciliationLine_supplier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "figures":
+			out.Values[i] = ec._PartnerReconciliationLine_figures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paidPayouts":
+			out.Values[i] = ec._PartnerReconciliationLine_paidPayouts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var partnerSummaryImplementors = []string{"PartnerSummary"}
 
 func (ec *executionContext) _PartnerSummary(ctx context.Context, sel ast.SelectionSet, obj *model.PartnerSummary) graphql.Marshaler {
@@ -26084,6 +27159,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "partnerReconciliation":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_partnerReconciliation(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -26218,6 +27315,142 @@ func (ec *executionContext) _Quote(ctx context.Context, sel ast.SelectionSet, ob
 			out.Values[i] = ec._Quote_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var reconciledPayoutImplementors = []string{"ReconciledPayout"}
+
+func (ec *executionContext) _ReconciledPayout(ctx context.Context, sel ast.SelectionSet, obj *model.ReconciledPayout) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reconciledPayoutImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReconciledPayout")
+		case "payoutId":
+			out.Values[i] = ec._ReconciledPayout_payoutId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "railReference":
+			out.Values[i] = ec._ReconciledPayout_railReference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._ReconciledPayout_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paidAt":
+			out.Values[i] = ec._ReconciledPayout_paidAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var reconciliationFiguresImplementors = []string{"ReconciliationFigures"}
+
+func (ec *executionContext) _ReconciliationFigures(ctx context.Context, sel ast.SelectionSet, obj *model.ReconciliationFigures) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reconciliationFiguresImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReconciliationFigures")
+		case "paymentCount":
+			out.Values[i] = ec._ReconciliationFigures_paymentCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paymentVolume":
+			out.Values[i] = ec._ReconciliationFigures_paymentVolume(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fees":
+			out.Values[i] = ec._ReconciliationFigures_fees(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refunds":
+			out.Values[i] = ec._ReconciliationFigures_refunds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payoutsPaid":
+			out.Values[i] = ec._ReconciliationFigures_payoutsPaid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paidCount":
+			out.Values[i] = ec._ReconciliationFigures_paidCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payoutsFailed":
+			out.Values[i] = ec._ReconciliationFigures_payoutsFailed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failedAmount":
+			out.Values[i] = ec._ReconciliationFigures_failedAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payoutsPending":
+			out.Values[i] = ec._ReconciliationFigures_payoutsPending(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingAmount":
+			out.Values[i] = ec._ReconciliationFigures_pendingAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -29272,6 +30505,42 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraph
 	return ec._PageInfo(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPartnerReconciliation2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPartnerReconciliation(ctx context.Context, sel ast.SelectionSet, v *model.PartnerReconciliation) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PartnerReconciliation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPartnerReconciliationLine2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPartnerReconciliationLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PartnerReconciliationLine) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPartnerReconciliationLine2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPartnerReconciliationLine(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPartnerReconciliationLine2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPartnerReconciliationLine(ctx context.Context, sel ast.SelectionSet, v *model.PartnerReconciliationLine) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PartnerReconciliationLine(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPartnerSummary2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPartnerSummary(ctx context.Context, sel ast.SelectionSet, v *model.PartnerSummary) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -29477,6 +30746,42 @@ func (ec *executionContext) unmarshalNQuoteStatus2githubᚗcomᚋkjbᚋkjbᚋgra
 
 func (ec *executionContext) marshalNQuoteStatus2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐQuoteStatus(ctx context.Context, sel ast.SelectionSet, v model.QuoteStatus) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNReconciledPayout2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciledPayoutᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ReconciledPayout) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReconciledPayout2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciledPayout(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReconciledPayout2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciledPayout(ctx context.Context, sel ast.SelectionSet, v *model.ReconciledPayout) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ReconciledPayout(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReconciliationFigures2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationFigures(ctx context.Context, sel ast.SelectionSet, v *model.ReconciliationFigures) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ReconciliationFigures(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRedeliverEventInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐRedeliverEventInput(ctx context.Context, v any) (model.RedeliverEventInput, error) {

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"net/url"
-	"time"
 
 	"github.com/kjb/kjb/domain"
 	"github.com/kjb/kjb/graph/model"
@@ -17,7 +16,8 @@ func toStatement(account *model.Account, s domain.Statement) *model.Statement {
 
 // statementCSVPath is the download address of a statement (see statementCSV).
 func statementCSVPath(accountID string, s domain.Statement) string {
-	q := url.Values{"currency": {string(s.Currency)}, "from": {s.From.UTC().Format(time.RFC3339Nano)}, "to": {s.To.UTC().Format(time.RFC3339Nano)}}
+	q := periodQuery(s.From, s.To)
+	q.Set("currency", string(s.Currency))
 	return "/statements/" + url.PathEscape(accountID) + ".csv?" + q.Encode()
 }
 

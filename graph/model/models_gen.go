@@ -552,6 +552,28 @@ type Partner struct {
 func (Partner) IsNode()            {}
 func (this Partner) GetID() string { return this.ID }
 
+// A partner's reconciliation report: per day and supplier, payments, fees, refunds and payouts.
+// The totals tie to partnerSummary for the same period (payoutsPending and payoutsFailed there
+// count every payout; here those created in the period).
+type PartnerReconciliation struct {
+	From   DateTime                     `json:"from"`
+	To     DateTime                     `json:"to"`
+	Lines  []*PartnerReconciliationLine `json:"lines"`
+	Totals *ReconciliationFigures       `json:"totals"`
+	// Where the same report downloads as CSV (send the same Authorization header).
+	CSVPath string `json:"csvPath"`
+}
+
+// One supplier's figures on one Asia/Shanghai day.
+type PartnerReconciliationLine struct {
+	// YYYY-MM-DD, Asia/Shanghai.
+	Day      string                 `json:"day"`
+	Supplier *Supplier              `json:"supplier"`
+	Figures  *ReconciliationFigures `json:"figures"`
+	// The payouts paid to the supplier that day.
+	PaidPayouts []*ReconciledPayout `json:"paidPayouts"`
+}
+
 // A partner dashboard's first screen for a period.
 type PartnerSummary struct {
 	PaymentCount  int    `json:"paymentCount"`
@@ -695,6 +717,34 @@ type Quote struct {
 
 func (Quote) IsNode()            {}
 func (this Quote) GetID() string { return this.ID }
+
+// A paid supplier payout and the payout rail's reference for it.
+type ReconciledPayout struct {
+	PayoutID      string   `json:"payoutId"`
+	RailReference string   `json:"railReference"`
+	Amount        *Money   `json:"amount"`
+	PaidAt        DateTime `json:"paidAt"`
+}
+
+// Money figures of a reconciliation line or of a whole report.
+type ReconciliationFigures struct {
+	// Payments made in the period.
+	PaymentCount  int    `json:"paymentCount"`
+	PaymentVolume *Money `json:"paymentVolume"`
+	// Fees charged on those payments, net of refunded fees (as in partnerSummary).
+	Fees *Money `json:"fees"`
+	// Refunds made in the period.
+	Refunds *Money `json:"refunds"`
+	// Supplier payouts paid in the period.
+	PayoutsPaid *Money `json:"payoutsPaid"`
+	PaidCount   int    `json:"paidCount"`
+	// Payouts created in the period that are FAILED now.
+	PayoutsFailed int    `json:"payoutsFailed"`
+	FailedAmount  *Money `json:"failedAmount"`
+	// Payouts created in the period that are not paid yet (pending or submitted) now.
+	PayoutsPending int    `json:"payoutsPending"`
+	PendingAmount  *Money `json:"pendingAmount"`
+}
 
 type RedeliverEventInput struct {
 	EventID    string `json:"eventId"`
