@@ -101,6 +101,7 @@ type Queries interface {
 	Audit(ctx context.Context) ([]Violation, error)
 	StatementQueries
 	ReconciliationQueries
+	ReconciliationStore
 }
 
 // Tx is a database transaction: the reads plus every write.
@@ -190,6 +191,7 @@ type Tx interface {
 	PruneEvents(ctx context.Context, before time.Time) (int, error)
 	// Enqueue inserts a job in this transaction, so it runs only if the transaction commits.
 	Enqueue(ctx context.Context, job Job) error
+	ReconciliationTx
 }
 
 // Resolver looks up the addresses a host name resolves to (DNS), for checking where webhooks

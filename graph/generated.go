@@ -363,33 +363,34 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		ActivateCrossBorderPay   func(childComplexity int, input model.ActivateCrossBorderPayInput) int
-		CancelJob                func(childComplexity int, input model.CancelJobInput) int
-		CancelOrder              func(childComplexity int, input model.CancelOrderInput) int
-		ConfirmReceipt           func(childComplexity int, input model.ConfirmReceiptInput) int
-		CreateAPIKey             func(childComplexity int, input model.CreateAPIKeyInput) int
-		CreateAccount            func(childComplexity int, input model.CreateAccountInput) int
-		CreateOrder              func(childComplexity int, input model.CreateOrderInput) int
-		CreatePartner            func(childComplexity int, input model.CreatePartnerInput) int
-		CreateQuote              func(childComplexity int, input model.CreateQuoteInput) int
-		CreateWebhookEndpoint    func(childComplexity int, input model.CreateWebhookEndpointInput) int
-		DeleteWebhookEndpoint    func(childComplexity int, input model.DeleteWebhookEndpointInput) int
-		ExecuteQuote             func(childComplexity int, input model.ExecuteQuoteInput) int
-		LinkMarketplaceAccount   func(childComplexity int, input model.LinkMarketplaceAccountInput) int
-		PayOrder                 func(childComplexity int, input model.PayOrderInput) int
-		RedeliverEvent           func(childComplexity int, input model.RedeliverEventInput) int
-		RefundOrder              func(childComplexity int, input model.RefundOrderInput) int
-		RetryJob                 func(childComplexity int, input model.RetryJobInput) int
-		RetryPayout              func(childComplexity int, input model.RetryPayoutInput) int
-		ReviewKyc                func(childComplexity int, input model.ReviewKycInput) int
-		RotateWebhookSecret      func(childComplexity int, input model.RotateWebhookSecretInput) int
-		RunMonthlyFees           func(childComplexity int, input model.RunMonthlyFeesInput) int
-		SetFxRate                func(childComplexity int, input model.SetFxRateInput) int
-		SetSandboxClock          func(childComplexity int, input model.SetSandboxClockInput) int
-		TopUp                    func(childComplexity int, input model.TopUpInput) int
-		UnlinkMarketplaceAccount func(childComplexity int, input model.UnlinkMarketplaceAccountInput) int
-		UpsertMarketplaceMember  func(childComplexity int, input model.UpsertMarketplaceMemberInput) int
-		UpsertSupplier           func(childComplexity int, input model.UpsertSupplierInput) int
+		ActivateCrossBorderPay     func(childComplexity int, input model.ActivateCrossBorderPayInput) int
+		CancelJob                  func(childComplexity int, input model.CancelJobInput) int
+		CancelOrder                func(childComplexity int, input model.CancelOrderInput) int
+		ConfirmReceipt             func(childComplexity int, input model.ConfirmReceiptInput) int
+		CreateAPIKey               func(childComplexity int, input model.CreateAPIKeyInput) int
+		CreateAccount              func(childComplexity int, input model.CreateAccountInput) int
+		CreateOrder                func(childComplexity int, input model.CreateOrderInput) int
+		CreatePartner              func(childComplexity int, input model.CreatePartnerInput) int
+		CreateQuote                func(childComplexity int, input model.CreateQuoteInput) int
+		CreateWebhookEndpoint      func(childComplexity int, input model.CreateWebhookEndpointInput) int
+		DeleteWebhookEndpoint      func(childComplexity int, input model.DeleteWebhookEndpointInput) int
+		ExecuteQuote               func(childComplexity int, input model.ExecuteQuoteInput) int
+		LinkMarketplaceAccount     func(childComplexity int, input model.LinkMarketplaceAccountInput) int
+		PayOrder                   func(childComplexity int, input model.PayOrderInput) int
+		RedeliverEvent             func(childComplexity int, input model.RedeliverEventInput) int
+		RefundOrder                func(childComplexity int, input model.RefundOrderInput) int
+		ResolveReconciliationBreak func(childComplexity int, input model.ResolveReconciliationBreakInput) int
+		RetryJob                   func(childComplexity int, input model.RetryJobInput) int
+		RetryPayout                func(childComplexity int, input model.RetryPayoutInput) int
+		ReviewKyc                  func(childComplexity int, input model.ReviewKycInput) int
+		RotateWebhookSecret        func(childComplexity int, input model.RotateWebhookSecretInput) int
+		RunMonthlyFees             func(childComplexity int, input model.RunMonthlyFeesInput) int
+		SetFxRate                  func(childComplexity int, input model.SetFxRateInput) int
+		SetSandboxClock            func(childComplexity int, input model.SetSandboxClockInput) int
+		TopUp                      func(childComplexity int, input model.TopUpInput) int
+		UnlinkMarketplaceAccount   func(childComplexity int, input model.UnlinkMarketplaceAccountInput) int
+		UpsertMarketplaceMember    func(childComplexity int, input model.UpsertMarketplaceMemberInput) int
+		UpsertSupplier             func(childComplexity int, input model.UpsertSupplierInput) int
 	}
 
 	Order struct {
@@ -545,6 +546,7 @@ type ComplexityRoot struct {
 		Payout                func(childComplexity int, id string) int
 		Payouts               func(childComplexity int, first *int, after *string, filter *model.PayoutFilter) int
 		Quote                 func(childComplexity int, id string) int
+		ReconciliationBreaks  func(childComplexity int, first *int, after *string, status *model.ReconciliationBreakStatus) int
 		Supplier              func(childComplexity int, externalID string) int
 		Viewer                func(childComplexity int) int
 		WebhookEndpoints      func(childComplexity int) int
@@ -571,6 +573,30 @@ type ComplexityRoot struct {
 		RailReference func(childComplexity int) int
 	}
 
+	ReconciliationBreak struct {
+		Counterparty func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Day          func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Note         func(childComplexity int) int
+		ObjectID     func(childComplexity int) int
+		Ours         func(childComplexity int) int
+		Problem      func(childComplexity int) int
+		ResolvedAt   func(childComplexity int) int
+		Status       func(childComplexity int) int
+		Theirs       func(childComplexity int) int
+	}
+
+	ReconciliationBreakConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ReconciliationBreakEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	ReconciliationFigures struct {
 		FailedAmount   func(childComplexity int) int
 		Fees           func(childComplexity int) int
@@ -582,6 +608,13 @@ type ComplexityRoot struct {
 		PayoutsPending func(childComplexity int) int
 		PendingAmount  func(childComplexity int) int
 		Refunds        func(childComplexity int) int
+	}
+
+	ReconciliationSide struct {
+		Amount        func(childComplexity int) int
+		CounterAmount func(childComplexity int) int
+		Reference     func(childComplexity int) int
+		Status        func(childComplexity int) int
 	}
 
 	RedeliverEventPayload struct {
@@ -604,6 +637,11 @@ type ComplexityRoot struct {
 		Payment    func(childComplexity int) int
 		Refund     func(childComplexity int) int
 		UserErrors func(childComplexity int) int
+	}
+
+	ResolveReconciliationBreakPayload struct {
+		ReconciliationBreak func(childComplexity int) int
+		UserErrors          func(childComplexity int) int
 	}
 
 	RetryJobPayload struct {
@@ -835,6 +873,7 @@ type MutationResolver interface {
 	ConfirmReceipt(ctx context.Context, input model.ConfirmReceiptInput) (*model.ConfirmReceiptPayload, error)
 	RefundOrder(ctx context.Context, input model.RefundOrderInput) (*model.RefundOrderPayload, error)
 	RetryPayout(ctx context.Context, input model.RetryPayoutInput) (*model.RetryPayoutPayload, error)
+	ResolveReconciliationBreak(ctx context.Context, input model.ResolveReconciliationBreakInput) (*model.ResolveReconciliationBreakPayload, error)
 }
 type OrderResolver interface {
 	BuyerMember(ctx context.Context, obj *model.Order) (*model.MarketplaceMember, error)
@@ -879,6 +918,7 @@ type QueryResolver interface {
 	Payout(ctx context.Context, id string) (*model.Payout, error)
 	Payouts(ctx context.Context, first *int, after *string, filter *model.PayoutFilter) (*model.PayoutConnection, error)
 	PartnerReconciliation(ctx context.Context, from model.DateTime, to model.DateTime) (*model.PartnerReconciliation, error)
+	ReconciliationBreaks(ctx context.Context, first *int, after *string, status *model.ReconciliationBreakStatus) (*model.ReconciliationBreakConnection, error)
 }
 type QuoteResolver interface {
 	Account(ctx context.Context, obj *model.Quote) (*model.Account, error)
@@ -2240,6 +2280,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RefundOrder(childComplexity, args["input"].(model.RefundOrderInput)), true
+	case "Mutation.resolveReconciliationBreak":
+		if e.ComplexityRoot.Mutation.ResolveReconciliationBreak == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resolveReconciliationBreak_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResolveReconciliationBreak(childComplexity, args["input"].(model.ResolveReconciliationBreakInput)), true
 	case "Mutation.retryJob":
 		if e.ComplexityRoot.Mutation.RetryJob == nil {
 			break
@@ -3093,6 +3144,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Quote(childComplexity, args["id"].(string)), true
+	case "Query.reconciliationBreaks":
+		if e.ComplexityRoot.Query.ReconciliationBreaks == nil {
+			break
+		}
+
+		args, err := ec.field_Query_reconciliationBreaks_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ReconciliationBreaks(childComplexity, args["first"].(*int), args["after"].(*string), args["status"].(*model.ReconciliationBreakStatus)), true
 	case "Query.supplier":
 		if e.ComplexityRoot.Query.Supplier == nil {
 			break
@@ -3209,6 +3271,99 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ReconciledPayout.RailReference(childComplexity), true
 
+	case "ReconciliationBreak.counterparty":
+		if e.ComplexityRoot.ReconciliationBreak.Counterparty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreak.Counterparty(childComplexity), true
+	case "ReconciliationBreak.createdAt":
+		if e.ComplexityRoot.ReconciliationBreak.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreak.CreatedAt(childComplexity), true
+	case "ReconciliationBreak.day":
+		if e.ComplexityRoot.ReconciliationBreak.Day == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreak.Day(childComplexity), true
+	case "ReconciliationBreak.id":
+		if e.ComplexityRoot.ReconciliationBreak.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreak.ID(childComplexity), true
+	case "ReconciliationBreak.note":
+		if e.ComplexityRoot.ReconciliationBreak.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreak.Note(childComplexity), true
+	case "ReconciliationBreak.objectId":
+		if e.ComplexityRoot.ReconciliationBreak.ObjectID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreak.ObjectID(childComplexity), true
+	case "ReconciliationBreak.ours":
+		if e.ComplexityRoot.ReconciliationBreak.Ours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreak.Ours(childComplexity), true
+	case "ReconciliationBreak.problem":
+		if e.ComplexityRoot.ReconciliationBreak.Problem == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreak.Problem(childComplexity), true
+	case "ReconciliationBreak.resolvedAt":
+		if e.ComplexityRoot.ReconciliationBreak.ResolvedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreak.ResolvedAt(childComplexity), true
+	case "ReconciliationBreak.status":
+		if e.ComplexityRoot.ReconciliationBreak.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreak.Status(childComplexity), true
+	case "ReconciliationBreak.theirs":
+		if e.ComplexityRoot.ReconciliationBreak.Theirs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreak.Theirs(childComplexity), true
+
+	case "ReconciliationBreakConnection.edges":
+		if e.ComplexityRoot.ReconciliationBreakConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreakConnection.Edges(childComplexity), true
+	case "ReconciliationBreakConnection.pageInfo":
+		if e.ComplexityRoot.ReconciliationBreakConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreakConnection.PageInfo(childComplexity), true
+
+	case "ReconciliationBreakEdge.cursor":
+		if e.ComplexityRoot.ReconciliationBreakEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreakEdge.Cursor(childComplexity), true
+	case "ReconciliationBreakEdge.node":
+		if e.ComplexityRoot.ReconciliationBreakEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreakEdge.Node(childComplexity), true
+
 	case "ReconciliationFigures.failedAmount":
 		if e.ComplexityRoot.ReconciliationFigures.FailedAmount == nil {
 			break
@@ -3269,6 +3424,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReconciliationFigures.Refunds(childComplexity), true
+
+	case "ReconciliationSide.amount":
+		if e.ComplexityRoot.ReconciliationSide.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationSide.Amount(childComplexity), true
+	case "ReconciliationSide.counterAmount":
+		if e.ComplexityRoot.ReconciliationSide.CounterAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationSide.CounterAmount(childComplexity), true
+	case "ReconciliationSide.reference":
+		if e.ComplexityRoot.ReconciliationSide.Reference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationSide.Reference(childComplexity), true
+	case "ReconciliationSide.status":
+		if e.ComplexityRoot.ReconciliationSide.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationSide.Status(childComplexity), true
 
 	case "RedeliverEventPayload.endpoint":
 		if e.ComplexityRoot.RedeliverEventPayload.Endpoint == nil {
@@ -3350,6 +3530,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RefundOrderPayload.UserErrors(childComplexity), true
+
+	case "ResolveReconciliationBreakPayload.reconciliationBreak":
+		if e.ComplexityRoot.ResolveReconciliationBreakPayload.ReconciliationBreak == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResolveReconciliationBreakPayload.ReconciliationBreak(childComplexity), true
+	case "ResolveReconciliationBreakPayload.userErrors":
+		if e.ComplexityRoot.ResolveReconciliationBreakPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResolveReconciliationBreakPayload.UserErrors(childComplexity), true
 
 	case "RetryJobPayload.job":
 		if e.ComplexityRoot.RetryJobPayload.Job == nil {
@@ -3962,6 +4155,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputPayoutFilter,
 		ec.unmarshalInputRedeliverEventInput,
 		ec.unmarshalInputRefundOrderInput,
+		ec.unmarshalInputResolveReconciliationBreakInput,
 		ec.unmarshalInputRetryJobInput,
 		ec.unmarshalInputRetryPayoutInput,
 		ec.unmarshalInputReviewKycInput,
@@ -4064,7 +4258,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/accounts.graphqls" "schema/events.graphqls" "schema/fees.graphqls" "schema/fx.graphqls" "schema/jobs.graphqls" "schema/marketplace.graphqls" "schema/payments.graphqls" "schema/reconciliation.graphqls" "schema/statements.graphqls"
+//go:embed "schema/accounts.graphqls" "schema/events.graphqls" "schema/fees.graphqls" "schema/fx.graphqls" "schema/jobs.graphqls" "schema/marketplace.graphqls" "schema/payments.graphqls" "schema/reconciliation.graphqls" "schema/reconciliation_breaks.graphqls" "schema/statements.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4230,6 +4424,7 @@ type Subscription
 	{Name: "schema/marketplace.graphqls", Input: sourceData("schema/marketplace.graphqls"), BuiltIn: false},
 	{Name: "schema/payments.graphqls", Input: sourceData("schema/payments.graphqls"), BuiltIn: false},
 	{Name: "schema/reconciliation.graphqls", Input: sourceData("schema/reconciliation.graphqls"), BuiltIn: false},
+	{Name: "schema/reconciliation_breaks.graphqls", Input: sourceData("schema/reconciliation_breaks.graphqls"), BuiltIn: false},
 	{Name: "schema/statements.graphqls", Input: sourceData("schema/statements.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -5160,6 +5355,54 @@ func (ec *executionContext) childFields_ReconciledPayout(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type ReconciledPayout", field.Name)
 }
 
+func (ec *executionContext) childFields_ReconciliationBreak(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ReconciliationBreak_id(ctx, field)
+	case "day":
+		return ec.fieldContext_ReconciliationBreak_day(ctx, field)
+	case "counterparty":
+		return ec.fieldContext_ReconciliationBreak_counterparty(ctx, field)
+	case "objectId":
+		return ec.fieldContext_ReconciliationBreak_objectId(ctx, field)
+	case "problem":
+		return ec.fieldContext_ReconciliationBreak_problem(ctx, field)
+	case "ours":
+		return ec.fieldContext_ReconciliationBreak_ours(ctx, field)
+	case "theirs":
+		return ec.fieldContext_ReconciliationBreak_theirs(ctx, field)
+	case "status":
+		return ec.fieldContext_ReconciliationBreak_status(ctx, field)
+	case "note":
+		return ec.fieldContext_ReconciliationBreak_note(ctx, field)
+	case "resolvedAt":
+		return ec.fieldContext_ReconciliationBreak_resolvedAt(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ReconciliationBreak_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReconciliationBreak", field.Name)
+}
+
+func (ec *executionContext) childFields_ReconciliationBreakConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ReconciliationBreakConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ReconciliationBreakConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReconciliationBreakConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ReconciliationBreakEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ReconciliationBreakEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ReconciliationBreakEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReconciliationBreakEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_ReconciliationFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "paymentCount":
@@ -5184,6 +5427,20 @@ func (ec *executionContext) childFields_ReconciliationFigures(ctx context.Contex
 		return ec.fieldContext_ReconciliationFigures_pendingAmount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReconciliationFigures", field.Name)
+}
+
+func (ec *executionContext) childFields_ReconciliationSide(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "amount":
+		return ec.fieldContext_ReconciliationSide_amount(ctx, field)
+	case "counterAmount":
+		return ec.fieldContext_ReconciliationSide_counterAmount(ctx, field)
+	case "status":
+		return ec.fieldContext_ReconciliationSide_status(ctx, field)
+	case "reference":
+		return ec.fieldContext_ReconciliationSide_reference(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReconciliationSide", field.Name)
 }
 
 func (ec *executionContext) childFields_RedeliverEventPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5228,6 +5485,16 @@ func (ec *executionContext) childFields_RefundOrderPayload(ctx context.Context, 
 		return ec.fieldContext_RefundOrderPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RefundOrderPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ResolveReconciliationBreakPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "reconciliationBreak":
+		return ec.fieldContext_ResolveReconciliationBreakPayload_reconciliationBreak(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ResolveReconciliationBreakPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResolveReconciliationBreakPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RetryJobPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6040,6 +6307,20 @@ func (ec *executionContext) field_Mutation_refundOrder_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_resolveReconciliationBreak_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ResolveReconciliationBreakInput, error) {
+			return ec.unmarshalNResolveReconciliationBreakInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐResolveReconciliationBreakInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_retryJob_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6601,6 +6882,36 @@ func (ec *executionContext) field_Query_quote_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_reconciliationBreaks_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*model.ReconciliationBreakStatus, error) {
+			return ec.unmarshalOReconciliationBreakStatus2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreakStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg2
 	return args, nil
 }
 
@@ -12854,6 +13165,50 @@ func (ec *executionContext) fieldContext_Mutation_retryPayout(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_resolveReconciliationBreak(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_resolveReconciliationBreak(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ResolveReconciliationBreak(ctx, fc.Args["input"].(model.ResolveReconciliationBreakInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ResolveReconciliationBreakPayload) graphql.Marshaler {
+			return ec.marshalNResolveReconciliationBreakPayload2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐResolveReconciliationBreakPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_resolveReconciliationBreak(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResolveReconciliationBreakPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resolveReconciliationBreak_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Order_id(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16110,6 +16465,50 @@ func (ec *executionContext) fieldContext_Query_partnerReconciliation(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_reconciliationBreaks(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_reconciliationBreaks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ReconciliationBreaks(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["status"].(*model.ReconciliationBreakStatus))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReconciliationBreakConnection) graphql.Marshaler {
+			return ec.marshalNReconciliationBreakConnection2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreakConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_reconciliationBreaks(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReconciliationBreakConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_reconciliationBreaks_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16567,6 +16966,396 @@ func (ec *executionContext) fieldContext_ReconciledPayout_paidAt(_ context.Conte
 	return graphql.NewScalarFieldContext("ReconciledPayout", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
+func (ec *executionContext) _ReconciliationBreak_id(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreak_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreak_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationBreak", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationBreak_day(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreak_day(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Day, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreak_day(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationBreak", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationBreak_counterparty(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreak_counterparty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Counterparty, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Counterparty) graphql.Marshaler {
+			return ec.marshalNCounterparty2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCounterparty(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreak_counterparty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationBreak", field, false, false, errors.New("field of type Counterparty does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationBreak_objectId(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreak_objectId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ObjectID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreak_objectId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationBreak", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationBreak_problem(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreak_problem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problem, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ReconciliationProblem) graphql.Marshaler {
+			return ec.marshalNReconciliationProblem2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationProblem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreak_problem(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationBreak", field, false, false, errors.New("field of type ReconciliationProblem does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationBreak_ours(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreak_ours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReconciliationSide) graphql.Marshaler {
+			return ec.marshalOReconciliationSide2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationSide(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreak_ours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciliationBreak",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReconciliationSide(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReconciliationBreak_theirs(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreak_theirs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Theirs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReconciliationSide) graphql.Marshaler {
+			return ec.marshalOReconciliationSide2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationSide(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreak_theirs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciliationBreak",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReconciliationSide(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReconciliationBreak_status(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreak_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ReconciliationBreakStatus) graphql.Marshaler {
+			return ec.marshalNReconciliationBreakStatus2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreakStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreak_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationBreak", field, false, false, errors.New("field of type ReconciliationBreakStatus does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationBreak_note(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreak_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreak_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationBreak", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationBreak_resolvedAt(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreak_resolvedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResolvedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateTime) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreak_resolvedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationBreak", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationBreak_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreak_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreak_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationBreak", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationBreakConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreakConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreakConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ReconciliationBreakEdge) graphql.Marshaler {
+			return ec.marshalNReconciliationBreakEdge2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreakEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreakConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciliationBreakConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReconciliationBreakEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReconciliationBreakConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreakConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreakConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreakConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciliationBreakConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReconciliationBreakEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreakEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreakEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreakEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationBreakEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationBreakEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreakEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreakEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReconciliationBreak) graphql.Marshaler {
+			return ec.marshalNReconciliationBreak2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreak(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreakEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciliationBreakEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReconciliationBreak(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ReconciliationFigures_paymentCount(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationFigures) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16849,6 +17638,116 @@ func (ec *executionContext) fieldContext_ReconciliationFigures_pendingAmount(_ c
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ReconciliationSide_amount(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationSide) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationSide_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationSide_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciliationSide",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReconciliationSide_counterAmount(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationSide) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationSide_counterAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CounterAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationSide_counterAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciliationSide",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReconciliationSide_status(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationSide) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationSide_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationSide_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationSide", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationSide_reference(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationSide) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationSide_reference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationSide_reference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationSide", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _RedeliverEventPayload_event(ctx context.Context, field graphql.CollectedField, obj *model.RedeliverEventPayload) (ret graphql.Marshaler) {
@@ -17221,6 +18120,70 @@ func (ec *executionContext) _RefundOrderPayload_userErrors(ctx context.Context, 
 func (ec *executionContext) fieldContext_RefundOrderPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "RefundOrderPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResolveReconciliationBreakPayload_reconciliationBreak(ctx context.Context, field graphql.CollectedField, obj *model.ResolveReconciliationBreakPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResolveReconciliationBreakPayload_reconciliationBreak(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReconciliationBreak, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReconciliationBreak) graphql.Marshaler {
+			return ec.marshalOReconciliationBreak2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreak(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResolveReconciliationBreakPayload_reconciliationBreak(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResolveReconciliationBreakPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReconciliationBreak(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResolveReconciliationBreakPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ResolveReconciliationBreakPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResolveReconciliationBreakPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResolveReconciliationBreakPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResolveReconciliationBreakPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -21617,6 +22580,43 @@ func (ec *executionContext) unmarshalInputRefundOrderInput(ctx context.Context, 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputResolveReconciliationBreakInput(ctx context.Context, obj any) (model.ResolveReconciliationBreakInput, error) {
+	var it model.ResolveReconciliationBreakInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"breakId", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "breakId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("breakId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BreakID = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputRetryJobInput(ctx context.Context, obj any) (model.RetryJobInput, error) {
 	var it model.RetryJobInput
 	if obj == nil {
@@ -22088,6 +23088,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Refund(ctx, sel, obj)
+	case model.ReconciliationBreak:
+		return ec._ReconciliationBreak(ctx, sel, &obj)
+	case *model.ReconciliationBreak:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ReconciliationBreak(ctx, sel, obj)
 	case model.Quote:
 		return ec._Quote(ctx, sel, &obj)
 	case *model.Quote:
@@ -25372,6 +26379,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "resolveReconciliationBreak":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resolveReconciliationBreak(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -27181,6 +28195,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "reconciliationBreaks":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_reconciliationBreaks(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -27390,6 +28426,180 @@ func (ec *executionContext) _ReconciledPayout(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var reconciliationBreakImplementors = []string{"ReconciliationBreak", "Node"}
+
+func (ec *executionContext) _ReconciliationBreak(ctx context.Context, sel ast.SelectionSet, obj *model.ReconciliationBreak) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reconciliationBreakImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReconciliationBreak")
+		case "id":
+			out.Values[i] = ec._ReconciliationBreak_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "day":
+			out.Values[i] = ec._ReconciliationBreak_day(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "counterparty":
+			out.Values[i] = ec._ReconciliationBreak_counterparty(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "objectId":
+			out.Values[i] = ec._ReconciliationBreak_objectId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "problem":
+			out.Values[i] = ec._ReconciliationBreak_problem(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ours":
+			out.Values[i] = ec._ReconciliationBreak_ours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "theirs":
+			out.Values[i] = ec._ReconciliationBreak_theirs(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._ReconciliationBreak_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._ReconciliationBreak_note(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resolvedAt":
+			out.Values[i] = ec._ReconciliationBreak_resolvedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._ReconciliationBreak_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var reconciliationBreakConnectionImplementors = []string{"ReconciliationBreakConnection"}
+
+func (ec *executionContext) _ReconciliationBreakConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ReconciliationBreakConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reconciliationBreakConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReconciliationBreakConnection")
+		case "edges":
+			out.Values[i] = ec._ReconciliationBreakConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ReconciliationBreakConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var reconciliationBreakEdgeImplementors = []string{"ReconciliationBreakEdge"}
+
+func (ec *executionContext) _ReconciliationBreakEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ReconciliationBreakEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reconciliationBreakEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReconciliationBreakEdge")
+		case "cursor":
+			out.Values[i] = ec._ReconciliationBreakEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ReconciliationBreakEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var reconciliationFiguresImplementors = []string{"ReconciliationFigures"}
 
 func (ec *executionContext) _ReconciliationFigures(ctx context.Context, sel ast.SelectionSet, obj *model.ReconciliationFigures) graphql.Marshaler {
@@ -27449,6 +28659,59 @@ func (ec *executionContext) _ReconciliationFigures(ctx context.Context, sel ast.
 			}
 		case "pendingAmount":
 			out.Values[i] = ec._ReconciliationFigures_pendingAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var reconciliationSideImplementors = []string{"ReconciliationSide"}
+
+func (ec *executionContext) _ReconciliationSide(ctx context.Context, sel ast.SelectionSet, obj *model.ReconciliationSide) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reconciliationSideImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReconciliationSide")
+		case "amount":
+			out.Values[i] = ec._ReconciliationSide_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "counterAmount":
+			out.Values[i] = ec._ReconciliationSide_counterAmount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._ReconciliationSide_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reference":
+			out.Values[i] = ec._ReconciliationSide_reference(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -27613,6 +28876,49 @@ func (ec *executionContext) _RefundOrderPayload(ctx context.Context, sel ast.Sel
 			}
 		case "userErrors":
 			out.Values[i] = ec._RefundOrderPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var resolveReconciliationBreakPayloadImplementors = []string{"ResolveReconciliationBreakPayload"}
+
+func (ec *executionContext) _ResolveReconciliationBreakPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ResolveReconciliationBreakPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resolveReconciliationBreakPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResolveReconciliationBreakPayload")
+		case "reconciliationBreak":
+			out.Values[i] = ec._ResolveReconciliationBreakPayload_reconciliationBreak(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ResolveReconciliationBreakPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -29687,6 +30993,16 @@ func (ec *executionContext) marshalNConversionStatus2githubᚗcomᚋkjbᚋkjbᚋ
 	return v
 }
 
+func (ec *executionContext) unmarshalNCounterparty2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCounterparty(ctx context.Context, v any) (model.Counterparty, error) {
+	var res model.Counterparty
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCounterparty2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCounterparty(ctx context.Context, sel ast.SelectionSet, v model.Counterparty) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNCreateAccountInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCreateAccountInput(ctx context.Context, v any) (model.CreateAccountInput, error) {
 	res, err := ec.unmarshalInputCreateAccountInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -30774,6 +32090,62 @@ func (ec *executionContext) marshalNReconciledPayout2ᚖgithubᚗcomᚋkjbᚋkjb
 	return ec._ReconciledPayout(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNReconciliationBreak2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreak(ctx context.Context, sel ast.SelectionSet, v *model.ReconciliationBreak) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ReconciliationBreak(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReconciliationBreakConnection2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreakConnection(ctx context.Context, sel ast.SelectionSet, v *model.ReconciliationBreakConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ReconciliationBreakConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReconciliationBreakEdge2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreakEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ReconciliationBreakEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReconciliationBreakEdge2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreakEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReconciliationBreakEdge2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreakEdge(ctx context.Context, sel ast.SelectionSet, v *model.ReconciliationBreakEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ReconciliationBreakEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReconciliationBreakStatus2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreakStatus(ctx context.Context, v any) (model.ReconciliationBreakStatus, error) {
+	var res model.ReconciliationBreakStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReconciliationBreakStatus2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreakStatus(ctx context.Context, sel ast.SelectionSet, v model.ReconciliationBreakStatus) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNReconciliationFigures2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationFigures(ctx context.Context, sel ast.SelectionSet, v *model.ReconciliationFigures) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -30782,6 +32154,16 @@ func (ec *executionContext) marshalNReconciliationFigures2ᚖgithubᚗcomᚋkjb�
 		return graphql.Null
 	}
 	return ec._ReconciliationFigures(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReconciliationProblem2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationProblem(ctx context.Context, v any) (model.ReconciliationProblem, error) {
+	var res model.ReconciliationProblem
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReconciliationProblem2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationProblem(ctx context.Context, sel ast.SelectionSet, v model.ReconciliationProblem) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNRedeliverEventInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐRedeliverEventInput(ctx context.Context, v any) (model.RedeliverEventInput, error) {
@@ -30838,6 +32220,21 @@ func (ec *executionContext) marshalNRefundOrderPayload2ᚖgithubᚗcomᚋkjbᚋk
 		return graphql.Null
 	}
 	return ec._RefundOrderPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNResolveReconciliationBreakInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐResolveReconciliationBreakInput(ctx context.Context, v any) (model.ResolveReconciliationBreakInput, error) {
+	res, err := ec.unmarshalInputResolveReconciliationBreakInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNResolveReconciliationBreakPayload2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐResolveReconciliationBreakPayload(ctx context.Context, sel ast.SelectionSet, v *model.ResolveReconciliationBreakPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ResolveReconciliationBreakPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRetryJobInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐRetryJobInput(ctx context.Context, v any) (model.RetryJobInput, error) {
@@ -31799,6 +33196,36 @@ func (ec *executionContext) marshalOQuote2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋ
 		return graphql.Null
 	}
 	return ec._Quote(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOReconciliationBreak2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreak(ctx context.Context, sel ast.SelectionSet, v *model.ReconciliationBreak) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ReconciliationBreak(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOReconciliationBreakStatus2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreakStatus(ctx context.Context, v any) (*model.ReconciliationBreakStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ReconciliationBreakStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOReconciliationBreakStatus2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreakStatus(ctx context.Context, sel ast.SelectionSet, v *model.ReconciliationBreakStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOReconciliationSide2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationSide(ctx context.Context, sel ast.SelectionSet, v *model.ReconciliationSide) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ReconciliationSide(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalORefund2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐRefund(ctx context.Context, sel ast.SelectionSet, v *model.Refund) graphql.Marshaler {

@@ -726,6 +726,36 @@ type ReconciledPayout struct {
 	PaidAt        DateTime `json:"paidAt"`
 }
 
+// A disagreement found by the daily reconciliation, with both sides' figures (a missing side is null).
+type ReconciliationBreak struct {
+	ID string `json:"id"`
+	// The Asia/Shanghai day whose run found it (YYYY-MM-DD).
+	Day          string       `json:"day"`
+	Counterparty Counterparty `json:"counterparty"`
+	// The payout's or settlement's id.
+	ObjectID   string                    `json:"objectId"`
+	Problem    ReconciliationProblem     `json:"problem"`
+	Ours       *ReconciliationSide       `json:"ours,omitempty"`
+	Theirs     *ReconciliationSide       `json:"theirs,omitempty"`
+	Status     ReconciliationBreakStatus `json:"status"`
+	Note       string                    `json:"note"`
+	ResolvedAt *DateTime                 `json:"resolvedAt,omitempty"`
+	CreatedAt  DateTime                  `json:"createdAt"`
+}
+
+func (ReconciliationBreak) IsNode()            {}
+func (this ReconciliationBreak) GetID() string { return this.ID }
+
+type ReconciliationBreakConnection struct {
+	Edges    []*ReconciliationBreakEdge `json:"edges"`
+	PageInfo *PageInfo                  `json:"pageInfo"`
+}
+
+type ReconciliationBreakEdge struct {
+	Cursor string               `json:"cursor"`
+	Node   *ReconciliationBreak `json:"node"`
+}
+
 // Money figures of a reconciliation line or of a whole report.
 type ReconciliationFigures struct {
 	// Payments made in the period.
@@ -744,6 +774,15 @@ type ReconciliationFigures struct {
 	// Payouts created in the period that are not paid yet (pending or submitted) now.
 	PayoutsPending int    `json:"payoutsPending"`
 	PendingAmount  *Money `json:"pendingAmount"`
+}
+
+// One side's record of a payout (amount in CNY) or of an FX settlement (the base sold, negative when bought, and the quote received).
+type ReconciliationSide struct {
+	Amount        *Money `json:"amount"`
+	CounterAmount *Money `json:"counterAmount,omitempty"`
+	// PENDING, PAID, FAILED or SETTLED.
+	Status    string `json:"status"`
+	Reference string `json:"reference"`
 }
 
 type RedeliverEventInput struct {
@@ -789,6 +828,17 @@ type RefundOrderPayload struct {
 	Refund     *Refund      `json:"refund,omitempty"`
 	Payment    *Payment     `json:"payment,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+type ResolveReconciliationBreakInput struct {
+	BreakID string `json:"breakId"`
+	// What was found and done (1–1000 characters).
+	Note string `json:"note"`
+}
+
+type ResolveReconciliationBreakPayload struct {
+	ReconciliationBreak *ReconciliationBreak `json:"reconciliationBreak,omitempty"`
+	UserErrors          []*UserError         `json:"userErrors"`
 }
 
 type RetryJobInput struct {
@@ -1160,6 +1210,64 @@ func (e *ConversionStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e ConversionStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Who the daily reconciliation compares our books with.
+type Counterparty string
+
+const (
+	// Our supplier payouts against the payout rail's transfers.
+	CounterpartyPayoutRail Counterparty = "PAYOUT_RAIL"
+	// Our FX settlements against the liquidity provider's trades.
+	CounterpartyFxProvider Counterparty = "FX_PROVIDER"
+)
+
+var AllCounterparty = []Counterparty{
+	CounterpartyPayoutRail,
+	CounterpartyFxProvider,
+}
+
+func (e Counterparty) IsValid() bool {
+	switch e {
+	case CounterpartyPayoutRail, CounterpartyFxProvider:
+		return true
+	}
+	return false
+}
+
+func (e Counterparty) String() string {
+	return string(e)
+}
+
+func (e *Counterparty) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Counterparty(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Counterparty", str)
+	}
+	return nil
+}
+
+func (e Counterparty) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Counterparty) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Counterparty) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1546,6 +1654,8 @@ const (
 	EventTypePayoutFailed EventType = "PAYOUT_FAILED"
 	// A month was closed for an account (fee_statement.created).
 	EventTypeFeeStatementCreated EventType = "FEE_STATEMENT_CREATED"
+	// Operators: the daily reconciliation found a disagreement with the payout rail or the liquidity provider (reconciliation.break).
+	EventTypeReconciliationBreak EventType = "RECONCILIATION_BREAK"
 )
 
 var AllEventType = []EventType{
@@ -1565,11 +1675,12 @@ var AllEventType = []EventType{
 	EventTypePayoutPaid,
 	EventTypePayoutFailed,
 	EventTypeFeeStatementCreated,
+	EventTypeReconciliationBreak,
 }
 
 func (e EventType) IsValid() bool {
 	switch e {
-	case EventTypeAccountVerified, EventTypeLinkCreated, EventTypeLinkUnlinked, EventTypeConversionBooked, EventTypeConversionSettled, EventTypeOrderCreated, EventTypeOrderPaid, EventTypeOrderCompleted, EventTypeOrderRefunded, EventTypeOrderCancelled, EventTypePaymentSucceeded, EventTypeRefundSucceeded, EventTypePayoutSubmitted, EventTypePayoutPaid, EventTypePayoutFailed, EventTypeFeeStatementCreated:
+	case EventTypeAccountVerified, EventTypeLinkCreated, EventTypeLinkUnlinked, EventTypeConversionBooked, EventTypeConversionSettled, EventTypeOrderCreated, EventTypeOrderPaid, EventTypeOrderCompleted, EventTypeOrderRefunded, EventTypeOrderCancelled, EventTypePaymentSucceeded, EventTypeRefundSucceeded, EventTypePayoutSubmitted, EventTypePayoutPaid, EventTypePayoutFailed, EventTypeFeeStatementCreated, EventTypeReconciliationBreak:
 		return true
 	}
 	return false
@@ -2538,6 +2649,124 @@ func (e *QuoteStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e QuoteStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ReconciliationBreakStatus string
+
+const (
+	ReconciliationBreakStatusOpen     ReconciliationBreakStatus = "OPEN"
+	ReconciliationBreakStatusResolved ReconciliationBreakStatus = "RESOLVED"
+)
+
+var AllReconciliationBreakStatus = []ReconciliationBreakStatus{
+	ReconciliationBreakStatusOpen,
+	ReconciliationBreakStatusResolved,
+}
+
+func (e ReconciliationBreakStatus) IsValid() bool {
+	switch e {
+	case ReconciliationBreakStatusOpen, ReconciliationBreakStatusResolved:
+		return true
+	}
+	return false
+}
+
+func (e ReconciliationBreakStatus) String() string {
+	return string(e)
+}
+
+func (e *ReconciliationBreakStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReconciliationBreakStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReconciliationBreakStatus", str)
+	}
+	return nil
+}
+
+func (e ReconciliationBreakStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReconciliationBreakStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReconciliationBreakStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ReconciliationProblem string
+
+const (
+	// We have it; the counterparty has no record of it.
+	ReconciliationProblemMissingAtCounterparty ReconciliationProblem = "MISSING_AT_COUNTERPARTY"
+	// The counterparty has it; we have no record of it.
+	ReconciliationProblemMissingAtKjb    ReconciliationProblem = "MISSING_AT_KJB"
+	ReconciliationProblemAmountDiffers   ReconciliationProblem = "AMOUNT_DIFFERS"
+	ReconciliationProblemCurrencyDiffers ReconciliationProblem = "CURRENCY_DIFFERS"
+	ReconciliationProblemStatusDiffers   ReconciliationProblem = "STATUS_DIFFERS"
+)
+
+var AllReconciliationProblem = []ReconciliationProblem{
+	ReconciliationProblemMissingAtCounterparty,
+	ReconciliationProblemMissingAtKjb,
+	ReconciliationProblemAmountDiffers,
+	ReconciliationProblemCurrencyDiffers,
+	ReconciliationProblemStatusDiffers,
+}
+
+func (e ReconciliationProblem) IsValid() bool {
+	switch e {
+	case ReconciliationProblemMissingAtCounterparty, ReconciliationProblemMissingAtKjb, ReconciliationProblemAmountDiffers, ReconciliationProblemCurrencyDiffers, ReconciliationProblemStatusDiffers:
+		return true
+	}
+	return false
+}
+
+func (e ReconciliationProblem) String() string {
+	return string(e)
+}
+
+func (e *ReconciliationProblem) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReconciliationProblem(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReconciliationProblem", str)
+	}
+	return nil
+}
+
+func (e ReconciliationProblem) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReconciliationProblem) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReconciliationProblem) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
