@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"time"
 
-		"github.com/kjb/kjb/domain"
+	"github.com/kjb/kjb/domain"
 	"github.com/shopspring/decimal"
 )
 
