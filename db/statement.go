@@ -15,10 +15,10 @@ func (q queries) StatementSummary(ctx context.Context, p domain.StatementPeriod)
 	err := q.q.QueryRow(ctx, `SELECT coalesce(sum(amount) FILTER (WHERE created_at < $3), 0),
 			coalesce(sum(amount) FILTER (WHERE created_at >= $3 AND amount > 0), 0),
 			coalesce(-sum(amount) FILTER (WHERE created_at >= $3 AND amount < 0), 0),
-			count(*) FILTER (WHERE created_at >= $3)
+			count(*) FILTER (WHERE created_at >= $3), coalesce(max(id) FILTER (WHERE created_at >= $3), 0)
 		FROM ledger_entries
 		WHERE account_id = $1 AND currency = $2 AND created_at < $4`,
-		p.AccountID, p.Currency, p.From, p.To).Scan(&opening, &in, &out, &s.Movements)
+		p.AccountID, p.Currency, p.From, p.To).Scan(&opening, &in, &out, &s.Movements, &s.LastEntryID)
 	if err != nil {
 		return domain.Statement{}, translate(err)
 	}

@@ -92,6 +92,7 @@ const (
 	ActListReconciliationBreaks   Action = "ReconciliationBreaks"
 	ActReadReconciliationBreak    Action = "ReconciliationBreakByID"
 	ActResolveReconciliationBreak Action = "ResolveReconciliationBreak"
+	ActVerifyLedger               Action = "VerifyLedger"
 )
 
 // Background jobs.
@@ -183,6 +184,7 @@ var access = map[Action]rule{
 	ActListReconciliationBreaks:   {who: operatorOnly, refusal: "read reconciliation breaks"},
 	ActReadReconciliationBreak:    {who: operatorOnly, hidden: "reconciliation break"},
 	ActResolveReconciliationBreak: {who: operatorOnly, refusal: "resolve reconciliation breaks"},
+	ActVerifyLedger:               {who: operatorOnly, refusal: "verify the ledger"},
 	ActListJobs:                   {who: operatorOnly, refusal: "list jobs"},
 	ActReadJob:                    {who: operatorOnly, refusal: "read jobs"},
 	ActRetryJob:                   {who: operatorOnly, refusal: "retry jobs"},

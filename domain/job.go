@@ -104,8 +104,18 @@ func (ReconcileDayJob) Kind() string { return "reconciliation.daily" }
 // Schedule runs now, once per day.
 func (ReconcileDayJob) Schedule() (time.Time, bool) { return time.Time{}, true }
 
+// SealLedgerJob seals the ledger entries committed since the last seal (periodic); one is
+// queued at a time.
+type SealLedgerJob struct{}
+
+// Kind is stable forever.
+func (SealLedgerJob) Kind() string { return "ledger.seal" }
+
+// Schedule runs now, one at a time.
+func (SealLedgerJob) Schedule() (time.Time, bool) { return time.Time{}, true }
+
 // JobKinds is every kind of job there is. A stored job is found by its kind, so a kind never
 // changes once shipped (a test pins them).
 var JobKinds = []string{PayoutJob{}.Kind(), ReleaseEscrowJob{}.Kind(), SettleFXJob{}.Kind(), CloseMonthJob{}.Kind(),
 	WebhookDeliverJob{}.Kind(), PruneEventsJob{}.Kind(), AuditLedgerJob{}.Kind(), RefreshRatesJob{}.Kind(),
-	ReconcileDayJob{}.Kind()}
+	ReconcileDayJob{}.Kind(), SealLedgerJob{}.Kind()}

@@ -102,6 +102,7 @@ type Queries interface {
 	StatementQueries
 	ReconciliationQueries
 	ReconciliationStore
+	SealQueries
 }
 
 // Tx is a database transaction: the reads plus every write.
@@ -192,6 +193,7 @@ type Tx interface {
 	// Enqueue inserts a job in this transaction, so it runs only if the transaction commits.
 	Enqueue(ctx context.Context, job Job) error
 	ReconciliationTx
+	SealTx
 }
 
 // Resolver looks up the addresses a host name resolves to (DNS), for checking where webhooks

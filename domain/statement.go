@@ -47,6 +47,10 @@ type Statement struct {
 	TotalIn   Money // the credits of the period (positive)
 	TotalOut  Money // the debits of the period (positive)
 	Movements int64
+	// LastEntryID is the period's last movement (0 when it has none); Seal the ledger seal
+	// covering it, nil until the sealing job reaches it.
+	LastEntryID int64
+	Seal        *Seal
 }
 
 // Movement is one statement line with what it records, in words.

@@ -29,14 +29,19 @@ func (s *Service) statementPeriod(ctx context.Context, actor Actor, accountID, c
 }
 
 // AccountStatement returns the summary of an account's statement in one currency for [from,
-// to): opening, closing, totals in and out. NOT_FOUND outside the actor's scope, INVALID_INPUT
-// naming currency or to.
+// to): opening, closing, totals in and out, and the ledger seal covering its last movement.
+// NOT_FOUND outside the actor's scope, INVALID_INPUT naming currency or to.
 func (s *Service) AccountStatement(ctx context.Context, actor Actor, accountID, currency string, from, to time.Time) (Statement, error) {
 	sp, err := s.statementPeriod(ctx, actor, accountID, currency, from, to)
 	if err != nil {
 		return Statement{}, err
 	}
-	return s.store.Reports().StatementSummary(ctx, sp)
+	st, err := s.store.Reports().StatementSummary(ctx, sp)
+	if err != nil || st.LastEntryID == 0 {
+		return st, err
+	}
+	st.Seal, err = s.store.Reports().SealCovering(ctx, st.LastEntryID)
+	return st, err
 }
 
 // StatementMovements lists one page of a statement's movements, oldest first, each with its

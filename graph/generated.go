@@ -317,6 +317,34 @@ type ComplexityRoot struct {
 		Kind      func(childComplexity int) int
 	}
 
+	LedgerSeal struct {
+		AfterEntryID func(childComplexity int) int
+		Entries      func(childComplexity int) int
+		Hash         func(childComplexity int) int
+		LastEntryID  func(childComplexity int) int
+		PrevHash     func(childComplexity int) int
+		SealedAt     func(childComplexity int) int
+		Seq          func(childComplexity int) int
+		Transactions func(childComplexity int) int
+	}
+
+	LedgerSealFailure struct {
+		AfterEntryID  func(childComplexity int) int
+		LastEntryID   func(childComplexity int) int
+		Reason        func(childComplexity int) int
+		Seq           func(childComplexity int) int
+		TransactionID func(childComplexity int) int
+	}
+
+	LedgerVerification struct {
+		EntriesChecked  func(childComplexity int) int
+		Failure         func(childComplexity int) int
+		Head            func(childComplexity int) int
+		Ok              func(childComplexity int) int
+		SealsChecked    func(childComplexity int) int
+		UnsealedEntries func(childComplexity int) int
+	}
+
 	LinkMarketplaceAccountPayload struct {
 		Link       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
@@ -533,6 +561,7 @@ type ComplexityRoot struct {
 		FeeStatements         func(childComplexity int, accountID string, first *int, after *string) int
 		FxRates               func(childComplexity int) int
 		Jobs                  func(childComplexity int, first *int, after *string, kind *string, state *model.JobState) int
+		LedgerVerification    func(childComplexity int) int
 		MarketplaceMember     func(childComplexity int, externalID string) int
 		Node                  func(childComplexity int, id string) int
 		Order                 func(childComplexity int, id string) int
@@ -695,6 +724,7 @@ type ComplexityRoot struct {
 		MovementCount func(childComplexity int) int
 		Movements     func(childComplexity int, first *int, after *string) int
 		Opening       func(childComplexity int) int
+		Seal          func(childComplexity int) int
 		To            func(childComplexity int) int
 		TotalIn       func(childComplexity int) int
 		TotalOut      func(childComplexity int) int
@@ -919,6 +949,7 @@ type QueryResolver interface {
 	Payouts(ctx context.Context, first *int, after *string, filter *model.PayoutFilter) (*model.PayoutConnection, error)
 	PartnerReconciliation(ctx context.Context, from model.DateTime, to model.DateTime) (*model.PartnerReconciliation, error)
 	ReconciliationBreaks(ctx context.Context, first *int, after *string, status *model.ReconciliationBreakStatus) (*model.ReconciliationBreakConnection, error)
+	LedgerVerification(ctx context.Context) (*model.LedgerVerification, error)
 }
 type QuoteResolver interface {
 	Account(ctx context.Context, obj *model.Quote) (*model.Account, error)
@@ -1935,6 +1966,123 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LedgerLine.Kind(childComplexity), true
+
+	case "LedgerSeal.afterEntryId":
+		if e.ComplexityRoot.LedgerSeal.AfterEntryID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerSeal.AfterEntryID(childComplexity), true
+	case "LedgerSeal.entries":
+		if e.ComplexityRoot.LedgerSeal.Entries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerSeal.Entries(childComplexity), true
+	case "LedgerSeal.hash":
+		if e.ComplexityRoot.LedgerSeal.Hash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerSeal.Hash(childComplexity), true
+	case "LedgerSeal.lastEntryId":
+		if e.ComplexityRoot.LedgerSeal.LastEntryID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerSeal.LastEntryID(childComplexity), true
+	case "LedgerSeal.prevHash":
+		if e.ComplexityRoot.LedgerSeal.PrevHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerSeal.PrevHash(childComplexity), true
+	case "LedgerSeal.sealedAt":
+		if e.ComplexityRoot.LedgerSeal.SealedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerSeal.SealedAt(childComplexity), true
+	case "LedgerSeal.seq":
+		if e.ComplexityRoot.LedgerSeal.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerSeal.Seq(childComplexity), true
+	case "LedgerSeal.transactions":
+		if e.ComplexityRoot.LedgerSeal.Transactions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerSeal.Transactions(childComplexity), true
+
+	case "LedgerSealFailure.afterEntryId":
+		if e.ComplexityRoot.LedgerSealFailure.AfterEntryID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerSealFailure.AfterEntryID(childComplexity), true
+	case "LedgerSealFailure.lastEntryId":
+		if e.ComplexityRoot.LedgerSealFailure.LastEntryID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerSealFailure.LastEntryID(childComplexity), true
+	case "LedgerSealFailure.reason":
+		if e.ComplexityRoot.LedgerSealFailure.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerSealFailure.Reason(childComplexity), true
+	case "LedgerSealFailure.seq":
+		if e.ComplexityRoot.LedgerSealFailure.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerSealFailure.Seq(childComplexity), true
+	case "LedgerSealFailure.transactionId":
+		if e.ComplexityRoot.LedgerSealFailure.TransactionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerSealFailure.TransactionID(childComplexity), true
+
+	case "LedgerVerification.entriesChecked":
+		if e.ComplexityRoot.LedgerVerification.EntriesChecked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerVerification.EntriesChecked(childComplexity), true
+	case "LedgerVerification.failure":
+		if e.ComplexityRoot.LedgerVerification.Failure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerVerification.Failure(childComplexity), true
+	case "LedgerVerification.head":
+		if e.ComplexityRoot.LedgerVerification.Head == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerVerification.Head(childComplexity), true
+	case "LedgerVerification.ok":
+		if e.ComplexityRoot.LedgerVerification.Ok == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerVerification.Ok(childComplexity), true
+	case "LedgerVerification.sealsChecked":
+		if e.ComplexityRoot.LedgerVerification.SealsChecked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerVerification.SealsChecked(childComplexity), true
+	case "LedgerVerification.unsealedEntries":
+		if e.ComplexityRoot.LedgerVerification.UnsealedEntries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerVerification.UnsealedEntries(childComplexity), true
 
 	case "LinkMarketplaceAccountPayload.link":
 		if e.ComplexityRoot.LinkMarketplaceAccountPayload.Link == nil {
@@ -3001,6 +3149,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Jobs(childComplexity, args["first"].(*int), args["after"].(*string), args["kind"].(*string), args["state"].(*model.JobState)), true
+	case "Query.ledgerVerification":
+		if e.ComplexityRoot.Query.LedgerVerification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.LedgerVerification(childComplexity), true
 	case "Query.marketplaceMember":
 		if e.ComplexityRoot.Query.MarketplaceMember == nil {
 			break
@@ -3713,6 +3867,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Statement.Opening(childComplexity), true
+	case "Statement.seal":
+		if e.ComplexityRoot.Statement.Seal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.Seal(childComplexity), true
 	case "Statement.to":
 		if e.ComplexityRoot.Statement.To == nil {
 			break
@@ -4961,6 +5121,62 @@ func (ec *executionContext) childFields_LedgerLine(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type LedgerLine", field.Name)
 }
 
+func (ec *executionContext) childFields_LedgerSeal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_LedgerSeal_seq(ctx, field)
+	case "afterEntryId":
+		return ec.fieldContext_LedgerSeal_afterEntryId(ctx, field)
+	case "lastEntryId":
+		return ec.fieldContext_LedgerSeal_lastEntryId(ctx, field)
+	case "entries":
+		return ec.fieldContext_LedgerSeal_entries(ctx, field)
+	case "transactions":
+		return ec.fieldContext_LedgerSeal_transactions(ctx, field)
+	case "hash":
+		return ec.fieldContext_LedgerSeal_hash(ctx, field)
+	case "prevHash":
+		return ec.fieldContext_LedgerSeal_prevHash(ctx, field)
+	case "sealedAt":
+		return ec.fieldContext_LedgerSeal_sealedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LedgerSeal", field.Name)
+}
+
+func (ec *executionContext) childFields_LedgerSealFailure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_LedgerSealFailure_seq(ctx, field)
+	case "afterEntryId":
+		return ec.fieldContext_LedgerSealFailure_afterEntryId(ctx, field)
+	case "lastEntryId":
+		return ec.fieldContext_LedgerSealFailure_lastEntryId(ctx, field)
+	case "transactionId":
+		return ec.fieldContext_LedgerSealFailure_transactionId(ctx, field)
+	case "reason":
+		return ec.fieldContext_LedgerSealFailure_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LedgerSealFailure", field.Name)
+}
+
+func (ec *executionContext) childFields_LedgerVerification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ok":
+		return ec.fieldContext_LedgerVerification_ok(ctx, field)
+	case "sealsChecked":
+		return ec.fieldContext_LedgerVerification_sealsChecked(ctx, field)
+	case "entriesChecked":
+		return ec.fieldContext_LedgerVerification_entriesChecked(ctx, field)
+	case "head":
+		return ec.fieldContext_LedgerVerification_head(ctx, field)
+	case "unsealedEntries":
+		return ec.fieldContext_LedgerVerification_unsealedEntries(ctx, field)
+	case "failure":
+		return ec.fieldContext_LedgerVerification_failure(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LedgerVerification", field.Name)
+}
+
 func (ec *executionContext) childFields_LinkMarketplaceAccountPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "link":
@@ -5605,6 +5821,8 @@ func (ec *executionContext) childFields_Statement(ctx context.Context, field gra
 		return ec.fieldContext_Statement_movements(ctx, field)
 	case "csvPath":
 		return ec.fieldContext_Statement_csvPath(ctx, field)
+	case "seal":
+		return ec.fieldContext_Statement_seal(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Statement", field.Name)
 }
@@ -11293,6 +11511,461 @@ func (ec *executionContext) fieldContext_LedgerLine_createdAt(_ context.Context,
 	return graphql.NewScalarFieldContext("LedgerLine", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
+func (ec *executionContext) _LedgerSeal_seq(ctx context.Context, field graphql.CollectedField, obj *model.LedgerSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerSeal_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerSeal_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerSeal", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerSeal_afterEntryId(ctx context.Context, field graphql.CollectedField, obj *model.LedgerSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerSeal_afterEntryId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AfterEntryID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerSeal_afterEntryId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerSeal", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerSeal_lastEntryId(ctx context.Context, field graphql.CollectedField, obj *model.LedgerSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerSeal_lastEntryId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastEntryID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerSeal_lastEntryId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerSeal", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerSeal_entries(ctx context.Context, field graphql.CollectedField, obj *model.LedgerSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerSeal_entries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerSeal_entries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerSeal", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerSeal_transactions(ctx context.Context, field graphql.CollectedField, obj *model.LedgerSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerSeal_transactions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Transactions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerSeal_transactions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerSeal", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerSeal_hash(ctx context.Context, field graphql.CollectedField, obj *model.LedgerSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerSeal_hash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerSeal_hash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerSeal", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerSeal_prevHash(ctx context.Context, field graphql.CollectedField, obj *model.LedgerSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerSeal_prevHash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PrevHash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerSeal_prevHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerSeal", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerSeal_sealedAt(ctx context.Context, field graphql.CollectedField, obj *model.LedgerSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerSeal_sealedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SealedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerSeal_sealedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerSeal", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerSealFailure_seq(ctx context.Context, field graphql.CollectedField, obj *model.LedgerSealFailure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerSealFailure_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerSealFailure_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerSealFailure", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerSealFailure_afterEntryId(ctx context.Context, field graphql.CollectedField, obj *model.LedgerSealFailure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerSealFailure_afterEntryId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AfterEntryID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerSealFailure_afterEntryId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerSealFailure", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerSealFailure_lastEntryId(ctx context.Context, field graphql.CollectedField, obj *model.LedgerSealFailure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerSealFailure_lastEntryId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastEntryID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerSealFailure_lastEntryId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerSealFailure", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerSealFailure_transactionId(ctx context.Context, field graphql.CollectedField, obj *model.LedgerSealFailure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerSealFailure_transactionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TransactionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerSealFailure_transactionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerSealFailure", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerSealFailure_reason(ctx context.Context, field graphql.CollectedField, obj *model.LedgerSealFailure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerSealFailure_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerSealFailure_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerSealFailure", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerVerification_ok(ctx context.Context, field graphql.CollectedField, obj *model.LedgerVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerVerification_ok(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ok, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerVerification_ok(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerVerification", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerVerification_sealsChecked(ctx context.Context, field graphql.CollectedField, obj *model.LedgerVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerVerification_sealsChecked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SealsChecked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerVerification_sealsChecked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerVerification", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerVerification_entriesChecked(ctx context.Context, field graphql.CollectedField, obj *model.LedgerVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerVerification_entriesChecked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntriesChecked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerVerification_entriesChecked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerVerification", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerVerification_head(ctx context.Context, field graphql.CollectedField, obj *model.LedgerVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerVerification_head(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Head, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LedgerSeal) graphql.Marshaler {
+			return ec.marshalOLedgerSeal2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐLedgerSeal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerVerification_head(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LedgerVerification",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LedgerSeal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LedgerVerification_unsealedEntries(ctx context.Context, field graphql.CollectedField, obj *model.LedgerVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerVerification_unsealedEntries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnsealedEntries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerVerification_unsealedEntries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerVerification", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerVerification_failure(ctx context.Context, field graphql.CollectedField, obj *model.LedgerVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerVerification_failure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LedgerSealFailure) graphql.Marshaler {
+			return ec.marshalOLedgerSealFailure2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐLedgerSealFailure(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerVerification_failure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LedgerVerification",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LedgerSealFailure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _LinkMarketplaceAccountPayload_link(ctx context.Context, field graphql.CollectedField, obj *model.LinkMarketplaceAccountPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16509,6 +17182,38 @@ func (ec *executionContext) fieldContext_Query_reconciliationBreaks(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_ledgerVerification(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_ledgerVerification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().LedgerVerification(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LedgerVerification) graphql.Marshaler {
+			return ec.marshalNLedgerVerification2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐLedgerVerification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_ledgerVerification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LedgerVerification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19042,6 +19747,38 @@ func (ec *executionContext) _Statement_csvPath(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Statement_csvPath(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Statement_seal(ctx context.Context, field graphql.CollectedField, obj *model.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_seal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LedgerSeal) graphql.Marshaler {
+			return ec.marshalOLedgerSeal2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐLedgerSeal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_seal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LedgerSeal(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _StatementMovement_id(ctx context.Context, field graphql.CollectedField, obj *model.StatementMovement) (ret graphql.Marshaler) {
@@ -25771,6 +26508,200 @@ func (ec *executionContext) _LedgerLine(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var ledgerSealImplementors = []string{"LedgerSeal"}
+
+func (ec *executionContext) _LedgerSeal(ctx context.Context, sel ast.SelectionSet, obj *model.LedgerSeal) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ledgerSealImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LedgerSeal")
+		case "seq":
+			out.Values[i] = ec._LedgerSeal_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "afterEntryId":
+			out.Values[i] = ec._LedgerSeal_afterEntryId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastEntryId":
+			out.Values[i] = ec._LedgerSeal_lastEntryId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entries":
+			out.Values[i] = ec._LedgerSeal_entries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "transactions":
+			out.Values[i] = ec._LedgerSeal_transactions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hash":
+			out.Values[i] = ec._LedgerSeal_hash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "prevHash":
+			out.Values[i] = ec._LedgerSeal_prevHash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sealedAt":
+			out.Values[i] = ec._LedgerSeal_sealedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ledgerSealFailureImplementors = []string{"LedgerSealFailure"}
+
+func (ec *executionContext) _LedgerSealFailure(ctx context.Context, sel ast.SelectionSet, obj *model.LedgerSealFailure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ledgerSealFailureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LedgerSealFailure")
+		case "seq":
+			out.Values[i] = ec._LedgerSealFailure_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "afterEntryId":
+			out.Values[i] = ec._LedgerSealFailure_afterEntryId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastEntryId":
+			out.Values[i] = ec._LedgerSealFailure_lastEntryId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "transactionId":
+			out.Values[i] = ec._LedgerSealFailure_transactionId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._LedgerSealFailure_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ledgerVerificationImplementors = []string{"LedgerVerification"}
+
+func (ec *executionContext) _LedgerVerification(ctx context.Context, sel ast.SelectionSet, obj *model.LedgerVerification) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ledgerVerificationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LedgerVerification")
+		case "ok":
+			out.Values[i] = ec._LedgerVerification_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sealsChecked":
+			out.Values[i] = ec._LedgerVerification_sealsChecked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entriesChecked":
+			out.Values[i] = ec._LedgerVerification_entriesChecked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "head":
+			out.Values[i] = ec._LedgerVerification_head(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unsealedEntries":
+			out.Values[i] = ec._LedgerVerification_unsealedEntries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failure":
+			out.Values[i] = ec._LedgerVerification_failure(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var linkMarketplaceAccountPayloadImplementors = []string{"LinkMarketplaceAccountPayload"}
 
 func (ec *executionContext) _LinkMarketplaceAccountPayload(ctx context.Context, sel ast.SelectionSet, obj *model.LinkMarketplaceAccountPayload) graphql.Marshaler {
@@ -28217,6 +29148,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "ledgerVerification":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_ledgerVerification(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -29395,6 +30348,11 @@ func (ec *executionContext) _Statement(ctx context.Context, sel ast.SelectionSet
 		case "csvPath":
 			out.Values[i] = ec._Statement_csvPath(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "seal":
+			out.Values[i] = ec._Statement_seal(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -31643,6 +32601,16 @@ func (ec *executionContext) marshalNLedgerLine2ᚖgithubᚗcomᚋkjbᚋkjbᚋgra
 	return ec._LedgerLine(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNLedgerVerification2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐLedgerVerification(ctx context.Context, sel ast.SelectionSet, v *model.LedgerVerification) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._LedgerVerification(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNLinkMarketplaceAccountInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐLinkMarketplaceAccountInput(ctx context.Context, v any) (model.LinkMarketplaceAccountInput, error) {
 	res, err := ec.unmarshalInputLinkMarketplaceAccountInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -33010,6 +33978,20 @@ func (ec *executionContext) marshalOJobState2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraph
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOLedgerSeal2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐLedgerSeal(ctx context.Context, sel ast.SelectionSet, v *model.LedgerSeal) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LedgerSeal(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLedgerSealFailure2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐLedgerSealFailure(ctx context.Context, sel ast.SelectionSet, v *model.LedgerSealFailure) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LedgerSealFailure(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOMarketplaceLink2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMarketplaceLink(ctx context.Context, sel ast.SelectionSet, v *model.MarketplaceLink) graphql.Marshaler {

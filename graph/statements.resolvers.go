@@ -26,6 +26,12 @@ func (r *accountResolver) Statement(ctx context.Context, obj *model.Account, cur
 	return toStatement(obj, st), nil
 }
 
+// LedgerVerification is the resolver for the ledgerVerification field.
+func (r *queryResolver) LedgerVerification(ctx context.Context) (*model.LedgerVerification, error) {
+	v, err := r.Svc.VerifyLedgerAs(ctx, ActorFrom(ctx))
+	return mapResult(v, err, toLedgerVerification)
+}
+
 // Movements is the resolver for the movements field.
 func (r *statementResolver) Movements(ctx context.Context, obj *model.Statement, first *int, after *string) (*model.StatementMovementConnection, error) {
 	id, err := decodeID(obj.Account.ID, typeAccount)

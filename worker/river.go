@@ -50,6 +50,8 @@ type Config struct {
 	Jobs JobObserver
 	// Rail pays suppliers.
 	Rail domain.PayoutRail
+	// SealInterval is how often the ledger's new entries are sealed (default 30s).
+	SealInterval time.Duration
 	// RailReport and ProviderReport are the counterparties' records the daily reconciliation
 	// compares with (the job is not run when either is nil).
 	RailReport     domain.RailReport
@@ -120,6 +122,15 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 			func() (river.JobArgs, *river.InsertOpts) { return domain.PruneEventsJob{}, nil },
 			&river.PeriodicJobOpts{ID: "events.prune"}),
 	}
+	if cfg.SealInterval <= 0 {
+		cfg.SealInterval = 30 * time.Second
+	}
+	river.AddWorker(workers, &sealWorker{svc: svc, log: cfg.Logger})
+	periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(cfg.SealInterval),
+		func() (river.JobArgs, *river.InsertOpts) {
+			return domain.SealLedgerJob{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: cfg.SealInterval}}
+		},
+		&river.PeriodicJobOpts{RunOnStart: true, ID: "ledger.seal"}))
 	if cfg.RailReport != nil && cfg.ProviderReport != nil {
 		river.AddWorker(workers, &reconcileDayWorker{svc: svc, rail: cfg.RailReport, provider: cfg.ProviderReport, log: cfg.Logger})
 		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(time.Hour), reconcileYesterday(svc),

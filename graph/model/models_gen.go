@@ -424,6 +424,42 @@ type LedgerLine struct {
 	CreatedAt DateTime `json:"createdAt"`
 }
 
+// One link of the ledger's hash chain: it covers the ledger entries with ids in (afterEntryId, lastEntryId].
+type LedgerSeal struct {
+	Seq          int    `json:"seq"`
+	AfterEntryID string `json:"afterEntryId"`
+	LastEntryID  string `json:"lastEntryId"`
+	Entries      int    `json:"entries"`
+	Transactions int    `json:"transactions"`
+	// SHA-256, hex.
+	Hash     string   `json:"hash"`
+	PrevHash string   `json:"prevHash"`
+	SealedAt DateTime `json:"sealedAt"`
+}
+
+type LedgerSealFailure struct {
+	Seq          int    `json:"seq"`
+	AfterEntryID string `json:"afterEntryId"`
+	LastEntryID  string `json:"lastEntryId"`
+	// The ledger transaction (its id) whose entries changed, when one can be named.
+	TransactionID *string `json:"transactionId,omitempty"`
+	Reason        string  `json:"reason"`
+}
+
+// The result of recomputing every ledger seal from the ledger's entries.
+type LedgerVerification struct {
+	// True when every seal matched.
+	Ok             bool `json:"ok"`
+	SealsChecked   int  `json:"sealsChecked"`
+	EntriesChecked int  `json:"entriesChecked"`
+	// The last seal that matched.
+	Head *LedgerSeal `json:"head,omitempty"`
+	// Entries committed after the last seal (the next sealing run covers them).
+	UnsealedEntries int `json:"unsealedEntries"`
+	// The first seal that does not match, when one does not.
+	Failure *LedgerSealFailure `json:"failure,omitempty"`
+}
+
 type LinkMarketplaceAccountInput struct {
 	AccountID string `json:"accountId"`
 	// The marketplace's code: "1688".
@@ -938,6 +974,8 @@ type Statement struct {
 	Movements *StatementMovementConnection `json:"movements"`
 	// Where the same statement downloads as CSV (send the same Authorization header).
 	CSVPath string `json:"csvPath"`
+	// The ledger seal covering the statement's last movement (null until the sealing job reaches it): keep its hash to check later that nothing in this history was rewritten.
+	Seal *LedgerSeal `json:"seal,omitempty"`
 }
 
 // One movement of a statement.
