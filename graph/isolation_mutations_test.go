@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"sort"
@@ -35,29 +36,35 @@ func TestTenantIsolationMutations(t *testing.T) {
 	job := Str(e.MustData(e.Operator, `{ jobs(first: 1) { edges { node { id } } } }`, nil), "jobs", "edges", 0, "node", "id")
 	_, otherPartner := e.Partner("other")
 	_, otherAccount := e.Account("Other")
+	const brk = "01900000-0000-7000-8000-0000000000b1"
+	if _, err := e.Pool.Exec(context.Background(), `INSERT INTO reconciliation_breaks (id, day, counterparty, object_id, problem, status, created_at)
+		VALUES ($1::uuid, '2026-10-01', 'PAYOUT_RAIL', $1::text, 'MISSING_AT_KJB', 'OPEN', now())`, brk); err != nil {
+		t.Fatal(err)
+	}
 
 	cases := map[string]struct {
 		key, query string
 		input      map[string]any
 	}{
-		"reviewKyc":                {otherAccount, ReviewKyc, map[string]any{"accountId": s.AccountID, "decision": "REJECT"}},
-		"topUp":                    {otherAccount, TopUp, map[string]any{"accountId": s.AccountID, "amount": map[string]any{"amount": "1.00", "currency": "USD"}, "reference": "x"}},
-		"createApiKey":             {otherAccount, CreateKey, map[string]any{"role": "ACCOUNT", "accountId": s.AccountID}},
-		"linkMarketplaceAccount":   {otherAccount, Link, map[string]any{"accountId": s.AccountID, "platform": "1688", "memberId": "buyer"}},
-		"unlinkMarketplaceAccount": {otherAccount, Unlink, map[string]any{"linkId": s.LinkID}},
-		"activateCrossBorderPay":   {otherAccount, Activate, map[string]any{"linkId": s.LinkID}},
-		"createQuote":              {otherAccount, CreateQuote, map[string]any{"accountId": s.AccountID, "sellCurrency": "USD", "buyCurrency": "CNH", "sellAmount": Money("1.00", "USD")}},
-		"executeQuote":             {otherAccount, ExecuteQuote, map[string]any{"quoteId": quote, "idempotencyKey": "steal"}},
-		"payOrder":                 {otherAccount, PayOrder, map[string]any{"orderId": open, "method": "WORLD_PAY", "idempotencyKey": "steal"}},
-		"cancelOrder":              {otherPartner, CancelOrder, map[string]any{"orderId": open}},
-		"confirmReceipt":           {otherPartner, ConfirmReceipt, map[string]any{"orderId": paid}},
-		"refundOrder":              {otherPartner, RefundOrder, map[string]any{"orderId": paid, "idempotencyKey": "steal"}},
-		"retryPayout":              {otherPartner, RetryPayout, map[string]any{"payoutId": payout}},
-		"deleteWebhookEndpoint":    {otherPartner, `mutation($input: DeleteWebhookEndpointInput!) { deleteWebhookEndpoint(input: $input) { userErrors { code } } }`, map[string]any{"endpointId": ep}},
-		"rotateWebhookSecret":      {otherPartner, `mutation($input: RotateWebhookSecretInput!) { rotateWebhookSecret(input: $input) { secret userErrors { code } } }`, map[string]any{"endpointId": ep}},
-		"redeliverEvent":           {otherPartner, `mutation($input: RedeliverEventInput!) { redeliverEvent(input: $input) { enqueued userErrors { code } } }`, map[string]any{"eventId": event, "endpointId": ep}},
-		"retryJob":                 {otherAccount, `mutation($input: RetryJobInput!) { retryJob(input: $input) { userErrors { code } } }`, map[string]any{"jobId": job}},
-		"cancelJob":                {otherAccount, `mutation($input: CancelJobInput!) { cancelJob(input: $input) { userErrors { code } } }`, map[string]any{"jobId": job}},
+		"reviewKyc":                  {otherAccount, ReviewKyc, map[string]any{"accountId": s.AccountID, "decision": "REJECT"}},
+		"topUp":                      {otherAccount, TopUp, map[string]any{"accountId": s.AccountID, "amount": map[string]any{"amount": "1.00", "currency": "USD"}, "reference": "x"}},
+		"createApiKey":               {otherAccount, CreateKey, map[string]any{"role": "ACCOUNT", "accountId": s.AccountID}},
+		"linkMarketplaceAccount":     {otherAccount, Link, map[string]any{"accountId": s.AccountID, "platform": "1688", "memberId": "buyer"}},
+		"unlinkMarketplaceAccount":   {otherAccount, Unlink, map[string]any{"linkId": s.LinkID}},
+		"activateCrossBorderPay":     {otherAccount, Activate, map[string]any{"linkId": s.LinkID}},
+		"createQuote":                {otherAccount, CreateQuote, map[string]any{"accountId": s.AccountID, "sellCurrency": "USD", "buyCurrency": "CNH", "sellAmount": Money("1.00", "USD")}},
+		"executeQuote":               {otherAccount, ExecuteQuote, map[string]any{"quoteId": quote, "idempotencyKey": "steal"}},
+		"payOrder":                   {otherAccount, PayOrder, map[string]any{"orderId": open, "method": "WORLD_PAY", "idempotencyKey": "steal"}},
+		"cancelOrder":                {otherPartner, CancelOrder, map[string]any{"orderId": open}},
+		"confirmReceipt":             {otherPartner, ConfirmReceipt, map[string]any{"orderId": paid}},
+		"refundOrder":                {otherPartner, RefundOrder, map[string]any{"orderId": paid, "idempotencyKey": "steal"}},
+		"retryPayout":                {otherPartner, RetryPayout, map[string]any{"payoutId": payout}},
+		"deleteWebhookEndpoint":      {otherPartner, `mutation($input: DeleteWebhookEndpointInput!) { deleteWebhookEndpoint(input: $input) { userErrors { code } } }`, map[string]any{"endpointId": ep}},
+		"rotateWebhookSecret":        {otherPartner, `mutation($input: RotateWebhookSecretInput!) { rotateWebhookSecret(input: $input) { secret userErrors { code } } }`, map[string]any{"endpointId": ep}},
+		"redeliverEvent":             {otherPartner, `mutation($input: RedeliverEventInput!) { redeliverEvent(input: $input) { enqueued userErrors { code } } }`, map[string]any{"eventId": event, "endpointId": ep}},
+		"retryJob":                   {otherAccount, `mutation($input: RetryJobInput!) { retryJob(input: $input) { userErrors { code } } }`, map[string]any{"jobId": job}},
+		"resolveReconciliationBreak": {otherPartner, resolveBreak, map[string]any{"breakId": base64.RawURLEncoding.EncodeToString([]byte("ReconciliationBreak:" + brk)), "note": "x"}},
+		"cancelJob":                  {otherAccount, `mutation($input: CancelJobInput!) { cancelJob(input: $input) { userErrors { code } } }`, map[string]any{"jobId": job}},
 	}
 
 	schema := e.MustData(e.Operator, `{ __schema { mutationType { fields { name args { type { ofType { name inputFields { type { name ofType { name } } } } } } } } } }`, nil)

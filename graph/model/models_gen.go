@@ -1600,6 +1600,8 @@ const (
 	EventObjectTypePayout EventObjectType = "PAYOUT"
 	// A FeeStatement.
 	EventObjectTypeFeeStatement EventObjectType = "FEE_STATEMENT"
+	// A ReconciliationBreak (operators).
+	EventObjectTypeReconciliationBreak EventObjectType = "RECONCILIATION_BREAK"
 )
 
 var AllEventObjectType = []EventObjectType{
@@ -1611,11 +1613,12 @@ var AllEventObjectType = []EventObjectType{
 	EventObjectTypeRefund,
 	EventObjectTypePayout,
 	EventObjectTypeFeeStatement,
+	EventObjectTypeReconciliationBreak,
 }
 
 func (e EventObjectType) IsValid() bool {
 	switch e {
-	case EventObjectTypeAccount, EventObjectTypeMarketplaceLink, EventObjectTypeConversion, EventObjectTypeOrder, EventObjectTypePayment, EventObjectTypeRefund, EventObjectTypePayout, EventObjectTypeFeeStatement:
+	case EventObjectTypeAccount, EventObjectTypeMarketplaceLink, EventObjectTypeConversion, EventObjectTypeOrder, EventObjectTypePayment, EventObjectTypeRefund, EventObjectTypePayout, EventObjectTypeFeeStatement, EventObjectTypeReconciliationBreak:
 		return true
 	}
 	return false
