@@ -88,8 +88,12 @@ func (q queries) Seals(ctx context.Context, after int64, limit int) ([]domain.Se
 }
 
 func (q queries) SealCovering(ctx context.Context, entryID int64) (*domain.Seal, error) {
-	rows, err := q.q.Query(ctx, `SELECT `+sealColumns+` FROM ledger_seals WHERE last_entry_id >= $1 AND after_entry_id < $1
-		ORDER BY last_entry_id LIMIT 1`, entryID)
+	return optionalSeal(q.q.Query(ctx, `SELECT `+sealColumns+` FROM ledger_seals WHERE last_entry_id >= $1 AND after_entry_id < $1
+		ORDER BY last_entry_id LIMIT 1`, entryID))
+}
+
+// optionalSeal reads the one seal a query returns, nil when it returns none.
+func optionalSeal(rows pgx.Rows, err error) (*domain.Seal, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -110,15 +114,7 @@ func (t *txStore) LockSealChain(ctx context.Context) (*domain.Seal, error) {
 	if _, err := t.tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(sealLock)); err != nil {
 		return nil, err
 	}
-	rows, err := t.tx.Query(ctx, `SELECT `+sealColumns+` FROM ledger_seals ORDER BY seq DESC LIMIT 1`)
-	if err != nil {
-		return nil, err
-	}
-	s, err := pgx.CollectExactlyOneRow(rows, scanSeal)
-	if err == pgx.ErrNoRows {
-		return nil, nil
-	}
-	return &s, err
+	return optionalSeal(t.tx.Query(ctx, `SELECT `+sealColumns+` FROM ledger_seals ORDER BY seq DESC LIMIT 1`))
 }
 
 func (t *txStore) InsertSeal(ctx context.Context, s domain.Seal) error {

@@ -83,6 +83,14 @@ func queryTime(r *http.Request, name string) (time.Time, error) {
 	return t, nil
 }
 
+// queryPeriod reads the from and to query parameters.
+func queryPeriod(r *http.Request) (from, to time.Time, err error) {
+	if from, err = queryTime(r, "from"); err == nil {
+		to, err = queryTime(r, "to")
+	}
+	return from, to, err
+}
+
 // statementCSV serves GET /statements/{accountId}.csv?currency=&from=&to=: the statement of
 // Account.statement as a file, streamed from the database.
 func statementCSV(svc *domain.Service) http.Handler {
@@ -98,12 +106,7 @@ func statementCSV(svc *domain.Service) http.Handler {
 			refuseDownload(w, domain.Errorf(domain.CodeInvalidInput, domain.Field("accountId"), "is not an account id followed by .csv"))
 			return
 		}
-		from, err := queryTime(r, "from")
-		if err != nil {
-			refuseDownload(w, err)
-			return
-		}
-		to, err := queryTime(r, "to")
+		from, to, err := queryPeriod(r)
 		if err != nil {
 			refuseDownload(w, err)
 			return
@@ -152,12 +155,7 @@ func amount(m domain.Money) string { return domain.FormatAmount(m.Amount, m.Curr
 // reference, then the totals (day TOTAL).
 func partnerReconciliationCSV(svc *domain.Service) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		from, err := queryTime(r, "from")
-		if err != nil {
-			refuseDownload(w, err)
-			return
-		}
-		to, err := queryTime(r, "to")
+		from, to, err := queryPeriod(r)
 		if err != nil {
 			refuseDownload(w, err)
 			return
