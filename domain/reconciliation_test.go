@@ -10,7 +10,9 @@ import (
 func TestCompareFindsEachKindOfBreak(t *testing.T) {
 	t.Parallel()
 	cny := func(s string) Money { return Money{Amount: decimal.RequireFromString(s), Currency: CNY} }
-	paid := func(id, amt string) Record { return Record{ID: id, Amount: cny(amt), Status: RecordPaid, Reference: "RAIL-" + id} }
+	paid := func(id, amt string) Record {
+		return Record{ID: id, Amount: cny(amt), Status: RecordPaid, Reference: "RAIL-" + id}
+	}
 	ours := []Record{paid("a", "10.00"), paid("b", "20.00"), paid("c", "30.00"), paid("d", "40.00"), paid("e", "50.00")}
 	theirs := []Record{paid("a", "10.0"), paid("b", "20.01"), {ID: "c", Amount: cny("30.00"), Status: RecordFailed},
 		{ID: "d", Amount: Money{Amount: decimal.RequireFromString("40.00"), Currency: CNH}, Status: RecordPaid}, paid("f", "60.00")}
