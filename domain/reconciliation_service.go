@@ -77,7 +77,7 @@ func reconcileSide(ctx context.Context, cp Counterparty, day string, from, to ti
 // ReconciliationBreaks lists the breaks, optionally only OPEN or RESOLVED ones, newest
 // first. OPERATOR only.
 func (s *Service) ReconciliationBreaks(ctx context.Context, actor Actor, status BreakStatus, page Page) (Slice[ReconciliationBreak], error) {
-	if err := actor.Can(ActListReconciliationBreaks); err != nil {
+	if err := actor.Can(ActListBreaks); err != nil {
 		return Slice[ReconciliationBreak]{}, err
 	}
 	rows, err := s.store.Queries().ReconciliationBreaks(ctx, status, page)
@@ -86,7 +86,7 @@ func (s *Service) ReconciliationBreaks(ctx context.Context, actor Actor, status 
 
 // ReconciliationBreak returns one break; NOT_FOUND for anyone but operators.
 func (s *Service) ReconciliationBreak(ctx context.Context, actor Actor, id string) (ReconciliationBreak, error) {
-	if err := actor.Can(ActReadReconciliationBreak); err != nil {
+	if err := actor.Can(ActReadBreak); err != nil {
 		return ReconciliationBreak{}, err
 	}
 	return s.store.Queries().ReconciliationBreak(ctx, id)
@@ -96,7 +96,7 @@ func (s *Service) ReconciliationBreak(ctx context.Context, actor Actor, id strin
 // characters). OPERATOR only; INVALID_INPUT naming "note", NOT_FOUND naming "id",
 // INVALID_STATE when it is resolved already.
 func (s *Service) ResolveReconciliationBreak(ctx context.Context, actor Actor, id, note string) (ReconciliationBreak, error) {
-	if err := actor.Can(ActResolveReconciliationBreak); err != nil {
+	if err := actor.Can(ActResolveBreak); err != nil {
 		return ReconciliationBreak{}, err
 	}
 	note = strings.TrimSpace(note)

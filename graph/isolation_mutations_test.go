@@ -46,26 +46,29 @@ func TestTenantIsolationMutations(t *testing.T) {
 		key, query string
 		input      map[string]any
 	}{
-		"reviewKyc":                  {otherAccount, ReviewKyc, map[string]any{"accountId": s.AccountID, "decision": "REJECT"}},
-		"topUp":                      {otherAccount, TopUp, map[string]any{"accountId": s.AccountID, "amount": map[string]any{"amount": "1.00", "currency": "USD"}, "reference": "x"}},
-		"createApiKey":               {otherAccount, CreateKey, map[string]any{"role": "ACCOUNT", "accountId": s.AccountID}},
-		"linkMarketplaceAccount":     {otherAccount, Link, map[string]any{"accountId": s.AccountID, "platform": "1688", "memberId": "buyer"}},
-		"unlinkMarketplaceAccount":   {otherAccount, Unlink, map[string]any{"linkId": s.LinkID}},
-		"activateCrossBorderPay":     {otherAccount, Activate, map[string]any{"linkId": s.LinkID}},
-		"createQuote":                {otherAccount, CreateQuote, map[string]any{"accountId": s.AccountID, "sellCurrency": "USD", "buyCurrency": "CNH", "sellAmount": Money("1.00", "USD")}},
-		"executeQuote":               {otherAccount, ExecuteQuote, map[string]any{"quoteId": quote, "idempotencyKey": "steal"}},
-		"payOrder":                   {otherAccount, PayOrder, map[string]any{"orderId": open, "method": "WORLD_PAY", "idempotencyKey": "steal"}},
-		"cancelOrder":                {otherPartner, CancelOrder, map[string]any{"orderId": open}},
-		"confirmReceipt":             {otherPartner, ConfirmReceipt, map[string]any{"orderId": paid}},
-		"refundOrder":                {otherPartner, RefundOrder, map[string]any{"orderId": paid, "idempotencyKey": "steal"}},
-		"retryPayout":                {otherPartner, RetryPayout, map[string]any{"payoutId": payout}},
-		"deleteWebhookEndpoint":      {otherPartner, `mutation($input: DeleteWebhookEndpointInput!) { deleteWebhookEndpoint(input: $input) { userErrors { code } } }`, map[string]any{"endpointId": ep}},
-		"rotateWebhookSecret":        {otherPartner, `mutation($input: RotateWebhookSecretInput!) { rotateWebhookSecret(input: $input) { secret userErrors { code } } }`, map[string]any{"endpointId": ep}},
-		"redeliverEvent":             {otherPartner, `mutation($input: RedeliverEventInput!) { redeliverEvent(input: $input) { enqueued userErrors { code } } }`, map[string]any{"eventId": event, "endpointId": ep}},
-		"retryJob":                   {otherAccount, `mutation($input: RetryJobInput!) { retryJob(input: $input) { userErrors { code } } }`, map[string]any{"jobId": job}},
-		"resolveReconciliationBreak": {otherPartner, resolveBreak, map[string]any{"breakId": base64.RawURLEncoding.EncodeToString([]byte("ReconciliationBreak:" + brk)), "note": "x"}},
-		"cancelJob":                  {otherAccount, `mutation($input: CancelJobInput!) { cancelJob(input: $input) { userErrors { code } } }`, map[string]any{"jobId": job}},
+		"reviewKyc":                {otherAccount, ReviewKyc, map[string]any{"accountId": s.AccountID, "decision": "REJECT"}},
+		"topUp":                    {otherAccount, TopUp, map[string]any{"accountId": s.AccountID, "amount": map[string]any{"amount": "1.00", "currency": "USD"}, "reference": "x"}},
+		"createApiKey":             {otherAccount, CreateKey, map[string]any{"role": "ACCOUNT", "accountId": s.AccountID}},
+		"linkMarketplaceAccount":   {otherAccount, Link, map[string]any{"accountId": s.AccountID, "platform": "1688", "memberId": "buyer"}},
+		"unlinkMarketplaceAccount": {otherAccount, Unlink, map[string]any{"linkId": s.LinkID}},
+		"activateCrossBorderPay":   {otherAccount, Activate, map[string]any{"linkId": s.LinkID}},
+		"createQuote":              {otherAccount, CreateQuote, map[string]any{"accountId": s.AccountID, "sellCurrency": "USD", "buyCurrency": "CNH", "sellAmount": Money("1.00", "USD")}},
+		"executeQuote":             {otherAccount, ExecuteQuote, map[string]any{"quoteId": quote, "idempotencyKey": "steal"}},
+		"payOrder":                 {otherAccount, PayOrder, map[string]any{"orderId": open, "method": "WORLD_PAY", "idempotencyKey": "steal"}},
+		"cancelOrder":              {otherPartner, CancelOrder, map[string]any{"orderId": open}},
+		"confirmReceipt":           {otherPartner, ConfirmReceipt, map[string]any{"orderId": paid}},
+		"refundOrder":              {otherPartner, RefundOrder, map[string]any{"orderId": paid, "idempotencyKey": "steal"}},
+		"retryPayout":              {otherPartner, RetryPayout, map[string]any{"payoutId": payout}},
+		"deleteWebhookEndpoint":    {otherPartner, `mutation($input: DeleteWebhookEndpointInput!) { deleteWebhookEndpoint(input: $input) { userErrors { code } } }`, map[string]any{"endpointId": ep}},
+		"rotateWebhookSecret":      {otherPartner, `mutation($input: RotateWebhookSecretInput!) { rotateWebhookSecret(input: $input) { secret userErrors { code } } }`, map[string]any{"endpointId": ep}},
+		"redeliverEvent":           {otherPartner, `mutation($input: RedeliverEventInput!) { redeliverEvent(input: $input) { enqueued userErrors { code } } }`, map[string]any{"eventId": event, "endpointId": ep}},
+		"retryJob":                 {otherAccount, `mutation($input: RetryJobInput!) { retryJob(input: $input) { userErrors { code } } }`, map[string]any{"jobId": job}},
+		"cancelJob":                {otherAccount, `mutation($input: CancelJobInput!) { cancelJob(input: $input) { userErrors { code } } }`, map[string]any{"jobId": job}},
 	}
+	cases["resolveReconciliationBreak"] = struct {
+		key, query string
+		input      map[string]any
+	}{otherPartner, resolveBreak, map[string]any{"breakId": base64.RawURLEncoding.EncodeToString([]byte("ReconciliationBreak:" + brk)), "note": "x"}}
 
 	schema := e.MustData(e.Operator, `{ __schema { mutationType { fields { name args { type { ofType { name inputFields { type { name ofType { name } } } } } } } } } }`, nil)
 	var withID []string
