@@ -81,6 +81,7 @@ const (
 	ActListEvents            Action = "Events"
 	ActFollowPartnerEvents   Action = "PartnerEvents"
 	ActPartnerSummary        Action = "PartnerSummary"
+	ActPartnerReconciliation Action = "PartnerReconciliation"
 	ActCreateWebhookEndpoint Action = "CreateWebhookEndpoint"
 	ActListWebhookEndpoints  Action = "WebhookEndpoints"
 	ActReadWebhookEndpoint   Action = "WebhookEndpointByID"
@@ -88,6 +89,14 @@ const (
 	ActRotateWebhookSecret   Action = "RotateWebhookSecret"
 	ActListWebhookDeliveries Action = "WebhookDeliveries"
 	ActRedeliverEvent        Action = "RedeliverEvent"
+)
+
+// Reconciliation with the payout rail and the liquidity provider.
+const (
+	ActListBreaks   Action = "ReconciliationBreaks"
+	ActReadBreak    Action = "ReconciliationBreakByID"
+	ActResolveBreak Action = "ResolveReconciliationBreak"
+	ActVerifyLedger Action = "VerifyLedger"
 )
 
 // Background jobs.
@@ -172,6 +181,7 @@ var access = map[Action]rule{
 	ActListEvents:               {who: anyKey},
 	ActFollowPartnerEvents:      {who: partnerOnly, refusal: "follow partner events"},
 	ActPartnerSummary:           {who: operatorOrPartner, refusal: "read a partner summary"},
+	ActPartnerReconciliation:    {who: operatorOrPartner, refusal: "read a partner reconciliation report"},
 	ActCreateWebhookEndpoint:    {who: partnerOnly, refusal: "register webhook endpoints"},
 	ActListWebhookEndpoints:     {who: operatorOrPartner, refusal: "read webhook endpoints"},
 	ActReadWebhookEndpoint:      {who: operatorOrPartner, hidden: "webhook endpoint"},
@@ -179,6 +189,10 @@ var access = map[Action]rule{
 	ActRotateWebhookSecret:      {who: partnerOnly, refusal: "rotate webhook secrets"},
 	ActListWebhookDeliveries:    {who: operatorOrPartner, refusal: "read webhook deliveries"},
 	ActRedeliverEvent:           {who: partnerOnly, refusal: "redeliver events"},
+	ActListBreaks:               {who: operatorOnly, refusal: "read reconciliation breaks"},
+	ActReadBreak:                {who: operatorOnly, hidden: "reconciliation break"},
+	ActResolveBreak:             {who: operatorOnly, refusal: "resolve reconciliation breaks"},
+	ActVerifyLedger:             {who: operatorOnly, refusal: "verify the ledger"},
 	ActListJobs:                 {who: operatorOnly, refusal: "list jobs"},
 	ActReadJob:                  {who: operatorOnly, refusal: "read jobs"},
 	ActRetryJob:                 {who: operatorOnly, refusal: "retry jobs"},

@@ -26,12 +26,14 @@ const (
 	EventPayoutPaid                = "payout.paid"
 	EventPayoutFailed              = "payout.failed"
 	EventFeeStatementCreated       = "fee_statement.created"
+	EventReconciliationBreak       = "reconciliation.break"
 )
 
 // EventTypes lists every type, for validation.
 var EventTypes = []string{EventAccountVerified, EventLinkCreated, EventLinkUnlinked, EventLinkConfirmationRequested, EventConversionBooked, EventConversionSettled,
 	EventOrderCreated, EventOrderPaid, EventOrderCompleted, EventOrderRefunded, EventOrderCancelled, EventPaymentSucceeded,
-	EventRefundSucceeded, EventPayoutSubmitted, EventPayoutPaid, EventPayoutFailed, EventFeeStatementCreated}
+	EventRefundSucceeded, EventPayoutSubmitted, EventPayoutPaid, EventPayoutFailed, EventFeeStatementCreated,
+	EventReconciliationBreak}
 
 // Event records one state change, written in the same transaction as the change. It belongs
 // to an account and/or a partner (who may see it) and names the object it is about.

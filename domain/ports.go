@@ -101,6 +101,10 @@ type Queries interface {
 	PartnerSummary(ctx context.Context, scope Scope, from, to time.Time) (PartnerSummary, error)
 	// Audit checks the ledger invariants and returns every violation found.
 	Audit(ctx context.Context) ([]Violation, error)
+	StatementQueries
+	ReconciliationQueries
+	ReconciliationStore
+	SealQueries
 }
 
 // Tx is a database transaction: the reads plus every write.
@@ -201,6 +205,8 @@ type Tx interface {
 	PruneEvents(ctx context.Context, before time.Time) (int, error)
 	// Enqueue inserts a job in this transaction, so it runs only if the transaction commits.
 	Enqueue(ctx context.Context, job Job) error
+	ReconciliationTx
+	SealTx
 }
 
 // SecretSealer encrypts secrets that must be read back (webhook signing secrets) before they

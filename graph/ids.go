@@ -31,6 +31,8 @@ const (
 	typeEndpoint     = "WebhookEndpoint"
 	typeDelivery     = "WebhookDelivery"
 	typeJob          = "Job"
+
+	typeReconciliationBreak = "ReconciliationBreak"
 )
 
 // nodeTypes are the types node(id:) resolves, each with its lookup by raw id. A global id of
@@ -55,6 +57,8 @@ var nodeTypes = map[string]nodeLookup{
 	typeDelivery:     asNode((*Resolver).delivery),
 	typeLedgerEntry:  asNode((*Resolver).ledgerEntry),
 	typeJob:          asNode((*Resolver).job),
+
+	typeReconciliationBreak: asNode((*Resolver).reconciliationBreak),
 }
 
 // node reads the object a global id names; null for an id of no known type, or an object that

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"sort"
@@ -36,6 +37,11 @@ func TestTenantIsolationMutations(t *testing.T) {
 	accountKeyID := Str(e.MustSucceed(e.Operator, "createApiKey", CreateKey, map[string]any{"role": "ACCOUNT", "accountId": s.AccountID}), "apiKey", "id")
 	_, otherPartner := e.Partner("other")
 	_, otherAccount := e.Account("Other")
+	const brk = "01900000-0000-7000-8000-0000000000b1"
+	if _, err := e.Pool.Exec(context.Background(), `INSERT INTO reconciliation_breaks (id, day, counterparty, object_id, problem, status, created_at)
+		VALUES ($1::uuid, '2026-10-01', 'PAYOUT_RAIL', $1::text, 'MISSING_AT_KJB', 'OPEN', now())`, brk); err != nil {
+		t.Fatal(err)
+	}
 
 	cases := map[string]struct {
 		key, query string
@@ -63,6 +69,10 @@ func TestTenantIsolationMutations(t *testing.T) {
 		"retryJob":                 {otherAccount, `mutation($input: RetryJobInput!) { retryJob(input: $input) { userErrors { code } } }`, map[string]any{"jobId": job}},
 		"cancelJob":                {otherAccount, `mutation($input: CancelJobInput!) { cancelJob(input: $input) { userErrors { code } } }`, map[string]any{"jobId": job}},
 	}
+	cases["resolveReconciliationBreak"] = struct {
+		key, query string
+		input      map[string]any
+	}{otherPartner, resolveBreak, map[string]any{"breakId": base64.RawURLEncoding.EncodeToString([]byte("ReconciliationBreak:" + brk)), "note": "x"}}
 
 	schema := e.MustData(e.Operator, `{ __schema { mutationType { fields { name args { type { ofType { name inputFields { type { name ofType { name } } } } } } } } } }`, nil)
 	var withID []string

@@ -73,6 +73,7 @@ func NewHandler(svc *domain.Service, cfg ServerConfig) http.Handler {
 	gql := newGraphQLServer(svc, cfg, lim)
 	mux := http.NewServeMux()
 	mux.Handle("/query", authenticate(svc, cfg, lim, codedErrors(gql)))
+	downloads(mux, svc, func(h http.Handler) http.Handler { return authenticate(svc, cfg, lim, h) })
 	if cfg.Metrics != nil {
 		mux.Handle("GET /metrics", cfg.Metrics)
 	}

@@ -53,6 +53,12 @@ type Config struct {
 	Jobs JobObserver
 	// Rail pays suppliers.
 	Rail domain.PayoutRail
+	// SealInterval is how often the ledger's new entries are sealed (default 30s).
+	SealInterval time.Duration
+	// RailReport and ProviderReport are the counterparties' records the daily reconciliation
+	// compares with (the job is not run when either is nil).
+	RailReport     domain.RailReport
+	ProviderReport domain.ProviderReport
 	// Feed, when set, is read every FeedInterval into the rate table.
 	Feed         domain.RateFeed
 	FeedInterval time.Duration
@@ -118,6 +124,20 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 		river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
 			func() (river.JobArgs, *river.InsertOpts) { return domain.PruneEventsJob{}, nil },
 			&river.PeriodicJobOpts{ID: "events.prune"}),
+	}
+	if cfg.SealInterval <= 0 {
+		cfg.SealInterval = 30 * time.Second
+	}
+	river.AddWorker(workers, &sealWorker{svc: svc, log: cfg.Logger})
+	periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(cfg.SealInterval),
+		func() (river.JobArgs, *river.InsertOpts) {
+			return domain.SealLedgerJob{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: cfg.SealInterval}}
+		},
+		&river.PeriodicJobOpts{RunOnStart: true, ID: "ledger.seal"}))
+	if cfg.RailReport != nil && cfg.ProviderReport != nil {
+		river.AddWorker(workers, &reconcileDayWorker{svc: svc, rail: cfg.RailReport, provider: cfg.ProviderReport, log: cfg.Logger})
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(time.Hour), reconcileYesterday(svc),
+			&river.PeriodicJobOpts{RunOnStart: true, ID: "reconciliation.daily"}))
 	}
 	if cfg.Feed != nil {
 		river.AddWorker(workers, &refreshRatesWorker{svc: svc, feed: cfg.Feed})

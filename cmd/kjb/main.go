@@ -21,6 +21,7 @@ usage:
   kjb apikey revoke ID        revoke an API key at once, in every api process
   kjb secrets rewrap          re-encrypt webhook secrets under the first key of KJB_SECRET_KEYS
   kjb audit                   verify the ledger; exits 1 on any violation
+  kjb verify-ledger           recompute every ledger seal; exits 1 naming the first broken one
   kjb bench [-clients N] [-payments N] [-backlog N]
                               measure payments (reference, API, 70% load) and the payout drain
   kjb health [URL]            exit 0 when URL (default http://localhost:8080/readyz) answers 200
@@ -59,6 +60,12 @@ func run(ctx context.Context, args []string) int {
 		var clean bool
 		clean, err = cmdAudit(ctx)
 		if err == nil && !clean {
+			return 1
+		}
+	case "verify-ledger":
+		var ok bool
+		ok, err = cmdVerifyLedger(ctx, os.Stdout)
+		if err == nil && !ok {
 			return 1
 		}
 	case "bench":

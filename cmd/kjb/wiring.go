@@ -90,7 +90,7 @@ func connect(ctx context.Context, dev, withWorkers bool, app string) (*parts, er
 		wc := worker.Config{MaxWorkers: cfg.MaxWorkers, PayoutWorkers: cfg.PayoutWorkers, AuditInterval: cfg.AuditInterval, Logger: log, Jobs: p.metrics,
 			JobTimeout: cfg.JobTimeout, RescueAfter: cfg.RescueAfter,
 			SettlementInterval: cfg.SettlementInterval, Provider: sandboxliquidity.Provider{Pool: pool}, FeedInterval: cfg.FeedInterval,
-			Rail: sandboxrail.Rail{Pool: pool}}
+			Rail: sandboxrail.Rail{Pool: pool}, RailReport: sandboxrail.Rail{Pool: pool}, ProviderReport: sandboxliquidity.Provider{Pool: pool}}
 		if cfg.FeedURL != "" {
 			wc.Feed = fxfeed.Feed{URL: cfg.FeedURL}
 		}
