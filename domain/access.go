@@ -46,6 +46,7 @@ const (
 	ActReadOrderByExternalID Action = "OrderByExternalID"
 	ActListOrders            Action = "Orders"
 	ActPayOrder              Action = "PayOrder"
+	ActPayOrders             Action = "PayOrders"
 	ActConfirmReceipt        Action = "ConfirmReceipt"
 	ActRefundOrder           Action = "RefundOrder"
 	ActRetryPayout           Action = "RetryPayout"
@@ -145,6 +146,7 @@ var access = map[Action]rule{
 	ActReadOrderByExternalID:    {who: partnerOnly, refusal: "look orders up by external id"},
 	ActListOrders:               {who: anyKey},
 	ActPayOrder:                 {who: anyKey},
+	ActPayOrders:                {who: anyKey},
 	ActConfirmReceipt:           {who: operatorOrPartner, refusal: "confirm receipt (the marketplace does)"},
 	ActRefundOrder:              {who: operatorOrPartner, refusal: "refund orders"},
 	ActRetryPayout:              {who: operatorOnly, refusal: "retry payouts"},

@@ -144,7 +144,10 @@ func (s *Service) PayOrder(ctx context.Context, actor Actor, in PayOrderInput) (
 		if err != nil {
 			return err
 		}
-		if err := s.recordPayment(ctx, tx, actor, in.IdempotencyKey, o, &p); err != nil {
+		if err := s.recordPayment(ctx, tx, o, &p); err != nil {
+			return err
+		}
+		if err := tx.SetIdempotencyResult(ctx, actor.Principal(), in.IdempotencyKey, p.ID); err != nil {
 			return err
 		}
 		// The debit goes last, with the commit: the buyer's balance row, the one contended
@@ -214,8 +217,8 @@ func (s *Service) chargeBuyer(ctx context.Context, tx Tx, sit PaymentSituation, 
 }
 
 // recordPayment stores the payment, marks its order PAID, schedules the escrow's
-// auto-release, records the events and the idempotency key's result.
-func (s *Service) recordPayment(ctx context.Context, tx Tx, actor Actor, key string, o Order, p *Payment) error {
+// auto-release and records the events.
+func (s *Service) recordPayment(ctx context.Context, tx Tx, o Order, p *Payment) error {
 	if err := tx.InsertPayment(ctx, p); err != nil {
 		return err
 	}
@@ -225,10 +228,7 @@ func (s *Service) recordPayment(ctx context.Context, tx Tx, actor Actor, key str
 	if err := tx.Enqueue(ctx, ReleaseEscrowJob{PaymentID: p.ID, At: p.CreatedAt.Add(s.cfg.EscrowHold)}); err != nil {
 		return err
 	}
-	if err := s.emit(ctx, tx, paymentEvent(EventOrderPaid, "Order", p.OrderID, *p), paymentEvent(EventPaymentSucceeded, "Payment", p.ID, *p)); err != nil {
-		return err
-	}
-	return tx.SetIdempotencyResult(ctx, actor.Principal(), key, p.ID)
+	return s.emit(ctx, tx, paymentEvent(EventOrderPaid, "Order", p.OrderID, *p), paymentEvent(EventPaymentSucceeded, "Payment", p.ID, *p))
 }
 
 // moveOrder changes a locked order's status along the order state machine; INVALID_STATE

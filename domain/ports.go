@@ -121,6 +121,10 @@ type Tx interface {
 	// the balances it moves stay locked only for the commit. A debit beyond a balance fails the
 	// commit (the transaction then returns INSUFFICIENT_BALANCE); nothing may follow it.
 	PostLedgerAtCommit(ctx context.Context, l LedgerTx) error
+	// PostLedgersAtCommit is PostLedgerAtCommit for several transactions that each debit the
+	// same customer balance: one move of that balance by their sum travels with COMMIT, and
+	// each transaction's line records the balance after it. Otherwise each is posted on its own.
+	PostLedgersAtCommit(ctx context.Context, ls []LedgerTx) error
 	UpsertMember(ctx context.Context, m *MarketplaceMember) error
 	UpsertSupplier(ctx context.Context, s *Supplier) error
 	// InsertLink creates an ACTIVE link; ALREADY_LINKED when the member has one (also when

@@ -102,6 +102,26 @@ type CancelOrderPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// One way to pay several orders together: whether the checkout can be paid, each order's option and the total.
+type CheckoutOption struct {
+	Method PaymentMethod `json:"method"`
+	// True when every order's option is available and nothing about the checkout as a whole stands in the way.
+	Available bool `json:"available"`
+	// Reasons that belong to the checkout as a whole: INSUFFICIENT_BALANCE when the balance cannot cover the total.
+	Reasons   []PaymentReason `json:"reasons"`
+	HandledBy Handler         `json:"handledBy"`
+	// One per order, in the order of orderIds.
+	Orders []*CheckoutOrderOption `json:"orders"`
+	// The sum of the orders' totals; null when one of them is.
+	Total *Money `json:"total,omitempty"`
+}
+
+// One order's part of a checkout option: the order and its own option (fees, total, reasons).
+type CheckoutOrderOption struct {
+	Order  *Order         `json:"order,omitempty"`
+	Option *PaymentOption `json:"option"`
+}
+
 type ConfirmReceiptInput struct {
 	OrderID string `json:"orderId"`
 }
@@ -576,6 +596,23 @@ type PayOrderInput struct {
 
 type PayOrderPayload struct {
 	Payment    *Payment     `json:"payment,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type PayOrdersInput struct {
+	// 1 to 30 orders, each listed once; they may be bought by different members linked to the same account.
+	OrderIds []string      `json:"orderIds"`
+	Method   PaymentMethod `json:"method"`
+	// For WORLDFIRST_BALANCE: the foreign currency to pay from.
+	PayCurrency *CurrencyCode `json:"payCurrency,omitempty"`
+	// ISO 3166-1 alpha-2 country of the buyer's IP, as the marketplace saw it.
+	BuyerIPCountry *string `json:"buyerIpCountry,omitempty"`
+	IdempotencyKey string  `json:"idempotencyKey"`
+}
+
+type PayOrdersPayload struct {
+	// One payment per order, in the order of orderIds; null when nothing was paid.
+	Payments   []*Payment   `json:"payments,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
 }
 
