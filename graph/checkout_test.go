@@ -213,7 +213,9 @@ func TestPayOrdersRacingOverlappingSets(t *testing.T) {
 	start := make(chan struct{})
 	var wg sync.WaitGroup
 	for r := range rounds {
-		o := func(n int) string { return e.Order(s.PartnerKey, fmt.Sprintf("r%d-%d", r, n), "buyer", "supplier", "1000.00") }
+		o := func(n int) string {
+			return e.Order(s.PartnerKey, fmt.Sprintf("r%d-%d", r, n), "buyer", "supplier", "1000.00")
+		}
 		a, shared, b := o(1), o(2), o(3)
 		sets := [2][]string{{a, shared}, {shared, b}}
 		for side := range 2 {
