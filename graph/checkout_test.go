@@ -36,7 +36,8 @@ func userErrorsAt(p map[string]any) []string {
 	var out []string
 	for _, ue := range p["userErrors"].([]any) {
 		var f []string
-		for _, s := range Get(ue, "field").([]any) {
+		fs, _ := Get(ue, "field").([]any)
+		for _, s := range fs {
 			f = append(f, s.(string))
 		}
 		out = append(out, Str(ue, "code")+"@"+strings.Join(f, "."))
