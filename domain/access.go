@@ -61,6 +61,7 @@ const (
 	ActSetFxRate      Action = "SetFxRate"
 	ActCreateQuote    Action = "CreateQuote"
 	ActExecuteQuote   Action = "ExecuteQuote"
+	ActSetAutoConvert Action = "SetAutoConvert"
 	ActReadQuote      Action = "Quote"
 	ActReadConversion Action = "Conversion"
 )
@@ -157,6 +158,7 @@ var access = map[Action]rule{
 	ActSetFxRate:                {who: operatorOnly, refusal: "set FX rates"},
 	ActCreateQuote:              {who: operatorOrAccount, refusal: "act for an account"},
 	ActExecuteQuote:             {who: operatorOrAccount, refusal: "execute quotes"},
+	ActSetAutoConvert:           {who: operatorOrAccount, refusal: "change an account's auto-convert"},
 	ActReadQuote:                {who: anyKey},
 	ActReadConversion:           {who: anyKey},
 	ActRunMonthlyFees:           {who: operatorOnly, refusal: "run the monthly fees"},

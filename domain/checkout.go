@@ -25,6 +25,8 @@ type CheckoutOption struct {
 	HandledBy Handler
 	Orders    []PaymentOption // one per order, in the checkout's order
 	Total     *Money          // the sum of the orders' totals; null when one of them is
+	// Conversion is the CNH shortfall's conversion WORLD_PAY would book (nil: none needed).
+	Conversion *PlannedConversion
 }
 
 // orderOption is one method's answer for one order before the balance is considered.
@@ -88,7 +90,14 @@ func (c Checkout) Options() []CheckoutOption {
 			co.Total = &Money{Amount: total, Currency: first.Total.Currency}
 		}
 		if a := c.account(); first.FromBalance && a != nil && co.Total != nil && c[0].Balances[co.Total.Currency].LessThan(co.Total.Amount) {
-			co.Reasons = append(co.Reasons, ReasonInsufficientBalance)
+			if co.Method == MethodWorldPay {
+				// Cross-border Pay may buy the shortfall (auto-convert or a locked quote).
+				var rs []ErrorCode
+				co.Conversion, rs = c[0].Funding.cover(*co.Total, c[0].Balances)
+				co.Reasons = append(co.Reasons, rs...)
+			} else {
+				co.Reasons = append(co.Reasons, ReasonInsufficientBalance)
+			}
 		}
 		co.Available = co.Available && len(co.Reasons) == 0
 		out[m] = co

@@ -14,6 +14,7 @@ type PayOrdersInput struct {
 	PayCurrency    string
 	BuyerIPCountry string
 	IdempotencyKey string
+	QuoteID        string // a locked quote that funds a WORLD_PAY shortfall
 }
 
 // validateOrderIDs checks a checkout's list: 1 to MaxCheckoutOrders ids, none repeated.
@@ -41,7 +42,7 @@ func (in PayOrdersInput) validate() (cur Currency, ip string, err error) {
 		errs = append(errs, AsErrors(err)...)
 	}
 	cur, ip, err = PayOrderInput{Method: in.Method, PayCurrency: in.PayCurrency, BuyerIPCountry: in.BuyerIPCountry,
-		IdempotencyKey: in.IdempotencyKey}.validate()
+		IdempotencyKey: in.IdempotencyKey, QuoteID: in.QuoteID}.validate()
 	if err != nil {
 		errs = append(errs, AsErrors(err)...)
 	}
@@ -130,7 +131,7 @@ func (s *Service) PayOrders(ctx context.Context, actor Actor, in PayOrdersInput)
 	}
 	var out []Payment
 	err = s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
-		hash := RequestHash("payOrders", append(slices.Clone(in.OrderIDs), string(in.Method), string(cur), ip)...)
+		hash := RequestHash("payOrders", append(slices.Clone(in.OrderIDs), string(in.Method), string(cur), ip, in.QuoteID)...)
 		prior, err := claimKey(ctx, tx, actor, in.IdempotencyKey, "payOrders", hash)
 		if err != nil {
 			return err
@@ -147,7 +148,15 @@ func (s *Service) PayOrders(ctx context.Context, actor Actor, in PayOrdersInput)
 		if err != nil {
 			return err
 		}
+		if err := s.withQuote(ctx, tx, actor, c, in.QuoteID); err != nil {
+			return err
+		}
 		if err := c.Eligible(in.Method); err != nil {
+			return err
+		}
+		// One conversion covers the checkout's CNH shortfall; every payment it funds links it.
+		conversionID, err := s.convertShortfall(ctx, tx, c.account().ID, c.Option(in.Method).Conversion)
+		if err != nil {
 			return err
 		}
 		ls := make([]LedgerTx, len(c))
@@ -157,6 +166,9 @@ func (s *Service) PayOrders(ctx context.Context, actor Actor, in PayOrdersInput)
 			p, err := s.chargeBuyer(ctx, tx, sit, in.Method)
 			if err != nil {
 				return err
+			}
+			if p.ConversionID == "" {
+				p.ConversionID = conversionID
 			}
 			if err := s.recordPayment(ctx, tx, sit.Order, &p); err != nil {
 				return err

@@ -37,6 +37,8 @@ type PaymentSituation struct {
 	Schedule       FeeSchedule
 	// PayRate is units of CNH per 1 PayCurrency at the customer rate (zero: unavailable).
 	PayRate decimal.Decimal
+	// Funding is how a WORLD_PAY CNH shortfall may be converted (auto-convert or a quote).
+	Funding AutoFunding
 }
 
 // PaymentOption is one method's answer: available or why not, and what it would cost.
@@ -47,6 +49,8 @@ type PaymentOption struct {
 	HandledBy Handler
 	Fees      []FeeLine
 	Total     *Money // what the buyer pays, in the currency it is taken from
+	// Conversion is the shortfall's conversion a WORLD_PAY payment would book (nil: none).
+	Conversion *PlannedConversion
 }
 
 // serviceRate is the linked account's rate for this month, or the top tier without one.
@@ -113,6 +117,7 @@ func (p PaymentSituation) Options() []PaymentOption {
 		// An order that is not awaiting payment has that one reason: nothing else matters.
 		if !slices.Contains(o.Reasons, ReasonOrderNotPayable) {
 			o.Reasons = append(o.Reasons, co.Reasons...)
+			o.Conversion = co.Conversion
 		}
 		o.Available = len(o.Reasons) == 0
 		out[i] = o

@@ -14,6 +14,7 @@ type PayOrderInput struct {
 	PayCurrency    string
 	BuyerIPCountry string
 	IdempotencyKey string
+	QuoteID        string // a locked quote that funds a WORLD_PAY shortfall
 }
 
 func parsePayCurrency(raw string, required bool) (Currency, error) {
@@ -65,6 +66,9 @@ func (s *Service) situation(ctx context.Context, q Queries, o Order, payCurrency
 		}
 		for _, b := range bs {
 			sit.Balances[b.Available.Currency] = b.Available.Amount
+		}
+		if sit.Funding, err = s.funding(ctx, q, a.ID); err != nil {
+			return sit, err
 		}
 	case CodeOf(err) != CodeNotFound:
 		return sit, err
@@ -121,7 +125,7 @@ func (s *Service) PayOrder(ctx context.Context, actor Actor, in PayOrderInput) (
 	var out Payment
 	err = s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
 		prior, err := claimKey(ctx, tx, actor, in.IdempotencyKey, "payOrder",
-			RequestHash("payOrder", in.OrderID, string(in.Method), string(cur), ip))
+			RequestHash("payOrder", in.OrderID, string(in.Method), string(cur), ip, in.QuoteID))
 		if err != nil {
 			return err
 		}
@@ -137,12 +141,22 @@ func (s *Service) PayOrder(ctx context.Context, actor Actor, in PayOrderInput) (
 		if err != nil {
 			return err
 		}
+		c := Checkout{sit}
+		if err := s.withQuote(ctx, tx, actor, c, in.QuoteID); err != nil {
+			return err
+		}
+		sit = c[0]
 		if err := sit.Eligible(in.Method); err != nil {
 			return err
 		}
 		p, err := s.chargeBuyer(ctx, tx, sit, in.Method)
 		if err != nil {
 			return err
+		}
+		if p.ConversionID == "" {
+			if p.ConversionID, err = s.convertShortfall(ctx, tx, p.AccountID, sit.Option(in.Method).Conversion); err != nil {
+				return err
+			}
 		}
 		if err := s.recordPayment(ctx, tx, o, &p); err != nil {
 			return err
@@ -190,6 +204,9 @@ func (in PayOrderInput) validate() (cur Currency, ip string, err error) {
 	}
 	if _, err := ValidateReference(in.IdempotencyKey, Field("idempotencyKey")); err != nil {
 		errs = append(errs, err.(*Error))
+	}
+	if in.QuoteID != "" && in.Method != MethodWorldPay {
+		errs = append(errs, Errorf(CodeInvalidInput, Field("quoteId"), "funds a WORLD_PAY payment's shortfall only"))
 	}
 	return cur, ip, errs.Err()
 }

@@ -36,6 +36,8 @@ type Queries interface {
 	// Accounts lists accounts within scope, newest first, up to page.First+1 rows.
 	Accounts(ctx context.Context, scope Scope, page Page) ([]Account, error)
 	Balances(ctx context.Context, accountID string) ([]Balance, error)
+	// AutoConvert is an account's auto-convert setting; NOT_FOUND when it is off.
+	AutoConvert(ctx context.Context, accountID string) (AutoConvert, error)
 	// Statement lists an account's customer ledger lines, newest first, up to page.First+1.
 	Statement(ctx context.Context, accountID string, page Page) ([]StatementLine, error)
 	// StatementLine returns one customer ledger line; NOT_FOUND when there is none.
@@ -125,6 +127,8 @@ type Tx interface {
 	// same customer balance: one move of that balance by their sum travels with COMMIT, and
 	// each transaction's line records the balance after it. Otherwise each is posted on its own.
 	PostLedgersAtCommit(ctx context.Context, ls []LedgerTx) error
+	// SetAutoConvert stores an account's auto-convert setting (Currency empty: off).
+	SetAutoConvert(ctx context.Context, a AutoConvert) error
 	UpsertMember(ctx context.Context, m *MarketplaceMember) error
 	UpsertSupplier(ctx context.Context, s *Supplier) error
 	// InsertLink creates an ACTIVE link; ALREADY_LINKED when the member has one (also when

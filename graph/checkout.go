@@ -33,5 +33,25 @@ func toCheckoutOption(o domain.CheckoutOption, orders []domain.Order) *model.Che
 	if o.Total != nil {
 		out.Total = toMoney(*o.Total)
 	}
+	out.Conversion = toPlannedConversion(o.Conversion)
 	return out
+}
+
+// decodeQuoteID decodes an optional quoteId.
+func decodeQuoteID(gid *string) (string, error) {
+	if gid == nil {
+		return "", nil
+	}
+	return decodeID(*gid, typeQuote, "quoteId")
+}
+
+func toAutoConvert(a domain.AutoConvert) *model.AutoConvert {
+	return &model.AutoConvert{Currency: model.CurrencyCode(a.Currency), MaxSpreadBps: int(a.MaxSpreadBps)}
+}
+
+func toPlannedConversion(c *domain.PlannedConversion) *model.PlannedConversion {
+	if c == nil {
+		return nil
+	}
+	return &model.PlannedConversion{Sell: toMoney(c.Sold), Buy: toMoney(c.Bought), Rate: toRate(c.Rate)}
 }

@@ -15,8 +15,12 @@ import (
 // PayOrders is the resolver for the payOrders field.
 func (r *mutationResolver) PayOrders(ctx context.Context, input model.PayOrdersInput) (*model.PayOrdersPayload, error) {
 	ids, err := decodeOrderIDs(input.OrderIds)
+	quoteID, qerr := decodeQuoteID(input.QuoteID)
+	if err == nil {
+		err = qerr
+	}
 	in := domain.PayOrdersInput{OrderIDs: ids, Method: domain.PaymentMethod(input.Method), BuyerIPCountry: deref(input.BuyerIPCountry),
-		IdempotencyKey: input.IdempotencyKey}
+		IdempotencyKey: input.IdempotencyKey, QuoteID: quoteID}
 	if input.PayCurrency != nil {
 		in.PayCurrency = string(*input.PayCurrency)
 	}

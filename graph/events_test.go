@@ -386,6 +386,11 @@ func TestBulkEventsReachSubscribers(t *testing.T) {
 		if err != nil || d == nil {
 			t.Fatalf("after %d events: %v", len(seen), err)
 		}
+		// The bookings committed just before the subscription may still reach it while the
+		// listener catches up; they are not what this test is about.
+		if Str(d, "accountEvents", "type") == "CONVERSION_BOOKED" {
+			continue
+		}
 		if Str(d, "accountEvents", "type") != "CONVERSION_SETTLED" || seen[Str(d, "accountEvents", "id")] {
 			t.Fatalf("unexpected or repeated %v", d)
 		}

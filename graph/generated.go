@@ -53,6 +53,7 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Account struct {
+		AutoConvert          func(childComplexity int) int
 		Balance              func(childComplexity int, currency model.CurrencyCode) int
 		Balances             func(childComplexity int) int
 		Conversions          func(childComplexity int, first *int, after *string) int
@@ -96,6 +97,11 @@ type ComplexityRoot struct {
 		Role      func(childComplexity int) int
 	}
 
+	AutoConvert struct {
+		Currency     func(childComplexity int) int
+		MaxSpreadBps func(childComplexity int) int
+	}
+
 	Balance struct {
 		Available func(childComplexity int) int
 		Currency  func(childComplexity int) int
@@ -112,12 +118,13 @@ type ComplexityRoot struct {
 	}
 
 	CheckoutOption struct {
-		Available func(childComplexity int) int
-		HandledBy func(childComplexity int) int
-		Method    func(childComplexity int) int
-		Orders    func(childComplexity int) int
-		Reasons   func(childComplexity int) int
-		Total     func(childComplexity int) int
+		Available  func(childComplexity int) int
+		Conversion func(childComplexity int) int
+		HandledBy  func(childComplexity int) int
+		Method     func(childComplexity int) int
+		Orders     func(childComplexity int) int
+		Reasons    func(childComplexity int) int
+		Total      func(childComplexity int) int
 	}
 
 	CheckoutOrderOption struct {
@@ -397,6 +404,7 @@ type ComplexityRoot struct {
 		ReviewKyc                func(childComplexity int, input model.ReviewKycInput) int
 		RotateWebhookSecret      func(childComplexity int, input model.RotateWebhookSecretInput) int
 		RunMonthlyFees           func(childComplexity int, input model.RunMonthlyFeesInput) int
+		SetAutoConvert           func(childComplexity int, input model.SetAutoConvertInput) int
 		SetFxRate                func(childComplexity int, input model.SetFxRateInput) int
 		SetSandboxClock          func(childComplexity int, input model.SetSandboxClockInput) int
 		TopUp                    func(childComplexity int, input model.TopUpInput) int
@@ -496,12 +504,13 @@ type ComplexityRoot struct {
 	}
 
 	PaymentOption struct {
-		Available func(childComplexity int) int
-		Fees      func(childComplexity int) int
-		HandledBy func(childComplexity int) int
-		Method    func(childComplexity int) int
-		Reasons   func(childComplexity int) int
-		Total     func(childComplexity int) int
+		Available  func(childComplexity int) int
+		Conversion func(childComplexity int) int
+		Fees       func(childComplexity int) int
+		HandledBy  func(childComplexity int) int
+		Method     func(childComplexity int) int
+		Reasons    func(childComplexity int) int
+		Total      func(childComplexity int) int
 	}
 
 	Payout struct {
@@ -524,6 +533,12 @@ type ComplexityRoot struct {
 	PayoutEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	PlannedConversion struct {
+		Buy  func(childComplexity int) int
+		Rate func(childComplexity int) int
+		Sell func(childComplexity int) int
 	}
 
 	Query struct {
@@ -619,6 +634,12 @@ type ComplexityRoot struct {
 	ServiceTier struct {
 		MinAverageMonthlyVolume func(childComplexity int) int
 		Rate                    func(childComplexity int) int
+	}
+
+	SetAutoConvertPayload struct {
+		Account     func(childComplexity int) int
+		AutoConvert func(childComplexity int) int
+		UserErrors  func(childComplexity int) int
 	}
 
 	SetFxRatePayload struct {
@@ -729,6 +750,7 @@ type AccountResolver interface {
 	Balance(ctx context.Context, obj *model.Account, currency model.CurrencyCode) (*model.Balance, error)
 	LedgerEntries(ctx context.Context, obj *model.Account, first *int, after *string) (*model.LedgerEntryConnection, error)
 
+	AutoConvert(ctx context.Context, obj *model.Account) (*model.AutoConvert, error)
 	FeeForecast(ctx context.Context, obj *model.Account) (*model.FeeForecast, error)
 	FeeStatements(ctx context.Context, obj *model.Account, first *int, after *string) (*model.FeeStatementConnection, error)
 	Conversions(ctx context.Context, obj *model.Account, first *int, after *string) (*model.ConversionConnection, error)
@@ -761,6 +783,7 @@ type MutationResolver interface {
 	CreateAccount(ctx context.Context, input model.CreateAccountInput) (*model.CreateAccountPayload, error)
 	ReviewKyc(ctx context.Context, input model.ReviewKycInput) (*model.ReviewKycPayload, error)
 	TopUp(ctx context.Context, input model.TopUpInput) (*model.TopUpPayload, error)
+	SetAutoConvert(ctx context.Context, input model.SetAutoConvertInput) (*model.SetAutoConvertPayload, error)
 	PayOrders(ctx context.Context, input model.PayOrdersInput) (*model.PayOrdersPayload, error)
 	CreateWebhookEndpoint(ctx context.Context, input model.CreateWebhookEndpointInput) (*model.CreateWebhookEndpointPayload, error)
 	DeleteWebhookEndpoint(ctx context.Context, input model.DeleteWebhookEndpointInput) (*model.DeleteWebhookEndpointPayload, error)
@@ -869,6 +892,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	_ = ec
 	switch typeName + "." + field {
 
+	case "Account.autoConvert":
+		if e.ComplexityRoot.Account.AutoConvert == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.AutoConvert(childComplexity), true
 	case "Account.balance":
 		if e.ComplexityRoot.Account.Balance == nil {
 			break
@@ -1078,6 +1107,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ApiKey.Role(childComplexity), true
 
+	case "AutoConvert.currency":
+		if e.ComplexityRoot.AutoConvert.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AutoConvert.Currency(childComplexity), true
+	case "AutoConvert.maxSpreadBps":
+		if e.ComplexityRoot.AutoConvert.MaxSpreadBps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AutoConvert.MaxSpreadBps(childComplexity), true
+
 	case "Balance.available":
 		if e.ComplexityRoot.Balance.Available == nil {
 			break
@@ -1123,6 +1165,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CheckoutOption.Available(childComplexity), true
+	case "CheckoutOption.conversion":
+		if e.ComplexityRoot.CheckoutOption.Conversion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutOption.Conversion(childComplexity), true
 	case "CheckoutOption.handledBy":
 		if e.ComplexityRoot.CheckoutOption.HandledBy == nil {
 			break
@@ -2291,6 +2339,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RunMonthlyFees(childComplexity, args["input"].(model.RunMonthlyFeesInput)), true
+	case "Mutation.setAutoConvert":
+		if e.ComplexityRoot.Mutation.SetAutoConvert == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setAutoConvert_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetAutoConvert(childComplexity, args["input"].(model.SetAutoConvertInput)), true
 	case "Mutation.setFxRate":
 		if e.ComplexityRoot.Mutation.SetFxRate == nil {
 			break
@@ -2717,6 +2776,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PaymentOption.Available(childComplexity), true
+	case "PaymentOption.conversion":
+		if e.ComplexityRoot.PaymentOption.Conversion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentOption.Conversion(childComplexity), true
 	case "PaymentOption.fees":
 		if e.ComplexityRoot.PaymentOption.Fees == nil {
 			break
@@ -2828,6 +2893,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PayoutEdge.Node(childComplexity), true
+
+	case "PlannedConversion.buy":
+		if e.ComplexityRoot.PlannedConversion.Buy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedConversion.Buy(childComplexity), true
+	case "PlannedConversion.rate":
+		if e.ComplexityRoot.PlannedConversion.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedConversion.Rate(childComplexity), true
+	case "PlannedConversion.sell":
+		if e.ComplexityRoot.PlannedConversion.Sell == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedConversion.Sell(childComplexity), true
 
 	case "Query.account":
 		if e.ComplexityRoot.Query.Account == nil {
@@ -3308,6 +3392,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ServiceTier.Rate(childComplexity), true
 
+	case "SetAutoConvertPayload.account":
+		if e.ComplexityRoot.SetAutoConvertPayload.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetAutoConvertPayload.Account(childComplexity), true
+	case "SetAutoConvertPayload.autoConvert":
+		if e.ComplexityRoot.SetAutoConvertPayload.AutoConvert == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetAutoConvertPayload.AutoConvert(childComplexity), true
+	case "SetAutoConvertPayload.userErrors":
+		if e.ComplexityRoot.SetAutoConvertPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetAutoConvertPayload.UserErrors(childComplexity), true
+
 	case "SetFxRatePayload.rate":
 		if e.ComplexityRoot.SetFxRatePayload.Rate == nil {
 			break
@@ -3694,6 +3797,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputReviewKycInput,
 		ec.unmarshalInputRotateWebhookSecretInput,
 		ec.unmarshalInputRunMonthlyFeesInput,
+		ec.unmarshalInputSetAutoConvertInput,
 		ec.unmarshalInputSetFxRateInput,
 		ec.unmarshalInputSetSandboxClockInput,
 		ec.unmarshalInputTopUpInput,
@@ -3791,7 +3895,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/accounts.graphqls" "schema/checkout.graphqls" "schema/events.graphqls" "schema/fees.graphqls" "schema/fx.graphqls" "schema/jobs.graphqls" "schema/marketplace.graphqls" "schema/payments.graphqls"
+//go:embed "schema/accounts.graphqls" "schema/autoconvert.graphqls" "schema/checkout.graphqls" "schema/events.graphqls" "schema/fees.graphqls" "schema/fx.graphqls" "schema/jobs.graphqls" "schema/marketplace.graphqls" "schema/payments.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3950,6 +4054,7 @@ type Mutation
 type Subscription
 `, BuiltIn: false},
 	{Name: "schema/accounts.graphqls", Input: sourceData("schema/accounts.graphqls"), BuiltIn: false},
+	{Name: "schema/autoconvert.graphqls", Input: sourceData("schema/autoconvert.graphqls"), BuiltIn: false},
 	{Name: "schema/checkout.graphqls", Input: sourceData("schema/checkout.graphqls"), BuiltIn: false},
 	{Name: "schema/events.graphqls", Input: sourceData("schema/events.graphqls"), BuiltIn: false},
 	{Name: "schema/fees.graphqls", Input: sourceData("schema/fees.graphqls"), BuiltIn: false},
@@ -3988,6 +4093,8 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_ledgerEntries(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Account_createdAt(ctx, field)
+	case "autoConvert":
+		return ec.fieldContext_Account_autoConvert(ctx, field)
 	case "feeForecast":
 		return ec.fieldContext_Account_feeForecast(ctx, field)
 	case "feeStatements":
@@ -4052,6 +4159,16 @@ func (ec *executionContext) childFields_ApiKey(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type ApiKey", field.Name)
 }
 
+func (ec *executionContext) childFields_AutoConvert(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "currency":
+		return ec.fieldContext_AutoConvert_currency(ctx, field)
+	case "maxSpreadBps":
+		return ec.fieldContext_AutoConvert_maxSpreadBps(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AutoConvert", field.Name)
+}
+
 func (ec *executionContext) childFields_Balance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "currency":
@@ -4096,6 +4213,8 @@ func (ec *executionContext) childFields_CheckoutOption(ctx context.Context, fiel
 		return ec.fieldContext_CheckoutOption_orders(ctx, field)
 	case "total":
 		return ec.fieldContext_CheckoutOption_total(ctx, field)
+	case "conversion":
+		return ec.fieldContext_CheckoutOption_conversion(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CheckoutOption", field.Name)
 }
@@ -4802,6 +4921,8 @@ func (ec *executionContext) childFields_PaymentOption(ctx context.Context, field
 		return ec.fieldContext_PaymentOption_fees(ctx, field)
 	case "total":
 		return ec.fieldContext_PaymentOption_total(ctx, field)
+	case "conversion":
+		return ec.fieldContext_PaymentOption_conversion(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PaymentOption", field.Name)
 }
@@ -4848,6 +4969,18 @@ func (ec *executionContext) childFields_PayoutEdge(ctx context.Context, field gr
 		return ec.fieldContext_PayoutEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PayoutEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PlannedConversion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sell":
+		return ec.fieldContext_PlannedConversion_sell(ctx, field)
+	case "buy":
+		return ec.fieldContext_PlannedConversion_buy(ctx, field)
+	case "rate":
+		return ec.fieldContext_PlannedConversion_rate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlannedConversion", field.Name)
 }
 
 func (ec *executionContext) childFields_Quote(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4984,6 +5117,18 @@ func (ec *executionContext) childFields_ServiceTier(ctx context.Context, field g
 		return ec.fieldContext_ServiceTier_rate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ServiceTier", field.Name)
+}
+
+func (ec *executionContext) childFields_SetAutoConvertPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "autoConvert":
+		return ec.fieldContext_SetAutoConvertPayload_autoConvert(ctx, field)
+	case "account":
+		return ec.fieldContext_SetAutoConvertPayload_account(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_SetAutoConvertPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetAutoConvertPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_SetFxRatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5710,6 +5855,20 @@ func (ec *executionContext) field_Mutation_runMonthlyFees_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RunMonthlyFeesInput, error) {
 			return ec.unmarshalNRunMonthlyFeesInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐRunMonthlyFeesInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setAutoConvert_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SetAutoConvertInput, error) {
+			return ec.unmarshalNSetAutoConvertInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐSetAutoConvertInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6662,6 +6821,38 @@ func (ec *executionContext) fieldContext_Account_createdAt(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Account", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
+func (ec *executionContext) _Account_autoConvert(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_autoConvert(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Account().AutoConvert(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AutoConvert) graphql.Marshaler {
+			return ec.marshalOAutoConvert2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐAutoConvert(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Account_autoConvert(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Account",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AutoConvert(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Account_feeForecast(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7232,6 +7423,52 @@ func (ec *executionContext) fieldContext_ApiKey_createdAt(_ context.Context, fie
 	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
+func (ec *executionContext) _AutoConvert_currency(ctx context.Context, field graphql.CollectedField, obj *model.AutoConvert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AutoConvert_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CurrencyCode) graphql.Marshaler {
+			return ec.marshalNCurrencyCode2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCurrencyCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AutoConvert_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AutoConvert", field, false, false, errors.New("field of type CurrencyCode does not have child fields"))
+}
+
+func (ec *executionContext) _AutoConvert_maxSpreadBps(ctx context.Context, field graphql.CollectedField, obj *model.AutoConvert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AutoConvert_maxSpreadBps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxSpreadBps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AutoConvert_maxSpreadBps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AutoConvert", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _Balance_currency(ctx context.Context, field graphql.CollectedField, obj *model.Balance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7566,6 +7803,38 @@ func (ec *executionContext) fieldContext_CheckoutOption_total(_ context.Context,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckoutOption_conversion(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutOption_conversion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conversion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PlannedConversion) graphql.Marshaler {
+			return ec.marshalOPlannedConversion2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPlannedConversion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutOption_conversion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutOption",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlannedConversion(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11656,6 +11925,50 @@ func (ec *executionContext) fieldContext_Mutation_topUp(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setAutoConvert(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setAutoConvert(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetAutoConvert(ctx, fc.Args["input"].(model.SetAutoConvertInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SetAutoConvertPayload) graphql.Marshaler {
+			return ec.marshalNSetAutoConvertPayload2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐSetAutoConvertPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setAutoConvert(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SetAutoConvertPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setAutoConvert_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_payOrders(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14396,6 +14709,38 @@ func (ec *executionContext) fieldContext_PaymentOption_total(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _PaymentOption_conversion(ctx context.Context, field graphql.CollectedField, obj *model.PaymentOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentOption_conversion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conversion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PlannedConversion) graphql.Marshaler {
+			return ec.marshalOPlannedConversion2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPlannedConversion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentOption_conversion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PaymentOption",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlannedConversion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Payout_id(ctx context.Context, field graphql.CollectedField, obj *model.Payout) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14738,6 +15083,93 @@ func (ec *executionContext) fieldContext_PayoutEdge_node(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _PlannedConversion_sell(ctx context.Context, field graphql.CollectedField, obj *model.PlannedConversion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedConversion_sell(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sell, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedConversion_sell(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlannedConversion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlannedConversion_buy(ctx context.Context, field graphql.CollectedField, obj *model.PlannedConversion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedConversion_buy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Buy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedConversion_buy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlannedConversion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlannedConversion_rate(ctx context.Context, field graphql.CollectedField, obj *model.PlannedConversion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedConversion_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedConversion_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlannedConversion", field, false, false, errors.New("field of type Decimal does not have child fields"))
 }
 
 func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -16882,6 +17314,102 @@ func (ec *executionContext) _ServiceTier_rate(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_ServiceTier_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ServiceTier", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _SetAutoConvertPayload_autoConvert(ctx context.Context, field graphql.CollectedField, obj *model.SetAutoConvertPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetAutoConvertPayload_autoConvert(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AutoConvert, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AutoConvert) graphql.Marshaler {
+			return ec.marshalOAutoConvert2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐAutoConvert(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SetAutoConvertPayload_autoConvert(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetAutoConvertPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AutoConvert(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SetAutoConvertPayload_account(ctx context.Context, field graphql.CollectedField, obj *model.SetAutoConvertPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetAutoConvertPayload_account(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Account, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Account) graphql.Marshaler {
+			return ec.marshalOAccount2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SetAutoConvertPayload_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetAutoConvertPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Account(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SetAutoConvertPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.SetAutoConvertPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetAutoConvertPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetAutoConvertPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetAutoConvertPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SetFxRatePayload_rate(ctx context.Context, field graphql.CollectedField, obj *model.SetFxRatePayload) (ret graphql.Marshaler) {
@@ -20018,7 +20546,7 @@ func (ec *executionContext) unmarshalInputPayOrderInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"orderId", "method", "payCurrency", "buyerIpCountry", "idempotencyKey"}
+	fieldsInOrder := [...]string{"orderId", "method", "payCurrency", "buyerIpCountry", "idempotencyKey", "quoteId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20060,6 +20588,13 @@ func (ec *executionContext) unmarshalInputPayOrderInput(ctx context.Context, obj
 				return it, err
 			}
 			it.IdempotencyKey = data
+		case "quoteId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quoteId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuoteID = data
 		}
 	}
 	return it, nil
@@ -20076,7 +20611,7 @@ func (ec *executionContext) unmarshalInputPayOrdersInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"orderIds", "method", "payCurrency", "buyerIpCountry", "idempotencyKey"}
+	fieldsInOrder := [...]string{"orderIds", "method", "payCurrency", "buyerIpCountry", "idempotencyKey", "quoteId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20118,6 +20653,13 @@ func (ec *executionContext) unmarshalInputPayOrdersInput(ctx context.Context, ob
 				return it, err
 			}
 			it.IdempotencyKey = data
+		case "quoteId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quoteId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuoteID = data
 		}
 	}
 	return it, nil
@@ -20458,6 +21000,50 @@ func (ec *executionContext) unmarshalInputRunMonthlyFeesInput(ctx context.Contex
 				return it, err
 			}
 			it.Month = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSetAutoConvertInput(ctx context.Context, obj any) (model.SetAutoConvertInput, error) {
+	var it model.SetAutoConvertInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"accountId", "currency", "maxSpreadBps"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "accountId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountID = data
+		case "currency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
+			data, err := ec.unmarshalOCurrencyCode2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCurrencyCode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Currency = data
+		case "maxSpreadBps":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxSpreadBps"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxSpreadBps = data
 		}
 	}
 	return it, nil
@@ -21047,6 +21633,44 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "autoConvert":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Account_autoConvert(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "feeForecast":
 			field := field
 
@@ -21521,6 +22145,49 @@ func (ec *executionContext) _ApiKey(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var autoConvertImplementors = []string{"AutoConvert"}
+
+func (ec *executionContext) _AutoConvert(ctx context.Context, sel ast.SelectionSet, obj *model.AutoConvert) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, autoConvertImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AutoConvert")
+		case "currency":
+			out.Values[i] = ec._AutoConvert_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxSpreadBps":
+			out.Values[i] = ec._AutoConvert_maxSpreadBps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var balanceImplementors = []string{"Balance"}
 
 func (ec *executionContext) _Balance(ctx context.Context, sel ast.SelectionSet, obj *model.Balance) graphql.Marshaler {
@@ -21689,6 +22356,11 @@ func (ec *executionContext) _CheckoutOption(ctx context.Context, sel ast.Selecti
 			}
 		case "total":
 			out.Values[i] = ec._CheckoutOption_total(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "conversion":
+			out.Values[i] = ec._CheckoutOption_conversion(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -23968,6 +24640,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setAutoConvert":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setAutoConvert(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "payOrders":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_payOrders(ctx, field)
@@ -25104,6 +25783,11 @@ func (ec *executionContext) _PaymentOption(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "conversion":
+			out.Values[i] = ec._PaymentOption_conversion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -25298,6 +25982,54 @@ func (ec *executionContext) _PayoutEdge(ctx context.Context, sel ast.SelectionSe
 			}
 		case "node":
 			out.Values[i] = ec._PayoutEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var plannedConversionImplementors = []string{"PlannedConversion"}
+
+func (ec *executionContext) _PlannedConversion(ctx context.Context, sel ast.SelectionSet, obj *model.PlannedConversion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, plannedConversionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlannedConversion")
+		case "sell":
+			out.Values[i] = ec._PlannedConversion_sell(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "buy":
+			out.Values[i] = ec._PlannedConversion_buy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._PlannedConversion_rate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -26434,6 +27166,54 @@ func (ec *executionContext) _ServiceTier(ctx context.Context, sel ast.SelectionS
 			}
 		case "rate":
 			out.Values[i] = ec._ServiceTier_rate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var setAutoConvertPayloadImplementors = []string{"SetAutoConvertPayload"}
+
+func (ec *executionContext) _SetAutoConvertPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SetAutoConvertPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setAutoConvertPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetAutoConvertPayload")
+		case "autoConvert":
+			out.Values[i] = ec._SetAutoConvertPayload_autoConvert(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "account":
+			out.Values[i] = ec._SetAutoConvertPayload_account(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._SetAutoConvertPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -29237,6 +30017,21 @@ func (ec *executionContext) marshalNServiceTier2ᚖgithubᚗcomᚋkjbᚋkjbᚋgr
 	return ec._ServiceTier(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNSetAutoConvertInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐSetAutoConvertInput(ctx context.Context, v any) (model.SetAutoConvertInput, error) {
+	res, err := ec.unmarshalInputSetAutoConvertInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetAutoConvertPayload2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐSetAutoConvertPayload(ctx context.Context, sel ast.SelectionSet, v *model.SetAutoConvertPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SetAutoConvertPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNSetFxRateInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐSetFxRateInput(ctx context.Context, v any) (model.SetFxRateInput, error) {
 	res, err := ec.unmarshalInputSetFxRateInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -29652,6 +30447,13 @@ func (ec *executionContext) marshalOApiKey2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraph�
 		return graphql.Null
 	}
 	return ec._ApiKey(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAutoConvert2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐAutoConvert(ctx context.Context, sel ast.SelectionSet, v *model.AutoConvert) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AutoConvert(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -30070,6 +30872,13 @@ func (ec *executionContext) marshalOPayoutStatus2ᚖgithubᚗcomᚋkjbᚋkjbᚋg
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOPlannedConversion2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPlannedConversion(ctx context.Context, sel ast.SelectionSet, v *model.PlannedConversion) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PlannedConversion(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOQuote2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐQuote(ctx context.Context, sel ast.SelectionSet, v *model.Quote) graphql.Marshaler {

@@ -191,6 +191,7 @@ func toPaymentOption(o domain.PaymentOption) *model.PaymentOption {
 	if o.Total != nil {
 		out.Total = toMoney(*o.Total)
 	}
+	out.Conversion = toPlannedConversion(o.Conversion)
 	return out
 }
 

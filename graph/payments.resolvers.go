@@ -24,8 +24,12 @@ func (r *accountResolver) Payments(ctx context.Context, obj *model.Account, firs
 // PayOrder is the resolver for the payOrder field.
 func (r *mutationResolver) PayOrder(ctx context.Context, input model.PayOrderInput) (*model.PayOrderPayload, error) {
 	id, err := decodeID(input.OrderID, typeOrder, "orderId")
+	quoteID, qerr := decodeQuoteID(input.QuoteID)
+	if err == nil {
+		err = qerr
+	}
 	in := domain.PayOrderInput{OrderID: id, Method: domain.PaymentMethod(input.Method), BuyerIPCountry: deref(input.BuyerIPCountry),
-		IdempotencyKey: input.IdempotencyKey}
+		IdempotencyKey: input.IdempotencyKey, QuoteID: quoteID}
 	if input.PayCurrency != nil {
 		in.PayCurrency = string(*input.PayCurrency)
 	}

@@ -32,7 +32,9 @@ type Account struct {
 	// The account statement: every posted ledger line, newest first.
 	LedgerEntries *LedgerEntryConnection `json:"ledgerEntries"`
 	CreatedAt     DateTime               `json:"createdAt"`
-	FeeForecast   *FeeForecast           `json:"feeForecast"`
+	// Null while auto-convert is off.
+	AutoConvert *AutoConvert `json:"autoConvert,omitempty"`
+	FeeForecast *FeeForecast `json:"feeForecast"`
 	// Closed fee months, newest first.
 	FeeStatements *FeeStatementConnection `json:"feeStatements"`
 	// Conversions, newest first.
@@ -79,6 +81,14 @@ type APIKey struct {
 func (APIKey) IsNode()            {}
 func (this APIKey) GetID() string { return this.ID }
 
+// An account's auto-convert choice: a Cross-border Pay payment short of CNH buys the shortfall from this currency.
+type AutoConvert struct {
+	// The funding currency the shortfall is bought from.
+	Currency CurrencyCode `json:"currency"`
+	// The widest spread the account accepts, in basis points (50 = 0.50%); a wider live spread refuses the payment with AUTO_CONVERT_SPREAD_EXCEEDED.
+	MaxSpreadBps int `json:"maxSpreadBps"`
+}
+
 type Balance struct {
 	Currency  CurrencyCode `json:"currency"`
 	Available *Money       `json:"available"`
@@ -114,6 +124,8 @@ type CheckoutOption struct {
 	Orders []*CheckoutOrderOption `json:"orders"`
 	// The sum of the orders' totals; null when one of them is.
 	Total *Money `json:"total,omitempty"`
+	// For WORLD_PAY when the CNH balance falls short of the total and auto-convert (or a quote) covers it: the one conversion the checkout books.
+	Conversion *PlannedConversion `json:"conversion,omitempty"`
 }
 
 // One order's part of a checkout option: the order and its own option (fees, total, reasons).
@@ -592,6 +604,8 @@ type PayOrderInput struct {
 	// ISO 3166-1 alpha-2 country of the buyer's IP, as the marketplace saw it.
 	BuyerIPCountry *string `json:"buyerIpCountry,omitempty"`
 	IdempotencyKey string  `json:"idempotencyKey"`
+	// For WORLD_PAY: an open quote of this account that buys at least the CNH shortfall; it is executed with the payment instead of auto-converting.
+	QuoteID *string `json:"quoteId,omitempty"`
 }
 
 type PayOrderPayload struct {
@@ -608,6 +622,8 @@ type PayOrdersInput struct {
 	// ISO 3166-1 alpha-2 country of the buyer's IP, as the marketplace saw it.
 	BuyerIPCountry *string `json:"buyerIpCountry,omitempty"`
 	IdempotencyKey string  `json:"idempotencyKey"`
+	// For WORLD_PAY: an open quote of this account that buys at least the checkout's CNH shortfall.
+	QuoteID *string `json:"quoteId,omitempty"`
 }
 
 type PayOrdersPayload struct {
@@ -673,6 +689,8 @@ type PaymentOption struct {
 	Fees      []*FeeLine      `json:"fees"`
 	// What the buyer would pay, in the currency it is taken from; null for WORLDFIRST_BALANCE without payCurrency.
 	Total *Money `json:"total,omitempty"`
+	// For WORLD_PAY when the CNH balance falls short and auto-convert (or a quote) covers it: the conversion the payment books.
+	Conversion *PlannedConversion `json:"conversion,omitempty"`
 }
 
 // A supplier payout in CNY.
@@ -703,6 +721,16 @@ type PayoutEdge struct {
 
 type PayoutFilter struct {
 	Status *PayoutStatus `json:"status,omitempty"`
+}
+
+// The conversion a WORLD_PAY payment would book to cover its CNH shortfall, before the buyer pays.
+type PlannedConversion struct {
+	// What leaves the funding balance, rounded up to its minor unit.
+	Sell *Money `json:"sell"`
+	// Exactly the CNH the balance lacks, to the fen.
+	Buy *Money `json:"buy"`
+	// CNH per 1 unit of the funding currency, at the Cross-border Pay spread (or the quote's rate).
+	Rate Decimal `json:"rate"`
 }
 
 type Query struct {
@@ -831,6 +859,21 @@ type ServiceTier struct {
 	// Accounts whose three-month average volume (CNY) reaches this pay `rate`.
 	MinAverageMonthlyVolume *Money  `json:"minAverageMonthlyVolume"`
 	Rate                    Decimal `json:"rate"`
+}
+
+type SetAutoConvertInput struct {
+	AccountID string `json:"accountId"`
+	// The funding currency (holdable, not CNH); null turns auto-convert off.
+	Currency *CurrencyCode `json:"currency,omitempty"`
+	// 0 to 10000 basis points; required with a currency.
+	MaxSpreadBps *int `json:"maxSpreadBps,omitempty"`
+}
+
+type SetAutoConvertPayload struct {
+	// Null when auto-convert was turned off (and on user errors).
+	AutoConvert *AutoConvert `json:"autoConvert,omitempty"`
+	Account     *Account     `json:"account,omitempty"`
+	UserErrors  []*UserError `json:"userErrors"`
 }
 
 type SetFxRateInput struct {
@@ -1242,6 +1285,8 @@ const (
 	ErrorCodeBelowMinimumOrder          ErrorCode = "BELOW_MINIMUM_ORDER"
 	ErrorCodeMainlandChinaIP            ErrorCode = "MAINLAND_CHINA_IP"
 	ErrorCodeOrderNotPayable            ErrorCode = "ORDER_NOT_PAYABLE"
+	// Auto-converting the shortfall would take a wider spread than the account's maxSpreadBps.
+	ErrorCodeAutoConvertSpreadExceeded ErrorCode = "AUTO_CONVERT_SPREAD_EXCEEDED"
 )
 
 var AllErrorCode = []ErrorCode{
@@ -1271,11 +1316,12 @@ var AllErrorCode = []ErrorCode{
 	ErrorCodeBelowMinimumOrder,
 	ErrorCodeMainlandChinaIP,
 	ErrorCodeOrderNotPayable,
+	ErrorCodeAutoConvertSpreadExceeded,
 }
 
 func (e ErrorCode) IsValid() bool {
 	switch e {
-	case ErrorCodeInvalidInput, ErrorCodeNotFound, ErrorCodeAlreadyExists, ErrorCodeInvalidState, ErrorCodeIdempotencyKeyReused, ErrorCodeInsufficientBalance, ErrorCodeAlreadyLinked, ErrorCodeAlipayInternationalLinked, ErrorCodeMemberNotAlipayVerified, ErrorCodeMemberNotAuthorized, ErrorCodeKycNotVerified, ErrorCodeQuoteExpired, ErrorCodeQuoteAlreadyExecuted, ErrorCodeRateUnavailable, ErrorCodeRefundExceedsPayment, ErrorCodeNotSecuredTransaction, ErrorCodeCreditTermOrContractOrder, ErrorCodeProhibitedItems, ErrorCodeRedPacketDiscount, ErrorCodeMemberNotLinked, ErrorCodeNotLinkedToMainlandAlipay, ErrorCodeCrossBorderPayNotActivated, ErrorCodeSupplierNotAccepting, ErrorCodeBelowMinimumOrder, ErrorCodeMainlandChinaIP, ErrorCodeOrderNotPayable:
+	case ErrorCodeInvalidInput, ErrorCodeNotFound, ErrorCodeAlreadyExists, ErrorCodeInvalidState, ErrorCodeIdempotencyKeyReused, ErrorCodeInsufficientBalance, ErrorCodeAlreadyLinked, ErrorCodeAlipayInternationalLinked, ErrorCodeMemberNotAlipayVerified, ErrorCodeMemberNotAuthorized, ErrorCodeKycNotVerified, ErrorCodeQuoteExpired, ErrorCodeQuoteAlreadyExecuted, ErrorCodeRateUnavailable, ErrorCodeRefundExceedsPayment, ErrorCodeNotSecuredTransaction, ErrorCodeCreditTermOrContractOrder, ErrorCodeProhibitedItems, ErrorCodeRedPacketDiscount, ErrorCodeMemberNotLinked, ErrorCodeNotLinkedToMainlandAlipay, ErrorCodeCrossBorderPayNotActivated, ErrorCodeSupplierNotAccepting, ErrorCodeBelowMinimumOrder, ErrorCodeMainlandChinaIP, ErrorCodeOrderNotPayable, ErrorCodeAutoConvertSpreadExceeded:
 		return true
 	}
 	return false
@@ -2247,6 +2293,8 @@ const (
 	PaymentReasonMainlandChinaIP            PaymentReason = "MAINLAND_CHINA_IP"
 	PaymentReasonOrderNotPayable            PaymentReason = "ORDER_NOT_PAYABLE"
 	PaymentReasonRateUnavailable            PaymentReason = "RATE_UNAVAILABLE"
+	// Auto-converting the shortfall would take a wider spread than the account's maxSpreadBps.
+	PaymentReasonAutoConvertSpreadExceeded PaymentReason = "AUTO_CONVERT_SPREAD_EXCEEDED"
 )
 
 var AllPaymentReason = []PaymentReason{
@@ -2264,11 +2312,12 @@ var AllPaymentReason = []PaymentReason{
 	PaymentReasonMainlandChinaIP,
 	PaymentReasonOrderNotPayable,
 	PaymentReasonRateUnavailable,
+	PaymentReasonAutoConvertSpreadExceeded,
 }
 
 func (e PaymentReason) IsValid() bool {
 	switch e {
-	case PaymentReasonNotSecuredTransaction, PaymentReasonCreditTermOrContractOrder, PaymentReasonProhibitedItems, PaymentReasonRedPacketDiscount, PaymentReasonMemberNotLinked, PaymentReasonNotLinkedToMainlandAlipay, PaymentReasonCrossBorderPayNotActivated, PaymentReasonSupplierNotAccepting, PaymentReasonKycNotVerified, PaymentReasonInsufficientBalance, PaymentReasonBelowMinimumOrder, PaymentReasonMainlandChinaIP, PaymentReasonOrderNotPayable, PaymentReasonRateUnavailable:
+	case PaymentReasonNotSecuredTransaction, PaymentReasonCreditTermOrContractOrder, PaymentReasonProhibitedItems, PaymentReasonRedPacketDiscount, PaymentReasonMemberNotLinked, PaymentReasonNotLinkedToMainlandAlipay, PaymentReasonCrossBorderPayNotActivated, PaymentReasonSupplierNotAccepting, PaymentReasonKycNotVerified, PaymentReasonInsufficientBalance, PaymentReasonBelowMinimumOrder, PaymentReasonMainlandChinaIP, PaymentReasonOrderNotPayable, PaymentReasonRateUnavailable, PaymentReasonAutoConvertSpreadExceeded:
 		return true
 	}
 	return false
