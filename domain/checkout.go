@@ -27,6 +27,8 @@ type CheckoutOption struct {
 	Total     *Money          // the sum of the orders' totals; null when one of them is
 	// Conversion is the CNH shortfall's conversion WORLD_PAY would book (nil: none needed).
 	Conversion *PlannedConversion
+	// LandedCost and SavingVersusCard are the orders' own, summed (nil when one is unknown).
+	LandedCost, SavingVersusCard *Money
 }
 
 // orderOption is one method's answer for one order before the balance is considered.
@@ -100,6 +102,11 @@ func (c Checkout) Options() []CheckoutOption {
 			}
 		}
 		co.Available = co.Available && len(co.Reasons) == 0
+		landed, saving := make([]*Money, len(c)), make([]*Money, len(c))
+		for i, o := range co.Orders {
+			landed[i], saving[i] = o.LandedCost, o.SavingVersusCard
+		}
+		co.LandedCost, co.SavingVersusCard = sumMoney(landed), sumMoney(saving)
 		out[m] = co
 	}
 	return out

@@ -77,7 +77,7 @@ func (s *Service) checkout(ctx context.Context, q Queries, orders []Order, payCu
 // decides. Who may ask is who may ask paymentOptions; an order out of reach is NOT_FOUND
 // naming orderIds[i]. INVALID_INPUT for a bad list, payCurrency or buyerIpCountry, or orders
 // of members linked to different accounts.
-func (s *Service) CheckoutOptions(ctx context.Context, actor Actor, orderIDs []string, payCurrency, ip string) ([]CheckoutOption, []Order, error) {
+func (s *Service) CheckoutOptions(ctx context.Context, actor Actor, orderIDs []string, payCurrency, ip, compareIn string) ([]CheckoutOption, []Order, error) {
 	if err := actor.Can(ActReadOrder); err != nil {
 		return nil, nil, err
 	}
@@ -91,6 +91,10 @@ func (s *Service) CheckoutOptions(ctx context.Context, actor Actor, orderIDs []s
 	if ip, err = parseIPCountry(ip); err != nil {
 		return nil, nil, err
 	}
+	cmpIn, err := parseCompareIn(compareIn)
+	if err != nil {
+		return nil, nil, err
+	}
 	q := s.store.Queries()
 	orders := make([]Order, len(orderIDs))
 	for i, id := range orderIDs {
@@ -101,6 +105,13 @@ func (s *Service) CheckoutOptions(ctx context.Context, actor Actor, orderIDs []s
 	c, err := s.checkout(ctx, q, orders, cur, ip)
 	if err != nil {
 		return nil, nil, err
+	}
+	cmp, err := s.comparison(ctx, c[0], cmpIn)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range c {
+		c[i].Compare = cmp
 	}
 	return c.Options(), orders, nil
 }

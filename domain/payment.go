@@ -39,6 +39,8 @@ type PaymentSituation struct {
 	PayRate decimal.Decimal
 	// Funding is how a WORLD_PAY CNH shortfall may be converted (auto-convert or a quote).
 	Funding AutoFunding
+	// Compare prices the options in the buyer's currency.
+	Compare Comparison
 }
 
 // PaymentOption is one method's answer: available or why not, and what it would cost.
@@ -51,6 +53,11 @@ type PaymentOption struct {
 	Total     *Money // what the buyer pays, in the currency it is taken from
 	// Conversion is the shortfall's conversion a WORLD_PAY payment would book (nil: none).
 	Conversion *PlannedConversion
+	// SettlesIn is how long the method typically takes to complete the payment.
+	SettlesIn time.Duration
+	// LandedCost is what the method costs in the buyer's comparison currency, fees and FX
+	// spread included (nil: unknown); SavingVersusCard is the card's landed cost less it.
+	LandedCost, SavingVersusCard *Money
 }
 
 // serviceRate is the linked account's rate for this month, or the top tier without one.
@@ -194,13 +201,21 @@ func (p PaymentSituation) orderOptions() []orderOption {
 	ali = notPayable(ali)
 	orderTotal := o.Amount
 
+	// A bank transfer goes through the marketplace, slowly, with intermediary charges no one
+	// can know beforehand: no fee and no total are shown for it.
+	bank := PaymentOption{Method: MethodBankTransfer, Reasons: []ErrorCode{}, HandledBy: HandledByMarketplace}
+	bank.Reasons = notPayable(nil)
+	bank.Available = len(bank.Reasons) == 0
 	// Only WorldFirst's methods are taken from the buyer's balance.
-	return []orderOption{
+	opts := []orderOption{
 		{PaymentOption{Method: MethodWorldPay, Available: len(wp) == 0, Reasons: wp, HandledBy: HandledByWorldFirst, Fees: wpFees, Total: &wpTotal}, true},
 		{PaymentOption{Method: MethodWorldFirstBalance, Available: len(wf) == 0, Reasons: wf, HandledBy: HandledByWorldFirst, Total: wfTotal}, true},
 		{PaymentOption{Method: MethodCard, Available: payable, Reasons: notPayable(nil), HandledBy: HandledByMarketplace, Fees: []FeeLine{card}, Total: &cardTotal}, false},
 		{PaymentOption{Method: MethodAlipay, Available: len(ali) == 0, Reasons: ali, HandledBy: HandledByMarketplace, Total: &orderTotal}, false},
+		{bank, false},
 	}
+	p.compare(opts)
+	return opts
 }
 
 // Option returns the evaluation of one method.

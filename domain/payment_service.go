@@ -88,9 +88,15 @@ func (s *Service) situation(ctx context.Context, q Queries, o Order, payCurrency
 // PaymentOptions answers FAQ 10–11 for one order: every method, whether it is available, every
 // reason it is not, who handles it, its fees and the total the buyer would pay. PARTNER (its
 // orders), ACCOUNT (its linked members' orders), OPERATOR. payCurrency prices
-// WORLDFIRST_BALANCE (its total is null without one).
-func (s *Service) PaymentOptions(ctx context.Context, actor Actor, orderID, payCurrency, ip string) ([]PaymentOption, error) {
+// WORLDFIRST_BALANCE (its total is null without one). Each option carries its landed cost in
+// compareIn (default: the account's auto-convert currency, else CNH), its saving against the
+// card and how long it takes; BANK_TRANSFER is shown for comparison, with no fee or cost.
+func (s *Service) PaymentOptions(ctx context.Context, actor Actor, orderID, payCurrency, ip, compareIn string) ([]PaymentOption, error) {
 	cur, err := parsePayCurrency(payCurrency, false)
+	if err != nil {
+		return nil, err
+	}
+	cmp, err := parseCompareIn(compareIn)
 	if err != nil {
 		return nil, err
 	}
@@ -103,6 +109,9 @@ func (s *Service) PaymentOptions(ctx context.Context, actor Actor, orderID, payC
 	}
 	sit, err := s.situation(ctx, s.store.Queries(), o, cur, ip)
 	if err != nil {
+		return nil, err
+	}
+	if sit.Compare, err = s.comparison(ctx, sit, cmp); err != nil {
 		return nil, err
 	}
 	return sit.Options(), nil
@@ -193,7 +202,7 @@ func (in PayOrderInput) validate() (cur Currency, ip string, err error) {
 			errs = append(errs, err.(*Error))
 		}
 		cur = c
-	case MethodCard, MethodAlipay:
+	case MethodCard, MethodAlipay, MethodBankTransfer:
 		errs = append(errs, Errorf(CodeInvalidInput, Field("method"), "%s is taken by the marketplace's own checkout", in.Method))
 	default:
 		errs = append(errs, Errorf(CodeInvalidInput, Field("method"), "is not a payment method"))

@@ -17,7 +17,8 @@ const (
 		conversion { id status sold { amount currency } bought { amount currency } rate quote { id status } }
 		ledgerLines { kind book amount { amount currency } } } userErrors { code field message } } }`
 	checkoutConversion = `query($ids: [ID!]!) { checkoutOptions(orderIds: $ids) { method available reasons total { amount currency }
-		conversion { sell { amount currency } buy { amount currency } rate } } }`
+		conversion { sell { amount currency } buy { amount currency } rate } landedCost { amount currency } savingVersusCard { amount currency }
+		orders { option { settlesIn landedCost { amount currency } } } } }`
 )
 
 // autoConvertShop is a shop whose account auto-converts from USD (mid 7.1000; at the 30 bps
@@ -55,6 +56,13 @@ func TestAutoConvertCheckout(t *testing.T) {
 	if Get(opt, "available") != true || Str(opt, "total", "amount") != "3521.50" || Str(opt, "conversion", "sell", "amount") != "356.21" ||
 		Str(opt, "conversion", "sell", "currency") != "USD" || Str(opt, "conversion", "buy", "amount") != "2521.50" || Str(opt, "conversion", "rate") != "7.0787" {
 		t.Fatalf("options %v", opt)
+	}
+	// In USD, the auto-convert currency: 142.12 + 284.24 + 71.13 at 7.0787; by card 1030.00, 2060.00
+	// and 515.52 CNY at the mid 7.1 (145.08 + 290.15 + 72.61): 10.35 USD more.
+	bank := checkoutOption(t, e.MustData(s.AccountKey, checkoutConversion, map[string]any{"ids": ids}), "BANK_TRANSFER")
+	if Str(opt, "landedCost", "amount") != "497.49" || Str(opt, "landedCost", "currency") != "USD" || Str(opt, "savingVersusCard", "amount") != "10.35" ||
+		Str(opt, "orders", 0, "option", "settlesIn") != "PT5M" || Get(bank, "landedCost") != nil || Str(bank, "orders", 0, "option", "settlesIn") != "P3D" {
+		t.Fatalf("landed costs %v, bank transfer %v", opt, bank)
 	}
 	ps := e.MustSucceed(s.AccountKey, "payOrders", payOrdersConverted, map[string]any{"orderIds": ids, "method": "WORLD_PAY", "idempotencyKey": "ac"})["payments"].([]any)
 	conv := Get(ps[0], "conversion")

@@ -1,7 +1,9 @@
 package graph
 
 import (
+	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/kjb/kjb/domain"
 	"github.com/kjb/kjb/graph/model"
@@ -34,7 +36,16 @@ func toCheckoutOption(o domain.CheckoutOption, orders []domain.Order) *model.Che
 		out.Total = toMoney(*o.Total)
 	}
 	out.Conversion = toPlannedConversion(o.Conversion)
+	out.LandedCost, out.SavingVersusCard = toMoneyOrNil(o.LandedCost), toMoneyOrNil(o.SavingVersusCard)
 	return out
+}
+
+// toMoneyOrNil maps an amount that may be unknown.
+func toMoneyOrNil(m *domain.Money) *model.Money {
+	if m == nil {
+		return nil
+	}
+	return toMoney(*m)
 }
 
 // decodeQuoteID decodes an optional quoteId.
@@ -54,4 +65,20 @@ func toPlannedConversion(c *domain.PlannedConversion) *model.PlannedConversion {
 		return nil
 	}
 	return &model.PlannedConversion{Sell: toMoney(c.Sold), Buy: toMoney(c.Bought), Rate: toRate(c.Rate)}
+}
+
+// currencyOrEmpty is an optional currency argument, "" when absent.
+func currencyOrEmpty(c *model.CurrencyCode) string {
+	if c == nil {
+		return ""
+	}
+	return string(*c)
+}
+
+// settlesIn writes a duration in ISO 8601: whole days as P3D, shorter ones as PT5M.
+func settlesIn(d time.Duration) string {
+	if d >= 24*time.Hour && d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("P%dD", d/(24*time.Hour))
+	}
+	return fmt.Sprintf("PT%dM", d/time.Minute)
 }

@@ -32,16 +32,12 @@ func (r *mutationResolver) PayOrders(ctx context.Context, input model.PayOrdersI
 }
 
 // CheckoutOptions is the resolver for the checkoutOptions field.
-func (r *queryResolver) CheckoutOptions(ctx context.Context, orderIds []string, payCurrency *model.CurrencyCode, buyerIPCountry *string) ([]*model.CheckoutOption, error) {
+func (r *queryResolver) CheckoutOptions(ctx context.Context, orderIds []string, payCurrency *model.CurrencyCode, buyerIPCountry *string, compareIn *model.CurrencyCode) ([]*model.CheckoutOption, error) {
 	ids, err := decodeOrderIDs(orderIds)
 	if err != nil {
 		return nil, err
 	}
-	var cur string
-	if payCurrency != nil {
-		cur = string(*payCurrency)
-	}
-	opts, orders, err := r.Svc.CheckoutOptions(ctx, ActorFrom(ctx), ids, cur, deref(buyerIPCountry))
+	opts, orders, err := r.Svc.CheckoutOptions(ctx, ActorFrom(ctx), ids, currencyOrEmpty(payCurrency), deref(buyerIPCountry), currencyOrEmpty(compareIn))
 	return nullIfNotFound(opts, err, each(func(o domain.CheckoutOption) *model.CheckoutOption {
 		return toCheckoutOption(o, orders)
 	}))

@@ -118,13 +118,15 @@ type ComplexityRoot struct {
 	}
 
 	CheckoutOption struct {
-		Available  func(childComplexity int) int
-		Conversion func(childComplexity int) int
-		HandledBy  func(childComplexity int) int
-		Method     func(childComplexity int) int
-		Orders     func(childComplexity int) int
-		Reasons    func(childComplexity int) int
-		Total      func(childComplexity int) int
+		Available        func(childComplexity int) int
+		Conversion       func(childComplexity int) int
+		HandledBy        func(childComplexity int) int
+		LandedCost       func(childComplexity int) int
+		Method           func(childComplexity int) int
+		Orders           func(childComplexity int) int
+		Reasons          func(childComplexity int) int
+		SavingVersusCard func(childComplexity int) int
+		Total            func(childComplexity int) int
 	}
 
 	CheckoutOrderOption struct {
@@ -504,13 +506,16 @@ type ComplexityRoot struct {
 	}
 
 	PaymentOption struct {
-		Available  func(childComplexity int) int
-		Conversion func(childComplexity int) int
-		Fees       func(childComplexity int) int
-		HandledBy  func(childComplexity int) int
-		Method     func(childComplexity int) int
-		Reasons    func(childComplexity int) int
-		Total      func(childComplexity int) int
+		Available        func(childComplexity int) int
+		Conversion       func(childComplexity int) int
+		Fees             func(childComplexity int) int
+		HandledBy        func(childComplexity int) int
+		LandedCost       func(childComplexity int) int
+		Method           func(childComplexity int) int
+		Reasons          func(childComplexity int) int
+		SavingVersusCard func(childComplexity int) int
+		SettlesIn        func(childComplexity int) int
+		Total            func(childComplexity int) int
 	}
 
 	Payout struct {
@@ -544,7 +549,7 @@ type ComplexityRoot struct {
 	Query struct {
 		Account           func(childComplexity int, id string) int
 		Accounts          func(childComplexity int, first *int, after *string) int
-		CheckoutOptions   func(childComplexity int, orderIds []string, payCurrency *model.CurrencyCode, buyerIPCountry *string) int
+		CheckoutOptions   func(childComplexity int, orderIds []string, payCurrency *model.CurrencyCode, buyerIPCountry *string, compareIn *model.CurrencyCode) int
 		Currencies        func(childComplexity int) int
 		Events            func(childComplexity int, first *int, after *string, types []model.EventType) int
 		FeeSchedule       func(childComplexity int) int
@@ -558,7 +563,7 @@ type ComplexityRoot struct {
 		Orders            func(childComplexity int, first *int, after *string, status *model.OrderStatus) int
 		PartnerSummary    func(childComplexity int, from model.DateTime, to model.DateTime) int
 		Payment           func(childComplexity int, id string) int
-		PaymentOptions    func(childComplexity int, orderID string, payCurrency *model.CurrencyCode, buyerIPCountry *string) int
+		PaymentOptions    func(childComplexity int, orderID string, payCurrency *model.CurrencyCode, buyerIPCountry *string, compareIn *model.CurrencyCode) int
 		Payments          func(childComplexity int, first *int, after *string, filter *model.PaymentFilter) int
 		Payout            func(childComplexity int, id string) int
 		Payouts           func(childComplexity int, first *int, after *string, filter *model.PayoutFilter) int
@@ -832,7 +837,7 @@ type QueryResolver interface {
 	Account(ctx context.Context, id string) (*model.Account, error)
 	Accounts(ctx context.Context, first *int, after *string) (*model.AccountConnection, error)
 	Currencies(ctx context.Context) ([]*model.Currency, error)
-	CheckoutOptions(ctx context.Context, orderIds []string, payCurrency *model.CurrencyCode, buyerIPCountry *string) ([]*model.CheckoutOption, error)
+	CheckoutOptions(ctx context.Context, orderIds []string, payCurrency *model.CurrencyCode, buyerIPCountry *string, compareIn *model.CurrencyCode) ([]*model.CheckoutOption, error)
 	Events(ctx context.Context, first *int, after *string, types []model.EventType) (*model.EventConnection, error)
 	WebhookEndpoints(ctx context.Context) ([]*model.WebhookEndpoint, error)
 	PartnerSummary(ctx context.Context, from model.DateTime, to model.DateTime) (*model.PartnerSummary, error)
@@ -846,7 +851,7 @@ type QueryResolver interface {
 	Order(ctx context.Context, id string) (*model.Order, error)
 	OrderByExternalID(ctx context.Context, externalID string) (*model.Order, error)
 	Orders(ctx context.Context, first *int, after *string, status *model.OrderStatus) (*model.OrderConnection, error)
-	PaymentOptions(ctx context.Context, orderID string, payCurrency *model.CurrencyCode, buyerIPCountry *string) ([]*model.PaymentOption, error)
+	PaymentOptions(ctx context.Context, orderID string, payCurrency *model.CurrencyCode, buyerIPCountry *string, compareIn *model.CurrencyCode) ([]*model.PaymentOption, error)
 	Payment(ctx context.Context, id string) (*model.Payment, error)
 	Payments(ctx context.Context, first *int, after *string, filter *model.PaymentFilter) (*model.PaymentConnection, error)
 	Payout(ctx context.Context, id string) (*model.Payout, error)
@@ -1177,6 +1182,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CheckoutOption.HandledBy(childComplexity), true
+	case "CheckoutOption.landedCost":
+		if e.ComplexityRoot.CheckoutOption.LandedCost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutOption.LandedCost(childComplexity), true
 	case "CheckoutOption.method":
 		if e.ComplexityRoot.CheckoutOption.Method == nil {
 			break
@@ -1195,6 +1206,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CheckoutOption.Reasons(childComplexity), true
+	case "CheckoutOption.savingVersusCard":
+		if e.ComplexityRoot.CheckoutOption.SavingVersusCard == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutOption.SavingVersusCard(childComplexity), true
 	case "CheckoutOption.total":
 		if e.ComplexityRoot.CheckoutOption.Total == nil {
 			break
@@ -2794,6 +2811,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PaymentOption.HandledBy(childComplexity), true
+	case "PaymentOption.landedCost":
+		if e.ComplexityRoot.PaymentOption.LandedCost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentOption.LandedCost(childComplexity), true
 	case "PaymentOption.method":
 		if e.ComplexityRoot.PaymentOption.Method == nil {
 			break
@@ -2806,6 +2829,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PaymentOption.Reasons(childComplexity), true
+	case "PaymentOption.savingVersusCard":
+		if e.ComplexityRoot.PaymentOption.SavingVersusCard == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentOption.SavingVersusCard(childComplexity), true
+	case "PaymentOption.settlesIn":
+		if e.ComplexityRoot.PaymentOption.SettlesIn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentOption.SettlesIn(childComplexity), true
 	case "PaymentOption.total":
 		if e.ComplexityRoot.PaymentOption.Total == nil {
 			break
@@ -2945,7 +2980,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.CheckoutOptions(childComplexity, args["orderIds"].([]string), args["payCurrency"].(*model.CurrencyCode), args["buyerIpCountry"].(*string)), true
+		return e.ComplexityRoot.Query.CheckoutOptions(childComplexity, args["orderIds"].([]string), args["payCurrency"].(*model.CurrencyCode), args["buyerIpCountry"].(*string), args["compareIn"].(*model.CurrencyCode)), true
 	case "Query.currencies":
 		if e.ComplexityRoot.Query.Currencies == nil {
 			break
@@ -3085,7 +3120,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.PaymentOptions(childComplexity, args["orderId"].(string), args["payCurrency"].(*model.CurrencyCode), args["buyerIpCountry"].(*string)), true
+		return e.ComplexityRoot.Query.PaymentOptions(childComplexity, args["orderId"].(string), args["payCurrency"].(*model.CurrencyCode), args["buyerIpCountry"].(*string), args["compareIn"].(*model.CurrencyCode)), true
 	case "Query.payments":
 		if e.ComplexityRoot.Query.Payments == nil {
 			break
@@ -4215,6 +4250,10 @@ func (ec *executionContext) childFields_CheckoutOption(ctx context.Context, fiel
 		return ec.fieldContext_CheckoutOption_total(ctx, field)
 	case "conversion":
 		return ec.fieldContext_CheckoutOption_conversion(ctx, field)
+	case "landedCost":
+		return ec.fieldContext_CheckoutOption_landedCost(ctx, field)
+	case "savingVersusCard":
+		return ec.fieldContext_CheckoutOption_savingVersusCard(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CheckoutOption", field.Name)
 }
@@ -4923,6 +4962,12 @@ func (ec *executionContext) childFields_PaymentOption(ctx context.Context, field
 		return ec.fieldContext_PaymentOption_total(ctx, field)
 	case "conversion":
 		return ec.fieldContext_PaymentOption_conversion(ctx, field)
+	case "landedCost":
+		return ec.fieldContext_PaymentOption_landedCost(ctx, field)
+	case "savingVersusCard":
+		return ec.fieldContext_PaymentOption_savingVersusCard(ctx, field)
+	case "settlesIn":
+		return ec.fieldContext_PaymentOption_settlesIn(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PaymentOption", field.Name)
 }
@@ -6038,6 +6083,14 @@ func (ec *executionContext) field_Query_checkoutOptions_args(ctx context.Context
 		return nil, err
 	}
 	args["buyerIpCountry"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "compareIn",
+		func(ctx context.Context, v any) (*model.CurrencyCode, error) {
+			return ec.unmarshalOCurrencyCode2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCurrencyCode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["compareIn"] = arg3
 	return args, nil
 }
 
@@ -6274,6 +6327,14 @@ func (ec *executionContext) field_Query_paymentOptions_args(ctx context.Context,
 		return nil, err
 	}
 	args["buyerIpCountry"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "compareIn",
+		func(ctx context.Context, v any) (*model.CurrencyCode, error) {
+			return ec.unmarshalOCurrencyCode2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCurrencyCode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["compareIn"] = arg3
 	return args, nil
 }
 
@@ -7835,6 +7896,70 @@ func (ec *executionContext) fieldContext_CheckoutOption_conversion(_ context.Con
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PlannedConversion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckoutOption_landedCost(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutOption_landedCost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LandedCost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutOption_landedCost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutOption",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckoutOption_savingVersusCard(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutOption_savingVersusCard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SavingVersusCard, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutOption_savingVersusCard(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutOption",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14741,6 +14866,93 @@ func (ec *executionContext) fieldContext_PaymentOption_conversion(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _PaymentOption_landedCost(ctx context.Context, field graphql.CollectedField, obj *model.PaymentOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentOption_landedCost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LandedCost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentOption_landedCost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PaymentOption",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PaymentOption_savingVersusCard(ctx context.Context, field graphql.CollectedField, obj *model.PaymentOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentOption_savingVersusCard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SavingVersusCard, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentOption_savingVersusCard(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PaymentOption",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PaymentOption_settlesIn(ctx context.Context, field graphql.CollectedField, obj *model.PaymentOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentOption_settlesIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SettlesIn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentOption_settlesIn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentOption", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Payout_id(ctx context.Context, field graphql.CollectedField, obj *model.Payout) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15378,7 +15590,7 @@ func (ec *executionContext) _Query_checkoutOptions(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().CheckoutOptions(ctx, fc.Args["orderIds"].([]string), fc.Args["payCurrency"].(*model.CurrencyCode), fc.Args["buyerIpCountry"].(*string))
+			return ec.Resolvers.Query().CheckoutOptions(ctx, fc.Args["orderIds"].([]string), fc.Args["payCurrency"].(*model.CurrencyCode), fc.Args["buyerIpCountry"].(*string), fc.Args["compareIn"].(*model.CurrencyCode))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.CheckoutOption) graphql.Marshaler {
@@ -15958,7 +16170,7 @@ func (ec *executionContext) _Query_paymentOptions(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().PaymentOptions(ctx, fc.Args["orderId"].(string), fc.Args["payCurrency"].(*model.CurrencyCode), fc.Args["buyerIpCountry"].(*string))
+			return ec.Resolvers.Query().PaymentOptions(ctx, fc.Args["orderId"].(string), fc.Args["payCurrency"].(*model.CurrencyCode), fc.Args["buyerIpCountry"].(*string), fc.Args["compareIn"].(*model.CurrencyCode))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.PaymentOption) graphql.Marshaler {
@@ -22364,6 +22576,16 @@ func (ec *executionContext) _CheckoutOption(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "landedCost":
+			out.Values[i] = ec._CheckoutOption_landedCost(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "savingVersusCard":
+			out.Values[i] = ec._CheckoutOption_savingVersusCard(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -25786,6 +26008,21 @@ func (ec *executionContext) _PaymentOption(ctx context.Context, sel ast.Selectio
 		case "conversion":
 			out.Values[i] = ec._PaymentOption_conversion(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "landedCost":
+			out.Values[i] = ec._PaymentOption_landedCost(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "savingVersusCard":
+			out.Values[i] = ec._PaymentOption_savingVersusCard(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "settlesIn":
+			out.Values[i] = ec._PaymentOption_settlesIn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:

@@ -192,6 +192,7 @@ func toPaymentOption(o domain.PaymentOption) *model.PaymentOption {
 		out.Total = toMoney(*o.Total)
 	}
 	out.Conversion = toPlannedConversion(o.Conversion)
+	out.LandedCost, out.SavingVersusCard, out.SettlesIn = toMoneyOrNil(o.LandedCost), toMoneyOrNil(o.SavingVersusCard), settlesIn(o.SettlesIn)
 	return out
 }
 

@@ -140,7 +140,7 @@ func (r *payoutResolver) Supplier(ctx context.Context, obj *model.Payout) (*mode
 }
 
 // PaymentOptions is the resolver for the paymentOptions field.
-func (r *queryResolver) PaymentOptions(ctx context.Context, orderID string, payCurrency *model.CurrencyCode, buyerIPCountry *string) ([]*model.PaymentOption, error) {
+func (r *queryResolver) PaymentOptions(ctx context.Context, orderID string, payCurrency *model.CurrencyCode, buyerIPCountry *string, compareIn *model.CurrencyCode) ([]*model.PaymentOption, error) {
 	id, err := decodeID(orderID, typeOrder, "orderId")
 	if err != nil {
 		return nil, err
@@ -149,7 +149,7 @@ func (r *queryResolver) PaymentOptions(ctx context.Context, orderID string, payC
 	if payCurrency != nil {
 		cur = string(*payCurrency)
 	}
-	opts, err := r.Svc.PaymentOptions(ctx, ActorFrom(ctx), id, cur, deref(buyerIPCountry))
+	opts, err := r.Svc.PaymentOptions(ctx, ActorFrom(ctx), id, cur, deref(buyerIPCountry), currencyOrEmpty(compareIn))
 	return nullIfNotFound(opts, err, each(toPaymentOption))
 }
 

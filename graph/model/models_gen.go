@@ -126,6 +126,10 @@ type CheckoutOption struct {
 	Total *Money `json:"total,omitempty"`
 	// For WORLD_PAY when the CNH balance falls short of the total and auto-convert (or a quote) covers it: the one conversion the checkout books.
 	Conversion *PlannedConversion `json:"conversion,omitempty"`
+	// The orders' landed costs together; null when one is unknown.
+	LandedCost *Money `json:"landedCost,omitempty"`
+	// The orders' savings against the card together; null when one is unknown.
+	SavingVersusCard *Money `json:"savingVersusCard,omitempty"`
 }
 
 // One order's part of a checkout option: the order and its own option (fees, total, reasons).
@@ -691,6 +695,12 @@ type PaymentOption struct {
 	Total *Money `json:"total,omitempty"`
 	// For WORLD_PAY when the CNH balance falls short and auto-convert (or a quote) covers it: the conversion the payment books.
 	Conversion *PlannedConversion `json:"conversion,omitempty"`
+	// What this method would cost the buyer in the comparison currency (compareIn) today, fees and FX spread included, at current rates; null when it cannot be known (BANK_TRANSFER's intermediary charges, no current rate, WORLDFIRST_BALANCE without payCurrency). CARD and ALIPAY are priced at the mid rate: the card issuer's own FX margin comes on top.
+	LandedCost *Money `json:"landedCost,omitempty"`
+	// The card's landed cost less this one's: positive when this method is cheaper, negative when dearer; null when either is unknown.
+	SavingVersusCard *Money `json:"savingVersusCard,omitempty"`
+	// How long the method typically takes to complete the payment, an ISO 8601 duration: minutes for WORLD_PAY, WORLDFIRST_BALANCE, CARD and ALIPAY (PT5M), days for BANK_TRANSFER (P3D).
+	SettlesIn string `json:"settlesIn"`
 }
 
 // A supplier payout in CNY.
@@ -2223,6 +2233,8 @@ const (
 	PaymentMethodCard PaymentMethod = "CARD"
 	// Alipay, through the marketplace's checkout.
 	PaymentMethodAlipay PaymentMethod = "ALIPAY"
+	// A bank transfer through the marketplace's checkout: slow (days), with possible intermediary charges that cannot be known beforehand. Shown for comparison; never paid through KJB.
+	PaymentMethodBankTransfer PaymentMethod = "BANK_TRANSFER"
 )
 
 var AllPaymentMethod = []PaymentMethod{
@@ -2230,11 +2242,12 @@ var AllPaymentMethod = []PaymentMethod{
 	PaymentMethodWorldfirstBalance,
 	PaymentMethodCard,
 	PaymentMethodAlipay,
+	PaymentMethodBankTransfer,
 }
 
 func (e PaymentMethod) IsValid() bool {
 	switch e {
-	case PaymentMethodWorldPay, PaymentMethodWorldfirstBalance, PaymentMethodCard, PaymentMethodAlipay:
+	case PaymentMethodWorldPay, PaymentMethodWorldfirstBalance, PaymentMethodCard, PaymentMethodAlipay, PaymentMethodBankTransfer:
 		return true
 	}
 	return false
