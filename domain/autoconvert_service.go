@@ -3,6 +3,8 @@ package domain
 import (
 	"context"
 	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 // SetAutoConvertInput is what setAutoConvert accepts: Currency empty turns auto-convert off.
@@ -146,4 +148,29 @@ func (s *Service) convertShortfall(ctx context.Context, tx Tx, accountID string,
 		}
 	}
 	return conv.ID, nil
+}
+
+// serializeFunding makes payments that may convert a shortfall plan one after another: when
+// the account auto-converts (or a quote funds the payment), it takes the account's lock and
+// re-reads its balances, so two payments never plan their conversions from the same CNH.
+func (s *Service) serializeFunding(ctx context.Context, tx Tx, c Checkout) error {
+	a := c.account()
+	if a == nil || c[0].Funding.Setting == nil && c[0].Funding.Quote == nil {
+		return nil
+	}
+	if _, err := tx.LockAccount(ctx, a.ID); err != nil {
+		return err
+	}
+	bs, err := tx.Balances(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	fresh := make(map[Currency]decimal.Decimal, len(bs))
+	for _, b := range bs {
+		fresh[b.Available.Currency] = b.Available.Amount
+	}
+	for i := range c {
+		c[i].Balances = fresh
+	}
+	return nil
 }

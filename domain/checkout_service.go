@@ -162,6 +162,9 @@ func (s *Service) PayOrders(ctx context.Context, actor Actor, in PayOrdersInput)
 		if err := s.withQuote(ctx, tx, actor, c, in.QuoteID); err != nil {
 			return err
 		}
+		if err := s.serializeFunding(ctx, tx, c); err != nil {
+			return err
+		}
 		if err := c.Eligible(in.Method); err != nil {
 			return err
 		}

@@ -154,6 +154,9 @@ func (s *Service) PayOrder(ctx context.Context, actor Actor, in PayOrderInput) (
 		if err := s.withQuote(ctx, tx, actor, c, in.QuoteID); err != nil {
 			return err
 		}
+		if err := s.serializeFunding(ctx, tx, c); err != nil {
+			return err
+		}
 		sit = c[0]
 		if err := sit.Eligible(in.Method); err != nil {
 			return err

@@ -3,6 +3,7 @@ package graph_test
 import (
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -212,6 +213,43 @@ func TestAutoConvertStaleRate(t *testing.T) {
 	e.MustSucceed(s.AccountKey, "payOrders", payOrders, in)
 	if e.Balance(s.AccountID, "USD") != "857.88" { // 1006.00 / 7.0787 = 142.116… → 142.12
 		t.Fatalf("USD %s", e.Balance(s.AccountID, "USD"))
+	}
+	e.Audit()
+}
+
+// TestAutoConvertConcurrently: ten payments at once from a CNH balance that covers part of
+// one: each plans its conversion from the balance the previous one left, so all succeed and
+// the CNH balance ends at exactly zero.
+func TestAutoConvertConcurrently(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	s := autoConvertShop(e, "500.00", "10000.00", 30)
+	ids := make([]string, 10)
+	for i := range ids {
+		ids[i] = e.Order(s.PartnerKey, fmt.Sprint("o-", i), "buyer", "supplier", "1000.00")
+	}
+	errs := make([][]string, len(ids))
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i, oid := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs[i] = userErrorsAt(e.Mutate(s.AccountKey, "payOrder", PayOrder, map[string]any{"orderId": oid, "method": "WORLD_PAY", "idempotencyKey": fmt.Sprint("k", i)}))
+		}()
+	}
+	close(start)
+	wg.Wait()
+	for i, es := range errs {
+		if len(es) > 0 {
+			t.Errorf("payment %d: %v", i, es)
+		}
+	}
+	// 10 × 1006.00 = 10060.00 CNH: 500.00 held, 9560.00 bought.
+	if e.Balance(s.AccountID, "CNH") != "0.00" || e.Count(`SELECT count(*) FROM conversions`) != 10 ||
+		e.Count(`SELECT count(*) FROM conversions WHERE buy_amount = 1006.00`) != 9 {
+		t.Fatalf("CNH %s, %d conversions", e.Balance(s.AccountID, "CNH"), e.Count(`SELECT count(*) FROM conversions`))
 	}
 	e.Audit()
 }
