@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/shopspring/decimal"
@@ -114,10 +115,9 @@ func (c Checkout) Options() []CheckoutOption {
 
 // Option returns the checkout's evaluation of one method.
 func (c Checkout) Option(m PaymentMethod) CheckoutOption {
-	for _, o := range c.Options() {
-		if o.Method == m {
-			return o
-		}
+	opts := c.Options()
+	if i := slices.IndexFunc(opts, func(o CheckoutOption) bool { return o.Method == m }); i >= 0 {
+		return opts[i]
 	}
 	return CheckoutOption{Method: m}
 }
