@@ -204,19 +204,23 @@ func (s *Service) PayOrders(ctx context.Context, actor Actor, in PayOrdersInput)
 	return out, nil
 }
 
-// lockOrders locks the listed orders in id order (so checkouts sharing orders cannot
-// deadlock) and returns them in the listed order.
+// lockOrders locks the listed orders in one statement, in id order (so checkouts sharing
+// orders cannot deadlock), and returns them in the listed order; NOT_FOUND names the first
+// order out of reach (orderIds[i]).
 func lockOrders(ctx context.Context, tx Tx, actor Actor, ids []string) ([]Order, error) {
-	idx := make([]int, len(ids))
-	for i := range idx {
-		idx[i] = i
+	locked, err := tx.LockOrders(ctx, ids, actor.Scope())
+	if err != nil {
+		return nil, err
 	}
-	slices.SortFunc(idx, func(a, b int) int { return strings.Compare(ids[a], ids[b]) })
+	byID := make(map[string]Order, len(locked))
+	for _, o := range locked {
+		byID[o.ID] = o
+	}
 	orders := make([]Order, len(ids))
-	for _, i := range idx {
-		o, err := tx.LockOrder(ctx, ids[i], actor.Scope())
-		if err != nil {
-			return nil, notFoundAs(err, "order", orderIDField(i))
+	for i, id := range ids {
+		o, ok := byID[id]
+		if !ok {
+			return nil, NotFound("order", orderIDField(i))
 		}
 		orders[i] = o
 	}

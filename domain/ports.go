@@ -140,6 +140,9 @@ type Tx interface {
 	// stored order and reports created=false.
 	InsertOrder(ctx context.Context, o *Order) (created bool, err error)
 	LockOrder(ctx context.Context, id string, scope Scope) (Order, error)
+	// LockOrders locks the orders with these ids within scope, in id order, and returns those
+	// found (in id order).
+	LockOrders(ctx context.Context, ids []string, scope Scope) ([]Order, error)
 	SetOrderStatus(ctx context.Context, id string, status OrderStatus, at time.Time) error
 	UpsertRate(ctx context.Context, r Rate) error
 	InsertQuote(ctx context.Context, q *Quote) error
