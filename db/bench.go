@@ -28,3 +28,10 @@ func Vacuum(ctx context.Context, pool *pgxpool.Pool) error {
 	_, err := pool.Exec(ctx, `VACUUM (ANALYZE)`)
 	return err
 }
+
+// DatabaseSize is the size on disk of the pool's database, in bytes.
+func DatabaseSize(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
+	var n int64
+	err := pool.QueryRow(ctx, `SELECT pg_database_size(current_database())`).Scan(&n)
+	return n, err
+}

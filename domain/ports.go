@@ -99,6 +99,9 @@ type Queries interface {
 	PartnerSummary(ctx context.Context, scope Scope, from, to time.Time) (PartnerSummary, error)
 	// Audit checks the ledger invariants and returns every violation found.
 	Audit(ctx context.Context) ([]Violation, error)
+	// AuditIncremental checks the same invariants over what changed since the last clean
+	// audit, and moves its checkpoint on when clean.
+	AuditIncremental(ctx context.Context) ([]Violation, error)
 }
 
 // Tx is a database transaction: the reads plus every write.
