@@ -98,14 +98,20 @@ func sinceScope(after int64, from string) *strings.Replacer {
 			SELECT account_id, currency, total FROM ledger_audit_totals WHERE book = 'CUSTOMER'
 			UNION ALL SELECT account_id, currency, amount FROM ledger_entries WHERE id > %d AND book = 'CUSTOMER') x
 			GROUP BY account_id, currency)`, after),
-		"{top_ups}", `(SELECT * FROM top_ups WHERE id >= `+f+` OR id IN `+by("'TOP_UP'")+`)`,
-		"{conversions}", `(SELECT * FROM conversions WHERE id >= `+f+` OR id IN `+by("'CONVERSION'")+`)`,
-		"{fx_settlements}", `(SELECT * FROM fx_settlements WHERE id >= `+f+` OR id IN `+by("'FX_SETTLEMENT'")+`)`,
-		"{payments}", `(SELECT * FROM payments WHERE id >= `+f+` OR id IN `+by("'PAYMENT', 'ESCROW_RELEASE'")+`
-			OR id IN (SELECT payment_id FROM payouts WHERE id >= `+f+` OR id IN `+by("'PAYOUT'")+`)
-			OR id IN (SELECT payment_id FROM refunds WHERE id >= `+f+` OR id IN `+by("'REFUND'")+`))`,
-		"{payouts}", `(SELECT * FROM payouts WHERE id >= `+f+` OR id IN `+by("'PAYOUT'")+`
-			OR payment_id IN (SELECT reference::uuid FROM audit_txn WHERE kind = 'ESCROW_RELEASE'))`)
+		"{top_ups}", `(SELECT * FROM top_ups WHERE id IN (`+newer("top_ups", "id", f)+` UNION `+by("'TOP_UP'")+`))`,
+		"{conversions}", `(SELECT * FROM conversions WHERE id IN (`+newer("conversions", "id", f)+` UNION `+by("'CONVERSION'")+`))`,
+		"{fx_settlements}", `(SELECT * FROM fx_settlements WHERE id IN (`+newer("fx_settlements", "id", f)+` UNION `+by("'FX_SETTLEMENT'")+`))`,
+		"{payments}", `(SELECT * FROM payments WHERE id IN (`+newer("payments", "id", f)+` UNION `+by("'PAYMENT', 'ESCROW_RELEASE'")+`
+			UNION `+newer("payouts", "payment_id", f)+` UNION SELECT payment_id FROM payouts WHERE id IN `+by("'PAYOUT'")+`
+			UNION `+newer("refunds", "payment_id", f)+` UNION SELECT payment_id FROM refunds WHERE id IN `+by("'REFUND'")+`))`,
+		"{payouts}", `(SELECT * FROM payouts WHERE id IN (`+newer("payouts", "id", f)+` UNION `+by("'PAYOUT'")+`
+			UNION SELECT id FROM payouts WHERE payment_id IN `+by("'ESCROW_RELEASE'")+`))`)
+}
+
+// newer selects col of the rows of table whose time-ordered id is from f on: a range of its
+// primary key. Candidates are gathered by UNION, each part on its own index, never by OR.
+func newer(table, col, f string) string {
+	return `SELECT ` + col + ` FROM ` + table + ` WHERE id >= ` + f
 }
 
 // auditMargin is how far before an audit the next one starts re-reading rows by their

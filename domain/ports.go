@@ -189,6 +189,9 @@ type Tx interface {
 	InsertWebhookDelivery(ctx context.Context, d *WebhookDelivery) error
 	// PruneEvents deletes events that occurred before t.
 	PruneEvents(ctx context.Context, before time.Time) (int, error)
+	// PruneIdempotencyKeys deletes up to limit idempotency keys created before t and
+	// webhook delivery attempts made before deliveries, returning how many rows went.
+	PruneIdempotencyKeys(ctx context.Context, before, deliveries time.Time, limit int) (int, error)
 	// Enqueue inserts a job in this transaction, so it runs only if the transaction commits.
 	Enqueue(ctx context.Context, job Job) error
 }
