@@ -18,9 +18,11 @@ usage:
   kjb dev                     migrate, seed demo data, and run api and worker in one process
   kjb apikey create --role OPERATOR|PARTNER|ACCOUNT [--account ID] [--partner CODE] [--label TEXT]
                               issue an API key and print its secret alone on stdout
-  kjb audit                   verify the ledger; exits 1 on any violation
-  kjb bench [-clients N] [-payments N] [-backlog N]
-                              measure payments (reference, API, 70% load) and the payout drain
+  kjb audit [-incremental]    verify the ledger (all of it, or what changed since the last clean
+                              audit); exits 1 on any violation
+  kjb bench [-clients N] [-payments N] [-backlog N] [-grow N] [-keep]
+                              measure payments (reference, API, 70% load) and the payout drain;
+                              with -grow, every operation on a database grown to N payments
   kjb health [URL]            exit 0 when URL (default http://localhost:8080/readyz) answers 200
 
 configuration: DATABASE_URL (required), KJB_LISTEN, KJB_SANDBOX, KJB_DB_MAX_CONNS,
@@ -53,7 +55,7 @@ func run(ctx context.Context, args []string) int {
 		err = cmdAPIKey(ctx, args[1:])
 	case "audit":
 		var clean bool
-		clean, err = cmdAudit(ctx)
+		clean, err = cmdAudit(ctx, args[1:])
 		if err == nil && !clean {
 			return 1
 		}

@@ -58,11 +58,22 @@ func RunGrow(ctx context.Context, cfg Config, n, clients, payments int, keep boo
 		dbs = append(dbs, d)
 		fmt.Printf("grew %s to %d payments in %s; full audit clean in %s; %.1f MB (%.0f bytes per payment)\n",
 			d.name, size, d.grow.Round(time.Second), d.audit.Round(time.Millisecond), float64(d.bytes)/1e6, float64(d.bytes)/float64(size))
+		stats := db.ResetStatementStats(ctx, d.pool)
 		rs, err := measureOperations(ctx, d, clients, payments)
 		if err != nil {
 			return err
 		}
 		results = append(results, rs)
+		if stats && size == n {
+			top, err := db.SlowestStatements(ctx, d.pool, 12)
+			if err != nil {
+				return err
+			}
+			fmt.Printf("\nslowest statements on the grown database while measuring (pg_stat_statements, mean ms):\n")
+			for _, s := range top {
+				fmt.Printf("%9.2f ms %8d calls  %.160s\n", s.MeanMillis, s.Calls, s.Query)
+			}
+		}
 	}
 	fmt.Printf("\n%-28s %10s %10s %10s %10s %7s\n", "operation", "empty p50", "empty p99", "grown p50", "grown p99", "ratio")
 	for i, e := range results[0] {
