@@ -141,22 +141,11 @@ func (q queries) audit(ctx context.Context, full bool) ([]domain.Violation, erro
 	if !ok {
 		return nil, fmt.Errorf("audit: needs the pool, not a transaction")
 	}
-	// The watermark: with writers of the ledger drained (SHARE waits for them and holds new
-	// ones for a moment), every entry up to max(id) is committed, so none can appear below it later.
-	var upTo int64
-	var from string
-	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SET LOCAL lock_timeout = '10s'`); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `LOCK TABLE ledger_entries IN SHARE MODE`); err != nil {
-			return err
-		}
-		return tx.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM ledger_entries`).Scan(&upTo)
-	})
+	upTo, err := ledgerWatermark(ctx, pool)
 	if err != nil {
 		return nil, fmt.Errorf("audit watermark: %w", err)
 	}
+	var from string
 	next := uuid7Floor(time.Now().Add(-auditMargin))
 	var out []domain.Violation
 	err = pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
@@ -201,6 +190,46 @@ func (q queries) audit(ctx context.Context, full bool) ([]domain.Violation, erro
 		return moveCheckpoint(ctx, tx, full, after, upTo, next)
 	})
 	return out, err
+}
+
+// ledgerWatermark returns an entry id below which no entry can still appear: the largest
+// committed id, once every transaction that was writing the ledger when it was read has ended.
+// A writer holds its lock on ledger_entries from before it draws an id until it ends, so the
+// writers still running after the read hold every id that was drawn and not yet committed;
+// their end is awaited (as CREATE INDEX CONCURRENTLY awaits lockers), taking no lock, so
+// payments never wait for the audit.
+func ledgerWatermark(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
+	var upTo int64
+	if err := pool.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM ledger_entries`).Scan(&upTo); err != nil {
+		return 0, err
+	}
+	var writers []string
+	err := pool.QueryRow(ctx, `SELECT coalesce(array_agg(virtualtransaction), '{}') FROM pg_locks
+		WHERE locktype = 'relation' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+		AND relation = 'ledger_entries'::regclass AND mode = 'RowExclusiveLock' AND granted AND pid <> pg_backend_pid()`).Scan(&writers)
+	if err != nil {
+		return 0, err
+	}
+	deadline := time.Now().Add(time.Minute)
+	for len(writers) > 0 {
+		var running int
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_locks WHERE locktype = 'virtualxid' AND virtualxid = ANY($1)`,
+			writers).Scan(&running); err != nil {
+			return 0, err
+		}
+		if running == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			return 0, fmt.Errorf("%d ledger writers still running after a minute", running)
+		}
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return upTo, nil
 }
 
 // moveCheckpoint records that the ledger is verified up to entry upTo: the rolled-up totals
