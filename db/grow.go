@@ -62,7 +62,7 @@ ANALYZE g_partner; ANALYZE g_account; ANALYZE g_supplier;
 `
 
 // growBatch adds payments $1 ≤ i < $2 of $3, spread evenly over the year from $4 to $5:
-// orders, payments, refunds (every 20th in full, every 20th + 1 half), released escrows with
+// orders, payments, refunds two days later (every 20th in full, every 20th + 1 half), released escrows with
 // paid payouts (older than ten days), a monthly top-up per account covering its debits, all
 // their ledger transactions and entries (customer entries with their balance after), events
 // for the last 90 days and idempotency keys for the last 30 days. $6 is the number of accounts,
@@ -71,8 +71,10 @@ const growBatch = `
 CREATE TEMP TABLE g_pay ON COMMIT DROP AS
 SELECT i, ts, a.id AS account_id, a.pk, p.id AS partner_id, a.member_id, s.id AS supplier_id,
 	amount, round(amount * 0.004, 2) AS std_fee, round(amount * 0.002, 2) AS svc_fee,
-	CASE WHEN i % 20 = 0 THEN amount WHEN i % 20 = 1 THEN round(amount / 2, 2) ELSE 0 END AS refunded,
-	CASE WHEN i % 20 = 0 THEN round(amount * 0.004, 2) + round(amount * 0.002, 2)
+	CASE WHEN ts >= $5::timestamptz - interval '2 days' THEN 0
+		WHEN i % 20 = 0 THEN amount WHEN i % 20 = 1 THEN round(amount / 2, 2) ELSE 0 END AS refunded,
+	CASE WHEN ts >= $5::timestamptz - interval '2 days' THEN 0
+		WHEN i % 20 = 0 THEN round(amount * 0.004, 2) + round(amount * 0.002, 2)
 		WHEN i % 20 = 1 THEN round((round(amount * 0.004, 2) + round(amount * 0.002, 2)) / 2, 2) ELSE 0 END AS refunded_fees,
 	i % 20 <> 0 AND ts < $5::timestamptz - interval '10 days' AS released,
 	pg_temp.uuid7_at(ts) AS order_id, pg_temp.uuid7_at(ts) AS payment_id, pg_temp.uuid7_at(ts) AS pay_tx,
