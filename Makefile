@@ -4,7 +4,7 @@ SHELL := /bin/bash
 GO ?= go
 PG := ./scripts/postgres.sh
 
-.PHONY: run test generate check-generated schema-snapshot lint alert-tests build pg-stop bench bench-settle bench-fees bench-events chaos
+.PHONY: run test generate check-generated schema-snapshot lint alert-tests build pg-stop bench bench-settle bench-fees bench-events chaos failover
 
 build:
 	$(GO) build -o bin/kjb ./cmd/kjb
@@ -71,3 +71,9 @@ bench-events:
 # connections drop after COMMIT; then every invariant is checked. Its own cluster; KJB_CHAOS_DURATION.
 chaos:
 	KJB_CHAOS=1 KJB_CHAOS_DURATION=$${KJB_CHAOS_DURATION:-10m} $(GO) test -run '^TestChaos$$' -count=1 -v -timeout 60m ./cmd/kjb/ | grep -vE '^=== (RUN|PAUSE|CONT)'
+
+# A pg_auto_failover formation (scripts/formation.sh) under payment load: the primary is killed,
+# the old one rejoins as a standby, detection is tuned, and the new primary is killed too; then
+# every invariant is checked and the write outages and throughput are reported.
+failover:
+	KJB_FAILOVER=1 $(GO) test -run '^TestFailover$$' -count=1 -v -timeout 60m ./cmd/kjb/ | grep -vE '^=== (RUN|PAUSE|CONT)'

@@ -12,11 +12,11 @@ import (
 	"github.com/kjb/kjb/domain"
 )
 
-const eventColumns = `id, type, occurred_at, coalesce(account_id::text, ''), coalesce(partner_id::text, ''), object_type, object_id, coalesce(payment_id::text, '')`
+const eventColumns = `id, type, occurred_at, coalesce(account_id::text, ''), coalesce(partner_id::text, ''), object_type, object_id, coalesce(payment_id::text, ''), coalesce(link_code, '')`
 
 func scanEvent(row pgx.Row) (domain.Event, error) {
 	var e domain.Event
-	err := row.Scan(&e.ID, &e.Type, &e.OccurredAt, &e.AccountID, &e.PartnerID, &e.ObjectType, &e.ObjectID, &e.PaymentID)
+	err := row.Scan(&e.ID, &e.Type, &e.OccurredAt, &e.AccountID, &e.PartnerID, &e.ObjectType, &e.ObjectID, &e.PaymentID, &e.LinkCode)
 	return e, translate(err)
 }
 
@@ -24,19 +24,21 @@ func (t *txStore) RecordEvents(ctx context.Context, events []domain.Event) error
 	n := len(events)
 	ids, types, accounts, partners, objTypes, objIDs, payments := make([]string, n), make([]string, n), make([]*string, n),
 		make([]*string, n), make([]string, n), make([]string, n), make([]*string, n)
+	codes := make([]*string, n)
 	var at time.Time
 	for i := range events {
 		events[i].ID = newID()
 		e := events[i]
 		ids[i], types[i], accounts[i], partners[i], objTypes[i], objIDs[i], payments[i] =
 			e.ID, e.Type, nullable(e.AccountID), nullable(e.PartnerID), e.ObjectType, e.ObjectID, nullable(e.PaymentID)
+		codes[i] = nullable(e.LinkCode)
 		at = e.OccurredAt
 	}
-	t.tx.deferExec(`INSERT INTO events (id, type, occurred_at, account_id, partner_id, object_type, object_id, payment_id)
-		SELECT id, type, $8, account_id, partner_id, object_type, object_id, payment_id
-		FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::uuid[], $7::uuid[])
-			WITH ORDINALITY AS e(id, type, account_id, partner_id, object_type, object_id, payment_id, n) ORDER BY n`,
-		ids, types, accounts, partners, objTypes, objIDs, payments, at)
+	t.tx.deferExec(`INSERT INTO events (id, type, occurred_at, account_id, partner_id, object_type, object_id, payment_id, link_code)
+		SELECT id, type, $8, account_id, partner_id, object_type, object_id, payment_id, link_code
+		FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::uuid[], $7::uuid[], $9::text[])
+			WITH ORDINALITY AS e(id, type, account_id, partner_id, object_type, object_id, payment_id, link_code, n) ORDER BY n`,
+		ids, types, accounts, partners, objTypes, objIDs, payments, at, codes)
 	return nil
 }
 
@@ -64,7 +66,7 @@ func (q queries) Events(ctx context.Context, scope domain.Scope, types []string,
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Event, error) {
 		var e domain.Event
 		var seq int64
-		err := r.Scan(&e.ID, &e.Type, &e.OccurredAt, &e.AccountID, &e.PartnerID, &e.ObjectType, &e.ObjectID, &e.PaymentID, &seq)
+		err := r.Scan(&e.ID, &e.Type, &e.OccurredAt, &e.AccountID, &e.PartnerID, &e.ObjectType, &e.ObjectID, &e.PaymentID, &e.LinkCode, &seq)
 		e.Cursor = strconv.FormatInt(seq, 10)
 		return e, err
 	})
@@ -98,10 +100,14 @@ func (t *txStore) PruneIdempotencyKeys(ctx context.Context, before, deliveries t
 
 const endpointColumns = `id, partner_id, url, types, secret, previous_secret, previous_expires_at, created_at`
 
-func scanEndpoint(row pgx.Row) (domain.WebhookEndpoint, error) {
+func (q queries) scanEndpoint(row pgx.Row) (domain.WebhookEndpoint, error) {
 	var w domain.WebhookEndpoint
 	err := row.Scan(&w.ID, &w.PartnerID, &w.URL, &w.Types, &w.Secret, &w.PreviousSecret, &w.PreviousExpiresAt, &w.CreatedAt)
-	return w, translate(err)
+	if err != nil {
+		return w, translate(err)
+	}
+	err = q.openSecrets(&w.Secret, &w.PreviousSecret)
+	return w, err
 }
 
 func (q queries) WebhookEndpoints(ctx context.Context, scope domain.Scope) ([]domain.WebhookEndpoint, error) {
@@ -110,14 +116,14 @@ func (q queries) WebhookEndpoints(ctx context.Context, scope domain.Scope) ([]do
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.WebhookEndpoint, error) { return scanEndpoint(r) })
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.WebhookEndpoint, error) { return q.scanEndpoint(r) })
 }
 
 func (q queries) WebhookEndpoint(ctx context.Context, id string, scope domain.Scope) (domain.WebhookEndpoint, error) {
 	if !validUUID(id) {
 		return domain.WebhookEndpoint{}, domain.NotFound("webhook endpoint", nil)
 	}
-	return scanEndpoint(q.q.QueryRow(ctx, `SELECT `+endpointColumns+` FROM webhook_endpoints
+	return q.scanEndpoint(q.q.QueryRow(ctx, `SELECT `+endpointColumns+` FROM webhook_endpoints
 		WHERE id = $1 AND deleted_at IS NULL AND ($2 OR partner_id = $3)`, id, scope.All, nullable(scope.PartnerID)))
 }
 
@@ -126,14 +132,26 @@ func (t *txStore) InsertWebhookEndpoint(ctx context.Context, w *domain.WebhookEn
 	if w.Types == nil {
 		w.Types = []string{}
 	}
-	_, err := t.tx.Exec(ctx, `INSERT INTO webhook_endpoints (id, partner_id, url, types, secret, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		w.ID, w.PartnerID, w.URL, w.Types, w.Secret, w.CreatedAt)
+	secret, err := t.seal(w.Secret)
+	if err != nil {
+		return err
+	}
+	_, err = t.tx.Exec(ctx, `INSERT INTO webhook_endpoints (id, partner_id, url, types, secret, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		w.ID, w.PartnerID, w.URL, w.Types, secret, w.CreatedAt)
 	return translate(err)
 }
 
 func (t *txStore) UpdateWebhookSecrets(ctx context.Context, w domain.WebhookEndpoint) error {
-	_, err := t.tx.Exec(ctx, `UPDATE webhook_endpoints SET secret = $2, previous_secret = $3, previous_expires_at = $4 WHERE id = $1`,
-		w.ID, w.Secret, w.PreviousSecret, w.PreviousExpiresAt)
+	secret, err := t.seal(w.Secret)
+	if err != nil {
+		return err
+	}
+	previous, err := t.seal(w.PreviousSecret)
+	if err != nil {
+		return err
+	}
+	_, err = t.tx.Exec(ctx, `UPDATE webhook_endpoints SET secret = $2, previous_secret = $3, previous_expires_at = $4 WHERE id = $1`,
+		w.ID, secret, previous, w.PreviousExpiresAt)
 	return translate(err)
 }
 
@@ -240,14 +258,28 @@ func (q queries) PartnerSummary(ctx context.Context, scope domain.Scope, from, t
 	return s, err
 }
 
+// catchUpWindow is how far before a lost listener connection the events table is read again
+// on reconnect: longer than any transaction that records events runs.
+const catchUpWindow = 30 * time.Second
+
 // ListenEvents delivers every committed event, in commit order, to publish until ctx ends. It
-// holds one connection in LISTEN on kjb_events and reconnects after a failure.
+// holds one connection in LISTEN on kjb_events and reconnects after a failure (a restart, a
+// failover); then it reads back from the events table what was committed meanwhile, so no
+// event is missed and none is delivered twice.
 func ListenEvents(ctx context.Context, pool *pgxpool.Pool, publish func(domain.Event), onError func(error)) {
+	seen := newRecent(100000)
+	deliver := func(e domain.Event) {
+		if seen.add(e.ID) {
+			publish(e)
+		}
+	}
+	var lost time.Time
 	for ctx.Err() == nil {
-		err := listenOnce(ctx, pool, publish)
+		err := listenOnce(ctx, pool, deliver, lost)
 		if ctx.Err() != nil {
 			return
 		}
+		lost = time.Now()
 		onError(err)
 		select {
 		case <-ctx.Done():
@@ -256,7 +288,9 @@ func ListenEvents(ctx context.Context, pool *pgxpool.Pool, publish func(domain.E
 	}
 }
 
-func listenOnce(ctx context.Context, pool *pgxpool.Pool, publish func(domain.Event)) error {
+// listenOnce listens until its connection fails. After a lost connection (lost set) it first
+// delivers what committed since shortly before the loss; deliver skips what it has seen.
+func listenOnce(ctx context.Context, pool *pgxpool.Pool, deliver func(domain.Event), lost time.Time) error {
 	conn, err := pool.Acquire(ctx)
 	if err != nil {
 		return err
@@ -266,10 +300,17 @@ func listenOnce(ctx context.Context, pool *pgxpool.Pool, publish func(domain.Eve
 		return err
 	}
 	defer conn.Exec(context.WithoutCancel(ctx), `UNLISTEN kjb_events`) //nolint:errcheck
-	seen := newRecent(20000)
-	deliver := func(e domain.Event) {
-		if seen.add(e.ID) {
-			publish(e)
+	if !lost.IsZero() {
+		rows, err := conn.Query(ctx, `SELECT `+eventColumns+` FROM events WHERE occurred_at >= $1 ORDER BY seq`, lost.Add(-catchUpWindow))
+		if err != nil {
+			return err
+		}
+		missed, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.Event, error) { return scanEvent(row) })
+		if err != nil {
+			return err
+		}
+		for _, e := range missed {
+			deliver(e)
 		}
 	}
 	for {

@@ -81,13 +81,17 @@ func (t *txStore) UpsertSupplier(ctx context.Context, s *domain.Supplier) error 
 }
 
 const linkSelect = `SELECT l.id, l.account_id, l.partner_id, p.code, l.member_row_id, m.member_id, l.nickname, l.status,
-	l.cross_border_pay_active, l.created_at, l.unlinked_at
+	l.cross_border_pay_active, l.created_at, l.unlinked_at, l.code_hash, l.code_expires_at, l.code_attempts
 	FROM marketplace_links l JOIN partners p ON p.id = l.partner_id JOIN marketplace_members m ON m.id = l.member_row_id`
 
 func scanLink(row pgx.Row) (domain.MarketplaceLink, error) {
 	var l domain.MarketplaceLink
+	var expires *time.Time
 	err := row.Scan(&l.ID, &l.AccountID, &l.PartnerID, &l.Platform, &l.MemberID, &l.MemberExternalID, &l.Nickname, &l.Status,
-		&l.CrossBorderPayActive, &l.CreatedAt, &l.UnlinkedAt)
+		&l.CrossBorderPayActive, &l.CreatedAt, &l.UnlinkedAt, &l.CodeHash, &expires, &l.CodeAttempts)
+	if expires != nil {
+		l.CodeExpiresAt = *expires
+	}
 	return l, translate(err)
 }
 
@@ -106,6 +110,11 @@ func (t *txStore) LockLink(ctx context.Context, id string, scope domain.Scope) (
 	all, partner, account := scopeArgs(scope)
 	return scanLink(t.tx.QueryRow(ctx, linkSelect+` WHERE l.id = $1 AND ($2 OR l.partner_id = $3 OR l.account_id = $4) FOR UPDATE OF l`,
 		id, all, partner, account))
+}
+
+func (t *txStore) LockPendingLink(ctx context.Context, accountID, memberID string) (domain.MarketplaceLink, error) {
+	return scanLink(t.tx.QueryRow(ctx, linkSelect+` WHERE l.account_id = $1 AND l.member_row_id = $2 AND l.status = 'PENDING'
+		ORDER BY l.id DESC LIMIT 1 FOR UPDATE OF l`, accountID, memberID))
 }
 
 func (q queries) ActiveLinkOfMember(ctx context.Context, memberID string) (domain.MarketplaceLink, error) {
@@ -132,8 +141,9 @@ func (t *txStore) InsertLink(ctx context.Context, l *domain.MarketplaceLink) err
 }
 
 func (t *txStore) UpdateLink(ctx context.Context, l domain.MarketplaceLink) error {
-	_, err := t.tx.Exec(ctx, `UPDATE marketplace_links SET status = $2, cross_border_pay_active = $3, unlinked_at = $4 WHERE id = $1`,
-		l.ID, l.Status, l.CrossBorderPayActive, l.UnlinkedAt)
+	_, err := t.tx.Exec(ctx, `UPDATE marketplace_links SET status = $2, cross_border_pay_active = $3, unlinked_at = $4,
+		code_hash = $5, code_expires_at = $6, code_attempts = $7 WHERE id = $1`,
+		l.ID, l.Status, l.CrossBorderPayActive, l.UnlinkedAt, l.CodeHash, nullableTime(l.CodeExpiresAt), l.CodeAttempts)
 	return translate(err)
 }
 

@@ -2,11 +2,13 @@ package db_test
 
 import (
 	"context"
+	"encoding/base64"
 	"testing"
 
 	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/domain"
 	"github.com/kjb/kjb/internal/testdb"
+	"github.com/kjb/kjb/secretbox"
 )
 
 // TestScopeIsAppliedInSQL: every read that filters by tenant finds its row for everything
@@ -15,6 +17,11 @@ func TestScopeIsAppliedInSQL(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	store := db.NewStore(testdb.New(t).Pool, nil)
+	ring, err := secretbox.Parse("test:" + base64.StdEncoding.EncodeToString([]byte("kjb-db-test-webhook-secrets-key!")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.SealSecretsWith(ring)
 	svc := domain.NewService(store, domain.SystemClock{}, domain.Config{Sandbox: true})
 	operator := domain.Actor{KeyID: "test", Role: domain.RoleOperator}
 

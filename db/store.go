@@ -19,6 +19,7 @@ type Store struct {
 	pool    *pgxpool.Pool
 	read    *pgxpool.Pool
 	enqueue Enqueuer
+	sealer  domain.SecretSealer
 }
 
 // NewStore returns a store; enqueue may be nil for processes that never enqueue jobs.
@@ -64,7 +65,7 @@ func (s *Store) runTx(ctx context.Context, fn func(context.Context, domain.Tx) e
 			}
 		}
 	}()
-	if err = fn(ctx, &txStore{queries: queries{q: conn}, tx: conn, raw: riverTx{conn}, enqueue: s.enqueue}); err != nil {
+	if err = fn(ctx, &txStore{queries: queries{q: conn, sealer: s.sealer}, tx: conn, raw: riverTx{conn}, enqueue: s.enqueue}); err != nil {
 		return err
 	}
 	if !conn.begun && len(conn.pending) == 1 {
@@ -75,20 +76,27 @@ func (s *Store) runTx(ctx context.Context, fn func(context.Context, domain.Tx) e
 }
 
 // Queries reads from the pool.
-func (s *Store) Queries() domain.Queries { return queries{q: s.pool} }
+func (s *Store) Queries() domain.Queries { return queries{q: s.pool, sealer: s.sealer} }
 
 // ReadFrom sends Reports to a replica's pool.
 func (s *Store) ReadFrom(replica *pgxpool.Pool) { s.read = replica }
 
+// SealSecretsWith encrypts webhook signing secrets with sealer before they are stored (and
+// decrypts them when read). Without one, the store refuses to store or read them.
+func (s *Store) SealSecretsWith(sealer domain.SecretSealer) { s.sealer = sealer }
+
 // Reports reads from the replica when one is set, else from the primary.
 func (s *Store) Reports() domain.Queries {
 	if s.read != nil {
-		return queries{q: s.read}
+		return queries{q: s.read, sealer: s.sealer}
 	}
-	return queries{q: s.pool}
+	return queries{q: s.pool, sealer: s.sealer}
 }
 
-type queries struct{ q querier }
+type queries struct {
+	q      querier
+	sealer domain.SecretSealer
+}
 
 type txStore struct {
 	queries

@@ -22,6 +22,9 @@ const (
 	ActReadPartner   Action = "Partner" // by id or by code
 	ActCreateAPIKey  Action = "CreateAPIKey"
 	ActReadAPIKey    Action = "APIKeyByID"
+	ActListAPIKeys   Action = "APIKeys"
+	ActRevokeAPIKey  Action = "RevokeAPIKey"
+	ActRotateAPIKey  Action = "RotateAPIKey"
 )
 
 // Marketplace members, suppliers and links.
@@ -33,6 +36,7 @@ const (
 	ActReadSupplier             Action = "Supplier" // by the partner's supplier id
 	ActReadSupplierByID         Action = "SupplierByID"
 	ActLinkMarketplaceAccount   Action = "LinkMarketplaceAccount"
+	ActConfirmMarketplaceLink   Action = "ConfirmMarketplaceLink"
 	ActUnlinkMarketplaceAccount Action = "UnlinkMarketplaceAccount"
 	ActActivateCrossBorderPay   Action = "ActivateCrossBorderPay"
 	ActReadLink                 Action = "Link"
@@ -77,6 +81,7 @@ const (
 	ActListEvents            Action = "Events"
 	ActFollowPartnerEvents   Action = "PartnerEvents"
 	ActPartnerSummary        Action = "PartnerSummary"
+	ActPartnerReconciliation Action = "PartnerReconciliation"
 	ActCreateWebhookEndpoint Action = "CreateWebhookEndpoint"
 	ActListWebhookEndpoints  Action = "WebhookEndpoints"
 	ActReadWebhookEndpoint   Action = "WebhookEndpointByID"
@@ -84,6 +89,14 @@ const (
 	ActRotateWebhookSecret   Action = "RotateWebhookSecret"
 	ActListWebhookDeliveries Action = "WebhookDeliveries"
 	ActRedeliverEvent        Action = "RedeliverEvent"
+)
+
+// Reconciliation with the payout rail and the liquidity provider.
+const (
+	ActListBreaks   Action = "ReconciliationBreaks"
+	ActReadBreak    Action = "ReconciliationBreakByID"
+	ActResolveBreak Action = "ResolveReconciliationBreak"
+	ActVerifyLedger Action = "VerifyLedger"
 )
 
 // Background jobs.
@@ -129,6 +142,9 @@ var access = map[Action]rule{
 	ActReadPartner:              {who: anyKey},
 	ActCreateAPIKey:             {who: operatorOnly, refusal: "create API keys"},
 	ActReadAPIKey:               {who: anyKey},
+	ActListAPIKeys:              {who: operatorOnly, refusal: "list API keys"},
+	ActRevokeAPIKey:             {who: operatorOnly, refusal: "revoke API keys"},
+	ActRotateAPIKey:             {who: operatorOnly, refusal: "rotate API keys"},
 	ActUpsertMember:             {who: partnerOnly, refusal: "register marketplace members"},
 	ActUpsertSupplier:           {who: partnerOnly, refusal: "register suppliers"},
 	ActReadMember:               {who: partnerOnly, refusal: "read marketplace members"},
@@ -136,6 +152,7 @@ var access = map[Action]rule{
 	ActReadSupplier:             {who: partnerOnly, refusal: "read suppliers"},
 	ActReadSupplierByID:         {who: anyKey},
 	ActLinkMarketplaceAccount:   {who: operatorOrAccount, refusal: "act for an account"},
+	ActConfirmMarketplaceLink:   {who: operatorOrAccount, refusal: "act for an account"},
 	ActUnlinkMarketplaceAccount: {who: operatorOrAccount, refusal: "change an account's links"},
 	ActActivateCrossBorderPay:   {who: operatorOrAccount, refusal: "change an account's links"},
 	ActReadLink:                 {who: anyKey},
@@ -164,6 +181,7 @@ var access = map[Action]rule{
 	ActListEvents:               {who: anyKey},
 	ActFollowPartnerEvents:      {who: partnerOnly, refusal: "follow partner events"},
 	ActPartnerSummary:           {who: operatorOrPartner, refusal: "read a partner summary"},
+	ActPartnerReconciliation:    {who: operatorOrPartner, refusal: "read a partner reconciliation report"},
 	ActCreateWebhookEndpoint:    {who: partnerOnly, refusal: "register webhook endpoints"},
 	ActListWebhookEndpoints:     {who: operatorOrPartner, refusal: "read webhook endpoints"},
 	ActReadWebhookEndpoint:      {who: operatorOrPartner, hidden: "webhook endpoint"},
@@ -171,6 +189,10 @@ var access = map[Action]rule{
 	ActRotateWebhookSecret:      {who: partnerOnly, refusal: "rotate webhook secrets"},
 	ActListWebhookDeliveries:    {who: operatorOrPartner, refusal: "read webhook deliveries"},
 	ActRedeliverEvent:           {who: partnerOnly, refusal: "redeliver events"},
+	ActListBreaks:               {who: operatorOnly, refusal: "read reconciliation breaks"},
+	ActReadBreak:                {who: operatorOnly, hidden: "reconciliation break"},
+	ActResolveBreak:             {who: operatorOnly, refusal: "resolve reconciliation breaks"},
+	ActVerifyLedger:             {who: operatorOnly, refusal: "verify the ledger"},
 	ActListJobs:                 {who: operatorOnly, refusal: "list jobs"},
 	ActReadJob:                  {who: operatorOnly, refusal: "read jobs"},
 	ActRetryJob:                 {who: operatorOnly, refusal: "retry jobs"},

@@ -7,28 +7,33 @@ import (
 
 // Event types: every state change worth telling partners and frontends about.
 const (
-	EventAccountVerified     = "account.verified"
-	EventLinkCreated         = "link.created"
-	EventLinkUnlinked        = "link.unlinked"
-	EventConversionBooked    = "conversion.booked"
-	EventConversionSettled   = "conversion.settled"
-	EventOrderCreated        = "order.created"
-	EventOrderPaid           = "order.paid"
-	EventOrderCompleted      = "order.completed"
-	EventOrderRefunded       = "order.refunded"
-	EventOrderCancelled      = "order.cancelled"
-	EventPaymentSucceeded    = "payment.succeeded"
-	EventRefundSucceeded     = "refund.succeeded"
-	EventPayoutSubmitted     = "payout.submitted"
-	EventPayoutPaid          = "payout.paid"
-	EventPayoutFailed        = "payout.failed"
-	EventFeeStatementCreated = "fee_statement.created"
+	EventAccountVerified = "account.verified"
+	EventLinkCreated     = "link.created"
+	EventLinkUnlinked    = "link.unlinked"
+	// EventLinkConfirmationRequested goes to the partner alone (never the account): it carries
+	// the code the partner delivers to its member.
+	EventLinkConfirmationRequested = "link.confirmation_requested"
+	EventConversionBooked          = "conversion.booked"
+	EventConversionSettled         = "conversion.settled"
+	EventOrderCreated              = "order.created"
+	EventOrderPaid                 = "order.paid"
+	EventOrderCompleted            = "order.completed"
+	EventOrderRefunded             = "order.refunded"
+	EventOrderCancelled            = "order.cancelled"
+	EventPaymentSucceeded          = "payment.succeeded"
+	EventRefundSucceeded           = "refund.succeeded"
+	EventPayoutSubmitted           = "payout.submitted"
+	EventPayoutPaid                = "payout.paid"
+	EventPayoutFailed              = "payout.failed"
+	EventFeeStatementCreated       = "fee_statement.created"
+	EventReconciliationBreak       = "reconciliation.break"
 )
 
 // EventTypes lists every type, for validation.
-var EventTypes = []string{EventAccountVerified, EventLinkCreated, EventLinkUnlinked, EventConversionBooked, EventConversionSettled,
+var EventTypes = []string{EventAccountVerified, EventLinkCreated, EventLinkUnlinked, EventLinkConfirmationRequested, EventConversionBooked, EventConversionSettled,
 	EventOrderCreated, EventOrderPaid, EventOrderCompleted, EventOrderRefunded, EventOrderCancelled, EventPaymentSucceeded,
-	EventRefundSucceeded, EventPayoutSubmitted, EventPayoutPaid, EventPayoutFailed, EventFeeStatementCreated}
+	EventRefundSucceeded, EventPayoutSubmitted, EventPayoutPaid, EventPayoutFailed, EventFeeStatementCreated,
+	EventReconciliationBreak}
 
 // Event records one state change, written in the same transaction as the change. It belongs
 // to an account and/or a partner (who may see it) and names the object it is about.
@@ -42,6 +47,7 @@ type Event struct {
 	ObjectID   string // the object's raw id
 	PaymentID  string // the payment it concerns, if any (paymentUpdated follows it)
 	Cursor     string // its position in the events feed (set when read from the feed)
+	LinkCode   string // link.confirmation_requested only: the code for the member
 }
 
 // GlobalID is an object's public id: opaque, carrying its type. The API and webhooks both

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"time"
 )
 
 // FeeSchedule returns the schedule in force now. Public.
@@ -10,7 +11,8 @@ func (s *Service) FeeSchedule(ctx context.Context) (FeeSchedule, error) {
 }
 
 // RunMonthlyFees enqueues the close of a month that has ended (Asia/Shanghai). OPERATOR only.
-// INVALID_INPUT for a malformed month or one not over yet. Closing a closed month changes
+// INVALID_INPUT for a malformed month, one not over yet, or one that ended before the first
+// fee schedule took effect (it can never close). Closing a closed month changes
 // nothing.
 func (s *Service) RunMonthlyFees(ctx context.Context, actor Actor, month string) (Month, error) {
 	if err := actor.Can(ActRunMonthlyFees); err != nil {
@@ -23,8 +25,21 @@ func (s *Service) RunMonthlyFees(ctx context.Context, actor Actor, month string)
 	if s.clock.Now().Before(m.End()) {
 		return Month{}, Errorf(CodeInvalidInput, Field("month"), "%s has not ended yet (Asia/Shanghai)", m)
 	}
+	if _, err := s.monthSchedule(ctx, m); err != nil {
+		return Month{}, err
+	}
 	err = s.store.InTx(ctx, func(ctx context.Context, tx Tx) error { return tx.Enqueue(ctx, CloseMonthJob{Month: m.String()}) })
 	return m, err
+}
+
+// monthSchedule is the schedule a month closes with: the one in force at its last instant.
+// INVALID_INPUT naming month when no schedule was in force yet.
+func (s *Service) monthSchedule(ctx context.Context, m Month) (FeeSchedule, error) {
+	sched, err := s.store.Queries().FeeSchedule(ctx, m.End().Add(-time.Nanosecond))
+	if CodeOf(err) == CodeNotFound {
+		return FeeSchedule{}, Errorf(CodeInvalidInput, Field("month"), "%s ended before the first fee schedule took effect", m)
+	}
+	return sched, err
 }
 
 // DueMonth is the month the periodic close should close now: the one before the current.
@@ -35,7 +50,7 @@ func (s *Service) DueMonth() Month { return MonthOf(s.clock.Now()).Add(-1) }
 // later calls return closed=false and change nothing. When a later month is already closed,
 // the accounts keep the rate that later close set.
 func (s *Service) CloseMonth(ctx context.Context, m Month) (closed bool, statements int, err error) {
-	sched, err := s.store.Queries().FeeSchedule(ctx, m.End())
+	sched, err := s.monthSchedule(ctx, m)
 	if err != nil {
 		return false, 0, err
 	}

@@ -91,7 +91,31 @@ type RefreshRatesJob struct{}
 // Kind is stable forever.
 func (RefreshRatesJob) Kind() string { return "fx.refresh_rates" }
 
+// ReconcileDayJob compares one Asia/Shanghai day (YYYY-MM-DD) of our payouts and FX
+// settlements with the payout rail's and the liquidity provider's records. Unique by day;
+// running a day again adds no break.
+type ReconcileDayJob struct {
+	Day string `json:"day"`
+}
+
+// Kind is stable forever.
+func (ReconcileDayJob) Kind() string { return "reconciliation.daily" }
+
+// Schedule runs now, once per day.
+func (ReconcileDayJob) Schedule() (time.Time, bool) { return time.Time{}, true }
+
+// SealLedgerJob seals the ledger entries committed since the last seal (periodic); one is
+// queued at a time.
+type SealLedgerJob struct{}
+
+// Kind is stable forever.
+func (SealLedgerJob) Kind() string { return "ledger.seal" }
+
+// Schedule runs now, one at a time.
+func (SealLedgerJob) Schedule() (time.Time, bool) { return time.Time{}, true }
+
 // JobKinds is every kind of job there is. A stored job is found by its kind, so a kind never
 // changes once shipped (a test pins them).
 var JobKinds = []string{PayoutJob{}.Kind(), ReleaseEscrowJob{}.Kind(), SettleFXJob{}.Kind(), CloseMonthJob{}.Kind(),
-	WebhookDeliverJob{}.Kind(), PruneEventsJob{}.Kind(), AuditLedgerJob{}.Kind(), RefreshRatesJob{}.Kind()}
+	WebhookDeliverJob{}.Kind(), PruneEventsJob{}.Kind(), AuditLedgerJob{}.Kind(), RefreshRatesJob{}.Kind(),
+	ReconcileDayJob{}.Kind(), SealLedgerJob{}.Kind()}

@@ -3,14 +3,18 @@ package domain
 import (
 	"context"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
-// LinkMarketplaceAccount links a 1688 member to a KJB account (FAQ 7–9). ACCOUNT (its own)
-// or OPERATOR. Every rule that fails is reported: ALIPAY_INTERNATIONAL_LINKED,
-// MEMBER_NOT_ALIPAY_VERIFIED, MEMBER_NOT_AUTHORIZED; ALREADY_LINKED when the member is linked
-// to another account (linking it again to the same account returns the existing link);
-// NOT_FOUND for an unknown platform, member or account.
+// LinkMarketplaceAccount asks to link a 1688 member to a KJB account (FAQ 7–9): it creates a
+// PENDING link and has the marketplace deliver a 6-digit code to the member (LinkCodeSender,
+// and a link.confirmation_requested webhook to the partner); ConfirmMarketplaceLink with
+// that code makes it ACTIVE. Asking again for a pending link sends a new code. ACCOUNT (its
+// own) or OPERATOR. Every rule that fails is reported: ALIPAY_INTERNATIONAL_LINKED,
+// MEMBER_NOT_ALIPAY_VERIFIED, MEMBER_NOT_AUTHORIZED; ALREADY_LINKED when the member is actively
+// linked to another account (linking it again to the same account returns the active link; a
+// pending link never blocks anyone); NOT_FOUND for an unknown platform, member or account.
 func (s *Service) LinkMarketplaceAccount(ctx context.Context, actor Actor, in LinkInput) (MarketplaceLink, error) {
 	if err := actor.Can(ActLinkMarketplaceAccount); err != nil {
 		return MarketplaceLink{}, err
@@ -20,6 +24,7 @@ func (s *Service) LinkMarketplaceAccount(ctx context.Context, actor Actor, in Li
 		return MarketplaceLink{}, Errorf(CodeInvalidInput, Field("nickname"), "must be at most 100 characters")
 	}
 	var out MarketplaceLink
+	code := NewLinkCode()
 	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
 		if _, err := tx.Account(ctx, in.AccountID, actor.Scope()); err != nil {
 			return notFoundAs(err, "account", Field("accountId"))
@@ -44,9 +49,87 @@ func (s *Service) LinkMarketplaceAccount(ctx context.Context, actor Actor, in Li
 		if errs := LinkEligibility(m); len(errs) > 0 {
 			return errs
 		}
-		out = MarketplaceLink{AccountID: in.AccountID, PartnerID: p.ID, Platform: p.Code, MemberID: m.ID,
-			MemberExternalID: m.ExternalID, Nickname: in.Nickname, Status: LinkActive, CreatedAt: s.clock.Now()}
-		if err := tx.InsertLink(ctx, &out); err != nil {
+		now := s.clock.Now()
+		pending, err := tx.LockPendingLink(ctx, in.AccountID, m.ID)
+		switch {
+		case err == nil:
+			out = pending
+			out.CodeHash, out.CodeExpiresAt, out.CodeAttempts = HashLinkCode(out.ID, code), now.Add(LinkCodeTTL), 0
+			if in.Nickname != "" {
+				out.Nickname = in.Nickname
+			}
+			if err := tx.UpdateLink(ctx, out); err != nil {
+				return err
+			}
+		case CodeOf(err) == CodeNotFound:
+			out = MarketplaceLink{AccountID: in.AccountID, PartnerID: p.ID, Platform: p.Code, MemberID: m.ID,
+				MemberExternalID: m.ExternalID, Nickname: in.Nickname, Status: LinkPending, CreatedAt: now}
+			if err := tx.InsertLink(ctx, &out); err != nil {
+				return err
+			}
+			out.CodeHash, out.CodeExpiresAt = HashLinkCode(out.ID, code), now.Add(LinkCodeTTL)
+			if err := tx.UpdateLink(ctx, out); err != nil {
+				return err
+			}
+		default:
+			return err
+		}
+		ev := linkEvent(EventLinkConfirmationRequested, out)
+		ev.AccountID, ev.LinkCode = "", code // the partner's alone: the account must not read the code
+		return s.emit(ctx, tx, ev)
+	})
+	if err != nil || out.Status != LinkPending {
+		return out, err
+	}
+	if s.cfg.LinkCodes != nil {
+		err = s.cfg.LinkCodes.SendLinkCode(ctx, LinkCodeRequest{LinkID: out.ID, PartnerID: out.PartnerID, Platform: out.Platform,
+			MemberExternalID: out.MemberExternalID, Code: code, ExpiresAt: out.CodeExpiresAt})
+	}
+	return out, err
+}
+
+// ConfirmMarketplaceLink makes a PENDING link ACTIVE with the code its member received; from
+// then on the account may pay and read the member's orders. Confirming an ACTIVE link returns
+// it. ACCOUNT (its own) or OPERATOR. INVALID_INPUT naming code for a wrong code (each counts:
+// after MaxLinkCodeAttempts the code is dead); INVALID_STATE for an expired or dead code or an
+// unlinked link; ALREADY_LINKED when the member was linked to another account meanwhile; the
+// eligibility codes when the member no longer qualifies; NOT_FOUND naming linkId otherwise.
+func (s *Service) ConfirmMarketplaceLink(ctx context.Context, actor Actor, linkID, code string) (MarketplaceLink, error) {
+	if err := actor.Can(ActConfirmMarketplaceLink); err != nil {
+		return MarketplaceLink{}, err
+	}
+	var out MarketplaceLink
+	var wrong error // a wrong code is a user error whose attempt must still be stored
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		wrong = nil
+		l, err := tx.LockLink(ctx, linkID, actor.Scope())
+		if err != nil {
+			return notFoundAs(err, "link", Field("linkId"))
+		}
+		out = l
+		switch l.Status {
+		case LinkActive:
+			return nil
+		case LinkUnlinked:
+			return Errorf(CodeInvalidState, Field("linkId"), "this link has been unlinked")
+		}
+		if err := CheckLinkCode(l, code, s.clock.Now()); err != nil {
+			if CodeOf(err) != CodeInvalidInput {
+				return err
+			}
+			out.CodeAttempts++
+			wrong = err
+			return tx.UpdateLink(ctx, out)
+		}
+		m, err := tx.MemberByID(ctx, l.MemberID, Scope{All: true})
+		if err != nil {
+			return err
+		}
+		if errs := LinkEligibility(m); len(errs) > 0 {
+			return errs
+		}
+		out.Status, out.CodeHash, out.CodeExpiresAt, out.CodeAttempts = LinkActive, "", time.Time{}, 0
+		if err := tx.UpdateLink(ctx, out); err != nil {
 			if CodeOf(err) == CodeAlreadyExists {
 				return alreadyLinked()
 			}
@@ -54,6 +137,9 @@ func (s *Service) LinkMarketplaceAccount(ctx context.Context, actor Actor, in Li
 		}
 		return s.emit(ctx, tx, linkEvent(EventLinkCreated, out))
 	})
+	if err == nil && wrong != nil {
+		return MarketplaceLink{}, wrong
+	}
 	return out, err
 }
 
@@ -80,7 +166,7 @@ func (s *Service) UnlinkMarketplaceAccount(ctx context.Context, actor Actor, lin
 func (s *Service) ActivateCrossBorderPay(ctx context.Context, actor Actor, linkID string) (MarketplaceLink, error) {
 	return s.changeLink(ctx, actor, ActActivateCrossBorderPay, linkID, func(ctx context.Context, tx Tx, l *MarketplaceLink) error {
 		if l.Status != LinkActive {
-			return Errorf(CodeInvalidState, Field("linkId"), "this link has been unlinked")
+			return Errorf(CodeInvalidState, Field("linkId"), "this link is not active: confirm it first, or link again")
 		}
 		acct, err := tx.Account(ctx, l.AccountID, Scope{All: true})
 		if err != nil {

@@ -43,11 +43,6 @@ func MaskAccount(n string) string {
 }
 
 const (
-	LinkActive   LinkStatus = "ACTIVE"
-	LinkUnlinked LinkStatus = "UNLINKED"
-)
-
-const (
 	TradeSecured    TradeMode = "SECURED_TRANSACTION"
 	TradeDirect     TradeMode = "DIRECT"
 	TradeCreditTerm TradeMode = "CREDIT_TERM"

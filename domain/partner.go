@@ -32,7 +32,29 @@ type APIKey struct {
 	SecretHash string
 	Hint       string
 	CreatedAt  time.Time
+	// ExpiresAt, RevokedAt and LastUsedAt are zero when not set (LastUsedAt is kept to within
+	// a minute).
+	ExpiresAt, RevokedAt, LastUsedAt time.Time
 }
+
+// Usable reports whether the key authenticates at now: not revoked and not expired.
+func (k APIKey) Usable(now time.Time) bool {
+	return k.RevokedAt.IsZero() && (k.ExpiresAt.IsZero() || now.Before(k.ExpiresAt))
+}
+
+// RotateAPIKeyInput is what rotateApiKey accepts: the key to replace and how long it keeps
+// working beside its replacement (Overlap; default DefaultKeyOverlap, at most MaxKeyOverlap).
+type RotateAPIKeyInput struct {
+	ID      string
+	Overlap *time.Duration
+}
+
+const (
+	DefaultKeyOverlap = 24 * time.Hour
+	MaxKeyOverlap     = 30 * 24 * time.Hour
+	// lastUsedResolution is how stale lastUsedAt may be: it is written at most once a minute.
+	lastUsedResolution = time.Minute
+)
 
 // Actor returns the principal this key authenticates.
 func (k APIKey) Actor() Actor {
@@ -46,6 +68,7 @@ type CreateAPIKeyInput struct {
 	PartnerID   string
 	PartnerCode string // alternative to PartnerID, used by the command line
 	Label       string
+	ExpiresAt   time.Time // zero: the key does not expire
 }
 
 // NewSecret returns a fresh 256-bit API secret and its storage hash.
@@ -54,13 +77,22 @@ func NewSecret(sandbox bool) (secret, hash string) {
 	if _, err := rand.Read(b); err != nil {
 		panic("crypto/rand failed: " + err.Error())
 	}
-	prefix := "kjb_live_"
+	prefix := liveSecretPrefix
 	if sandbox {
-		prefix = "kjb_test_"
+		prefix = sandboxSecretPrefix
 	}
 	secret = prefix + base64.RawURLEncoding.EncodeToString(b)
 	return secret, HashSecret(secret)
 }
+
+const (
+	liveSecretPrefix    = "kjb_live_"
+	sandboxSecretPrefix = "kjb_test_"
+)
+
+// IsSandboxSecret reports whether a secret was minted in sandbox mode; outside sandbox mode
+// such a secret never authenticates, whatever the database holds.
+func IsSandboxSecret(secret string) bool { return strings.HasPrefix(secret, sandboxSecretPrefix) }
 
 // HashSecret is how secrets are stored and looked up.
 func HashSecret(secret string) string {

@@ -39,7 +39,8 @@ func (s *Service) Partner(ctx context.Context, actor Actor, id string) (Partner,
 
 // CreateAPIKey issues a key and returns it with its secret, which is never shown again.
 // OPERATOR only. An ACCOUNT key needs accountId, a PARTNER key partnerId (or a partner
-// code), an OPERATOR key neither (INVALID_INPUT); NOT_FOUND for an unknown account or partner.
+// code), an OPERATOR key neither, and an expiry must be in the future (INVALID_INPUT);
+// NOT_FOUND for an unknown account or partner.
 func (s *Service) CreateAPIKey(ctx context.Context, actor Actor, in CreateAPIKeyInput) (APIKey, string, error) {
 	if err := actor.Can(ActCreateAPIKey); err != nil {
 		return APIKey{}, "", err
@@ -66,12 +67,16 @@ func (s *Service) CreateAPIKey(ctx context.Context, actor Actor, in CreateAPIKey
 	default:
 		errs = append(errs, Errorf(CodeInvalidInput, Field("role"), "must be OPERATOR, PARTNER or ACCOUNT"))
 	}
+	now := s.clock.Now()
+	if !in.ExpiresAt.IsZero() && !in.ExpiresAt.After(now) {
+		errs = append(errs, Errorf(CodeInvalidInput, Field("expiresAt"), "must be in the future"))
+	}
 	if err := errs.Err(); err != nil {
 		return APIKey{}, "", err
 	}
 	secret, hash := NewSecret(s.cfg.Sandbox)
 	k := APIKey{Role: in.Role, AccountID: in.AccountID, PartnerID: in.PartnerID, Label: label,
-		SecretHash: hash, Hint: secret[len(secret)-4:], CreatedAt: s.clock.Now()}
+		SecretHash: hash, Hint: secret[len(secret)-4:], CreatedAt: now, ExpiresAt: in.ExpiresAt}
 	err = s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
 		if k.AccountID != "" {
 			if _, err := tx.Account(ctx, k.AccountID, Scope{All: true}); err != nil {
@@ -139,4 +144,79 @@ func (s *Service) APIKeyByID(ctx context.Context, actor Actor, id string) (APIKe
 		return APIKey{}, NotFound("API key", nil)
 	}
 	return s.store.Queries().APIKey(ctx, id)
+}
+
+// APIKeys lists every API key, newest first; secrets are never stored, so never listed.
+// OPERATOR only.
+func (s *Service) APIKeys(ctx context.Context, actor Actor, page Page) (Slice[APIKey], error) {
+	if err := actor.Can(ActListAPIKeys); err != nil {
+		return Slice[APIKey]{}, err
+	}
+	rows, err := s.store.Queries().APIKeys(ctx, page)
+	return Cut(rows, page), err
+}
+
+// RevokeAPIKey ends a key now: from the next request on, in every API process, it answers
+// like an unknown key. Revoking a revoked key changes nothing. OPERATOR only; NOT_FOUND
+// naming apiKeyId for an unknown key.
+func (s *Service) RevokeAPIKey(ctx context.Context, actor Actor, id string) (APIKey, error) {
+	if err := actor.Can(ActRevokeAPIKey); err != nil {
+		return APIKey{}, err
+	}
+	var k APIKey
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		var err error
+		if k, err = tx.LockAPIKey(ctx, id); err != nil {
+			return notFoundAs(err, "API key", Field("apiKeyId"))
+		}
+		if !k.RevokedAt.IsZero() {
+			return nil
+		}
+		k.RevokedAt = s.clock.Now()
+		return tx.SetAPIKeyEnd(ctx, k.ID, k.RevokedAt, k.ExpiresAt)
+	})
+	return k, err
+}
+
+// RotateAPIKey issues a replacement for a usable key (same role, account or partner, and
+// label) and lets the old one work for the overlap only, so clients can switch without
+// downtime. It returns the new key with its secret, shown once, and the old key. OPERATOR
+// only; NOT_FOUND naming apiKeyId for an unknown key, INVALID_STATE for a revoked or expired
+// one, INVALID_INPUT naming overlapSeconds outside 0 to MaxKeyOverlap.
+func (s *Service) RotateAPIKey(ctx context.Context, actor Actor, in RotateAPIKeyInput) (APIKey, string, APIKey, error) {
+	if err := actor.Can(ActRotateAPIKey); err != nil {
+		return APIKey{}, "", APIKey{}, err
+	}
+	overlap := DefaultKeyOverlap
+	if in.Overlap != nil {
+		overlap = *in.Overlap
+	}
+	if overlap < 0 || overlap > MaxKeyOverlap {
+		return APIKey{}, "", APIKey{}, Errorf(CodeInvalidInput, Field("overlapSeconds"), "must be between 0 and %d", int(MaxKeyOverlap.Seconds()))
+	}
+	secret, hash := NewSecret(s.cfg.Sandbox)
+	var old, k APIKey
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		var err error
+		if old, err = tx.LockAPIKey(ctx, in.ID); err != nil {
+			return notFoundAs(err, "API key", Field("apiKeyId"))
+		}
+		now := s.clock.Now()
+		if !old.Usable(now) {
+			return Errorf(CodeInvalidState, Field("apiKeyId"), "the key is revoked or expired: create a new one")
+		}
+		if end := now.Add(overlap); old.ExpiresAt.IsZero() || end.Before(old.ExpiresAt) {
+			old.ExpiresAt = end
+		}
+		if err := tx.SetAPIKeyEnd(ctx, old.ID, old.RevokedAt, old.ExpiresAt); err != nil {
+			return err
+		}
+		k = APIKey{Role: old.Role, AccountID: old.AccountID, PartnerID: old.PartnerID, Label: old.Label,
+			SecretHash: hash, Hint: secret[len(secret)-4:], CreatedAt: now}
+		return tx.InsertAPIKey(ctx, &k)
+	})
+	if err != nil {
+		return APIKey{}, "", APIKey{}, err
+	}
+	return k, secret, old, nil
 }

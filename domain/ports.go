@@ -26,6 +26,8 @@ type Store interface {
 type Queries interface {
 	APIKeyByHash(ctx context.Context, hash string) (APIKey, error)
 	APIKey(ctx context.Context, id string) (APIKey, error)
+	// APIKeys lists every key, newest first.
+	APIKeys(ctx context.Context, page Page) ([]APIKey, error)
 	// FeeStatement returns a statement within scope.
 	FeeStatement(ctx context.Context, id string, scope Scope) (FeeStatement, error)
 	// Partner and PartnerByCode return a partner within scope (a partner sees itself).
@@ -102,6 +104,10 @@ type Queries interface {
 	// AuditIncremental checks the same invariants over what changed since the last clean
 	// audit, and moves its checkpoint on when clean.
 	AuditIncremental(ctx context.Context) ([]Violation, error)
+	StatementQueries
+	ReconciliationQueries
+	ReconciliationStore
+	SealQueries
 }
 
 // Tx is a database transaction: the reads plus every write.
@@ -114,6 +120,12 @@ type Tx interface {
 	// InsertPartner returns ALREADY_EXISTS when the code is taken.
 	InsertPartner(ctx context.Context, p *Partner) error
 	InsertAPIKey(ctx context.Context, k *APIKey) error
+	// LockAPIKey reads a key FOR UPDATE. NOT_FOUND when it does not exist.
+	LockAPIKey(ctx context.Context, id string) (APIKey, error)
+	// SetAPIKeyEnd sets a key's revokedAt and expiresAt (zero: unset).
+	SetAPIKeyEnd(ctx context.Context, id string, revokedAt, expiresAt time.Time) error
+	// TouchAPIKey records a use at t unless one within a minute before t is recorded.
+	TouchAPIKey(ctx context.Context, id string, t time.Time) error
 	// InsertTopUp stores t unless (account, reference) exists; then it fills t with the
 	// stored row and reports created=false. Concurrent calls with one reference create one row.
 	InsertTopUp(ctx context.Context, t *TopUp) (created bool, err error)
@@ -126,10 +138,15 @@ type Tx interface {
 	PostLedgerAtCommit(ctx context.Context, l LedgerTx) error
 	UpsertMember(ctx context.Context, m *MarketplaceMember) error
 	UpsertSupplier(ctx context.Context, s *Supplier) error
-	// InsertLink creates an ACTIVE link; ALREADY_LINKED when the member has one (also when
-	// two accounts race: exactly one wins).
+	// InsertLink creates a link with its code; ALREADY_EXISTS when it is ACTIVE and the member
+	// has an ACTIVE link (also when two race: exactly one wins).
 	InsertLink(ctx context.Context, l *MarketplaceLink) error
 	LockLink(ctx context.Context, id string, scope Scope) (MarketplaceLink, error)
+	// LockPendingLink reads, FOR UPDATE, an account's PENDING link to a member; NOT_FOUND when
+	// there is none.
+	LockPendingLink(ctx context.Context, accountID, memberID string) (MarketplaceLink, error)
+	// UpdateLink stores a link's status, Cross-border Pay flag, unlink time and code; ALREADY_EXISTS
+	// when it would make a second ACTIVE link of its member.
 	UpdateLink(ctx context.Context, l MarketplaceLink) error
 	// InsertOrder stores o unless (partner, externalId) exists; then it fills o with the
 	// stored order and reports created=false.
@@ -194,6 +211,15 @@ type Tx interface {
 	PruneIdempotencyKeys(ctx context.Context, before, deliveries time.Time, limit int) (int, error)
 	// Enqueue inserts a job in this transaction, so it runs only if the transaction commits.
 	Enqueue(ctx context.Context, job Job) error
+	ReconciliationTx
+	SealTx
+}
+
+// SecretSealer encrypts secrets that must be read back (webhook signing secrets) before they
+// are stored, so a copy of the database alone reveals none.
+type SecretSealer interface {
+	Seal(plaintext string) (string, error)
+	Open(sealed string) (string, error)
 }
 
 // Resolver looks up the addresses a host name resolves to (DNS), for checking where webhooks

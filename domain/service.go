@@ -24,6 +24,9 @@ type Config struct {
 	EscrowHold time.Duration
 	// Resolver checks webhook hosts outside sandbox mode.
 	Resolver Resolver
+	// LinkCodes delivers link confirmation codes to members; nil leaves the delivery to the
+	// partner, which receives each code in a link.confirmation_requested webhook.
+	LinkCodes LinkCodeSender
 }
 
 func (c Config) withDefaults() Config {
@@ -63,14 +66,27 @@ func NewService(store Store, clock Clock, cfg Config) *Service {
 	return &Service{store: store, clock: clock, cfg: cfg.withDefaults()}
 }
 
-// Authenticate resolves an API secret to its actor. UNAUTHENTICATED for an unknown secret.
+// Authenticate resolves an API secret to its actor. UNAUTHENTICATED for an unknown, revoked
+// or expired secret, and outside sandbox mode for a sandbox one. Every call reads the key, so
+// a revocation holds at once in every process.
 func (s *Service) Authenticate(ctx context.Context, secret string) (Actor, error) {
+	if !s.cfg.Sandbox && IsSandboxSecret(secret) {
+		return Anonymous, Unauthenticated // a sandbox key never opens production
+	}
 	k, err := s.store.Queries().APIKeyByHash(ctx, HashSecret(secret))
 	if CodeOf(err) == CodeNotFound {
 		return Anonymous, Unauthenticated
 	}
 	if err != nil {
 		return Anonymous, err
+	}
+	now := s.clock.Now()
+	if !k.Usable(now) {
+		return Anonymous, Unauthenticated // revoked or expired: exactly like an unknown key
+	}
+	if now.Sub(k.LastUsedAt) >= lastUsedResolution {
+		// Best effort: a failed write of lastUsedAt must not refuse a good key.
+		_ = s.store.InTx(ctx, func(ctx context.Context, tx Tx) error { return tx.TouchAPIKey(ctx, k.ID, now) })
 	}
 	return k.Actor(), nil
 }

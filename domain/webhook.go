@@ -130,7 +130,8 @@ func WebhookBackoff(attempt int, base time.Duration) time.Duration {
 const MaxWebhookAttempts = 22
 
 // ValidateWebhookURL accepts http(s) URLs; outside sandbox mode a host that does not resolve
-// (with r) or resolves to a loopback, private, link-local or unspecified address is refused.
+// (with r) or resolves to any address that is not PublicAddress is refused (the sender checks
+// the address it dials again, so a name that resolves differently later gains nothing).
 // INVALID_INPUT naming field; INTERNAL when outside sandbox mode no resolver is configured.
 func ValidateWebhookURL(ctx context.Context, raw string, sandbox bool, r Resolver, field []string) (string, error) {
 	u, err := url.Parse(raw)
@@ -148,7 +149,7 @@ func ValidateWebhookURL(ctx context.Context, raw string, sandbox bool, r Resolve
 		return "", Errorf(CodeInvalidInput, field, "host %q does not resolve", clip(u.Hostname()))
 	}
 	for _, ip := range ips {
-		if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified() || ip.IsLinkLocalMulticast() {
+		if !PublicAddress(ip) {
 			return "", Errorf(CodeInvalidInput, field, "resolves to a non-public address (%s)", ip)
 		}
 	}
@@ -157,9 +158,13 @@ func ValidateWebhookURL(ctx context.Context, raw string, sandbox bool, r Resolve
 
 // WebhookBody is the JSON posted for an event.
 func WebhookBody(e Event) []byte {
-	return []byte(fmt.Sprintf(`{"id":%q,"type":%q,"occurredAt":%q,"data":{"object":{"type":%q,"id":%q}%s%s%s}}`,
+	code := ""
+	if e.LinkCode != "" {
+		code = fmt.Sprintf(`,"code":%q`, e.LinkCode)
+	}
+	return []byte(fmt.Sprintf(`{"id":%q,"type":%q,"occurredAt":%q,"data":{"object":{"type":%q,"id":%q}%s%s%s%s}}`,
 		GlobalID("Event", e.ID), e.Type, e.OccurredAt.UTC().Format(time.RFC3339Nano), e.ObjectType, GlobalID(e.ObjectType, e.ObjectID),
-		optionalField("account", "Account", e.AccountID), optionalField("partner", "Partner", e.PartnerID), optionalField("payment", "Payment", e.PaymentID)))
+		optionalField("account", "Account", e.AccountID), optionalField("partner", "Partner", e.PartnerID), optionalField("payment", "Payment", e.PaymentID), code))
 }
 
 func optionalField(name, typ, id string) string {

@@ -63,7 +63,9 @@ func TestValidateWebhookURLResolvesOutsideSandbox(t *testing.T) {
 	t.Parallel()
 	r := hosts{"hooks.example": {"93.184.216.34"}, "mixed.example": {"93.184.216.34", "10.1.2.3"},
 		"mapped.example": {"::ffff:127.0.0.1"}, "v6.example": {"2606:2800:220:1::1"}, "metadata.example": {"169.254.169.254"},
-		"empty.example": {}}
+		"empty.example": {}, "cgnat.example": {"100.100.100.200"}, "bench.example": {"198.18.0.1"}, "doc.example": {"192.0.2.10"},
+		"reserved.example": {"240.0.0.1"}, "broadcast.example": {"255.255.255.255"}, "nat64.example": {"64:ff9b::a9fe:a9fe"},
+		"6to4.example": {"2002:7f00:1::1"}, "compat.example": {"::7f00:1"}}
 	tests := []struct {
 		url  string
 		want ErrorCode // "" accepted
@@ -75,6 +77,14 @@ func TestValidateWebhookURLResolvesOutsideSandbox(t *testing.T) {
 		{"http://metadata.example/latest", CodeInvalidInput},
 		{"https://unknown.example/kjb", CodeInvalidInput},
 		{"https://empty.example/kjb", CodeInvalidInput},
+		{"http://cgnat.example/latest", CodeInvalidInput},
+		{"https://bench.example/kjb", CodeInvalidInput},
+		{"https://doc.example/kjb", CodeInvalidInput},
+		{"https://reserved.example/kjb", CodeInvalidInput},
+		{"https://broadcast.example/kjb", CodeInvalidInput},
+		{"https://nat64.example/kjb", CodeInvalidInput},
+		{"https://6to4.example/kjb", CodeInvalidInput},
+		{"https://compat.example/kjb", CodeInvalidInput},
 		{"ftp://hooks.example/kjb", CodeInvalidInput},
 	}
 	for _, tc := range tests {

@@ -8,6 +8,7 @@ package graph
 import (
 	"cmp"
 	"context"
+	"time"
 
 	"github.com/kjb/kjb/domain"
 	"github.com/kjb/kjb/graph/model"
@@ -74,6 +75,9 @@ func (r *mutationResolver) CreateAPIKey(ctx context.Context, input model.CreateA
 	accountID, err := decodeOptionalID(input.AccountID, typeAccount, "accountId")
 	partnerID, perr := decodeOptionalID(input.PartnerID, typePartner, "partnerId")
 	in := domain.CreateAPIKeyInput{Role: domain.Role(input.Role), AccountID: accountID, PartnerID: partnerID, Label: deref(input.Label)}
+	if input.ExpiresAt != nil {
+		in.ExpiresAt = time.Time(*input.ExpiresAt)
+	}
 	return mutate2(cmp.Or(err, perr), func() (domain.APIKey, string, error) {
 		return r.Svc.CreateAPIKey(ctx, ActorFrom(ctx), in)
 	}, func(k domain.APIKey, secret string) *model.CreateAPIKeyPayload {

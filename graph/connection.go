@@ -48,7 +48,7 @@ func page(first *int, after *string) (domain.Page, error) {
 	if after != nil && *after != "" {
 		b, err := base64.RawURLEncoding.DecodeString(*after)
 		k, ok := strings.CutPrefix(string(b), "c:")
-		if err != nil || !ok || k == "" {
+		if err != nil || !ok || k == "" || domain.CheckText(k, domain.NameText, domain.MaxNameLength, nil) != nil {
 			return domain.Page{}, domain.Errorf(domain.CodeInvalidInput, domain.Field("after"), "is not a cursor of this list")
 		}
 		key = k

@@ -44,6 +44,8 @@ var eventObjectTypes = map[string]model.EventObjectType{
 	typeRefund:       model.EventObjectTypeRefund,
 	typePayout:       model.EventObjectTypePayout,
 	typeFeeStatement: model.EventObjectTypeFeeStatement,
+
+	typeReconciliationBreak: model.EventObjectTypeReconciliationBreak,
 }
 
 // jobState is the API's name of a River job state: "retryable" is RETRYABLE.

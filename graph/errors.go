@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/kjb/kjb/domain"
@@ -16,7 +17,9 @@ const internalMessage = "internal error: the request failed on our side and was 
 // presentErrors maps domain errors to messages with extensions.code (and field), keeps the
 // parser's and validator's own errors, and replaces anything else with a generic INTERNAL
 // error so no SQL or Go error text reaches clients; the real error is logged.
-func presentErrors(log *slog.Logger) graphql.ErrorPresenterFunc {
+// Outside sandbox mode (hideSchema) validation messages lose their "Did you mean" suggestions,
+// which would reveal fields a caller may not use.
+func presentErrors(log *slog.Logger, hideSchema bool) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var gqlErr *gqlerror.Error
 		errors.As(err, &gqlErr)
@@ -36,13 +39,19 @@ func presentErrors(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return out
 		}
 		if gqlErr != nil && gqlErr.Err == nil && domain.CodeOf(err) == "" {
+			if hideSchema {
+				gqlErr.Message = withoutSuggestions(gqlErr.Message)
+			}
 			return gqlErr // the parser's or validator's own error: safe and useful
 		}
 		var fromResolver *resolverError
-		if gqlErr != nil && !errors.As(err, &fromResolver) {
+		if gqlErr != nil && !errors.As(err, &fromResolver) && domain.CodeOf(err) == "" {
 			// Not from a resolver: gqlgen could not coerce an argument (an enum value that does
 			// not exist, an out-of-range Int). Its message names the value, never SQL.
 			out.Message = gqlErr.Err.Error()
+			if hideSchema {
+				out.Message = withoutSuggestions(out.Message)
+			}
 			out.Extensions = map[string]any{"code": string(domain.CodeInvalidInput)}
 			return out
 		}
@@ -93,4 +102,12 @@ func markResolverError(err error) error {
 		return err
 	}
 	return &resolverError{err}
+}
+
+// withoutSuggestions cuts a validator message at its "Did you mean" hint.
+func withoutSuggestions(msg string) string {
+	if i := strings.Index(msg, " Did you mean"); i >= 0 {
+		return msg[:i]
+	}
+	return msg
 }

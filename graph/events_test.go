@@ -36,7 +36,7 @@ func TestEventsAreWrittenWithTheirChange(t *testing.T) {
 	small := e.Order(s.PartnerKey, "o-small", "buyer", "supplier", "10.00")
 	e.Pay(s.AccountKey, small, "p")
 	got := e.EventTypes(s.PartnerKey, nil)
-	want := []string{"LINK_CREATED", "ORDER_CREATED", "ORDER_CREATED", "ORDER_PAID", "PAYMENT_SUCCEEDED"}
+	want := []string{"LINK_CONFIRMATION_REQUESTED", "LINK_CREATED", "ORDER_CREATED", "ORDER_CREATED", "ORDER_PAID", "PAYMENT_SUCCEEDED"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("partner sees %v, want %v", got, want)
 	}
@@ -386,7 +386,11 @@ func TestBulkEventsReachSubscribers(t *testing.T) {
 		if err != nil || d == nil {
 			t.Fatalf("after %d events: %v", len(seen), err)
 		}
-		if Str(d, "accountEvents", "type") != "CONVERSION_SETTLED" || seen[Str(d, "accountEvents", "id")] {
+		// A booking committed just before the subscription started may still be on its way
+		// through the fan-out; only the settlements are this test's business.
+		if typ := Str(d, "accountEvents", "type"); typ == "CONVERSION_BOOKED" {
+			continue
+		} else if typ != "CONVERSION_SETTLED" || seen[Str(d, "accountEvents", "id")] {
 			t.Fatalf("unexpected or repeated %v", d)
 		}
 		seen[Str(d, "accountEvents", "id")] = true

@@ -121,6 +121,19 @@ func TestMonthCloseRules(t *testing.T) {
 			}
 		}
 	})
+	t.Run("a month before the first fee schedule", func(t *testing.T) {
+		jobs := e.Count(`SELECT count(*) FROM river_job WHERE kind = 'fees.close_month'`)
+		for _, m := range []string{"0000-01", "1900-01", "2019-12"} {
+			p := e.Mutate(e.Operator, "runMonthlyFees", `mutation($input: RunMonthlyFeesInput!) { runMonthlyFees(input: $input) { enqueued userErrors { code field } } }`,
+				map[string]any{"month": m})
+			if codes := UserErrorCodes(p); !slices.Equal(codes, []string{"INVALID_INPUT"}) || !strings.Contains(fmt.Sprint(p), "month") {
+				t.Errorf("%s: %v", m, p)
+			}
+		}
+		if n := e.Count(`SELECT count(*) FROM river_job WHERE kind = 'fees.close_month'`); n != jobs {
+			t.Errorf("%d close jobs were enqueued", n-jobs)
+		}
+	})
 	e.SetSandboxClock("2026-11-01T00:00:00+08:00")
 	t.Run("exactly 200,000.00 on average is the 0.15% tier (young account: one month)", func(t *testing.T) {
 		closed, n := closeMonth(e, "2026-10")

@@ -41,6 +41,7 @@ type ResolverRoot interface {
 	Payout() PayoutResolver
 	Query() QueryResolver
 	Quote() QuoteResolver
+	Statement() StatementResolver
 	Subscription() SubscriptionResolver
 	TopUp() TopUpResolver
 	Viewer() ViewerResolver
@@ -68,6 +69,7 @@ type ComplexityRoot struct {
 		Name                 func(childComplexity int) int
 		Payments             func(childComplexity int, first *int, after *string) int
 		ServiceFeeRate       func(childComplexity int) int
+		Statement            func(childComplexity int, currency model.CurrencyCode, from model.DateTime, to model.DateTime) int
 		Type                 func(childComplexity int) int
 	}
 
@@ -87,13 +89,26 @@ type ComplexityRoot struct {
 	}
 
 	ApiKey struct {
-		Account   func(childComplexity int) int
-		CreatedAt func(childComplexity int) int
-		Hint      func(childComplexity int) int
-		ID        func(childComplexity int) int
-		Label     func(childComplexity int) int
-		Partner   func(childComplexity int) int
-		Role      func(childComplexity int) int
+		Account    func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		ExpiresAt  func(childComplexity int) int
+		Hint       func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Label      func(childComplexity int) int
+		LastUsedAt func(childComplexity int) int
+		Partner    func(childComplexity int) int
+		RevokedAt  func(childComplexity int) int
+		Role       func(childComplexity int) int
+	}
+
+	ApiKeyConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ApiKeyEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Balance struct {
@@ -108,6 +123,11 @@ type ComplexityRoot struct {
 
 	CancelOrderPayload struct {
 		Order      func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	ConfirmMarketplaceLinkPayload struct {
+		Link       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
 	}
 
@@ -315,6 +335,34 @@ type ComplexityRoot struct {
 		Kind      func(childComplexity int) int
 	}
 
+	LedgerSeal struct {
+		AfterEntryID func(childComplexity int) int
+		Entries      func(childComplexity int) int
+		Hash         func(childComplexity int) int
+		LastEntryID  func(childComplexity int) int
+		PrevHash     func(childComplexity int) int
+		SealedAt     func(childComplexity int) int
+		Seq          func(childComplexity int) int
+		Transactions func(childComplexity int) int
+	}
+
+	LedgerSealFailure struct {
+		AfterEntryID  func(childComplexity int) int
+		LastEntryID   func(childComplexity int) int
+		Reason        func(childComplexity int) int
+		Seq           func(childComplexity int) int
+		TransactionID func(childComplexity int) int
+	}
+
+	LedgerVerification struct {
+		EntriesChecked  func(childComplexity int) int
+		Failure         func(childComplexity int) int
+		Head            func(childComplexity int) int
+		Ok              func(childComplexity int) int
+		SealsChecked    func(childComplexity int) int
+		UnsealedEntries func(childComplexity int) int
+	}
+
 	LinkMarketplaceAccountPayload struct {
 		Link       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
@@ -361,33 +409,37 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		ActivateCrossBorderPay   func(childComplexity int, input model.ActivateCrossBorderPayInput) int
-		CancelJob                func(childComplexity int, input model.CancelJobInput) int
-		CancelOrder              func(childComplexity int, input model.CancelOrderInput) int
-		ConfirmReceipt           func(childComplexity int, input model.ConfirmReceiptInput) int
-		CreateAPIKey             func(childComplexity int, input model.CreateAPIKeyInput) int
-		CreateAccount            func(childComplexity int, input model.CreateAccountInput) int
-		CreateOrder              func(childComplexity int, input model.CreateOrderInput) int
-		CreatePartner            func(childComplexity int, input model.CreatePartnerInput) int
-		CreateQuote              func(childComplexity int, input model.CreateQuoteInput) int
-		CreateWebhookEndpoint    func(childComplexity int, input model.CreateWebhookEndpointInput) int
-		DeleteWebhookEndpoint    func(childComplexity int, input model.DeleteWebhookEndpointInput) int
-		ExecuteQuote             func(childComplexity int, input model.ExecuteQuoteInput) int
-		LinkMarketplaceAccount   func(childComplexity int, input model.LinkMarketplaceAccountInput) int
-		PayOrder                 func(childComplexity int, input model.PayOrderInput) int
-		RedeliverEvent           func(childComplexity int, input model.RedeliverEventInput) int
-		RefundOrder              func(childComplexity int, input model.RefundOrderInput) int
-		RetryJob                 func(childComplexity int, input model.RetryJobInput) int
-		RetryPayout              func(childComplexity int, input model.RetryPayoutInput) int
-		ReviewKyc                func(childComplexity int, input model.ReviewKycInput) int
-		RotateWebhookSecret      func(childComplexity int, input model.RotateWebhookSecretInput) int
-		RunMonthlyFees           func(childComplexity int, input model.RunMonthlyFeesInput) int
-		SetFxRate                func(childComplexity int, input model.SetFxRateInput) int
-		SetSandboxClock          func(childComplexity int, input model.SetSandboxClockInput) int
-		TopUp                    func(childComplexity int, input model.TopUpInput) int
-		UnlinkMarketplaceAccount func(childComplexity int, input model.UnlinkMarketplaceAccountInput) int
-		UpsertMarketplaceMember  func(childComplexity int, input model.UpsertMarketplaceMemberInput) int
-		UpsertSupplier           func(childComplexity int, input model.UpsertSupplierInput) int
+		ActivateCrossBorderPay     func(childComplexity int, input model.ActivateCrossBorderPayInput) int
+		CancelJob                  func(childComplexity int, input model.CancelJobInput) int
+		CancelOrder                func(childComplexity int, input model.CancelOrderInput) int
+		ConfirmMarketplaceLink     func(childComplexity int, input model.ConfirmMarketplaceLinkInput) int
+		ConfirmReceipt             func(childComplexity int, input model.ConfirmReceiptInput) int
+		CreateAPIKey               func(childComplexity int, input model.CreateAPIKeyInput) int
+		CreateAccount              func(childComplexity int, input model.CreateAccountInput) int
+		CreateOrder                func(childComplexity int, input model.CreateOrderInput) int
+		CreatePartner              func(childComplexity int, input model.CreatePartnerInput) int
+		CreateQuote                func(childComplexity int, input model.CreateQuoteInput) int
+		CreateWebhookEndpoint      func(childComplexity int, input model.CreateWebhookEndpointInput) int
+		DeleteWebhookEndpoint      func(childComplexity int, input model.DeleteWebhookEndpointInput) int
+		ExecuteQuote               func(childComplexity int, input model.ExecuteQuoteInput) int
+		LinkMarketplaceAccount     func(childComplexity int, input model.LinkMarketplaceAccountInput) int
+		PayOrder                   func(childComplexity int, input model.PayOrderInput) int
+		RedeliverEvent             func(childComplexity int, input model.RedeliverEventInput) int
+		RefundOrder                func(childComplexity int, input model.RefundOrderInput) int
+		ResolveReconciliationBreak func(childComplexity int, input model.ResolveReconciliationBreakInput) int
+		RetryJob                   func(childComplexity int, input model.RetryJobInput) int
+		RetryPayout                func(childComplexity int, input model.RetryPayoutInput) int
+		ReviewKyc                  func(childComplexity int, input model.ReviewKycInput) int
+		RevokeAPIKey               func(childComplexity int, input model.RevokeAPIKeyInput) int
+		RotateAPIKey               func(childComplexity int, input model.RotateAPIKeyInput) int
+		RotateWebhookSecret        func(childComplexity int, input model.RotateWebhookSecretInput) int
+		RunMonthlyFees             func(childComplexity int, input model.RunMonthlyFeesInput) int
+		SetFxRate                  func(childComplexity int, input model.SetFxRateInput) int
+		SetSandboxClock            func(childComplexity int, input model.SetSandboxClockInput) int
+		TopUp                      func(childComplexity int, input model.TopUpInput) int
+		UnlinkMarketplaceAccount   func(childComplexity int, input model.UnlinkMarketplaceAccountInput) int
+		UpsertMarketplaceMember    func(childComplexity int, input model.UpsertMarketplaceMemberInput) int
+		UpsertSupplier             func(childComplexity int, input model.UpsertSupplierInput) int
 	}
 
 	Order struct {
@@ -428,6 +480,21 @@ type ComplexityRoot struct {
 		CreatedAt func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Name      func(childComplexity int) int
+	}
+
+	PartnerReconciliation struct {
+		CSVPath func(childComplexity int) int
+		From    func(childComplexity int) int
+		Lines   func(childComplexity int) int
+		To      func(childComplexity int) int
+		Totals  func(childComplexity int) int
+	}
+
+	PartnerReconciliationLine struct {
+		Day         func(childComplexity int) int
+		Figures     func(childComplexity int) int
+		PaidPayouts func(childComplexity int) int
+		Supplier    func(childComplexity int) int
 	}
 
 	PartnerSummary struct {
@@ -507,29 +574,33 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Account           func(childComplexity int, id string) int
-		Accounts          func(childComplexity int, first *int, after *string) int
-		Currencies        func(childComplexity int) int
-		Events            func(childComplexity int, first *int, after *string, types []model.EventType) int
-		FeeSchedule       func(childComplexity int) int
-		FeeStatements     func(childComplexity int, accountID string, first *int, after *string) int
-		FxRates           func(childComplexity int) int
-		Jobs              func(childComplexity int, first *int, after *string, kind *string, state *model.JobState) int
-		MarketplaceMember func(childComplexity int, externalID string) int
-		Node              func(childComplexity int, id string) int
-		Order             func(childComplexity int, id string) int
-		OrderByExternalID func(childComplexity int, externalID string) int
-		Orders            func(childComplexity int, first *int, after *string, status *model.OrderStatus) int
-		PartnerSummary    func(childComplexity int, from model.DateTime, to model.DateTime) int
-		Payment           func(childComplexity int, id string) int
-		PaymentOptions    func(childComplexity int, orderID string, payCurrency *model.CurrencyCode, buyerIPCountry *string) int
-		Payments          func(childComplexity int, first *int, after *string, filter *model.PaymentFilter) int
-		Payout            func(childComplexity int, id string) int
-		Payouts           func(childComplexity int, first *int, after *string, filter *model.PayoutFilter) int
-		Quote             func(childComplexity int, id string) int
-		Supplier          func(childComplexity int, externalID string) int
-		Viewer            func(childComplexity int) int
-		WebhookEndpoints  func(childComplexity int) int
+		APIKeys               func(childComplexity int, first *int, after *string) int
+		Account               func(childComplexity int, id string) int
+		Accounts              func(childComplexity int, first *int, after *string) int
+		Currencies            func(childComplexity int) int
+		Events                func(childComplexity int, first *int, after *string, types []model.EventType) int
+		FeeSchedule           func(childComplexity int) int
+		FeeStatements         func(childComplexity int, accountID string, first *int, after *string) int
+		FxRates               func(childComplexity int) int
+		Jobs                  func(childComplexity int, first *int, after *string, kind *string, state *model.JobState) int
+		LedgerVerification    func(childComplexity int) int
+		MarketplaceMember     func(childComplexity int, externalID string) int
+		Node                  func(childComplexity int, id string) int
+		Order                 func(childComplexity int, id string) int
+		OrderByExternalID     func(childComplexity int, externalID string) int
+		Orders                func(childComplexity int, first *int, after *string, status *model.OrderStatus) int
+		PartnerReconciliation func(childComplexity int, from model.DateTime, to model.DateTime) int
+		PartnerSummary        func(childComplexity int, from model.DateTime, to model.DateTime) int
+		Payment               func(childComplexity int, id string) int
+		PaymentOptions        func(childComplexity int, orderID string, payCurrency *model.CurrencyCode, buyerIPCountry *string) int
+		Payments              func(childComplexity int, first *int, after *string, filter *model.PaymentFilter) int
+		Payout                func(childComplexity int, id string) int
+		Payouts               func(childComplexity int, first *int, after *string, filter *model.PayoutFilter) int
+		Quote                 func(childComplexity int, id string) int
+		ReconciliationBreaks  func(childComplexity int, first *int, after *string, status *model.ReconciliationBreakStatus) int
+		Supplier              func(childComplexity int, externalID string) int
+		Viewer                func(childComplexity int) int
+		WebhookEndpoints      func(childComplexity int) int
 	}
 
 	Quote struct {
@@ -544,6 +615,57 @@ type ComplexityRoot struct {
 		SellAmount func(childComplexity int) int
 		SpreadBps  func(childComplexity int) int
 		Status     func(childComplexity int) int
+	}
+
+	ReconciledPayout struct {
+		Amount        func(childComplexity int) int
+		PaidAt        func(childComplexity int) int
+		PayoutID      func(childComplexity int) int
+		RailReference func(childComplexity int) int
+	}
+
+	ReconciliationBreak struct {
+		Counterparty func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Day          func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Note         func(childComplexity int) int
+		ObjectID     func(childComplexity int) int
+		Ours         func(childComplexity int) int
+		Problem      func(childComplexity int) int
+		ResolvedAt   func(childComplexity int) int
+		Status       func(childComplexity int) int
+		Theirs       func(childComplexity int) int
+	}
+
+	ReconciliationBreakConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ReconciliationBreakEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ReconciliationFigures struct {
+		FailedAmount   func(childComplexity int) int
+		Fees           func(childComplexity int) int
+		PaidCount      func(childComplexity int) int
+		PaymentCount   func(childComplexity int) int
+		PaymentVolume  func(childComplexity int) int
+		PayoutsFailed  func(childComplexity int) int
+		PayoutsPaid    func(childComplexity int) int
+		PayoutsPending func(childComplexity int) int
+		PendingAmount  func(childComplexity int) int
+		Refunds        func(childComplexity int) int
+	}
+
+	ReconciliationSide struct {
+		Amount        func(childComplexity int) int
+		CounterAmount func(childComplexity int) int
+		Reference     func(childComplexity int) int
+		Status        func(childComplexity int) int
 	}
 
 	RedeliverEventPayload struct {
@@ -568,6 +690,11 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	ResolveReconciliationBreakPayload struct {
+		ReconciliationBreak func(childComplexity int) int
+		UserErrors          func(childComplexity int) int
+	}
+
 	RetryJobPayload struct {
 		Job        func(childComplexity int) int
 		UserErrors func(childComplexity int) int
@@ -580,6 +707,18 @@ type ComplexityRoot struct {
 
 	ReviewKycPayload struct {
 		Account    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	RevokeApiKeyPayload struct {
+		APIKey     func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	RotateApiKeyPayload struct {
+		APIKey     func(childComplexity int) int
+		Previous   func(childComplexity int) int
+		Secret     func(childComplexity int) int
 		UserErrors func(childComplexity int) int
 	}
 
@@ -608,6 +747,41 @@ type ComplexityRoot struct {
 	SetSandboxClockPayload struct {
 		Now        func(childComplexity int) int
 		UserErrors func(childComplexity int) int
+	}
+
+	Statement struct {
+		Account       func(childComplexity int) int
+		CSVPath       func(childComplexity int) int
+		Closing       func(childComplexity int) int
+		Currency      func(childComplexity int) int
+		From          func(childComplexity int) int
+		MovementCount func(childComplexity int) int
+		Movements     func(childComplexity int, first *int, after *string) int
+		Opening       func(childComplexity int) int
+		Seal          func(childComplexity int) int
+		To            func(childComplexity int) int
+		TotalIn       func(childComplexity int) int
+		TotalOut      func(childComplexity int) int
+	}
+
+	StatementMovement struct {
+		Amount       func(childComplexity int) int
+		BalanceAfter func(childComplexity int) int
+		Description  func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		PostedAt     func(childComplexity int) int
+		Reference    func(childComplexity int) int
+	}
+
+	StatementMovementConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	StatementMovementEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -713,6 +887,7 @@ type AccountResolver interface {
 	Conversions(ctx context.Context, obj *model.Account, first *int, after *string) (*model.ConversionConnection, error)
 	Links(ctx context.Context, obj *model.Account, first *int, after *string) (*model.MarketplaceLinkConnection, error)
 	Payments(ctx context.Context, obj *model.Account, first *int, after *string) (*model.PaymentConnection, error)
+	Statement(ctx context.Context, obj *model.Account, currency model.CurrencyCode, from model.DateTime, to model.DateTime) (*model.Statement, error)
 }
 type ApiKeyResolver interface {
 	Account(ctx context.Context, obj *model.APIKey) (*model.Account, error)
@@ -740,6 +915,8 @@ type MutationResolver interface {
 	CreateAccount(ctx context.Context, input model.CreateAccountInput) (*model.CreateAccountPayload, error)
 	ReviewKyc(ctx context.Context, input model.ReviewKycInput) (*model.ReviewKycPayload, error)
 	TopUp(ctx context.Context, input model.TopUpInput) (*model.TopUpPayload, error)
+	RevokeAPIKey(ctx context.Context, input model.RevokeAPIKeyInput) (*model.RevokeAPIKeyPayload, error)
+	RotateAPIKey(ctx context.Context, input model.RotateAPIKeyInput) (*model.RotateAPIKeyPayload, error)
 	CreateWebhookEndpoint(ctx context.Context, input model.CreateWebhookEndpointInput) (*model.CreateWebhookEndpointPayload, error)
 	DeleteWebhookEndpoint(ctx context.Context, input model.DeleteWebhookEndpointInput) (*model.DeleteWebhookEndpointPayload, error)
 	RotateWebhookSecret(ctx context.Context, input model.RotateWebhookSecretInput) (*model.RotateWebhookSecretPayload, error)
@@ -751,6 +928,7 @@ type MutationResolver interface {
 	ExecuteQuote(ctx context.Context, input model.ExecuteQuoteInput) (*model.ExecuteQuotePayload, error)
 	RetryJob(ctx context.Context, input model.RetryJobInput) (*model.RetryJobPayload, error)
 	CancelJob(ctx context.Context, input model.CancelJobInput) (*model.CancelJobPayload, error)
+	ConfirmMarketplaceLink(ctx context.Context, input model.ConfirmMarketplaceLinkInput) (*model.ConfirmMarketplaceLinkPayload, error)
 	UpsertMarketplaceMember(ctx context.Context, input model.UpsertMarketplaceMemberInput) (*model.UpsertMarketplaceMemberPayload, error)
 	UpsertSupplier(ctx context.Context, input model.UpsertSupplierInput) (*model.UpsertSupplierPayload, error)
 	LinkMarketplaceAccount(ctx context.Context, input model.LinkMarketplaceAccountInput) (*model.LinkMarketplaceAccountPayload, error)
@@ -762,6 +940,7 @@ type MutationResolver interface {
 	ConfirmReceipt(ctx context.Context, input model.ConfirmReceiptInput) (*model.ConfirmReceiptPayload, error)
 	RefundOrder(ctx context.Context, input model.RefundOrderInput) (*model.RefundOrderPayload, error)
 	RetryPayout(ctx context.Context, input model.RetryPayoutInput) (*model.RetryPayoutPayload, error)
+	ResolveReconciliationBreak(ctx context.Context, input model.ResolveReconciliationBreakInput) (*model.ResolveReconciliationBreakPayload, error)
 }
 type OrderResolver interface {
 	BuyerMember(ctx context.Context, obj *model.Order) (*model.MarketplaceMember, error)
@@ -787,6 +966,7 @@ type QueryResolver interface {
 	Account(ctx context.Context, id string) (*model.Account, error)
 	Accounts(ctx context.Context, first *int, after *string) (*model.AccountConnection, error)
 	Currencies(ctx context.Context) ([]*model.Currency, error)
+	APIKeys(ctx context.Context, first *int, after *string) (*model.APIKeyConnection, error)
 	Events(ctx context.Context, first *int, after *string, types []model.EventType) (*model.EventConnection, error)
 	WebhookEndpoints(ctx context.Context) ([]*model.WebhookEndpoint, error)
 	PartnerSummary(ctx context.Context, from model.DateTime, to model.DateTime) (*model.PartnerSummary, error)
@@ -805,9 +985,15 @@ type QueryResolver interface {
 	Payments(ctx context.Context, first *int, after *string, filter *model.PaymentFilter) (*model.PaymentConnection, error)
 	Payout(ctx context.Context, id string) (*model.Payout, error)
 	Payouts(ctx context.Context, first *int, after *string, filter *model.PayoutFilter) (*model.PayoutConnection, error)
+	PartnerReconciliation(ctx context.Context, from model.DateTime, to model.DateTime) (*model.PartnerReconciliation, error)
+	ReconciliationBreaks(ctx context.Context, first *int, after *string, status *model.ReconciliationBreakStatus) (*model.ReconciliationBreakConnection, error)
+	LedgerVerification(ctx context.Context) (*model.LedgerVerification, error)
 }
 type QuoteResolver interface {
 	Account(ctx context.Context, obj *model.Quote) (*model.Account, error)
+}
+type StatementResolver interface {
+	Movements(ctx context.Context, obj *model.Statement, first *int, after *string) (*model.StatementMovementConnection, error)
 }
 type SubscriptionResolver interface {
 	PaymentUpdated(ctx context.Context, paymentID string) (<-chan *model.Payment, error)
@@ -966,6 +1152,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.ServiceFeeRate(childComplexity), true
+	case "Account.statement":
+		if e.ComplexityRoot.Account.Statement == nil {
+			break
+		}
+
+		args, err := ec.field_Account_statement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Account.Statement(childComplexity, args["currency"].(model.CurrencyCode), args["from"].(model.DateTime), args["to"].(model.DateTime)), true
 	case "Account.type":
 		if e.ComplexityRoot.Account.Type == nil {
 			break
@@ -1024,6 +1221,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ApiKey.CreatedAt(childComplexity), true
+	case "ApiKey.expiresAt":
+		if e.ComplexityRoot.ApiKey.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.ExpiresAt(childComplexity), true
 	case "ApiKey.hint":
 		if e.ComplexityRoot.ApiKey.Hint == nil {
 			break
@@ -1042,18 +1245,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ApiKey.Label(childComplexity), true
+	case "ApiKey.lastUsedAt":
+		if e.ComplexityRoot.ApiKey.LastUsedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.LastUsedAt(childComplexity), true
 	case "ApiKey.partner":
 		if e.ComplexityRoot.ApiKey.Partner == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ApiKey.Partner(childComplexity), true
+	case "ApiKey.revokedAt":
+		if e.ComplexityRoot.ApiKey.RevokedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.RevokedAt(childComplexity), true
 	case "ApiKey.role":
 		if e.ComplexityRoot.ApiKey.Role == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ApiKey.Role(childComplexity), true
+
+	case "ApiKeyConnection.edges":
+		if e.ComplexityRoot.ApiKeyConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKeyConnection.Edges(childComplexity), true
+	case "ApiKeyConnection.pageInfo":
+		if e.ComplexityRoot.ApiKeyConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKeyConnection.PageInfo(childComplexity), true
+
+	case "ApiKeyEdge.cursor":
+		if e.ComplexityRoot.ApiKeyEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKeyEdge.Cursor(childComplexity), true
+	case "ApiKeyEdge.node":
+		if e.ComplexityRoot.ApiKeyEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKeyEdge.Node(childComplexity), true
 
 	case "Balance.available":
 		if e.ComplexityRoot.Balance.Available == nil {
@@ -1093,6 +1334,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CancelOrderPayload.UserErrors(childComplexity), true
+
+	case "ConfirmMarketplaceLinkPayload.link":
+		if e.ComplexityRoot.ConfirmMarketplaceLinkPayload.Link == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConfirmMarketplaceLinkPayload.Link(childComplexity), true
+	case "ConfirmMarketplaceLinkPayload.userErrors":
+		if e.ComplexityRoot.ConfirmMarketplaceLinkPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConfirmMarketplaceLinkPayload.UserErrors(childComplexity), true
 
 	case "ConfirmReceiptPayload.order":
 		if e.ComplexityRoot.ConfirmReceiptPayload.Order == nil {
@@ -1808,6 +2062,123 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LedgerLine.Kind(childComplexity), true
 
+	case "LedgerSeal.afterEntryId":
+		if e.ComplexityRoot.LedgerSeal.AfterEntryID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerSeal.AfterEntryID(childComplexity), true
+	case "LedgerSeal.entries":
+		if e.ComplexityRoot.LedgerSeal.Entries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerSeal.Entries(childComplexity), true
+	case "LedgerSeal.hash":
+		if e.ComplexityRoot.LedgerSeal.Hash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerSeal.Hash(childComplexity), true
+	case "LedgerSeal.lastEntryId":
+		if e.ComplexityRoot.LedgerSeal.LastEntryID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerSeal.LastEntryID(childComplexity), true
+	case "LedgerSeal.prevHash":
+		if e.ComplexityRoot.LedgerSeal.PrevHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerSeal.PrevHash(childComplexity), true
+	case "LedgerSeal.sealedAt":
+		if e.ComplexityRoot.LedgerSeal.SealedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerSeal.SealedAt(childComplexity), true
+	case "LedgerSeal.seq":
+		if e.ComplexityRoot.LedgerSeal.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerSeal.Seq(childComplexity), true
+	case "LedgerSeal.transactions":
+		if e.ComplexityRoot.LedgerSeal.Transactions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerSeal.Transactions(childComplexity), true
+
+	case "LedgerSealFailure.afterEntryId":
+		if e.ComplexityRoot.LedgerSealFailure.AfterEntryID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerSealFailure.AfterEntryID(childComplexity), true
+	case "LedgerSealFailure.lastEntryId":
+		if e.ComplexityRoot.LedgerSealFailure.LastEntryID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerSealFailure.LastEntryID(childComplexity), true
+	case "LedgerSealFailure.reason":
+		if e.ComplexityRoot.LedgerSealFailure.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerSealFailure.Reason(childComplexity), true
+	case "LedgerSealFailure.seq":
+		if e.ComplexityRoot.LedgerSealFailure.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerSealFailure.Seq(childComplexity), true
+	case "LedgerSealFailure.transactionId":
+		if e.ComplexityRoot.LedgerSealFailure.TransactionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerSealFailure.TransactionID(childComplexity), true
+
+	case "LedgerVerification.entriesChecked":
+		if e.ComplexityRoot.LedgerVerification.EntriesChecked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerVerification.EntriesChecked(childComplexity), true
+	case "LedgerVerification.failure":
+		if e.ComplexityRoot.LedgerVerification.Failure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerVerification.Failure(childComplexity), true
+	case "LedgerVerification.head":
+		if e.ComplexityRoot.LedgerVerification.Head == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerVerification.Head(childComplexity), true
+	case "LedgerVerification.ok":
+		if e.ComplexityRoot.LedgerVerification.Ok == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerVerification.Ok(childComplexity), true
+	case "LedgerVerification.sealsChecked":
+		if e.ComplexityRoot.LedgerVerification.SealsChecked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerVerification.SealsChecked(childComplexity), true
+	case "LedgerVerification.unsealedEntries":
+		if e.ComplexityRoot.LedgerVerification.UnsealedEntries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerVerification.UnsealedEntries(childComplexity), true
+
 	case "LinkMarketplaceAccountPayload.link":
 		if e.ComplexityRoot.LinkMarketplaceAccountPayload.Link == nil {
 			break
@@ -2009,6 +2380,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelOrder(childComplexity, args["input"].(model.CancelOrderInput)), true
+	case "Mutation.confirmMarketplaceLink":
+		if e.ComplexityRoot.Mutation.ConfirmMarketplaceLink == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_confirmMarketplaceLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConfirmMarketplaceLink(childComplexity, args["input"].(model.ConfirmMarketplaceLinkInput)), true
 	case "Mutation.confirmReceipt":
 		if e.ComplexityRoot.Mutation.ConfirmReceipt == nil {
 			break
@@ -2152,6 +2534,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RefundOrder(childComplexity, args["input"].(model.RefundOrderInput)), true
+	case "Mutation.resolveReconciliationBreak":
+		if e.ComplexityRoot.Mutation.ResolveReconciliationBreak == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resolveReconciliationBreak_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResolveReconciliationBreak(childComplexity, args["input"].(model.ResolveReconciliationBreakInput)), true
 	case "Mutation.retryJob":
 		if e.ComplexityRoot.Mutation.RetryJob == nil {
 			break
@@ -2185,6 +2578,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReviewKyc(childComplexity, args["input"].(model.ReviewKycInput)), true
+	case "Mutation.revokeApiKey":
+		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeApiKey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["input"].(model.RevokeAPIKeyInput)), true
+	case "Mutation.rotateApiKey":
+		if e.ComplexityRoot.Mutation.RotateAPIKey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rotateApiKey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RotateAPIKey(childComplexity, args["input"].(model.RotateAPIKeyInput)), true
 	case "Mutation.rotateWebhookSecret":
 		if e.ComplexityRoot.Mutation.RotateWebhookSecret == nil {
 			break
@@ -2428,6 +2843,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Partner.Name(childComplexity), true
+
+	case "PartnerReconciliation.csvPath":
+		if e.ComplexityRoot.PartnerReconciliation.CSVPath == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerReconciliation.CSVPath(childComplexity), true
+	case "PartnerReconciliation.from":
+		if e.ComplexityRoot.PartnerReconciliation.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerReconciliation.From(childComplexity), true
+	case "PartnerReconciliation.lines":
+		if e.ComplexityRoot.PartnerReconciliation.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerReconciliation.Lines(childComplexity), true
+	case "PartnerReconciliation.to":
+		if e.ComplexityRoot.PartnerReconciliation.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerReconciliation.To(childComplexity), true
+	case "PartnerReconciliation.totals":
+		if e.ComplexityRoot.PartnerReconciliation.Totals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerReconciliation.Totals(childComplexity), true
+
+	case "PartnerReconciliationLine.day":
+		if e.ComplexityRoot.PartnerReconciliationLine.Day == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerReconciliationLine.Day(childComplexity), true
+	case "PartnerReconciliationLine.figures":
+		if e.ComplexityRoot.PartnerReconciliationLine.Figures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerReconciliationLine.Figures(childComplexity), true
+	case "PartnerReconciliationLine.paidPayouts":
+		if e.ComplexityRoot.PartnerReconciliationLine.PaidPayouts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerReconciliationLine.PaidPayouts(childComplexity), true
+	case "PartnerReconciliationLine.supplier":
+		if e.ComplexityRoot.PartnerReconciliationLine.Supplier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerReconciliationLine.Supplier(childComplexity), true
 
 	case "PartnerSummary.conversionVolume":
 		if e.ComplexityRoot.PartnerSummary.ConversionVolume == nil {
@@ -2732,6 +3203,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PayoutEdge.Node(childComplexity), true
 
+	case "Query.apiKeys":
+		if e.ComplexityRoot.Query.APIKeys == nil {
+			break
+		}
+
+		args, err := ec.field_Query_apiKeys_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.APIKeys(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.account":
 		if e.ComplexityRoot.Query.Account == nil {
 			break
@@ -2806,6 +3288,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Jobs(childComplexity, args["first"].(*int), args["after"].(*string), args["kind"].(*string), args["state"].(*model.JobState)), true
+	case "Query.ledgerVerification":
+		if e.ComplexityRoot.Query.LedgerVerification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.LedgerVerification(childComplexity), true
 	case "Query.marketplaceMember":
 		if e.ComplexityRoot.Query.MarketplaceMember == nil {
 			break
@@ -2861,6 +3349,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Orders(childComplexity, args["first"].(*int), args["after"].(*string), args["status"].(*model.OrderStatus)), true
+	case "Query.partnerReconciliation":
+		if e.ComplexityRoot.Query.PartnerReconciliation == nil {
+			break
+		}
+
+		args, err := ec.field_Query_partnerReconciliation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PartnerReconciliation(childComplexity, args["from"].(model.DateTime), args["to"].(model.DateTime)), true
 	case "Query.partnerSummary":
 		if e.ComplexityRoot.Query.PartnerSummary == nil {
 			break
@@ -2938,6 +3437,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Quote(childComplexity, args["id"].(string)), true
+	case "Query.reconciliationBreaks":
+		if e.ComplexityRoot.Query.ReconciliationBreaks == nil {
+			break
+		}
+
+		args, err := ec.field_Query_reconciliationBreaks_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ReconciliationBreaks(childComplexity, args["first"].(*int), args["after"].(*string), args["status"].(*model.ReconciliationBreakStatus)), true
 	case "Query.supplier":
 		if e.ComplexityRoot.Query.Supplier == nil {
 			break
@@ -3029,6 +3539,210 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Quote.Status(childComplexity), true
 
+	case "ReconciledPayout.amount":
+		if e.ComplexityRoot.ReconciledPayout.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciledPayout.Amount(childComplexity), true
+	case "ReconciledPayout.paidAt":
+		if e.ComplexityRoot.ReconciledPayout.PaidAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciledPayout.PaidAt(childComplexity), true
+	case "ReconciledPayout.payoutId":
+		if e.ComplexityRoot.ReconciledPayout.PayoutID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciledPayout.PayoutID(childComplexity), true
+	case "ReconciledPayout.railReference":
+		if e.ComplexityRoot.ReconciledPayout.RailReference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciledPayout.RailReference(childComplexity), true
+
+	case "ReconciliationBreak.counterparty":
+		if e.ComplexityRoot.ReconciliationBreak.Counterparty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreak.Counterparty(childComplexity), true
+	case "ReconciliationBreak.createdAt":
+		if e.ComplexityRoot.ReconciliationBreak.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreak.CreatedAt(childComplexity), true
+	case "ReconciliationBreak.day":
+		if e.ComplexityRoot.ReconciliationBreak.Day == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreak.Day(childComplexity), true
+	case "ReconciliationBreak.id":
+		if e.ComplexityRoot.ReconciliationBreak.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreak.ID(childComplexity), true
+	case "ReconciliationBreak.note":
+		if e.ComplexityRoot.ReconciliationBreak.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreak.Note(childComplexity), true
+	case "ReconciliationBreak.objectId":
+		if e.ComplexityRoot.ReconciliationBreak.ObjectID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreak.ObjectID(childComplexity), true
+	case "ReconciliationBreak.ours":
+		if e.ComplexityRoot.ReconciliationBreak.Ours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreak.Ours(childComplexity), true
+	case "ReconciliationBreak.problem":
+		if e.ComplexityRoot.ReconciliationBreak.Problem == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreak.Problem(childComplexity), true
+	case "ReconciliationBreak.resolvedAt":
+		if e.ComplexityRoot.ReconciliationBreak.ResolvedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreak.ResolvedAt(childComplexity), true
+	case "ReconciliationBreak.status":
+		if e.ComplexityRoot.ReconciliationBreak.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreak.Status(childComplexity), true
+	case "ReconciliationBreak.theirs":
+		if e.ComplexityRoot.ReconciliationBreak.Theirs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreak.Theirs(childComplexity), true
+
+	case "ReconciliationBreakConnection.edges":
+		if e.ComplexityRoot.ReconciliationBreakConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreakConnection.Edges(childComplexity), true
+	case "ReconciliationBreakConnection.pageInfo":
+		if e.ComplexityRoot.ReconciliationBreakConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreakConnection.PageInfo(childComplexity), true
+
+	case "ReconciliationBreakEdge.cursor":
+		if e.ComplexityRoot.ReconciliationBreakEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreakEdge.Cursor(childComplexity), true
+	case "ReconciliationBreakEdge.node":
+		if e.ComplexityRoot.ReconciliationBreakEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationBreakEdge.Node(childComplexity), true
+
+	case "ReconciliationFigures.failedAmount":
+		if e.ComplexityRoot.ReconciliationFigures.FailedAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationFigures.FailedAmount(childComplexity), true
+	case "ReconciliationFigures.fees":
+		if e.ComplexityRoot.ReconciliationFigures.Fees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationFigures.Fees(childComplexity), true
+	case "ReconciliationFigures.paidCount":
+		if e.ComplexityRoot.ReconciliationFigures.PaidCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationFigures.PaidCount(childComplexity), true
+	case "ReconciliationFigures.paymentCount":
+		if e.ComplexityRoot.ReconciliationFigures.PaymentCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationFigures.PaymentCount(childComplexity), true
+	case "ReconciliationFigures.paymentVolume":
+		if e.ComplexityRoot.ReconciliationFigures.PaymentVolume == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationFigures.PaymentVolume(childComplexity), true
+	case "ReconciliationFigures.payoutsFailed":
+		if e.ComplexityRoot.ReconciliationFigures.PayoutsFailed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationFigures.PayoutsFailed(childComplexity), true
+	case "ReconciliationFigures.payoutsPaid":
+		if e.ComplexityRoot.ReconciliationFigures.PayoutsPaid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationFigures.PayoutsPaid(childComplexity), true
+	case "ReconciliationFigures.payoutsPending":
+		if e.ComplexityRoot.ReconciliationFigures.PayoutsPending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationFigures.PayoutsPending(childComplexity), true
+	case "ReconciliationFigures.pendingAmount":
+		if e.ComplexityRoot.ReconciliationFigures.PendingAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationFigures.PendingAmount(childComplexity), true
+	case "ReconciliationFigures.refunds":
+		if e.ComplexityRoot.ReconciliationFigures.Refunds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationFigures.Refunds(childComplexity), true
+
+	case "ReconciliationSide.amount":
+		if e.ComplexityRoot.ReconciliationSide.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationSide.Amount(childComplexity), true
+	case "ReconciliationSide.counterAmount":
+		if e.ComplexityRoot.ReconciliationSide.CounterAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationSide.CounterAmount(childComplexity), true
+	case "ReconciliationSide.reference":
+		if e.ComplexityRoot.ReconciliationSide.Reference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationSide.Reference(childComplexity), true
+	case "ReconciliationSide.status":
+		if e.ComplexityRoot.ReconciliationSide.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReconciliationSide.Status(childComplexity), true
+
 	case "RedeliverEventPayload.endpoint":
 		if e.ComplexityRoot.RedeliverEventPayload.Endpoint == nil {
 			break
@@ -3110,6 +3824,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RefundOrderPayload.UserErrors(childComplexity), true
 
+	case "ResolveReconciliationBreakPayload.reconciliationBreak":
+		if e.ComplexityRoot.ResolveReconciliationBreakPayload.ReconciliationBreak == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResolveReconciliationBreakPayload.ReconciliationBreak(childComplexity), true
+	case "ResolveReconciliationBreakPayload.userErrors":
+		if e.ComplexityRoot.ResolveReconciliationBreakPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResolveReconciliationBreakPayload.UserErrors(childComplexity), true
+
 	case "RetryJobPayload.job":
 		if e.ComplexityRoot.RetryJobPayload.Job == nil {
 			break
@@ -3148,6 +3875,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReviewKycPayload.UserErrors(childComplexity), true
+
+	case "RevokeApiKeyPayload.apiKey":
+		if e.ComplexityRoot.RevokeApiKeyPayload.APIKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevokeApiKeyPayload.APIKey(childComplexity), true
+	case "RevokeApiKeyPayload.userErrors":
+		if e.ComplexityRoot.RevokeApiKeyPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevokeApiKeyPayload.UserErrors(childComplexity), true
+
+	case "RotateApiKeyPayload.apiKey":
+		if e.ComplexityRoot.RotateApiKeyPayload.APIKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RotateApiKeyPayload.APIKey(childComplexity), true
+	case "RotateApiKeyPayload.previous":
+		if e.ComplexityRoot.RotateApiKeyPayload.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RotateApiKeyPayload.Previous(childComplexity), true
+	case "RotateApiKeyPayload.secret":
+		if e.ComplexityRoot.RotateApiKeyPayload.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RotateApiKeyPayload.Secret(childComplexity), true
+	case "RotateApiKeyPayload.userErrors":
+		if e.ComplexityRoot.RotateApiKeyPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RotateApiKeyPayload.UserErrors(childComplexity), true
 
 	case "RotateWebhookSecretPayload.endpoint":
 		if e.ComplexityRoot.RotateWebhookSecretPayload.Endpoint == nil {
@@ -3225,6 +3990,153 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SetSandboxClockPayload.UserErrors(childComplexity), true
+
+	case "Statement.account":
+		if e.ComplexityRoot.Statement.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.Account(childComplexity), true
+	case "Statement.csvPath":
+		if e.ComplexityRoot.Statement.CSVPath == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.CSVPath(childComplexity), true
+	case "Statement.closing":
+		if e.ComplexityRoot.Statement.Closing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.Closing(childComplexity), true
+	case "Statement.currency":
+		if e.ComplexityRoot.Statement.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.Currency(childComplexity), true
+	case "Statement.from":
+		if e.ComplexityRoot.Statement.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.From(childComplexity), true
+	case "Statement.movementCount":
+		if e.ComplexityRoot.Statement.MovementCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.MovementCount(childComplexity), true
+	case "Statement.movements":
+		if e.ComplexityRoot.Statement.Movements == nil {
+			break
+		}
+
+		args, err := ec.field_Statement_movements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Statement.Movements(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Statement.opening":
+		if e.ComplexityRoot.Statement.Opening == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.Opening(childComplexity), true
+	case "Statement.seal":
+		if e.ComplexityRoot.Statement.Seal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.Seal(childComplexity), true
+	case "Statement.to":
+		if e.ComplexityRoot.Statement.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.To(childComplexity), true
+	case "Statement.totalIn":
+		if e.ComplexityRoot.Statement.TotalIn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.TotalIn(childComplexity), true
+	case "Statement.totalOut":
+		if e.ComplexityRoot.Statement.TotalOut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.TotalOut(childComplexity), true
+
+	case "StatementMovement.amount":
+		if e.ComplexityRoot.StatementMovement.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementMovement.Amount(childComplexity), true
+	case "StatementMovement.balanceAfter":
+		if e.ComplexityRoot.StatementMovement.BalanceAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementMovement.BalanceAfter(childComplexity), true
+	case "StatementMovement.description":
+		if e.ComplexityRoot.StatementMovement.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementMovement.Description(childComplexity), true
+	case "StatementMovement.id":
+		if e.ComplexityRoot.StatementMovement.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementMovement.ID(childComplexity), true
+	case "StatementMovement.kind":
+		if e.ComplexityRoot.StatementMovement.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementMovement.Kind(childComplexity), true
+	case "StatementMovement.postedAt":
+		if e.ComplexityRoot.StatementMovement.PostedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementMovement.PostedAt(childComplexity), true
+	case "StatementMovement.reference":
+		if e.ComplexityRoot.StatementMovement.Reference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementMovement.Reference(childComplexity), true
+
+	case "StatementMovementConnection.edges":
+		if e.ComplexityRoot.StatementMovementConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementMovementConnection.Edges(childComplexity), true
+	case "StatementMovementConnection.pageInfo":
+		if e.ComplexityRoot.StatementMovementConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementMovementConnection.PageInfo(childComplexity), true
+
+	case "StatementMovementEdge.cursor":
+		if e.ComplexityRoot.StatementMovementEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementMovementEdge.Cursor(childComplexity), true
+	case "StatementMovementEdge.node":
+		if e.ComplexityRoot.StatementMovementEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementMovementEdge.Node(childComplexity), true
 
 	case "Subscription.accountEvents":
 		if e.ComplexityRoot.Subscription.AccountEvents == nil {
@@ -3564,6 +4476,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputActivateCrossBorderPayInput,
 		ec.unmarshalInputCancelJobInput,
 		ec.unmarshalInputCancelOrderInput,
+		ec.unmarshalInputConfirmMarketplaceLinkInput,
 		ec.unmarshalInputConfirmReceiptInput,
 		ec.unmarshalInputCreateAccountInput,
 		ec.unmarshalInputCreateApiKeyInput,
@@ -3580,9 +4493,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputPayoutFilter,
 		ec.unmarshalInputRedeliverEventInput,
 		ec.unmarshalInputRefundOrderInput,
+		ec.unmarshalInputResolveReconciliationBreakInput,
 		ec.unmarshalInputRetryJobInput,
 		ec.unmarshalInputRetryPayoutInput,
 		ec.unmarshalInputReviewKycInput,
+		ec.unmarshalInputRevokeApiKeyInput,
+		ec.unmarshalInputRotateApiKeyInput,
 		ec.unmarshalInputRotateWebhookSecretInput,
 		ec.unmarshalInputRunMonthlyFeesInput,
 		ec.unmarshalInputSetFxRateInput,
@@ -3682,7 +4598,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/accounts.graphqls" "schema/events.graphqls" "schema/fees.graphqls" "schema/fx.graphqls" "schema/jobs.graphqls" "schema/marketplace.graphqls" "schema/payments.graphqls"
+//go:embed "schema/accounts.graphqls" "schema/apikeys.graphqls" "schema/events.graphqls" "schema/fees.graphqls" "schema/fx.graphqls" "schema/jobs.graphqls" "schema/linkconsent.graphqls" "schema/marketplace.graphqls" "schema/payments.graphqls" "schema/reconciliation.graphqls" "schema/reconciliation_breaks.graphqls" "schema/statements.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3841,12 +4757,17 @@ type Mutation
 type Subscription
 `, BuiltIn: false},
 	{Name: "schema/accounts.graphqls", Input: sourceData("schema/accounts.graphqls"), BuiltIn: false},
+	{Name: "schema/apikeys.graphqls", Input: sourceData("schema/apikeys.graphqls"), BuiltIn: false},
 	{Name: "schema/events.graphqls", Input: sourceData("schema/events.graphqls"), BuiltIn: false},
 	{Name: "schema/fees.graphqls", Input: sourceData("schema/fees.graphqls"), BuiltIn: false},
 	{Name: "schema/fx.graphqls", Input: sourceData("schema/fx.graphqls"), BuiltIn: false},
 	{Name: "schema/jobs.graphqls", Input: sourceData("schema/jobs.graphqls"), BuiltIn: false},
+	{Name: "schema/linkconsent.graphqls", Input: sourceData("schema/linkconsent.graphqls"), BuiltIn: false},
 	{Name: "schema/marketplace.graphqls", Input: sourceData("schema/marketplace.graphqls"), BuiltIn: false},
 	{Name: "schema/payments.graphqls", Input: sourceData("schema/payments.graphqls"), BuiltIn: false},
+	{Name: "schema/reconciliation.graphqls", Input: sourceData("schema/reconciliation.graphqls"), BuiltIn: false},
+	{Name: "schema/reconciliation_breaks.graphqls", Input: sourceData("schema/reconciliation_breaks.graphqls"), BuiltIn: false},
+	{Name: "schema/statements.graphqls", Input: sourceData("schema/statements.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -3888,6 +4809,8 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_links(ctx, field)
 	case "payments":
 		return ec.fieldContext_Account_payments(ctx, field)
+	case "statement":
+		return ec.fieldContext_Account_statement(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
 }
@@ -3938,8 +4861,34 @@ func (ec *executionContext) childFields_ApiKey(ctx context.Context, field graphq
 		return ec.fieldContext_ApiKey_partner(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_ApiKey_createdAt(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_ApiKey_expiresAt(ctx, field)
+	case "revokedAt":
+		return ec.fieldContext_ApiKey_revokedAt(ctx, field)
+	case "lastUsedAt":
+		return ec.fieldContext_ApiKey_lastUsedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ApiKey", field.Name)
+}
+
+func (ec *executionContext) childFields_ApiKeyConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ApiKeyConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ApiKeyConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApiKeyConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ApiKeyEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ApiKeyEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ApiKeyEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApiKeyEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Balance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3970,6 +4919,16 @@ func (ec *executionContext) childFields_CancelOrderPayload(ctx context.Context, 
 		return ec.fieldContext_CancelOrderPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CancelOrderPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ConfirmMarketplaceLinkPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "link":
+		return ec.fieldContext_ConfirmMarketplaceLinkPayload_link(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ConfirmMarketplaceLinkPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConfirmMarketplaceLinkPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ConfirmReceiptPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4380,6 +5339,62 @@ func (ec *executionContext) childFields_LedgerLine(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type LedgerLine", field.Name)
 }
 
+func (ec *executionContext) childFields_LedgerSeal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_LedgerSeal_seq(ctx, field)
+	case "afterEntryId":
+		return ec.fieldContext_LedgerSeal_afterEntryId(ctx, field)
+	case "lastEntryId":
+		return ec.fieldContext_LedgerSeal_lastEntryId(ctx, field)
+	case "entries":
+		return ec.fieldContext_LedgerSeal_entries(ctx, field)
+	case "transactions":
+		return ec.fieldContext_LedgerSeal_transactions(ctx, field)
+	case "hash":
+		return ec.fieldContext_LedgerSeal_hash(ctx, field)
+	case "prevHash":
+		return ec.fieldContext_LedgerSeal_prevHash(ctx, field)
+	case "sealedAt":
+		return ec.fieldContext_LedgerSeal_sealedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LedgerSeal", field.Name)
+}
+
+func (ec *executionContext) childFields_LedgerSealFailure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_LedgerSealFailure_seq(ctx, field)
+	case "afterEntryId":
+		return ec.fieldContext_LedgerSealFailure_afterEntryId(ctx, field)
+	case "lastEntryId":
+		return ec.fieldContext_LedgerSealFailure_lastEntryId(ctx, field)
+	case "transactionId":
+		return ec.fieldContext_LedgerSealFailure_transactionId(ctx, field)
+	case "reason":
+		return ec.fieldContext_LedgerSealFailure_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LedgerSealFailure", field.Name)
+}
+
+func (ec *executionContext) childFields_LedgerVerification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ok":
+		return ec.fieldContext_LedgerVerification_ok(ctx, field)
+	case "sealsChecked":
+		return ec.fieldContext_LedgerVerification_sealsChecked(ctx, field)
+	case "entriesChecked":
+		return ec.fieldContext_LedgerVerification_entriesChecked(ctx, field)
+	case "head":
+		return ec.fieldContext_LedgerVerification_head(ctx, field)
+	case "unsealedEntries":
+		return ec.fieldContext_LedgerVerification_unsealedEntries(ctx, field)
+	case "failure":
+		return ec.fieldContext_LedgerVerification_failure(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LedgerVerification", field.Name)
+}
+
 func (ec *executionContext) childFields_LinkMarketplaceAccountPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "link":
@@ -4548,6 +5563,36 @@ func (ec *executionContext) childFields_Partner(ctx context.Context, field graph
 		return ec.fieldContext_Partner_createdAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Partner", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnerReconciliation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_PartnerReconciliation_from(ctx, field)
+	case "to":
+		return ec.fieldContext_PartnerReconciliation_to(ctx, field)
+	case "lines":
+		return ec.fieldContext_PartnerReconciliation_lines(ctx, field)
+	case "totals":
+		return ec.fieldContext_PartnerReconciliation_totals(ctx, field)
+	case "csvPath":
+		return ec.fieldContext_PartnerReconciliation_csvPath(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnerReconciliation", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnerReconciliationLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "day":
+		return ec.fieldContext_PartnerReconciliationLine_day(ctx, field)
+	case "supplier":
+		return ec.fieldContext_PartnerReconciliationLine_supplier(ctx, field)
+	case "figures":
+		return ec.fieldContext_PartnerReconciliationLine_figures(ctx, field)
+	case "paidPayouts":
+		return ec.fieldContext_PartnerReconciliationLine_paidPayouts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnerReconciliationLine", field.Name)
 }
 
 func (ec *executionContext) childFields_PartnerSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4730,6 +5775,108 @@ func (ec *executionContext) childFields_Quote(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Quote", field.Name)
 }
 
+func (ec *executionContext) childFields_ReconciledPayout(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "payoutId":
+		return ec.fieldContext_ReconciledPayout_payoutId(ctx, field)
+	case "railReference":
+		return ec.fieldContext_ReconciledPayout_railReference(ctx, field)
+	case "amount":
+		return ec.fieldContext_ReconciledPayout_amount(ctx, field)
+	case "paidAt":
+		return ec.fieldContext_ReconciledPayout_paidAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReconciledPayout", field.Name)
+}
+
+func (ec *executionContext) childFields_ReconciliationBreak(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ReconciliationBreak_id(ctx, field)
+	case "day":
+		return ec.fieldContext_ReconciliationBreak_day(ctx, field)
+	case "counterparty":
+		return ec.fieldContext_ReconciliationBreak_counterparty(ctx, field)
+	case "objectId":
+		return ec.fieldContext_ReconciliationBreak_objectId(ctx, field)
+	case "problem":
+		return ec.fieldContext_ReconciliationBreak_problem(ctx, field)
+	case "ours":
+		return ec.fieldContext_ReconciliationBreak_ours(ctx, field)
+	case "theirs":
+		return ec.fieldContext_ReconciliationBreak_theirs(ctx, field)
+	case "status":
+		return ec.fieldContext_ReconciliationBreak_status(ctx, field)
+	case "note":
+		return ec.fieldContext_ReconciliationBreak_note(ctx, field)
+	case "resolvedAt":
+		return ec.fieldContext_ReconciliationBreak_resolvedAt(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ReconciliationBreak_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReconciliationBreak", field.Name)
+}
+
+func (ec *executionContext) childFields_ReconciliationBreakConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ReconciliationBreakConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ReconciliationBreakConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReconciliationBreakConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ReconciliationBreakEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ReconciliationBreakEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ReconciliationBreakEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReconciliationBreakEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ReconciliationFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "paymentCount":
+		return ec.fieldContext_ReconciliationFigures_paymentCount(ctx, field)
+	case "paymentVolume":
+		return ec.fieldContext_ReconciliationFigures_paymentVolume(ctx, field)
+	case "fees":
+		return ec.fieldContext_ReconciliationFigures_fees(ctx, field)
+	case "refunds":
+		return ec.fieldContext_ReconciliationFigures_refunds(ctx, field)
+	case "payoutsPaid":
+		return ec.fieldContext_ReconciliationFigures_payoutsPaid(ctx, field)
+	case "paidCount":
+		return ec.fieldContext_ReconciliationFigures_paidCount(ctx, field)
+	case "payoutsFailed":
+		return ec.fieldContext_ReconciliationFigures_payoutsFailed(ctx, field)
+	case "failedAmount":
+		return ec.fieldContext_ReconciliationFigures_failedAmount(ctx, field)
+	case "payoutsPending":
+		return ec.fieldContext_ReconciliationFigures_payoutsPending(ctx, field)
+	case "pendingAmount":
+		return ec.fieldContext_ReconciliationFigures_pendingAmount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReconciliationFigures", field.Name)
+}
+
+func (ec *executionContext) childFields_ReconciliationSide(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "amount":
+		return ec.fieldContext_ReconciliationSide_amount(ctx, field)
+	case "counterAmount":
+		return ec.fieldContext_ReconciliationSide_counterAmount(ctx, field)
+	case "status":
+		return ec.fieldContext_ReconciliationSide_status(ctx, field)
+	case "reference":
+		return ec.fieldContext_ReconciliationSide_reference(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReconciliationSide", field.Name)
+}
+
 func (ec *executionContext) childFields_RedeliverEventPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "event":
@@ -4774,6 +5921,16 @@ func (ec *executionContext) childFields_RefundOrderPayload(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type RefundOrderPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_ResolveReconciliationBreakPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "reconciliationBreak":
+		return ec.fieldContext_ResolveReconciliationBreakPayload_reconciliationBreak(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ResolveReconciliationBreakPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResolveReconciliationBreakPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_RetryJobPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "job":
@@ -4802,6 +5959,30 @@ func (ec *executionContext) childFields_ReviewKycPayload(ctx context.Context, fi
 		return ec.fieldContext_ReviewKycPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReviewKycPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RevokeApiKeyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "apiKey":
+		return ec.fieldContext_RevokeApiKeyPayload_apiKey(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_RevokeApiKeyPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevokeApiKeyPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RotateApiKeyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "apiKey":
+		return ec.fieldContext_RotateApiKeyPayload_apiKey(ctx, field)
+	case "secret":
+		return ec.fieldContext_RotateApiKeyPayload_secret(ctx, field)
+	case "previous":
+		return ec.fieldContext_RotateApiKeyPayload_previous(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_RotateApiKeyPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RotateApiKeyPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RotateWebhookSecretPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4856,6 +6037,76 @@ func (ec *executionContext) childFields_SetSandboxClockPayload(ctx context.Conte
 		return ec.fieldContext_SetSandboxClockPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SetSandboxClockPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Statement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "account":
+		return ec.fieldContext_Statement_account(ctx, field)
+	case "currency":
+		return ec.fieldContext_Statement_currency(ctx, field)
+	case "from":
+		return ec.fieldContext_Statement_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Statement_to(ctx, field)
+	case "opening":
+		return ec.fieldContext_Statement_opening(ctx, field)
+	case "closing":
+		return ec.fieldContext_Statement_closing(ctx, field)
+	case "totalIn":
+		return ec.fieldContext_Statement_totalIn(ctx, field)
+	case "totalOut":
+		return ec.fieldContext_Statement_totalOut(ctx, field)
+	case "movementCount":
+		return ec.fieldContext_Statement_movementCount(ctx, field)
+	case "movements":
+		return ec.fieldContext_Statement_movements(ctx, field)
+	case "csvPath":
+		return ec.fieldContext_Statement_csvPath(ctx, field)
+	case "seal":
+		return ec.fieldContext_Statement_seal(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Statement", field.Name)
+}
+
+func (ec *executionContext) childFields_StatementMovement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_StatementMovement_id(ctx, field)
+	case "postedAt":
+		return ec.fieldContext_StatementMovement_postedAt(ctx, field)
+	case "kind":
+		return ec.fieldContext_StatementMovement_kind(ctx, field)
+	case "description":
+		return ec.fieldContext_StatementMovement_description(ctx, field)
+	case "amount":
+		return ec.fieldContext_StatementMovement_amount(ctx, field)
+	case "balanceAfter":
+		return ec.fieldContext_StatementMovement_balanceAfter(ctx, field)
+	case "reference":
+		return ec.fieldContext_StatementMovement_reference(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatementMovement", field.Name)
+}
+
+func (ec *executionContext) childFields_StatementMovementConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_StatementMovementConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_StatementMovementConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatementMovementConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_StatementMovementEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_StatementMovementEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_StatementMovementEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatementMovementEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Supplier(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5262,6 +6513,36 @@ func (ec *executionContext) field_Account_payments_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Account_statement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "currency",
+		func(ctx context.Context, v any) (model.CurrencyCode, error) {
+			return ec.unmarshalNCurrencyCode2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCurrencyCode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["currency"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (model.DateTime, error) {
+			return ec.unmarshalNDateTime2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (model.DateTime, error) {
+			return ec.unmarshalNDateTime2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_activateCrossBorderPay_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5296,6 +6577,20 @@ func (ec *executionContext) field_Mutation_cancelOrder_args(ctx context.Context,
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CancelOrderInput, error) {
 			return ec.unmarshalNCancelOrderInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCancelOrderInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_confirmMarketplaceLink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ConfirmMarketplaceLinkInput, error) {
+			return ec.unmarshalNConfirmMarketplaceLinkInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐConfirmMarketplaceLinkInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5486,6 +6781,20 @@ func (ec *executionContext) field_Mutation_refundOrder_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_resolveReconciliationBreak_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ResolveReconciliationBreakInput, error) {
+			return ec.unmarshalNResolveReconciliationBreakInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐResolveReconciliationBreakInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_retryJob_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5520,6 +6829,34 @@ func (ec *executionContext) field_Mutation_reviewKyc_args(ctx context.Context, r
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.ReviewKycInput, error) {
 			return ec.unmarshalNReviewKycInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReviewKycInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revokeApiKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RevokeAPIKeyInput, error) {
+			return ec.unmarshalNRevokeApiKeyInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐRevokeAPIKeyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rotateApiKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RotateAPIKeyInput, error) {
+			return ec.unmarshalNRotateApiKeyInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐRotateAPIKeyInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5669,6 +7006,28 @@ func (ec *executionContext) field_Query_account_args(ctx context.Context, rawArg
 }
 
 func (ec *executionContext) field_Query_accounts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_apiKeys_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
@@ -5874,6 +7233,28 @@ func (ec *executionContext) field_Query_orders_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_partnerReconciliation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (model.DateTime, error) {
+			return ec.unmarshalNDateTime2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (model.DateTime, error) {
+			return ec.unmarshalNDateTime2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_partnerSummary_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6028,6 +7409,36 @@ func (ec *executionContext) field_Query_quote_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_reconciliationBreaks_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*model.ReconciliationBreakStatus, error) {
+			return ec.unmarshalOReconciliationBreakStatus2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreakStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_supplier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6039,6 +7450,28 @@ func (ec *executionContext) field_Query_supplier_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["externalId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Statement_movements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -6678,6 +8111,50 @@ func (ec *executionContext) fieldContext_Account_payments(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Account_statement(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_statement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Account().Statement(ctx, obj, fc.Args["currency"].(model.CurrencyCode), fc.Args["from"].(model.DateTime), fc.Args["to"].(model.DateTime))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Statement) graphql.Marshaler {
+			return ec.marshalOStatement2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐStatement(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Account_statement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Account",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Statement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Account_statement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AccountConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AccountConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7040,6 +8517,194 @@ func (ec *executionContext) fieldContext_ApiKey_createdAt(_ context.Context, fie
 	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
+func (ec *executionContext) _ApiKey_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKey_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateTime) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKey_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _ApiKey_revokedAt(ctx context.Context, field graphql.CollectedField, obj *model.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKey_revokedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateTime) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKey_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _ApiKey_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *model.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKey_lastUsedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastUsedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateTime) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKey_lastUsedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _ApiKeyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.APIKeyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKeyConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.APIKeyEdge) graphql.Marshaler {
+			return ec.marshalNApiKeyEdge2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐAPIKeyEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKeyConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApiKeyConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApiKeyEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApiKeyConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.APIKeyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKeyConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKeyConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApiKeyConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApiKeyEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.APIKeyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKeyEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKeyEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApiKeyEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ApiKeyEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.APIKeyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKeyEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.APIKey) graphql.Marshaler {
+			return ec.marshalNApiKey2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐAPIKey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKeyEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApiKeyEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApiKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Balance_currency(ctx context.Context, field graphql.CollectedField, obj *model.Balance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7213,6 +8878,70 @@ func (ec *executionContext) _CancelOrderPayload_userErrors(ctx context.Context, 
 func (ec *executionContext) fieldContext_CancelOrderPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "CancelOrderPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConfirmMarketplaceLinkPayload_link(ctx context.Context, field graphql.CollectedField, obj *model.ConfirmMarketplaceLinkPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConfirmMarketplaceLinkPayload_link(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Link, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MarketplaceLink) graphql.Marshaler {
+			return ec.marshalOMarketplaceLink2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMarketplaceLink(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConfirmMarketplaceLinkPayload_link(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConfirmMarketplaceLinkPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketplaceLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConfirmMarketplaceLinkPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ConfirmMarketplaceLinkPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConfirmMarketplaceLinkPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConfirmMarketplaceLinkPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConfirmMarketplaceLinkPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -10340,6 +12069,461 @@ func (ec *executionContext) fieldContext_LedgerLine_createdAt(_ context.Context,
 	return graphql.NewScalarFieldContext("LedgerLine", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
+func (ec *executionContext) _LedgerSeal_seq(ctx context.Context, field graphql.CollectedField, obj *model.LedgerSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerSeal_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerSeal_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerSeal", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerSeal_afterEntryId(ctx context.Context, field graphql.CollectedField, obj *model.LedgerSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerSeal_afterEntryId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AfterEntryID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerSeal_afterEntryId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerSeal", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerSeal_lastEntryId(ctx context.Context, field graphql.CollectedField, obj *model.LedgerSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerSeal_lastEntryId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastEntryID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerSeal_lastEntryId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerSeal", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerSeal_entries(ctx context.Context, field graphql.CollectedField, obj *model.LedgerSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerSeal_entries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerSeal_entries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerSeal", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerSeal_transactions(ctx context.Context, field graphql.CollectedField, obj *model.LedgerSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerSeal_transactions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Transactions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerSeal_transactions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerSeal", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerSeal_hash(ctx context.Context, field graphql.CollectedField, obj *model.LedgerSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerSeal_hash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerSeal_hash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerSeal", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerSeal_prevHash(ctx context.Context, field graphql.CollectedField, obj *model.LedgerSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerSeal_prevHash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PrevHash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerSeal_prevHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerSeal", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerSeal_sealedAt(ctx context.Context, field graphql.CollectedField, obj *model.LedgerSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerSeal_sealedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SealedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerSeal_sealedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerSeal", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerSealFailure_seq(ctx context.Context, field graphql.CollectedField, obj *model.LedgerSealFailure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerSealFailure_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerSealFailure_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerSealFailure", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerSealFailure_afterEntryId(ctx context.Context, field graphql.CollectedField, obj *model.LedgerSealFailure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerSealFailure_afterEntryId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AfterEntryID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerSealFailure_afterEntryId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerSealFailure", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerSealFailure_lastEntryId(ctx context.Context, field graphql.CollectedField, obj *model.LedgerSealFailure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerSealFailure_lastEntryId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastEntryID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerSealFailure_lastEntryId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerSealFailure", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerSealFailure_transactionId(ctx context.Context, field graphql.CollectedField, obj *model.LedgerSealFailure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerSealFailure_transactionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TransactionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerSealFailure_transactionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerSealFailure", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerSealFailure_reason(ctx context.Context, field graphql.CollectedField, obj *model.LedgerSealFailure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerSealFailure_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerSealFailure_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerSealFailure", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerVerification_ok(ctx context.Context, field graphql.CollectedField, obj *model.LedgerVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerVerification_ok(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ok, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerVerification_ok(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerVerification", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerVerification_sealsChecked(ctx context.Context, field graphql.CollectedField, obj *model.LedgerVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerVerification_sealsChecked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SealsChecked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerVerification_sealsChecked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerVerification", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerVerification_entriesChecked(ctx context.Context, field graphql.CollectedField, obj *model.LedgerVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerVerification_entriesChecked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntriesChecked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerVerification_entriesChecked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerVerification", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerVerification_head(ctx context.Context, field graphql.CollectedField, obj *model.LedgerVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerVerification_head(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Head, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LedgerSeal) graphql.Marshaler {
+			return ec.marshalOLedgerSeal2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐLedgerSeal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerVerification_head(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LedgerVerification",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LedgerSeal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LedgerVerification_unsealedEntries(ctx context.Context, field graphql.CollectedField, obj *model.LedgerVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerVerification_unsealedEntries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnsealedEntries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerVerification_unsealedEntries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerVerification", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _LedgerVerification_failure(ctx context.Context, field graphql.CollectedField, obj *model.LedgerVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerVerification_failure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LedgerSealFailure) graphql.Marshaler {
+			return ec.marshalOLedgerSealFailure2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐLedgerSealFailure(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerVerification_failure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LedgerVerification",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LedgerSealFailure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _LinkMarketplaceAccountPayload_link(ctx context.Context, field graphql.CollectedField, obj *model.LinkMarketplaceAccountPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11244,6 +13428,94 @@ func (ec *executionContext) fieldContext_Mutation_topUp(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_revokeApiKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeApiKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeAPIKey(ctx, fc.Args["input"].(model.RevokeAPIKeyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RevokeAPIKeyPayload) graphql.Marshaler {
+			return ec.marshalNRevokeApiKeyPayload2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐRevokeAPIKeyPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeApiKey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevokeApiKeyPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeApiKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rotateApiKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rotateApiKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RotateAPIKey(ctx, fc.Args["input"].(model.RotateAPIKeyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RotateAPIKeyPayload) graphql.Marshaler {
+			return ec.marshalNRotateApiKeyPayload2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐRotateAPIKeyPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rotateApiKey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RotateApiKeyPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rotateApiKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createWebhookEndpoint(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11728,6 +14000,50 @@ func (ec *executionContext) fieldContext_Mutation_cancelJob(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_confirmMarketplaceLink(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_confirmMarketplaceLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ConfirmMarketplaceLink(ctx, fc.Args["input"].(model.ConfirmMarketplaceLinkInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConfirmMarketplaceLinkPayload) graphql.Marshaler {
+			return ec.marshalNConfirmMarketplaceLinkPayload2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐConfirmMarketplaceLinkPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_confirmMarketplaceLink(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConfirmMarketplaceLinkPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_confirmMarketplaceLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_upsertMarketplaceMember(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12206,6 +14522,50 @@ func (ec *executionContext) fieldContext_Mutation_retryPayout(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_retryPayout_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_resolveReconciliationBreak(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_resolveReconciliationBreak(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ResolveReconciliationBreak(ctx, fc.Args["input"].(model.ResolveReconciliationBreakInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ResolveReconciliationBreakPayload) graphql.Marshaler {
+			return ec.marshalNResolveReconciliationBreakPayload2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐResolveReconciliationBreakPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_resolveReconciliationBreak(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResolveReconciliationBreakPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resolveReconciliationBreak_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12848,6 +15208,258 @@ func (ec *executionContext) _Partner_createdAt(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Partner_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Partner", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _PartnerReconciliation_from(ctx context.Context, field graphql.CollectedField, obj *model.PartnerReconciliation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerReconciliation_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerReconciliation_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerReconciliation", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _PartnerReconciliation_to(ctx context.Context, field graphql.CollectedField, obj *model.PartnerReconciliation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerReconciliation_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerReconciliation_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerReconciliation", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _PartnerReconciliation_lines(ctx context.Context, field graphql.CollectedField, obj *model.PartnerReconciliation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerReconciliation_lines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PartnerReconciliationLine) graphql.Marshaler {
+			return ec.marshalNPartnerReconciliationLine2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPartnerReconciliationLineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerReconciliation_lines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnerReconciliation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnerReconciliationLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnerReconciliation_totals(ctx context.Context, field graphql.CollectedField, obj *model.PartnerReconciliation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerReconciliation_totals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Totals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReconciliationFigures) graphql.Marshaler {
+			return ec.marshalNReconciliationFigures2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationFigures(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerReconciliation_totals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnerReconciliation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReconciliationFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnerReconciliation_csvPath(ctx context.Context, field graphql.CollectedField, obj *model.PartnerReconciliation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerReconciliation_csvPath(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CSVPath, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerReconciliation_csvPath(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerReconciliation", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PartnerReconciliationLine_day(ctx context.Context, field graphql.CollectedField, obj *model.PartnerReconciliationLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerReconciliationLine_day(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Day, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerReconciliationLine_day(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerReconciliationLine", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PartnerReconciliationLine_supplier(ctx context.Context, field graphql.CollectedField, obj *model.PartnerReconciliationLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerReconciliationLine_supplier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Supplier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Supplier) graphql.Marshaler {
+			return ec.marshalNSupplier2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐSupplier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerReconciliationLine_supplier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnerReconciliationLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Supplier(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnerReconciliationLine_figures(ctx context.Context, field graphql.CollectedField, obj *model.PartnerReconciliationLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerReconciliationLine_figures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Figures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReconciliationFigures) graphql.Marshaler {
+			return ec.marshalNReconciliationFigures2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationFigures(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerReconciliationLine_figures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnerReconciliationLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReconciliationFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnerReconciliationLine_paidPayouts(ctx context.Context, field graphql.CollectedField, obj *model.PartnerReconciliationLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerReconciliationLine_paidPayouts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidPayouts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ReconciledPayout) graphql.Marshaler {
+			return ec.marshalNReconciledPayout2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciledPayoutᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerReconciliationLine_paidPayouts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnerReconciliationLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReconciledPayout(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PartnerSummary_paymentCount(ctx context.Context, field graphql.CollectedField, obj *model.PartnerSummary) (ret graphql.Marshaler) {
@@ -14416,6 +17028,50 @@ func (ec *executionContext) fieldContext_Query_currencies(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_apiKeys(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_apiKeys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().APIKeys(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.APIKeyConnection) graphql.Marshaler {
+			return ec.marshalNApiKeyConnection2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐAPIKeyConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_apiKeys(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApiKeyConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_apiKeys_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_events(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15172,6 +17828,126 @@ func (ec *executionContext) fieldContext_Query_payouts(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_partnerReconciliation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_partnerReconciliation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PartnerReconciliation(ctx, fc.Args["from"].(model.DateTime), fc.Args["to"].(model.DateTime))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PartnerReconciliation) graphql.Marshaler {
+			return ec.marshalNPartnerReconciliation2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPartnerReconciliation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_partnerReconciliation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnerReconciliation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_partnerReconciliation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_reconciliationBreaks(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_reconciliationBreaks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ReconciliationBreaks(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["status"].(*model.ReconciliationBreakStatus))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReconciliationBreakConnection) graphql.Marshaler {
+			return ec.marshalNReconciliationBreakConnection2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreakConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_reconciliationBreaks(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReconciliationBreakConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_reconciliationBreaks_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_ledgerVerification(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_ledgerVerification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().LedgerVerification(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LedgerVerification) graphql.Marshaler {
+			return ec.marshalNLedgerVerification2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐLedgerVerification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_ledgerVerification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LedgerVerification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15526,6 +18302,891 @@ func (ec *executionContext) _Quote_createdAt(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Quote_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Quote", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciledPayout_payoutId(ctx context.Context, field graphql.CollectedField, obj *model.ReconciledPayout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciledPayout_payoutId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PayoutID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciledPayout_payoutId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciledPayout", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciledPayout_railReference(ctx context.Context, field graphql.CollectedField, obj *model.ReconciledPayout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciledPayout_railReference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RailReference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciledPayout_railReference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciledPayout", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciledPayout_amount(ctx context.Context, field graphql.CollectedField, obj *model.ReconciledPayout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciledPayout_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciledPayout_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciledPayout",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReconciledPayout_paidAt(ctx context.Context, field graphql.CollectedField, obj *model.ReconciledPayout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciledPayout_paidAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciledPayout_paidAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciledPayout", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationBreak_id(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreak_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreak_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationBreak", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationBreak_day(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreak_day(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Day, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreak_day(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationBreak", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationBreak_counterparty(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreak_counterparty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Counterparty, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Counterparty) graphql.Marshaler {
+			return ec.marshalNCounterparty2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCounterparty(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreak_counterparty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationBreak", field, false, false, errors.New("field of type Counterparty does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationBreak_objectId(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreak_objectId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ObjectID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreak_objectId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationBreak", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationBreak_problem(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreak_problem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problem, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ReconciliationProblem) graphql.Marshaler {
+			return ec.marshalNReconciliationProblem2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationProblem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreak_problem(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationBreak", field, false, false, errors.New("field of type ReconciliationProblem does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationBreak_ours(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreak_ours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReconciliationSide) graphql.Marshaler {
+			return ec.marshalOReconciliationSide2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationSide(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreak_ours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciliationBreak",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReconciliationSide(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReconciliationBreak_theirs(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreak_theirs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Theirs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReconciliationSide) graphql.Marshaler {
+			return ec.marshalOReconciliationSide2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationSide(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreak_theirs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciliationBreak",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReconciliationSide(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReconciliationBreak_status(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreak_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ReconciliationBreakStatus) graphql.Marshaler {
+			return ec.marshalNReconciliationBreakStatus2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreakStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreak_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationBreak", field, false, false, errors.New("field of type ReconciliationBreakStatus does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationBreak_note(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreak_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreak_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationBreak", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationBreak_resolvedAt(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreak_resolvedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResolvedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateTime) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreak_resolvedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationBreak", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationBreak_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreak_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreak_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationBreak", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationBreakConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreakConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreakConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ReconciliationBreakEdge) graphql.Marshaler {
+			return ec.marshalNReconciliationBreakEdge2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreakEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreakConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciliationBreakConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReconciliationBreakEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReconciliationBreakConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreakConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreakConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreakConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciliationBreakConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReconciliationBreakEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreakEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreakEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreakEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationBreakEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationBreakEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationBreakEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationBreakEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReconciliationBreak) graphql.Marshaler {
+			return ec.marshalNReconciliationBreak2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreak(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationBreakEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciliationBreakEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReconciliationBreak(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReconciliationFigures_paymentCount(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationFigures_paymentCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaymentCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationFigures_paymentCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationFigures", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationFigures_paymentVolume(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationFigures_paymentVolume(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaymentVolume, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationFigures_paymentVolume(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciliationFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReconciliationFigures_fees(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationFigures_fees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fees, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationFigures_fees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciliationFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReconciliationFigures_refunds(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationFigures_refunds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refunds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationFigures_refunds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciliationFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReconciliationFigures_payoutsPaid(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationFigures_payoutsPaid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PayoutsPaid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationFigures_payoutsPaid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciliationFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReconciliationFigures_paidCount(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationFigures_paidCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationFigures_paidCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationFigures", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationFigures_payoutsFailed(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationFigures_payoutsFailed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PayoutsFailed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationFigures_payoutsFailed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationFigures", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationFigures_failedAmount(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationFigures_failedAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FailedAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationFigures_failedAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciliationFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReconciliationFigures_payoutsPending(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationFigures_payoutsPending(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PayoutsPending, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationFigures_payoutsPending(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationFigures", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationFigures_pendingAmount(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationFigures_pendingAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationFigures_pendingAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciliationFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReconciliationSide_amount(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationSide) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationSide_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationSide_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciliationSide",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReconciliationSide_counterAmount(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationSide) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationSide_counterAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CounterAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationSide_counterAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReconciliationSide",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReconciliationSide_status(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationSide) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationSide_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationSide_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationSide", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ReconciliationSide_reference(ctx context.Context, field graphql.CollectedField, obj *model.ReconciliationSide) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReconciliationSide_reference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReconciliationSide_reference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReconciliationSide", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _RedeliverEventPayload_event(ctx context.Context, field graphql.CollectedField, obj *model.RedeliverEventPayload) (ret graphql.Marshaler) {
@@ -15908,6 +19569,70 @@ func (ec *executionContext) fieldContext_RefundOrderPayload_userErrors(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _ResolveReconciliationBreakPayload_reconciliationBreak(ctx context.Context, field graphql.CollectedField, obj *model.ResolveReconciliationBreakPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResolveReconciliationBreakPayload_reconciliationBreak(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReconciliationBreak, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReconciliationBreak) graphql.Marshaler {
+			return ec.marshalOReconciliationBreak2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreak(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResolveReconciliationBreakPayload_reconciliationBreak(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResolveReconciliationBreakPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReconciliationBreak(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResolveReconciliationBreakPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ResolveReconciliationBreakPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResolveReconciliationBreakPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResolveReconciliationBreakPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResolveReconciliationBreakPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RetryJobPayload_job(ctx context.Context, field graphql.CollectedField, obj *model.RetryJobPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16090,6 +19815,189 @@ func (ec *executionContext) _ReviewKycPayload_userErrors(ctx context.Context, fi
 func (ec *executionContext) fieldContext_ReviewKycPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "ReviewKycPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevokeApiKeyPayload_apiKey(ctx context.Context, field graphql.CollectedField, obj *model.RevokeAPIKeyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevokeApiKeyPayload_apiKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.APIKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.APIKey) graphql.Marshaler {
+			return ec.marshalOApiKey2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐAPIKey(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RevokeApiKeyPayload_apiKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevokeApiKeyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApiKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevokeApiKeyPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.RevokeAPIKeyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevokeApiKeyPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevokeApiKeyPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevokeApiKeyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RotateApiKeyPayload_apiKey(ctx context.Context, field graphql.CollectedField, obj *model.RotateAPIKeyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RotateApiKeyPayload_apiKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.APIKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.APIKey) graphql.Marshaler {
+			return ec.marshalOApiKey2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐAPIKey(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RotateApiKeyPayload_apiKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RotateApiKeyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApiKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RotateApiKeyPayload_secret(ctx context.Context, field graphql.CollectedField, obj *model.RotateAPIKeyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RotateApiKeyPayload_secret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Secret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RotateApiKeyPayload_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RotateApiKeyPayload", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _RotateApiKeyPayload_previous(ctx context.Context, field graphql.CollectedField, obj *model.RotateAPIKeyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RotateApiKeyPayload_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.APIKey) graphql.Marshaler {
+			return ec.marshalOApiKey2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐAPIKey(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RotateApiKeyPayload_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RotateApiKeyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApiKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RotateApiKeyPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.RotateAPIKeyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RotateApiKeyPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RotateApiKeyPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RotateApiKeyPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -16434,6 +20342,655 @@ func (ec *executionContext) fieldContext_SetSandboxClockPayload_userErrors(_ con
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statement_account(ctx context.Context, field graphql.CollectedField, obj *model.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_account(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Account, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Account) graphql.Marshaler {
+			return ec.marshalNAccount2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐAccount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Account(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statement_currency(ctx context.Context, field graphql.CollectedField, obj *model.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CurrencyCode) graphql.Marshaler {
+			return ec.marshalNCurrencyCode2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCurrencyCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statement", field, false, false, errors.New("field of type CurrencyCode does not have child fields"))
+}
+
+func (ec *executionContext) _Statement_from(ctx context.Context, field graphql.CollectedField, obj *model.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statement", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Statement_to(ctx context.Context, field graphql.CollectedField, obj *model.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statement", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Statement_opening(ctx context.Context, field graphql.CollectedField, obj *model.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_opening(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Opening, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_opening(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statement_closing(ctx context.Context, field graphql.CollectedField, obj *model.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_closing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Closing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_closing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statement_totalIn(ctx context.Context, field graphql.CollectedField, obj *model.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_totalIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalIn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_totalIn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statement_totalOut(ctx context.Context, field graphql.CollectedField, obj *model.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_totalOut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalOut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_totalOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statement_movementCount(ctx context.Context, field graphql.CollectedField, obj *model.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_movementCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MovementCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_movementCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statement", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Statement_movements(ctx context.Context, field graphql.CollectedField, obj *model.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_movements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Statement().Movements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StatementMovementConnection) graphql.Marshaler {
+			return ec.marshalNStatementMovementConnection2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐStatementMovementConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_movements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatementMovementConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Statement_movements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statement_csvPath(ctx context.Context, field graphql.CollectedField, obj *model.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_csvPath(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CSVPath, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_csvPath(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statement", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Statement_seal(ctx context.Context, field graphql.CollectedField, obj *model.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_seal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LedgerSeal) graphql.Marshaler {
+			return ec.marshalOLedgerSeal2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐLedgerSeal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_seal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LedgerSeal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatementMovement_id(ctx context.Context, field graphql.CollectedField, obj *model.StatementMovement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementMovement_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementMovement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementMovement", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _StatementMovement_postedAt(ctx context.Context, field graphql.CollectedField, obj *model.StatementMovement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementMovement_postedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PostedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementMovement_postedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementMovement", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _StatementMovement_kind(ctx context.Context, field graphql.CollectedField, obj *model.StatementMovement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementMovement_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.LedgerEntryKind) graphql.Marshaler {
+			return ec.marshalNLedgerEntryKind2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐLedgerEntryKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementMovement_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementMovement", field, false, false, errors.New("field of type LedgerEntryKind does not have child fields"))
+}
+
+func (ec *executionContext) _StatementMovement_description(ctx context.Context, field graphql.CollectedField, obj *model.StatementMovement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementMovement_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementMovement_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementMovement", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _StatementMovement_amount(ctx context.Context, field graphql.CollectedField, obj *model.StatementMovement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementMovement_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementMovement_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatementMovement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatementMovement_balanceAfter(ctx context.Context, field graphql.CollectedField, obj *model.StatementMovement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementMovement_balanceAfter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BalanceAfter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementMovement_balanceAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatementMovement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatementMovement_reference(ctx context.Context, field graphql.CollectedField, obj *model.StatementMovement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementMovement_reference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementMovement_reference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementMovement", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _StatementMovementConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.StatementMovementConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementMovementConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StatementMovementEdge) graphql.Marshaler {
+			return ec.marshalNStatementMovementEdge2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐStatementMovementEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementMovementConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatementMovementConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatementMovementEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatementMovementConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.StatementMovementConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementMovementConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementMovementConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatementMovementConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatementMovementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.StatementMovementEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementMovementEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementMovementEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementMovementEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _StatementMovementEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.StatementMovementEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementMovementEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StatementMovement) graphql.Marshaler {
+			return ec.marshalNStatementMovement2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐStatementMovement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementMovementEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatementMovementEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatementMovement(ctx, field)
 		},
 	}
 	return fc, nil
@@ -18952,6 +23509,43 @@ func (ec *executionContext) unmarshalInputCancelOrderInput(ctx context.Context, 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputConfirmMarketplaceLinkInput(ctx context.Context, obj any) (model.ConfirmMarketplaceLinkInput, error) {
+	var it model.ConfirmMarketplaceLinkInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"linkId", "code"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "linkId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("linkId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LinkID = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputConfirmReceiptInput(ctx context.Context, obj any) (model.ConfirmReceiptInput, error) {
 	var it model.ConfirmReceiptInput
 	if obj == nil {
@@ -19037,7 +23631,7 @@ func (ec *executionContext) unmarshalInputCreateApiKeyInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"role", "accountId", "partnerId", "label"}
+	fieldsInOrder := [...]string{"role", "accountId", "partnerId", "label", "expiresAt"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19072,6 +23666,13 @@ func (ec *executionContext) unmarshalInputCreateApiKeyInput(ctx context.Context,
 				return it, err
 			}
 			it.Label = data
+		case "expiresAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAt"))
+			data, err := ec.unmarshalODateTime2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDateTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAt = data
 		}
 	}
 	return it, nil
@@ -19677,6 +24278,43 @@ func (ec *executionContext) unmarshalInputRefundOrderInput(ctx context.Context, 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputResolveReconciliationBreakInput(ctx context.Context, obj any) (model.ResolveReconciliationBreakInput, error) {
+	var it model.ResolveReconciliationBreakInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"breakId", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "breakId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("breakId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BreakID = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputRetryJobInput(ctx context.Context, obj any) (model.RetryJobInput, error) {
 	var it model.RetryJobInput
 	if obj == nil {
@@ -19776,6 +24414,73 @@ func (ec *executionContext) unmarshalInputReviewKycInput(ctx context.Context, ob
 				return it, err
 			}
 			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRevokeApiKeyInput(ctx context.Context, obj any) (model.RevokeAPIKeyInput, error) {
+	var it model.RevokeAPIKeyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"apiKeyId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "apiKeyId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("apiKeyId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.APIKeyID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRotateApiKeyInput(ctx context.Context, obj any) (model.RotateAPIKeyInput, error) {
+	var it model.RotateAPIKeyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"apiKeyId", "overlapSeconds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "apiKeyId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("apiKeyId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.APIKeyID = data
+		case "overlapSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overlapSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OverlapSeconds = data
 		}
 	}
 	return it, nil
@@ -20148,6 +24853,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Refund(ctx, sel, obj)
+	case model.ReconciliationBreak:
+		return ec._ReconciliationBreak(ctx, sel, &obj)
+	case *model.ReconciliationBreak:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ReconciliationBreak(ctx, sel, obj)
 	case model.Quote:
 		return ec._Quote(ctx, sel, &obj)
 	case *model.Quote:
@@ -20615,6 +25327,44 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "statement":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Account_statement(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20878,6 +25628,107 @@ func (ec *executionContext) _ApiKey(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "expiresAt":
+			out.Values[i] = ec._ApiKey_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revokedAt":
+			out.Values[i] = ec._ApiKey_revokedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastUsedAt":
+			out.Values[i] = ec._ApiKey_lastUsedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var apiKeyConnectionImplementors = []string{"ApiKeyConnection"}
+
+func (ec *executionContext) _ApiKeyConnection(ctx context.Context, sel ast.SelectionSet, obj *model.APIKeyConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, apiKeyConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApiKeyConnection")
+		case "edges":
+			out.Values[i] = ec._ApiKeyConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ApiKeyConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var apiKeyEdgeImplementors = []string{"ApiKeyEdge"}
+
+func (ec *executionContext) _ApiKeyEdge(ctx context.Context, sel ast.SelectionSet, obj *model.APIKeyEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, apiKeyEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApiKeyEdge")
+		case "cursor":
+			out.Values[i] = ec._ApiKeyEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ApiKeyEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21004,6 +25855,49 @@ func (ec *executionContext) _CancelOrderPayload(ctx context.Context, sel ast.Sel
 			}
 		case "userErrors":
 			out.Values[i] = ec._CancelOrderPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var confirmMarketplaceLinkPayloadImplementors = []string{"ConfirmMarketplaceLinkPayload"}
+
+func (ec *executionContext) _ConfirmMarketplaceLinkPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ConfirmMarketplaceLinkPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, confirmMarketplaceLinkPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConfirmMarketplaceLinkPayload")
+		case "link":
+			out.Values[i] = ec._ConfirmMarketplaceLinkPayload_link(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ConfirmMarketplaceLinkPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -22786,6 +27680,200 @@ func (ec *executionContext) _LedgerLine(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var ledgerSealImplementors = []string{"LedgerSeal"}
+
+func (ec *executionContext) _LedgerSeal(ctx context.Context, sel ast.SelectionSet, obj *model.LedgerSeal) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ledgerSealImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LedgerSeal")
+		case "seq":
+			out.Values[i] = ec._LedgerSeal_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "afterEntryId":
+			out.Values[i] = ec._LedgerSeal_afterEntryId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastEntryId":
+			out.Values[i] = ec._LedgerSeal_lastEntryId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entries":
+			out.Values[i] = ec._LedgerSeal_entries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "transactions":
+			out.Values[i] = ec._LedgerSeal_transactions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hash":
+			out.Values[i] = ec._LedgerSeal_hash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "prevHash":
+			out.Values[i] = ec._LedgerSeal_prevHash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sealedAt":
+			out.Values[i] = ec._LedgerSeal_sealedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ledgerSealFailureImplementors = []string{"LedgerSealFailure"}
+
+func (ec *executionContext) _LedgerSealFailure(ctx context.Context, sel ast.SelectionSet, obj *model.LedgerSealFailure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ledgerSealFailureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LedgerSealFailure")
+		case "seq":
+			out.Values[i] = ec._LedgerSealFailure_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "afterEntryId":
+			out.Values[i] = ec._LedgerSealFailure_afterEntryId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastEntryId":
+			out.Values[i] = ec._LedgerSealFailure_lastEntryId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "transactionId":
+			out.Values[i] = ec._LedgerSealFailure_transactionId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._LedgerSealFailure_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ledgerVerificationImplementors = []string{"LedgerVerification"}
+
+func (ec *executionContext) _LedgerVerification(ctx context.Context, sel ast.SelectionSet, obj *model.LedgerVerification) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ledgerVerificationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LedgerVerification")
+		case "ok":
+			out.Values[i] = ec._LedgerVerification_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sealsChecked":
+			out.Values[i] = ec._LedgerVerification_sealsChecked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entriesChecked":
+			out.Values[i] = ec._LedgerVerification_entriesChecked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "head":
+			out.Values[i] = ec._LedgerVerification_head(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unsealedEntries":
+			out.Values[i] = ec._LedgerVerification_unsealedEntries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failure":
+			out.Values[i] = ec._LedgerVerification_failure(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var linkMarketplaceAccountPayloadImplementors = []string{"LinkMarketplaceAccountPayload"}
 
 func (ec *executionContext) _LinkMarketplaceAccountPayload(ctx context.Context, sel ast.SelectionSet, obj *model.LinkMarketplaceAccountPayload) graphql.Marshaler {
@@ -23240,6 +28328,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "revokeApiKey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeApiKey(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rotateApiKey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rotateApiKey(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createWebhookEndpoint":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createWebhookEndpoint(ctx, field)
@@ -23317,6 +28419,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "confirmMarketplaceLink":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_confirmMarketplaceLink(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "upsertMarketplaceMember":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_upsertMarketplaceMember(ctx, field)
@@ -23390,6 +28499,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "retryPayout":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_retryPayout(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resolveReconciliationBreak":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resolveReconciliationBreak(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -23747,6 +28863,117 @@ func (ec *executionContext) _Partner(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "createdAt":
 			out.Values[i] = ec._Partner_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var partnerReconciliationImplementors = []string{"PartnerReconciliation"}
+
+func (ec *executionContext) _PartnerReconciliation(ctx context.Context, sel ast.SelectionSet, obj *model.PartnerReconciliation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partnerReconciliationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartnerReconciliation")
+		case "from":
+			out.Values[i] = ec._PartnerReconciliation_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._PartnerReconciliation_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lines":
+			out.Values[i] = ec._PartnerReconciliation_lines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totals":
+			out.Values[i] = ec._PartnerReconciliation_totals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "csvPath":
+			out.Values[i] = ec._PartnerReconciliation_csvPath(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var partnerReconciliationLineImplementors = []string{"PartnerReconciliationLine"}
+
+func (ec *executionContext) _PartnerReconciliationLine(ctx context.Context, sel ast.SelectionSet, obj *model.PartnerReconciliationLine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partnerReconciliationLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartnerReconciliationLine")
+		case "day":
+			out.Values[i] = ec._PartnerReconciliationLine_day(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "supplier":
+			out.Values[i] = ec._PartnerReconciliationLine_supplier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "figures":
+			out.Values[i] = ec._PartnerReconciliationLine_figures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paidPayouts":
+			out.Values[i] = ec._PartnerReconciliationLine_paidPayouts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -24674,6 +29901,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "apiKeys":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_apiKeys(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "events":
 			field := field
 
@@ -25070,6 +30319,72 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "partnerReconciliation":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_partnerReconciliation(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "reconciliationBreaks":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_reconciliationBreaks(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "ledgerVerification":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_ledgerVerification(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -25204,6 +30519,369 @@ func (ec *executionContext) _Quote(ctx context.Context, sel ast.SelectionSet, ob
 			out.Values[i] = ec._Quote_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var reconciledPayoutImplementors = []string{"ReconciledPayout"}
+
+func (ec *executionContext) _ReconciledPayout(ctx context.Context, sel ast.SelectionSet, obj *model.ReconciledPayout) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reconciledPayoutImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReconciledPayout")
+		case "payoutId":
+			out.Values[i] = ec._ReconciledPayout_payoutId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "railReference":
+			out.Values[i] = ec._ReconciledPayout_railReference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._ReconciledPayout_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paidAt":
+			out.Values[i] = ec._ReconciledPayout_paidAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var reconciliationBreakImplementors = []string{"ReconciliationBreak", "Node"}
+
+func (ec *executionContext) _ReconciliationBreak(ctx context.Context, sel ast.SelectionSet, obj *model.ReconciliationBreak) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reconciliationBreakImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReconciliationBreak")
+		case "id":
+			out.Values[i] = ec._ReconciliationBreak_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "day":
+			out.Values[i] = ec._ReconciliationBreak_day(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "counterparty":
+			out.Values[i] = ec._ReconciliationBreak_counterparty(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "objectId":
+			out.Values[i] = ec._ReconciliationBreak_objectId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "problem":
+			out.Values[i] = ec._ReconciliationBreak_problem(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ours":
+			out.Values[i] = ec._ReconciliationBreak_ours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "theirs":
+			out.Values[i] = ec._ReconciliationBreak_theirs(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._ReconciliationBreak_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._ReconciliationBreak_note(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resolvedAt":
+			out.Values[i] = ec._ReconciliationBreak_resolvedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._ReconciliationBreak_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var reconciliationBreakConnectionImplementors = []string{"ReconciliationBreakConnection"}
+
+func (ec *executionContext) _ReconciliationBreakConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ReconciliationBreakConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reconciliationBreakConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReconciliationBreakConnection")
+		case "edges":
+			out.Values[i] = ec._ReconciliationBreakConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ReconciliationBreakConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var reconciliationBreakEdgeImplementors = []string{"ReconciliationBreakEdge"}
+
+func (ec *executionContext) _ReconciliationBreakEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ReconciliationBreakEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reconciliationBreakEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReconciliationBreakEdge")
+		case "cursor":
+			out.Values[i] = ec._ReconciliationBreakEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ReconciliationBreakEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var reconciliationFiguresImplementors = []string{"ReconciliationFigures"}
+
+func (ec *executionContext) _ReconciliationFigures(ctx context.Context, sel ast.SelectionSet, obj *model.ReconciliationFigures) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reconciliationFiguresImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReconciliationFigures")
+		case "paymentCount":
+			out.Values[i] = ec._ReconciliationFigures_paymentCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paymentVolume":
+			out.Values[i] = ec._ReconciliationFigures_paymentVolume(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fees":
+			out.Values[i] = ec._ReconciliationFigures_fees(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refunds":
+			out.Values[i] = ec._ReconciliationFigures_refunds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payoutsPaid":
+			out.Values[i] = ec._ReconciliationFigures_payoutsPaid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paidCount":
+			out.Values[i] = ec._ReconciliationFigures_paidCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payoutsFailed":
+			out.Values[i] = ec._ReconciliationFigures_payoutsFailed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failedAmount":
+			out.Values[i] = ec._ReconciliationFigures_failedAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payoutsPending":
+			out.Values[i] = ec._ReconciliationFigures_payoutsPending(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingAmount":
+			out.Values[i] = ec._ReconciliationFigures_pendingAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var reconciliationSideImplementors = []string{"ReconciliationSide"}
+
+func (ec *executionContext) _ReconciliationSide(ctx context.Context, sel ast.SelectionSet, obj *model.ReconciliationSide) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reconciliationSideImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReconciliationSide")
+		case "amount":
+			out.Values[i] = ec._ReconciliationSide_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "counterAmount":
+			out.Values[i] = ec._ReconciliationSide_counterAmount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._ReconciliationSide_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reference":
+			out.Values[i] = ec._ReconciliationSide_reference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -25390,6 +31068,49 @@ func (ec *executionContext) _RefundOrderPayload(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var resolveReconciliationBreakPayloadImplementors = []string{"ResolveReconciliationBreakPayload"}
+
+func (ec *executionContext) _ResolveReconciliationBreakPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ResolveReconciliationBreakPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resolveReconciliationBreakPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResolveReconciliationBreakPayload")
+		case "reconciliationBreak":
+			out.Values[i] = ec._ResolveReconciliationBreakPayload_reconciliationBreak(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ResolveReconciliationBreakPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var retryJobPayloadImplementors = []string{"RetryJobPayload"}
 
 func (ec *executionContext) _RetryJobPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RetryJobPayload) graphql.Marshaler {
@@ -25495,6 +31216,102 @@ func (ec *executionContext) _ReviewKycPayload(ctx context.Context, sel ast.Selec
 			}
 		case "userErrors":
 			out.Values[i] = ec._ReviewKycPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var revokeApiKeyPayloadImplementors = []string{"RevokeApiKeyPayload"}
+
+func (ec *executionContext) _RevokeApiKeyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RevokeAPIKeyPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revokeApiKeyPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevokeApiKeyPayload")
+		case "apiKey":
+			out.Values[i] = ec._RevokeApiKeyPayload_apiKey(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._RevokeApiKeyPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var rotateApiKeyPayloadImplementors = []string{"RotateApiKeyPayload"}
+
+func (ec *executionContext) _RotateApiKeyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RotateAPIKeyPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rotateApiKeyPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RotateApiKeyPayload")
+		case "apiKey":
+			out.Values[i] = ec._RotateApiKeyPayload_apiKey(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "secret":
+			out.Values[i] = ec._RotateApiKeyPayload_secret(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "previous":
+			out.Values[i] = ec._RotateApiKeyPayload_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._RotateApiKeyPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -25720,6 +31537,286 @@ func (ec *executionContext) _SetSandboxClockPayload(ctx context.Context, sel ast
 			}
 		case "userErrors":
 			out.Values[i] = ec._SetSandboxClockPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var statementImplementors = []string{"Statement"}
+
+func (ec *executionContext) _Statement(ctx context.Context, sel ast.SelectionSet, obj *model.Statement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Statement")
+		case "account":
+			out.Values[i] = ec._Statement_account(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "currency":
+			out.Values[i] = ec._Statement_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "from":
+			out.Values[i] = ec._Statement_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._Statement_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "opening":
+			out.Values[i] = ec._Statement_opening(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "closing":
+			out.Values[i] = ec._Statement_closing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalIn":
+			out.Values[i] = ec._Statement_totalIn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalOut":
+			out.Values[i] = ec._Statement_totalOut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "movementCount":
+			out.Values[i] = ec._Statement_movementCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "movements":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Statement_movements(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "csvPath":
+			out.Values[i] = ec._Statement_csvPath(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "seal":
+			out.Values[i] = ec._Statement_seal(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var statementMovementImplementors = []string{"StatementMovement"}
+
+func (ec *executionContext) _StatementMovement(ctx context.Context, sel ast.SelectionSet, obj *model.StatementMovement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statementMovementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatementMovement")
+		case "id":
+			out.Values[i] = ec._StatementMovement_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "postedAt":
+			out.Values[i] = ec._StatementMovement_postedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._StatementMovement_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._StatementMovement_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._StatementMovement_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "balanceAfter":
+			out.Values[i] = ec._StatementMovement_balanceAfter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reference":
+			out.Values[i] = ec._StatementMovement_reference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var statementMovementConnectionImplementors = []string{"StatementMovementConnection"}
+
+func (ec *executionContext) _StatementMovementConnection(ctx context.Context, sel ast.SelectionSet, obj *model.StatementMovementConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statementMovementConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatementMovementConnection")
+		case "edges":
+			out.Values[i] = ec._StatementMovementConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._StatementMovementConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var statementMovementEdgeImplementors = []string{"StatementMovementEdge"}
+
+func (ec *executionContext) _StatementMovementEdge(ctx context.Context, sel ast.SelectionSet, obj *model.StatementMovementEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statementMovementEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatementMovementEdge")
+		case "cursor":
+			out.Values[i] = ec._StatementMovementEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._StatementMovementEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -27022,6 +33119,52 @@ func (ec *executionContext) marshalNActivateCrossBorderPayPayload2ᚖgithubᚗco
 	return ec._ActivateCrossBorderPayPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNApiKey2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐAPIKey(ctx context.Context, sel ast.SelectionSet, v *model.APIKey) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ApiKey(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNApiKeyConnection2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐAPIKeyConnection(ctx context.Context, sel ast.SelectionSet, v *model.APIKeyConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ApiKeyConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNApiKeyEdge2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐAPIKeyEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.APIKeyEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApiKeyEdge2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐAPIKeyEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNApiKeyEdge2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐAPIKeyEdge(ctx context.Context, sel ast.SelectionSet, v *model.APIKeyEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ApiKeyEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNBalance2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐBalanceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Balance) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -27094,6 +33237,21 @@ func (ec *executionContext) marshalNCancelOrderPayload2ᚖgithubᚗcomᚋkjbᚋk
 	return ec._CancelOrderPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNConfirmMarketplaceLinkInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐConfirmMarketplaceLinkInput(ctx context.Context, v any) (model.ConfirmMarketplaceLinkInput, error) {
+	res, err := ec.unmarshalInputConfirmMarketplaceLinkInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConfirmMarketplaceLinkPayload2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐConfirmMarketplaceLinkPayload(ctx context.Context, sel ast.SelectionSet, v *model.ConfirmMarketplaceLinkPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ConfirmMarketplaceLinkPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNConfirmReceiptInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐConfirmReceiptInput(ctx context.Context, v any) (model.ConfirmReceiptInput, error) {
 	res, err := ec.unmarshalInputConfirmReceiptInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -27162,6 +33320,16 @@ func (ec *executionContext) unmarshalNConversionStatus2githubᚗcomᚋkjbᚋkjb�
 }
 
 func (ec *executionContext) marshalNConversionStatus2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐConversionStatus(ctx context.Context, sel ast.SelectionSet, v model.ConversionStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNCounterparty2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCounterparty(ctx context.Context, v any) (model.Counterparty, error) {
+	var res model.Counterparty
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCounterparty2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCounterparty(ctx context.Context, sel ast.SelectionSet, v model.Counterparty) graphql.Marshaler {
 	return v
 }
 
@@ -27805,6 +33973,16 @@ func (ec *executionContext) marshalNLedgerLine2ᚖgithubᚗcomᚋkjbᚋkjbᚋgra
 	return ec._LedgerLine(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNLedgerVerification2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐLedgerVerification(ctx context.Context, sel ast.SelectionSet, v *model.LedgerVerification) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._LedgerVerification(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNLinkMarketplaceAccountInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐLinkMarketplaceAccountInput(ctx context.Context, v any) (model.LinkMarketplaceAccountInput, error) {
 	res, err := ec.unmarshalInputLinkMarketplaceAccountInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -27981,6 +34159,42 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraph
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPartnerReconciliation2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPartnerReconciliation(ctx context.Context, sel ast.SelectionSet, v *model.PartnerReconciliation) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PartnerReconciliation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPartnerReconciliationLine2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPartnerReconciliationLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PartnerReconciliationLine) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPartnerReconciliationLine2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPartnerReconciliationLine(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPartnerReconciliationLine2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPartnerReconciliationLine(ctx context.Context, sel ast.SelectionSet, v *model.PartnerReconciliationLine) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PartnerReconciliationLine(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPartnerSummary2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPartnerSummary(ctx context.Context, sel ast.SelectionSet, v *model.PartnerSummary) graphql.Marshaler {
@@ -28190,6 +34404,108 @@ func (ec *executionContext) marshalNQuoteStatus2githubᚗcomᚋkjbᚋkjbᚋgraph
 	return v
 }
 
+func (ec *executionContext) marshalNReconciledPayout2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciledPayoutᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ReconciledPayout) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReconciledPayout2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciledPayout(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReconciledPayout2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciledPayout(ctx context.Context, sel ast.SelectionSet, v *model.ReconciledPayout) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ReconciledPayout(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReconciliationBreak2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreak(ctx context.Context, sel ast.SelectionSet, v *model.ReconciliationBreak) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ReconciliationBreak(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReconciliationBreakConnection2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreakConnection(ctx context.Context, sel ast.SelectionSet, v *model.ReconciliationBreakConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ReconciliationBreakConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReconciliationBreakEdge2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreakEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ReconciliationBreakEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReconciliationBreakEdge2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreakEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReconciliationBreakEdge2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreakEdge(ctx context.Context, sel ast.SelectionSet, v *model.ReconciliationBreakEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ReconciliationBreakEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReconciliationBreakStatus2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreakStatus(ctx context.Context, v any) (model.ReconciliationBreakStatus, error) {
+	var res model.ReconciliationBreakStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReconciliationBreakStatus2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreakStatus(ctx context.Context, sel ast.SelectionSet, v model.ReconciliationBreakStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNReconciliationFigures2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationFigures(ctx context.Context, sel ast.SelectionSet, v *model.ReconciliationFigures) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ReconciliationFigures(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReconciliationProblem2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationProblem(ctx context.Context, v any) (model.ReconciliationProblem, error) {
+	var res model.ReconciliationProblem
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReconciliationProblem2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationProblem(ctx context.Context, sel ast.SelectionSet, v model.ReconciliationProblem) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNRedeliverEventInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐRedeliverEventInput(ctx context.Context, v any) (model.RedeliverEventInput, error) {
 	res, err := ec.unmarshalInputRedeliverEventInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -28246,6 +34562,21 @@ func (ec *executionContext) marshalNRefundOrderPayload2ᚖgithubᚗcomᚋkjbᚋk
 	return ec._RefundOrderPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNResolveReconciliationBreakInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐResolveReconciliationBreakInput(ctx context.Context, v any) (model.ResolveReconciliationBreakInput, error) {
+	res, err := ec.unmarshalInputResolveReconciliationBreakInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNResolveReconciliationBreakPayload2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐResolveReconciliationBreakPayload(ctx context.Context, sel ast.SelectionSet, v *model.ResolveReconciliationBreakPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ResolveReconciliationBreakPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRetryJobInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐRetryJobInput(ctx context.Context, v any) (model.RetryJobInput, error) {
 	res, err := ec.unmarshalInputRetryJobInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -28291,6 +34622,21 @@ func (ec *executionContext) marshalNReviewKycPayload2ᚖgithubᚗcomᚋkjbᚋkjb
 	return ec._ReviewKycPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRevokeApiKeyInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐRevokeAPIKeyInput(ctx context.Context, v any) (model.RevokeAPIKeyInput, error) {
+	res, err := ec.unmarshalInputRevokeApiKeyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRevokeApiKeyPayload2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐRevokeAPIKeyPayload(ctx context.Context, sel ast.SelectionSet, v *model.RevokeAPIKeyPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RevokeApiKeyPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRole2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐRole(ctx context.Context, v any) (model.Role, error) {
 	var res model.Role
 	err := res.UnmarshalGQL(v)
@@ -28299,6 +34645,21 @@ func (ec *executionContext) unmarshalNRole2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmo
 
 func (ec *executionContext) marshalNRole2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v model.Role) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNRotateApiKeyInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐRotateAPIKeyInput(ctx context.Context, v any) (model.RotateAPIKeyInput, error) {
+	res, err := ec.unmarshalInputRotateApiKeyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRotateApiKeyPayload2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐRotateAPIKeyPayload(ctx context.Context, sel ast.SelectionSet, v *model.RotateAPIKeyPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RotateApiKeyPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRotateWebhookSecretInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐRotateWebhookSecretInput(ctx context.Context, v any) (model.RotateWebhookSecretInput, error) {
@@ -28385,6 +34746,52 @@ func (ec *executionContext) marshalNSetSandboxClockPayload2ᚖgithubᚗcomᚋkjb
 		return graphql.Null
 	}
 	return ec._SetSandboxClockPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStatementMovement2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐStatementMovement(ctx context.Context, sel ast.SelectionSet, v *model.StatementMovement) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._StatementMovement(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStatementMovementConnection2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐStatementMovementConnection(ctx context.Context, sel ast.SelectionSet, v *model.StatementMovementConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._StatementMovementConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStatementMovementEdge2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐStatementMovementEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StatementMovementEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatementMovementEdge2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐStatementMovementEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStatementMovementEdge2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐStatementMovementEdge(ctx context.Context, sel ast.SelectionSet, v *model.StatementMovementEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._StatementMovementEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -28975,6 +35382,20 @@ func (ec *executionContext) marshalOJobState2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraph
 	return v
 }
 
+func (ec *executionContext) marshalOLedgerSeal2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐLedgerSeal(ctx context.Context, sel ast.SelectionSet, v *model.LedgerSeal) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LedgerSeal(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLedgerSealFailure2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐLedgerSealFailure(ctx context.Context, sel ast.SelectionSet, v *model.LedgerSealFailure) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LedgerSealFailure(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOMarketplaceLink2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMarketplaceLink(ctx context.Context, sel ast.SelectionSet, v *model.MarketplaceLink) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -29161,6 +35582,36 @@ func (ec *executionContext) marshalOQuote2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋ
 	return ec._Quote(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOReconciliationBreak2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreak(ctx context.Context, sel ast.SelectionSet, v *model.ReconciliationBreak) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ReconciliationBreak(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOReconciliationBreakStatus2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreakStatus(ctx context.Context, v any) (*model.ReconciliationBreakStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ReconciliationBreakStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOReconciliationBreakStatus2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationBreakStatus(ctx context.Context, sel ast.SelectionSet, v *model.ReconciliationBreakStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOReconciliationSide2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐReconciliationSide(ctx context.Context, sel ast.SelectionSet, v *model.ReconciliationSide) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ReconciliationSide(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalORefund2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐRefund(ctx context.Context, sel ast.SelectionSet, v *model.Refund) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -29182,6 +35633,13 @@ func (ec *executionContext) marshalORole2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋm
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOStatement2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐStatement(ctx context.Context, sel ast.SelectionSet, v *model.Statement) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Statement(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

@@ -31,6 +31,8 @@ const (
 	typeEndpoint     = "WebhookEndpoint"
 	typeDelivery     = "WebhookDelivery"
 	typeJob          = "Job"
+
+	typeReconciliationBreak = "ReconciliationBreak"
 )
 
 // nodeTypes are the types node(id:) resolves, each with its lookup by raw id. A global id of
@@ -55,6 +57,8 @@ var nodeTypes = map[string]nodeLookup{
 	typeDelivery:     asNode((*Resolver).delivery),
 	typeLedgerEntry:  asNode((*Resolver).ledgerEntry),
 	typeJob:          asNode((*Resolver).job),
+
+	typeReconciliationBreak: asNode((*Resolver).reconciliationBreak),
 }
 
 // node reads the object a global id names; null for an id of no known type, or an object that
@@ -101,7 +105,36 @@ func parseGlobalID(gid string) (typ, id string, ok bool) {
 		return "", "", false
 	}
 	typ, id, ok = strings.Cut(string(b), ":")
-	return typ, id, ok && id != ""
+	return typ, id, ok && rawIDValid(typ, id)
+}
+
+// rawIDValid reports whether a raw id has the form its type's ids take: digits for ledger
+// entries and jobs, a UUID for everything else.
+func rawIDValid(typ, id string) bool {
+	if typ == typeLedgerEntry || typ == typeJob {
+		_, err := strconv.ParseUint(id, 10, 63)
+		return err == nil
+	}
+	return isUUID(id)
+}
+
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := range len(s) {
+		c := s[i]
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if c != '-' {
+				return false
+			}
+		case '0' <= c && c <= '9', 'a' <= c && c <= 'f', 'A' <= c && c <= 'F':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // decodeID returns the raw id of a global id of type want. INVALID_INPUT naming field
@@ -149,6 +182,17 @@ func AccountGlobalID(raw string) string { return globalID(typeAccount, raw) }
 // RawAccountID accepts an account's public id or its raw id and returns the raw id.
 func RawAccountID(id string) string {
 	if raw, err := decodeID(id, typeAccount); err == nil {
+		return raw
+	}
+	return id
+}
+
+// APIKeyGlobalID is the public id of a raw API key id (for the command line).
+func APIKeyGlobalID(raw string) string { return globalID(typeAPIKey, raw) }
+
+// RawAPIKeyID accepts an API key's public id or its raw id and returns the raw id.
+func RawAPIKeyID(id string) string {
+	if raw, err := decodeID(id, typeAPIKey); err == nil {
 		return raw
 	}
 	return id

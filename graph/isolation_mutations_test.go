@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"sort"
@@ -33,8 +34,14 @@ func TestTenantIsolationMutations(t *testing.T) {
 	event := Str(e.MustData(s.PartnerKey, `{ events(first: 1) { edges { node { id } } } }`, nil), "events", "edges", 0, "node", "id")
 	payout := Str(e.MustData(s.PartnerKey, `query($id: ID!) { order(id: $id) { payment { payout { id } } } }`, map[string]any{"id": released}), "order", "payment", "payout", "id")
 	job := Str(e.MustData(e.Operator, `{ jobs(first: 1) { edges { node { id } } } }`, nil), "jobs", "edges", 0, "node", "id")
+	accountKeyID := Str(e.MustSucceed(e.Operator, "createApiKey", CreateKey, map[string]any{"role": "ACCOUNT", "accountId": s.AccountID}), "apiKey", "id")
 	_, otherPartner := e.Partner("other")
 	_, otherAccount := e.Account("Other")
+	const brk = "01900000-0000-7000-8000-0000000000b1"
+	if _, err := e.Pool.Exec(context.Background(), `INSERT INTO reconciliation_breaks (id, day, counterparty, object_id, problem, status, created_at)
+		VALUES ($1::uuid, '2026-10-01', 'PAYOUT_RAIL', $1::text, 'MISSING_AT_KJB', 'OPEN', now())`, brk); err != nil {
+		t.Fatal(err)
+	}
 
 	cases := map[string]struct {
 		key, query string
@@ -45,6 +52,9 @@ func TestTenantIsolationMutations(t *testing.T) {
 		"createApiKey":             {otherAccount, CreateKey, map[string]any{"role": "ACCOUNT", "accountId": s.AccountID}},
 		"linkMarketplaceAccount":   {otherAccount, Link, map[string]any{"accountId": s.AccountID, "platform": "1688", "memberId": "buyer"}},
 		"unlinkMarketplaceAccount": {otherAccount, Unlink, map[string]any{"linkId": s.LinkID}},
+		"confirmMarketplaceLink":   {otherAccount, ConfirmLink, map[string]any{"linkId": s.LinkID, "code": "000000"}},
+		"revokeApiKey":             {otherAccount, `mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { userErrors { code } } }`, map[string]any{"apiKeyId": accountKeyID}},
+		"rotateApiKey":             {otherAccount, `mutation($input: RotateApiKeyInput!) { rotateApiKey(input: $input) { secret userErrors { code } } }`, map[string]any{"apiKeyId": accountKeyID}},
 		"activateCrossBorderPay":   {otherAccount, Activate, map[string]any{"linkId": s.LinkID}},
 		"createQuote":              {otherAccount, CreateQuote, map[string]any{"accountId": s.AccountID, "sellCurrency": "USD", "buyCurrency": "CNH", "sellAmount": Money("1.00", "USD")}},
 		"executeQuote":             {otherAccount, ExecuteQuote, map[string]any{"quoteId": quote, "idempotencyKey": "steal"}},
@@ -59,6 +69,10 @@ func TestTenantIsolationMutations(t *testing.T) {
 		"retryJob":                 {otherAccount, `mutation($input: RetryJobInput!) { retryJob(input: $input) { userErrors { code } } }`, map[string]any{"jobId": job}},
 		"cancelJob":                {otherAccount, `mutation($input: CancelJobInput!) { cancelJob(input: $input) { userErrors { code } } }`, map[string]any{"jobId": job}},
 	}
+	cases["resolveReconciliationBreak"] = struct {
+		key, query string
+		input      map[string]any
+	}{otherPartner, resolveBreak, map[string]any{"breakId": base64.RawURLEncoding.EncodeToString([]byte("ReconciliationBreak:" + brk)), "note": "x"}}
 
 	schema := e.MustData(e.Operator, `{ __schema { mutationType { fields { name args { type { ofType { name inputFields { type { name ofType { name } } } } } } } } } }`, nil)
 	var withID []string

@@ -55,7 +55,25 @@ func toAPIKey(k domain.APIKey) *model.APIKey {
 	if k.PartnerID != "" {
 		out.Partner = &model.Partner{ID: globalID(typePartner, k.PartnerID)}
 	}
+	out.ExpiresAt, out.RevokedAt, out.LastUsedAt = optionalTime(k.ExpiresAt), optionalTime(k.RevokedAt), optionalTime(k.LastUsedAt)
 	return out
+}
+
+func toAPIKeyConnection(sl domain.Slice[domain.APIKey]) *model.APIKeyConnection {
+	edges, info := connection(sl, func(k domain.APIKey) string { return k.ID },
+		func(c string, k domain.APIKey) *model.APIKeyEdge {
+			return &model.APIKeyEdge{Cursor: c, Node: toAPIKey(k)}
+		})
+	return &model.APIKeyConnection{Edges: edges, PageInfo: info}
+}
+
+// optionalTime is nil for the zero time.
+func optionalTime(t time.Time) *model.DateTime {
+	if t.IsZero() {
+		return nil
+	}
+	d := model.DateTime(t)
+	return &d
 }
 
 func toBalance(b domain.Balance) *model.Balance {

@@ -91,15 +91,24 @@ func TestLinkRace(t *testing.T) {
 	for i := range accts {
 		accts[i].id, accts[i].key = e.Account(fmt.Sprintf("Racer %d", i))
 	}
+	// Every account may ask (a pending link blocks no one); the confirmations race.
+	links := make([]string, len(accts))
+	for i, a := range accts {
+		p := e.MustSucceed(a.key, "linkMarketplaceAccount", Link, map[string]any{"accountId": a.id, "platform": "1688", "memberId": "contested"})
+		if links[i] = Str(p, "link", "id"); Str(p, "link", "status") != "PENDING" {
+			t.Fatalf("link %d: %v", i, p)
+		}
+	}
 	results := make([][]string, len(accts))
 	start := make(chan struct{})
 	var wg sync.WaitGroup
 	for i, a := range accts {
+		code := e.LinkCode(links[i])
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			<-start
-			p := e.Mutate(a.key, "linkMarketplaceAccount", Link, map[string]any{"accountId": a.id, "platform": "1688", "memberId": "contested"})
+			p := e.Mutate(a.key, "confirmMarketplaceLink", ConfirmLink, map[string]any{"linkId": links[i], "code": code})
 			results[i] = UserErrorCodes(p)
 		}()
 	}

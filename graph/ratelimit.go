@@ -2,9 +2,10 @@ package graph
 
 import (
 	"math"
-	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -57,10 +58,55 @@ func (l *rateLimiter) allow(key string) (retryAfter string, ok bool) {
 	return strconv.Itoa(int(math.Max(1, wait))), false
 }
 
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
+// exhausted reports whether key has no token left, without taking one; the seconds to wait
+// when so.
+func (l *rateLimiter) exhausted(key string) (retryAfter string, empty bool) {
+	if l == nil || l.rate <= 0 {
+		return "", false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[key]
+	if b == nil {
+		return "", false
+	}
+	tokens := math.Min(l.burst, b.tokens+l.now().Sub(b.last).Seconds()*l.rate)
+	if tokens >= 1 {
+		return "", false
+	}
+	return strconv.Itoa(int(math.Max(1, math.Ceil((1-tokens)/l.rate)))), true
+}
+
+// clientAddr is the address a request came from: the connection's peer, or, when that peer
+// is a trusted proxy (a load balancer), the nearest address in X-Forwarded-For that is not
+// one, so that clients behind one balancer are told apart.
+func clientAddr(r *http.Request, trusted []netip.Prefix) string {
+	peer, err := netip.ParseAddrPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
 	}
-	return host
+	addr := peer.Addr().Unmap()
+	if !trustedProxy(addr, trusted) {
+		return addr.String()
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break // a malformed hop: trust nothing further left
+		}
+		if addr = hop.Unmap(); !trustedProxy(addr, trusted) {
+			break
+		}
+	}
+	return addr.String()
+}
+
+func trustedProxy(a netip.Addr, trusted []netip.Prefix) bool {
+	for _, p := range trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }

@@ -1,13 +1,12 @@
 package graph
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -38,11 +37,23 @@ type ServerConfig struct {
 	// Observer hears about every operation; Metrics, when set, is served at /metrics.
 	Observer RequestObserver
 	Metrics  http.Handler
+
+	// AuthFailuresPerMinute and AuthFailureBurst limit failed authentications per client
+	// address (0 = off); once over, even a good key waits.
+	AuthFailuresPerMinute float64
+	AuthFailureBurst      int
+	// TrustedProxies are the load balancers whose X-Forwarded-For names the client address
+	// that rate limits count against; empty: the connection's peer is the client.
+	TrustedProxies []netip.Prefix
+
+	// Budget and AnonymousBudget bound the fields an operation may select, checked before
+	// validation (see Budget).
+	Budget, AnonymousBudget Budget
 }
 
 // DefaultServerConfig holds the production defaults.
 func DefaultServerConfig() ServerConfig {
-	return ServerConfig{
+	cfg := ServerConfig{
 		MaxBodyBytes:  256 << 10,
 		TokenLimit:    5000,
 		Limits:        Limits{MaxDepth: 12, MaxTotalDepth: 20, MaxAliases: 50, MaxComplexity: 5000},
@@ -50,14 +61,19 @@ func DefaultServerConfig() ServerConfig {
 		RateBurst:     400,
 		Logger:        slog.Default(),
 	}
+	cfg.AuthFailuresPerMinute, cfg.AuthFailureBurst = 10, 20
+	cfg.Budget, cfg.AnonymousBudget = DefaultBudgets()
+	return cfg
 }
 
 // NewHandler returns the whole HTTP API: /query, /healthz, /readyz and, in sandbox mode, the
 // playground at /.
 func NewHandler(svc *domain.Service, cfg ServerConfig) http.Handler {
-	gql := NewGraphQLServer(svc, cfg)
+	lim := newLimiters(cfg)
+	gql := newGraphQLServer(svc, cfg, lim)
 	mux := http.NewServeMux()
-	mux.Handle("/query", authenticate(svc, cfg, newRateLimiter(cfg.RatePerSecond, cfg.RateBurst), gql))
+	mux.Handle("/query", authenticate(svc, cfg, lim, codedErrors(gql)))
+	downloads(mux, svc, func(h http.Handler) http.Handler { return authenticate(svc, cfg, lim, h) })
 	if cfg.Metrics != nil {
 		mux.Handle("GET /metrics", cfg.Metrics)
 	}
@@ -83,6 +99,10 @@ func NewHandler(svc *domain.Service, cfg ServerConfig) http.Handler {
 
 // NewGraphQLServer builds the gqlgen server with explicit transports and every limit.
 func NewGraphQLServer(svc *domain.Service, cfg ServerConfig) *handler.Server {
+	return newGraphQLServer(svc, cfg, newLimiters(cfg))
+}
+
+func newGraphQLServer(svc *domain.Service, cfg ServerConfig, lim limiters) *handler.Server {
 	hub := cfg.Hub
 	if hub == nil {
 		hub = NewHub()
@@ -97,7 +117,7 @@ func NewGraphQLServer(svc *domain.Service, cfg ServerConfig) *handler.Server {
 		// Browsers from partner dashboards connect cross-origin; the key travels in
 		// connection_init, never in cookies, so the origin check adds nothing.
 		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{InsecureSkipVerify: true}},
-		InitFunc:       websocketAuth(svc),
+		InitFunc:       websocketAuth(svc, lim.authFailures),
 	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
@@ -105,16 +125,24 @@ func NewGraphQLServer(svc *domain.Service, cfg ServerConfig) *handler.Server {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(cfg.TokenLimit)
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	if cfg.Budget == (Budget{}) || cfg.AnonymousBudget == (Budget{}) {
+		cfg.Budget, cfg.AnonymousBudget = DefaultBudgets()
+	}
+	srv.Use(operationBudget{keyed: cfg.Budget, anonymous: cfg.AnonymousBudget, tokenLimit: cfg.TokenLimit})
+	srv.SetDisableSuggestion(!cfg.Sandbox)
 	if cfg.Sandbox {
 		srv.Use(extension.Introspection{})
 	} else {
 		srv.Use(operatorIntrospection{})
 	}
+	srv.Use(transportRules{})
 	srv.Use(&queryLimits{Limits: cfg.Limits})
 	srv.AroundFields(requireKeyForRootFields)
+	srv.AroundFields(checkArguments)
+	srv.AroundOperations(limitWebsocketOperations(lim.requests))
 	srv.AroundOperations(traceOperations)
 	srv.AroundResponses(logResponses(cfg.Logger, cfg.Observer))
-	srv.SetErrorPresenter(presentErrors(cfg.Logger))
+	srv.SetErrorPresenter(presentErrors(cfg.Logger, !cfg.Sandbox))
 	srv.SetRecoverFunc(recoverPanic(cfg.Logger))
 	return srv
 }
@@ -126,18 +154,49 @@ func (operatorIntrospection) ExtensionName() string                   { return "
 func (operatorIntrospection) Validate(graphql.ExecutableSchema) error { return nil }
 func (operatorIntrospection) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	oc.DisableIntrospection = !ActorFrom(ctx).IsOperator()
+	if oc.DisableIntrospection && introspects(oc.Doc, oc.Operation.SelectionSet, 0) {
+		return &gqlerror.Error{Message: "introspection is available to operators only",
+			Extensions: map[string]any{"code": string(domain.CodeForbidden)}}
+	}
 	return nil
 }
 
-// authenticate resolves the bearer key to an actor, caps the body and applies the rate limit.
-// A missing key is the anonymous caller; a wrong key is refused at once with 401. Every refusal
-// is reported to the observer with its code as the outcome, like an operation's.
-func authenticate(svc *domain.Service, cfg ServerConfig, limiter *rateLimiter, next http.Handler) http.Handler {
+// introspects reports whether a root selection set asks for __schema or __type (directly, or
+// through fragments; validation has refused fragment cycles, depth guards anyway).
+func introspects(doc *ast.QueryDocument, set ast.SelectionSet, depth int) bool {
+	if depth > 32 {
+		return false
+	}
+	for _, sel := range set {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			if sel.Name == "__schema" || sel.Name == "__type" {
+				return true
+			}
+		case *ast.InlineFragment:
+			if introspects(doc, sel.SelectionSet, depth+1) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if def := doc.Fragments.ForName(sel.Name); def != nil && introspects(doc, def.SelectionSet, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// authenticate resolves the bearer key to an actor, caps the body and applies the rate limits.
+// A missing key is the anonymous caller; a wrong key is refused at once with 401, and a client
+// address with too many failed authentications is refused with 429 before its key is looked at.
+// Every refusal is reported to the observer with its code as the outcome, like an operation's.
+func authenticate(svc *domain.Service, cfg ServerConfig, lim limiters, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := requestID(r.Header.Get("X-Request-Id"))
 		w.Header().Set("X-Request-Id", id)
-		r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+		addr := clientAddr(r, cfg.TrustedProxies)
+		r = r.WithContext(withHTTPMethod(withClientAddr(context.WithValue(r.Context(), requestIDKey{}, id), addr), r.Method))
 		refuse := func(status int, code domain.ErrorCode, msg string) {
 			writeGraphQLError(w, status, code, msg)
 			if cfg.Observer != nil {
@@ -149,29 +208,23 @@ func authenticate(svc *domain.Service, cfg ServerConfig, limiter *rateLimiter, n
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, cfg.MaxBodyBytes)
-		if r.ContentLength < 0 {
-			// A body of unknown length is read here, so one over the cap is refused like any other.
-			body, err := io.ReadAll(r.Body)
-			if err != nil {
-				if _, over := errors.AsType[*http.MaxBytesError](err); over {
-					refuse(http.StatusRequestEntityTooLarge, domain.CodeInvalidInput, bodyTooLarge)
-				} else {
-					refuse(http.StatusBadRequest, domain.CodeInvalidInput, "the request body could not be read")
-				}
-				return
-			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
-		}
 		actor := domain.Anonymous
 		if h := r.Header.Get("Authorization"); h != "" {
+			if wait, over := lim.authFailures.exhausted(addr); over {
+				w.Header().Set("Retry-After", wait)
+				refuse(http.StatusTooManyRequests, domain.CodeRateLimited, "too many failed authentications: retry after "+wait+"s")
+				return
+			}
 			secret, ok := bearer(h)
 			if !ok {
+				lim.authFailures.allow(addr)
 				refuse(http.StatusUnauthorized, domain.CodeUnauthenticated, "the Authorization header must be \"Bearer <secret>\"")
 				return
 			}
 			a, err := svc.Authenticate(r.Context(), secret)
 			if err != nil {
 				if domain.CodeOf(err) == domain.CodeUnauthenticated {
+					lim.authFailures.allow(addr)
 					refuse(http.StatusUnauthorized, domain.CodeUnauthenticated, "the API key is not valid")
 				} else {
 					cfg.Logger.ErrorContext(r.Context(), "authentication failed", "error", err.Error())
@@ -181,16 +234,16 @@ func authenticate(svc *domain.Service, cfg ServerConfig, limiter *rateLimiter, n
 			}
 			actor = a
 		}
-		key := actor.Principal()
-		if actor.IsAnonymous() {
-			key = "ip:" + clientAddr(r)
-		}
-		if wait, ok := limiter.allow(key); !ok {
+		ctx := WithActor(r.Context(), actor)
+		if wait, ok := lim.requests.allow(rateKey(ctx)); !ok {
 			w.Header().Set("Retry-After", wait)
 			refuse(http.StatusTooManyRequests, domain.CodeRateLimited, "too many requests: retry after "+wait+"s")
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(WithActor(r.Context(), actor)))
+		if !readBody(r, cfg.MaxBodyBytes, refuse) {
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
@@ -211,10 +264,16 @@ func writeGraphQLError(w http.ResponseWriter, status int, code domain.ErrorCode,
 }
 
 // websocketAuth authenticates a subscription connection from connection_init's
-// {"authorization": "Bearer …"}; a missing or bad key closes the socket with 4403.
-func websocketAuth(svc *domain.Service) transport.WebsocketInitFunc {
+// {"authorization": "Bearer …"}; a missing or bad key closes the socket with 4403, and a
+// client address with too many failed authentications is closed with 4429.
+func websocketAuth(svc *domain.Service, failures *rateLimiter) transport.WebsocketInitFunc {
 	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		addr := clientAddrFrom(ctx)
+		if _, over := failures.exhausted(addr); over {
+			return transport.WithWebsocketCloseCode(ctx, 4429), nil, errors.New("too many failed authentications")
+		}
 		forbidden := func() (context.Context, *transport.InitPayload, error) {
+			failures.allow(addr)
 			return transport.WithWebsocketCloseCode(ctx, 4403), nil, errors.New("forbidden: send {\"authorization\": \"Bearer <secret>\"} in connection_init")
 		}
 		secret, ok := bearer(p.Authorization())
@@ -222,9 +281,12 @@ func websocketAuth(svc *domain.Service) transport.WebsocketInitFunc {
 			return forbidden()
 		}
 		actor, err := svc.Authenticate(ctx, secret)
-		if err != nil {
+		if domain.CodeOf(err) == domain.CodeUnauthenticated {
 			return forbidden()
 		}
-		return WithActor(ctx, actor), nil, nil
+		if err != nil {
+			return transport.WithWebsocketCloseCode(ctx, 1011), nil, errors.New(internalMessage)
+		}
+		return context.WithValue(WithActor(ctx, actor), websocketKey{}, true), nil, nil
 	}
 }

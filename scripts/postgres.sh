@@ -120,6 +120,12 @@ unix_socket_directories = '$dir'
 max_connections = 300
 shared_buffers = 256MB
 max_locks_per_transaction = 256
+# A client lost without a word is noticed within about 11 s (README, Reliability).
+tcp_keepalives_idle = 5
+tcp_keepalives_interval = 2
+tcp_keepalives_count = 3
+tcp_user_timeout = 10000
+client_connection_check_interval = 5000
 CONF
     echo "$port" >"$dir/port"
   fi

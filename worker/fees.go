@@ -20,6 +20,9 @@ func (w *closeMonthWorker) Work(ctx context.Context, job *river.Job[domain.Close
 		return river.JobCancel(err)
 	}
 	closed, n, err := w.svc.CloseMonth(ctx, m)
+	if domain.CodeOf(err) == domain.CodeInvalidInput {
+		return river.JobCancel(err) // a month no schedule covers never closes: retrying cannot help
+	}
 	if err != nil {
 		return err
 	}

@@ -43,6 +43,9 @@ type Config struct {
 	// delay, doubling to 6h (default 10s).
 	WebhookSender  domain.WebhookSender
 	WebhookBackoff time.Duration
+	// WebhookResolver, when set (outside sandbox mode), makes the default sender resolve
+	// webhook hosts with it and connect only to public addresses.
+	WebhookResolver domain.Resolver
 	// JobTimeout bounds one job's run (default 30s); RescueAfter is when a job whose worker
 	// died is handed to another (default 1m).
 	JobTimeout, RescueAfter time.Duration
@@ -50,6 +53,12 @@ type Config struct {
 	Jobs JobObserver
 	// Rail pays suppliers.
 	Rail domain.PayoutRail
+	// SealInterval is how often the ledger's new entries are sealed (default 30s).
+	SealInterval time.Duration
+	// RailReport and ProviderReport are the counterparties' records the daily reconciliation
+	// compares with (the job is not run when either is nil).
+	RailReport     domain.RailReport
+	ProviderReport domain.ProviderReport
 	// Feed, when set, is read every FeedInterval into the rate table.
 	Feed         domain.RateFeed
 	FeedInterval time.Duration
@@ -94,7 +103,7 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 	river.AddWorker(workers, &closeMonthWorker{svc: svc, log: cfg.Logger})
 	sender := cfg.WebhookSender
 	if sender == nil {
-		sender = HTTPSender{}
+		sender = HTTPSender{Resolver: cfg.WebhookResolver}
 	}
 	river.AddWorker(workers, &webhookDeliverWorker{svc: svc, sender: sender, base: cfg.WebhookBackoff})
 	river.AddWorker(workers, &pruneEventsWorker{svc: svc})
@@ -116,6 +125,20 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 		river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
 			func() (river.JobArgs, *river.InsertOpts) { return domain.PruneEventsJob{}, nil },
 			&river.PeriodicJobOpts{ID: "events.prune"}),
+	}
+	if cfg.SealInterval <= 0 {
+		cfg.SealInterval = 30 * time.Second
+	}
+	river.AddWorker(workers, &sealWorker{svc: svc, log: cfg.Logger})
+	periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(cfg.SealInterval),
+		func() (river.JobArgs, *river.InsertOpts) {
+			return domain.SealLedgerJob{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: cfg.SealInterval}}
+		},
+		&river.PeriodicJobOpts{RunOnStart: true, ID: "ledger.seal"}))
+	if cfg.RailReport != nil && cfg.ProviderReport != nil {
+		river.AddWorker(workers, &reconcileDayWorker{svc: svc, rail: cfg.RailReport, provider: cfg.ProviderReport, log: cfg.Logger})
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(time.Hour), reconcileYesterday(svc),
+			&river.PeriodicJobOpts{RunOnStart: true, ID: "reconciliation.daily"}))
 	}
 	if cfg.Feed != nil {
 		river.AddWorker(workers, &refreshRatesWorker{svc: svc, feed: cfg.Feed})

@@ -11,10 +11,12 @@ import (
 	"github.com/riverqueue/river"
 )
 
-// HTTPSender posts webhook deliveries; any answer after Timeout (10s) is a failure.
+// HTTPSender posts webhook deliveries; any answer after Timeout (10s) is a failure. With a
+// Resolver (outside sandbox mode) it connects only to public addresses, checked when it dials.
 type HTTPSender struct {
-	Client  *http.Client
-	Timeout time.Duration
+	Client   *http.Client
+	Timeout  time.Duration
+	Resolver domain.Resolver
 }
 
 // Send posts body with headers and returns the status code.
@@ -33,7 +35,9 @@ func (s HTTPSender) Send(ctx context.Context, url string, headers map[string]str
 		req.Header.Set(k, v)
 	}
 	client := s.Client
-	if client == nil {
+	if client == nil && s.Resolver != nil {
+		client = publicOnlyClient(s.Resolver)
+	} else if client == nil {
 		client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	res, err := client.Do(req)

@@ -38,8 +38,11 @@ func migrate(ctx context.Context, p *parts) error {
 }
 
 func cmdAPIKey(ctx context.Context, args []string) error {
+	if len(args) == 2 && args[0] == "revoke" {
+		return revokeAPIKey(ctx, args[1])
+	}
 	if len(args) == 0 || args[0] != "create" {
-		return errors.New("usage: kjb apikey create --role ROLE [--account ID] [--partner CODE] [--label TEXT]")
+		return errors.New("usage: kjb apikey create --role ROLE [--account ID] [--partner CODE] [--label TEXT] | kjb apikey revoke ID")
 	}
 	fs := flag.NewFlagSet("apikey create", flag.ContinueOnError)
 	role := fs.String("role", "", "OPERATOR, PARTNER or ACCOUNT")
@@ -60,6 +63,21 @@ func cmdAPIKey(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Println(secret)
+	return nil
+}
+
+// revokeAPIKey ends a key (by its API id or raw id) at once, in every API process.
+func revokeAPIKey(ctx context.Context, id string) error {
+	p, err := connect(ctx, false, false, "kjb-apikey")
+	if err != nil {
+		return err
+	}
+	defer p.close()
+	k, err := p.svc.RevokeAPIKey(ctx, system, graph.RawAPIKeyID(id))
+	if err != nil {
+		return err
+	}
+	fmt.Printf("revoked %s (%s, ...%s) at %s\n", graph.APIKeyGlobalID(k.ID), k.Role, k.Hint, k.RevokedAt.UTC().Format(time.RFC3339))
 	return nil
 }
 

@@ -50,6 +50,7 @@ type chaos struct {
 	pgDir    string
 	pgURL    string // the cluster, direct
 	dbURL    string // through the proxy
+	direct   string // the kjb database, not through the proxy
 	proxy    *commitDropper
 	procs    []*chaosProc
 	operator string
@@ -58,7 +59,9 @@ type chaos struct {
 
 	ops, retries, kills, restarts, dbCrashes atomic.Int64
 	mu                                       sync.Mutex
-	acked                                    map[string]string // payment id → order external id
+	acked                                    map[string]string   // payment id → order external id
+	effects                                  map[string][]string // table → acknowledged ids (top_ups, conversions, refunds)
+	onAck                                    func(start time.Time)
 }
 
 type chaosAccount struct{ id, key string }
@@ -78,7 +81,7 @@ func newChaos(t *testing.T, rng *rand.Rand) *chaos {
 		t.Fatal(err)
 	}
 	_ = os.Chmod(dir, 0o755) // the cluster runs as "postgres" when we are root
-	c := &chaos{t: t, rng: rng, pgDir: dir, acked: map[string]string{}}
+	c := &chaos{t: t, rng: rng, pgDir: dir, acked: map[string]string{}, effects: map[string][]string{}}
 	t.Cleanup(func() {
 		for _, p := range c.procs {
 			p.kill()
@@ -100,6 +103,7 @@ func newChaos(t *testing.T, rng *rand.Rand) *chaos {
 	conn.Close(context.Background())
 	c.proxy = startCommitDropper(t, fmt.Sprintf("%s:%d", cfg.Host, cfg.Port))
 	c.dbURL = fmt.Sprintf("postgres://postgres@%s/kjb_chaos?sslmode=disable", c.proxy.addr)
+	c.direct = fmt.Sprintf("postgres://postgres@%s:%d/kjb_chaos?sslmode=disable", cfg.Host, cfg.Port)
 	if out, code := c.kjb("migrate"); code != 0 {
 		t.Fatalf("migrate: %s", out)
 	}
@@ -212,6 +216,7 @@ func (c *chaos) call(key, query string, vars map[string]any) (map[string]any, er
 		if len(addrs) == 0 {
 			continue
 		}
+		start := time.Now()
 		req, _ := http.NewRequest(http.MethodPost, "http://"+addrs[c.intn(len(addrs))]+"/query", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", "Bearer "+key)
@@ -235,6 +240,9 @@ func (c *chaos) call(key, query string, vars map[string]any) (map[string]any, er
 			return nil, fmt.Errorf("%s", raw)
 		}
 		c.ops.Add(1)
+		if c.onAck != nil {
+			c.onAck(start)
+		}
 		return out.Data, nil
 	}
 }
@@ -282,6 +290,8 @@ func (c *chaos) seed() {
 			map[string]any{"memberId": fmt.Sprint("m", i), "type": "CORPORATE", "alipayVerified": true, "authorized": true, "mainlandAlipayLinked": true, "alipayInternationalLinked": false})
 		l := c.must(key, "linkMarketplaceAccount", `mutation($input: LinkMarketplaceAccountInput!) { linkMarketplaceAccount(input: $input) { link { id } userErrors { code } } }`,
 			map[string]any{"accountId": id, "platform": "1688", "memberId": fmt.Sprint("m", i)})
+		c.must(key, "confirmMarketplaceLink", `mutation($input: ConfirmMarketplaceLinkInput!) { confirmMarketplaceLink(input: $input) { link { id } userErrors { code } } }`,
+			map[string]any{"linkId": str(l, "link", "id"), "code": c.linkCode(str(l, "link", "id"))})
 		c.must(key, "activateCrossBorderPay", `mutation($input: ActivateCrossBorderPayInput!) { activateCrossBorderPay(input: $input) { link { id } userErrors { code } } }`,
 			map[string]any{"linkId": str(l, "link", "id")})
 		c.accounts = append(c.accounts, chaosAccount{id, key})
@@ -298,14 +308,16 @@ func (c *chaos) operate() {
 	switch r := c.intn(10); {
 	case r < 2: // top-up, idempotent on its reference
 		cur := []string{"CNH", "USD"}[c.intn(2)]
-		_, _ = c.call(c.operator, `mutation($input: TopUpInput!) { topUp(input: $input) { topUp { id } userErrors { code } } }`,
+		d, err := c.call(c.operator, `mutation($input: TopUpInput!) { topUp(input: $input) { topUp { id } userErrors { code } } }`,
 			map[string]any{"input": map[string]any{"accountId": a.id, "amount": map[string]any{"amount": "5000.00", "currency": cur}, "reference": fmt.Sprint("t", n)}})
+		c.effect(err, "top_ups", d, "topUp", "topUp", "id")
 	case r < 4: // a quote and its conversion
 		d, err := c.call(a.key, `mutation($input: CreateQuoteInput!) { createQuote(input: $input) { quote { id } userErrors { code } } }`,
 			map[string]any{"input": map[string]any{"accountId": a.id, "sellCurrency": "USD", "buyCurrency": "CNH", "sellAmount": map[string]any{"amount": "10.00", "currency": "USD"}}})
 		if q := str(d, "createQuote", "quote", "id"); err == nil && q != "" {
-			_, _ = c.call(a.key, `mutation($input: ExecuteQuoteInput!) { executeQuote(input: $input) { conversion { id } userErrors { code } } }`,
+			d, err := c.call(a.key, `mutation($input: ExecuteQuoteInput!) { executeQuote(input: $input) { conversion { id } userErrors { code } } }`,
 				map[string]any{"input": map[string]any{"quoteId": q, "idempotencyKey": fmt.Sprint("x", n)}})
+			c.effect(err, "conversions", d, "executeQuote", "conversion", "id")
 		}
 	default: // an order, paid, then maybe confirmed or partly refunded
 		ext := fmt.Sprint("o", n)
@@ -333,9 +345,19 @@ func (c *chaos) operate() {
 			_, _ = c.call(c.partner, `mutation($input: ConfirmReceiptInput!) { confirmReceipt(input: $input) { order { id } userErrors { code } } }`,
 				map[string]any{"input": map[string]any{"orderId": oid}})
 		case 1:
-			_, _ = c.call(c.partner, `mutation($input: RefundOrderInput!) { refundOrder(input: $input) { refund { id } userErrors { code } } }`,
+			d, err := c.call(c.partner, `mutation($input: RefundOrderInput!) { refundOrder(input: $input) { refund { id } userErrors { code } } }`,
 				map[string]any{"input": map[string]any{"orderId": oid, "amount": map[string]any{"amount": "100.00", "currency": "CNY"}, "idempotencyKey": "r" + ext}})
+			c.effect(err, "refunds", d, "refundOrder", "refund", "id")
 		}
+	}
+}
+
+// effect remembers an acknowledged top-up, conversion or refund by its id.
+func (c *chaos) effect(err error, table string, d map[string]any, path ...string) {
+	if id := str(d, path...); err == nil && id != "" {
+		c.mu.Lock()
+		c.effects[table] = append(c.effects[table], id)
+		c.mu.Unlock()
 	}
 }
 
@@ -384,12 +406,27 @@ func (c *chaos) run(duration time.Duration) {
 	c.checkAfterDrain()
 }
 
+// linkCode reads the code the sandbox marketplace delivered for a link (by its global id).
+func (c *chaos) linkCode(linkID string) string {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, c.dbURL)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	raw, _ := base64.RawURLEncoding.DecodeString(linkID)
+	_, id, _ := strings.Cut(string(raw), ":")
+	var code string
+	if err := conn.QueryRow(ctx, `SELECT code FROM sandbox_link_codes WHERE link_id = $1`, id).Scan(&code); err != nil {
+		c.t.Fatalf("link code: %v", err)
+	}
+	return code
+}
+
 // checkAfterDrain waits for the backlog to finish, then checks every invariant.
 func (c *chaos) checkAfterDrain() {
 	ctx := context.Background()
-	cfg, _ := pgx.ParseConfig(c.pgURL)
-	direct := strings.Replace(c.dbURL, c.proxy.addr, fmt.Sprintf("%s:%d", cfg.Host, cfg.Port), 1)
-	conn, err := pgx.Connect(ctx, direct)
+	conn, err := pgx.Connect(ctx, c.direct)
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -454,6 +491,19 @@ func (c *chaos) checkAfterDrain() {
 			fail("acknowledged payment %s exists %d times", gid, n)
 		}
 	}
+	c.mu.Lock()
+	effects := 0
+	for table, gids := range c.effects {
+		for _, gid := range gids {
+			effects++
+			var n int
+			_ = conn.QueryRow(ctx, `SELECT count(*) FROM `+table+` WHERE id = $1`, rawID(gid)).Scan(&n)
+			if n != 1 {
+				fail("acknowledged %s %s exists %d times", table, gid, n)
+			}
+		}
+	}
+	c.mu.Unlock()
 	if n := count(`SELECT count(*) FROM (SELECT order_id FROM payments GROUP BY order_id HAVING count(*) > 1) x`); n > 0 {
 		fail("%d orders paid twice", n)
 	}
@@ -466,10 +516,26 @@ func (c *chaos) checkAfterDrain() {
 	if n := count(`SELECT count(*) FROM river_job WHERE state IN ('available', 'running', 'retryable')`); n > 0 {
 		fail("%d jobs left unfinished", n)
 	}
-	c.t.Logf("chaos summary: operations %d, retries %d, process kills %d, restarts %d, database crashes %d, dropped-after-COMMIT %d, "+
-		"acknowledged payments %d, payouts paid %d, failed %d, invariant violations %d",
-		c.ops.Load(), c.retries.Load(), c.kills.Load(), c.restarts.Load(), c.dbCrashes.Load(), c.proxy.dropped.Load(),
-		len(ids), count(`SELECT count(*) FROM payouts WHERE status = 'PAID'`), count(`SELECT count(*) FROM payouts WHERE status = 'FAILED'`), violations)
+	var dropped int64
+	if c.proxy != nil {
+		dropped = c.proxy.dropped.Load()
+	}
+	c.t.Logf("summary: operations %d, retries %d, process kills %d, restarts %d, database crashes %d, dropped-after-COMMIT %d, "+
+		"acknowledged payments %d, other acknowledged effects %d, payouts paid %d, failed %d, invariant violations %d",
+		c.ops.Load(), c.retries.Load(), c.kills.Load(), c.restarts.Load(), c.dbCrashes.Load(), dropped,
+		len(ids), effects, count(`SELECT count(*) FROM payouts WHERE status = 'PAID'`), count(`SELECT count(*) FROM payouts WHERE status = 'FAILED'`), violations)
+}
+
+// rawID is the row id inside a global id ("Type:uuid", base64).
+func rawID(gid string) string {
+	b, err := base64RawURL(gid)
+	if err != nil {
+		return gid
+	}
+	if _, id, ok := strings.Cut(b, ":"); ok {
+		return id
+	}
+	return b
 }
 
 func rawPaymentID(gid string) string {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -39,6 +40,8 @@ type config struct {
 	PayoutRail              string
 	LiquidityProvider       string
 	Tracing                 telemetry.TracingConfig
+	SecretKeys              string // KJB_SECRET_KEYS: the keys that seal webhook secrets, current first
+	TrustedProxies          []netip.Prefix
 }
 
 type envReader struct {
@@ -150,6 +153,7 @@ func loadConfig(getenv func(string) string, dev bool) (config, error) {
 		RescueAfter:             e.duration("KJB_RESCUE_STUCK_AFTER", time.Minute),
 		Tracing: telemetry.TracingConfig{Endpoint: e.str("OTEL_EXPORTER_OTLP_ENDPOINT", ""),
 			TracesEndpoint: e.str("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "")},
+		SecretKeys: e.str("KJB_SECRET_KEYS", ""),
 	}
 	switch lvl := strings.ToLower(e.str("KJB_LOG_LEVEL", "info")); lvl {
 	case "debug":
@@ -162,6 +166,19 @@ func loadConfig(getenv func(string) string, dev bool) (config, error) {
 		c.LogLevel = slog.LevelError
 	default:
 		e.errs = append(e.errs, fmt.Errorf("KJB_LOG_LEVEL=%q: want debug, info, warn or error", lvl))
+	}
+	for _, p := range strings.FieldsFunc(e.str("KJB_TRUSTED_PROXIES", ""), func(r rune) bool { return r == ',' || r == ' ' }) {
+		prefix, err := netip.ParsePrefix(p)
+		if err != nil {
+			if a, aerr := netip.ParseAddr(p); aerr == nil {
+				prefix, err = a.Prefix(a.BitLen())
+			}
+		}
+		if err != nil {
+			e.errs = append(e.errs, fmt.Errorf("KJB_TRUSTED_PROXIES=%q: want addresses or CIDR ranges, comma-separated", p))
+			continue
+		}
+		c.TrustedProxies = append(c.TrustedProxies, prefix)
 	}
 	if c.DatabaseURL == "" {
 		e.errs = append(e.errs, errors.New("DATABASE_URL is required (postgres://user:pass@host:5432/db)"))

@@ -39,6 +39,11 @@ var demoOrders = []domain.CreateOrderInput{
 		TradeMode: domain.TradeDirect, RedPacketDiscount: true},
 }
 
+// demoLinkCodes reads the code a member received to confirm a link (the sandbox marketplace's record).
+type demoLinkCodes interface {
+	Code(ctx context.Context, linkID string) (string, error)
+}
+
 // demoPayment is the order the printed curl pays, and the key it pays with.
 type demoPayment struct {
 	order   domain.Order
@@ -49,7 +54,7 @@ type demoPayment struct {
 // seedMarketplace registers (once) the demo partner's members, suppliers and orders, links the
 // members to their accounts with Cross-border Pay active, and returns an order of firstAccount
 // still awaiting payment that Cross-border Pay can pay (a new one when every demo order is paid).
-func seedMarketplace(ctx context.Context, svc *domain.Service, partner domain.Partner, accounts map[string]domain.Account, firstAccount string) (domain.Order, error) {
+func seedMarketplace(ctx context.Context, svc *domain.Service, codes demoLinkCodes, partner domain.Partner, accounts map[string]domain.Account, firstAccount string) (domain.Order, error) {
 	as := domain.Actor{Role: domain.RolePartner, PartnerID: partner.ID, KeyID: "system"}
 	for _, m := range demoMembers {
 		if _, err := svc.UpsertMember(ctx, as, domain.UpsertMemberInput{MemberID: m.memberID, Type: domain.AccountCorporate,
@@ -60,6 +65,16 @@ func seedMarketplace(ctx context.Context, svc *domain.Service, partner domain.Pa
 			Platform: partner.Code, MemberID: m.memberID, Nickname: m.nickname})
 		if err != nil {
 			return domain.Order{}, err
+		}
+		if link.Status == domain.LinkPending {
+			// The member confirms with the code the sandbox marketplace recorded for it.
+			code, err := codes.Code(ctx, link.ID)
+			if err != nil {
+				return domain.Order{}, err
+			}
+			if link, err = svc.ConfirmMarketplaceLink(ctx, system, link.ID, code); err != nil {
+				return domain.Order{}, err
+			}
 		}
 		if _, err := svc.ActivateCrossBorderPay(ctx, system, link.ID); err != nil {
 			return domain.Order{}, err

@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
+	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/domain"
 	"github.com/kjb/kjb/graph"
+	"github.com/kjb/kjb/sandboxlink"
 )
 
 func cmdDev(ctx context.Context) error {
@@ -19,7 +22,13 @@ func cmdDev(ctx context.Context) error {
 	if err := migrate(ctx, p); err != nil {
 		return err
 	}
-	demo, pay, err := seedDemo(ctx, p.svc)
+	if since, used, err := db.ProductionSince(ctx, p.pool); err != nil {
+		return err
+	} else if used {
+		return fmt.Errorf("this database has been used outside sandbox mode since %s: kjb dev will not seed demo data and keys into it",
+			since.UTC().Format(time.RFC3339))
+	}
+	demo, pay, err := seedDemo(ctx, p.svc, sandboxlink.Sender{Pool: p.pool})
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}
@@ -43,7 +52,7 @@ func cmdDev(ctx context.Context) error {
 // members, suppliers and orders (seedMarketplace), then issues a fresh set of demo keys
 // (secrets are stored hashed, so old ones cannot be shown again) and returns them with the
 // order the first payment pays.
-func seedDemo(ctx context.Context, svc *domain.Service) (string, demoPayment, error) {
+func seedDemo(ctx context.Context, svc *domain.Service, codes demoLinkCodes) (string, demoPayment, error) {
 	partner, err := svc.PartnerByCode(ctx, system, "1688")
 	if domain.CodeOf(err) == domain.CodeNotFound {
 		partner, err = svc.CreatePartner(ctx, system, "1688", "1688.com")
@@ -105,6 +114,6 @@ func seedDemo(ctx context.Context, svc *domain.Service) (string, demoPayment, er
 			pay.key = secret
 		}
 	}
-	pay.order, err = seedMarketplace(ctx, svc, partner, accounts, pay.account)
+	pay.order, err = seedMarketplace(ctx, svc, codes, partner, accounts, pay.account)
 	return b.String(), pay, err
 }

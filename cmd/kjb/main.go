@@ -18,8 +18,11 @@ usage:
   kjb dev                     migrate, seed demo data, and run api and worker in one process
   kjb apikey create --role OPERATOR|PARTNER|ACCOUNT [--account ID] [--partner CODE] [--label TEXT]
                               issue an API key and print its secret alone on stdout
+  kjb apikey revoke ID        revoke an API key at once, in every api process
+  kjb secrets rewrap          re-encrypt webhook secrets under the first key of KJB_SECRET_KEYS
   kjb audit [-incremental]    verify the ledger (all of it, or what changed since the last clean
                               audit); exits 1 on any violation
+  kjb verify-ledger           recompute every ledger seal; exits 1 naming the first broken one
   kjb bench [-clients N] [-payments N] [-backlog N] [-grow N] [-keep]
                               measure payments (reference, API, 70% load) and the payout drain;
                               with -grow, every operation on a database grown to N payments
@@ -51,12 +54,20 @@ func run(ctx context.Context, args []string) int {
 		err = cmdWorker(ctx)
 	case "dev":
 		err = cmdDev(ctx)
+	case "secrets":
+		err = cmdSecrets(ctx, args[1:])
 	case "apikey":
 		err = cmdAPIKey(ctx, args[1:])
 	case "audit":
 		var clean bool
 		clean, err = cmdAudit(ctx, args[1:])
 		if err == nil && !clean {
+			return 1
+		}
+	case "verify-ledger":
+		var ok bool
+		ok, err = cmdVerifyLedger(ctx, os.Stdout)
+		if err == nil && !ok {
 			return 1
 		}
 	case "bench":

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -118,9 +119,9 @@ func TestWorkerNeedsARailOutsideSandbox(t *testing.T) {
 func TestConfigErrorsNameEachVariable(t *testing.T) {
 	t.Parallel()
 	_, err := loadConfig(func(k string) string {
-		return map[string]string{"KJB_SANDBOX": "maybe", "KJB_DB_MAX_CONNS": "0", "KJB_LOG_LEVEL": "loud"}[k]
+		return map[string]string{"KJB_SANDBOX": "maybe", "KJB_DB_MAX_CONNS": "0", "KJB_LOG_LEVEL": "loud", "KJB_TRUSTED_PROXIES": "10.0.0.0/8, lb"}[k]
 	}, false)
-	for _, name := range []string{"DATABASE_URL", "KJB_SANDBOX", "KJB_DB_MAX_CONNS", "KJB_LOG_LEVEL"} {
+	for _, name := range []string{"DATABASE_URL", "KJB_SANDBOX", "KJB_DB_MAX_CONNS", "KJB_LOG_LEVEL", "KJB_TRUSTED_PROXIES"} {
 		if err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("error %v does not name %s", err, name)
 		}
@@ -133,12 +134,12 @@ func TestAPIServesAndStopsOnSIGTERM(t *testing.T) {
 	t.Parallel()
 	d := testdb.New(t)
 	cmd := exec.Command(binary, "api")
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+d.URL, "KJB_LISTEN=127.0.0.1:0", "KJB_LOG_LEVEL=info")
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+d.URL, "KJB_LISTEN=127.0.0.1:0", "KJB_METRICS_LISTEN=127.0.0.1:0", "KJB_LOG_LEVEL=info", testSecretKeys)
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	addr := make(chan string, 1)
+	addr, metricsAddr := make(chan string, 1), make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
@@ -146,21 +147,43 @@ func TestAPIServesAndStopsOnSIGTERM(t *testing.T) {
 			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "api listening" {
 				addr <- line.Addr
 			}
+			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "metrics listening" {
+				metricsAddr <- line.Addr
+			}
 		}
 	}()
-	var base string
-	select {
-	case a := <-addr:
-		base = "http://" + a
-	case <-time.After(30 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("the api did not start")
+	var base, metrics string
+	for base == "" || metrics == "" {
+		select {
+		case a := <-addr:
+			base = "http://" + a
+		case a := <-metricsAddr:
+			metrics = "http://" + a
+		case <-time.After(30 * time.Second):
+			cmd.Process.Kill()
+			t.Fatal("the api did not start")
+		}
 	}
 	res, err := http.Post(base+"/query", "application/json", strings.NewReader(`{"query":"{ currencies { code } }"}`))
 	if err != nil || res.StatusCode != http.StatusOK {
 		t.Fatalf("query: %v %v", res, err)
 	}
 	res.Body.Close()
+	// Metrics are served on their own address, never on the public API port.
+	if res, err := http.Get(base + "/metrics"); err != nil || res.StatusCode != http.StatusNotFound {
+		t.Fatalf("/metrics on the API port: %v %v", res, err)
+	} else {
+		res.Body.Close()
+	}
+	res, err = http.Get(metrics + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), "kjb_graphql_requests_total") {
+		t.Fatalf("/metrics on KJB_METRICS_LISTEN: %d %.300s", res.StatusCode, body)
+	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

@@ -65,6 +65,10 @@ func connect(ctx context.Context, dev, withWorkers bool, app string) (*parts, er
 	// service; the closure breaks the cycle.
 	var enqueue func(context.Context, pgx.Tx, domain.Job) error
 	store := db.NewStore(pool, func(ctx context.Context, tx pgx.Tx, job domain.Job) error { return enqueue(ctx, tx, job) })
+	if err := sealSecrets(store, cfg); err != nil {
+		pool.Close()
+		return nil, err
+	}
 	if cfg.DatabaseReadURL != "" {
 		replica, err := db.Open(ctx, db.PoolConfig{URL: cfg.DatabaseReadURL, MaxConns: int32(cfg.DBMaxConns), AppName: app + "-read"})
 		if err != nil {
@@ -80,15 +84,18 @@ func connect(ctx context.Context, dev, withWorkers bool, app string) (*parts, er
 	}
 	p.svc = domain.NewService(store, clock, domain.Config{Sandbox: cfg.Sandbox, QuoteTTL: cfg.QuoteTTL,
 		SpreadBps: domain.Spread(cfg.SpreadBps), CrossBorderPaySpreadBps: domain.Spread(cfg.CrossBorderPaySpreadBps), RateMaxAge: cfg.RateMaxAge,
-		SettlementInterval: cfg.SettlementInterval, EscrowHold: cfg.EscrowHold, Resolver: dnsresolver.System{}})
+		SettlementInterval: cfg.SettlementInterval, EscrowHold: cfg.EscrowHold, Resolver: dnsresolver.System{}, LinkCodes: linkCodes(cfg, pool)})
 	p.svc.Observe(p.metrics)
 	if withWorkers {
 		wc := worker.Config{MaxWorkers: cfg.MaxWorkers, PayoutWorkers: cfg.PayoutWorkers, AuditInterval: cfg.AuditInterval, Logger: log, Jobs: p.metrics,
 			JobTimeout: cfg.JobTimeout, RescueAfter: cfg.RescueAfter,
 			SettlementInterval: cfg.SettlementInterval, Provider: sandboxliquidity.Provider{Pool: pool}, FeedInterval: cfg.FeedInterval,
-			Rail: sandboxrail.Rail{Pool: pool}}
+			Rail: sandboxrail.Rail{Pool: pool}, RailReport: sandboxrail.Rail{Pool: pool}, ProviderReport: sandboxliquidity.Provider{Pool: pool}}
 		if cfg.FeedURL != "" {
 			wc.Feed = fxfeed.Feed{URL: cfg.FeedURL}
+		}
+		if !cfg.Sandbox {
+			wc.WebhookResolver = dnsresolver.System{}
 		}
 		p.river, err = worker.NewClient(pool, p.svc, wc)
 	} else {

@@ -3,8 +3,10 @@
 -- index alone (index-only scans, once vacuum has marked the pages all-visible).
 CREATE INDEX payments_partner_created ON payments (partner_id, created_at)
     INCLUDE (amount, standard_fee, service_fee, refunded_fees, conversion_id);
+DROP INDEX IF EXISTS refunds_created;
 CREATE INDEX refunds_created ON refunds (created_at) INCLUDE (payment_id, amount);
 CREATE INDEX payouts_partner_paid ON payouts (partner_id, paid_at) INCLUDE (amount) WHERE status = 'PAID';
+DROP INDEX IF EXISTS payouts_paid;
 CREATE INDEX payouts_paid ON payouts (paid_at) INCLUDE (amount) WHERE status = 'PAID';
 CREATE INDEX payouts_open_partner ON payouts (partner_id) WHERE status IN ('PENDING', 'SUBMITTED', 'FAILED');
 -- Idempotency keys are pruned by age.

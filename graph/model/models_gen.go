@@ -41,6 +41,10 @@ type Account struct {
 	Links *MarketplaceLinkConnection `json:"links"`
 	// Payments, newest first.
 	Payments *PaymentConnection `json:"payments"`
+	// The account's statement in one currency for [from, to) (at most 366 days): opening and
+	// closing balances, totals in and out, and every movement with its balance after. The same
+	// statement downloads as CSV from GET /statements/{accountId}.csv?currency=&from=&to=.
+	Statement *Statement `json:"statement,omitempty"`
 }
 
 func (Account) IsNode()            {}
@@ -74,10 +78,26 @@ type APIKey struct {
 	Account   *Account `json:"account,omitempty"`
 	Partner   *Partner `json:"partner,omitempty"`
 	CreatedAt DateTime `json:"createdAt"`
+	// When the key stops working; null when it does not expire.
+	ExpiresAt *DateTime `json:"expiresAt,omitempty"`
+	// When the key was revoked; it answered like an unknown key from then on.
+	RevokedAt *DateTime `json:"revokedAt,omitempty"`
+	// When the key last authenticated a request (to within a minute); null when never.
+	LastUsedAt *DateTime `json:"lastUsedAt,omitempty"`
 }
 
 func (APIKey) IsNode()            {}
 func (this APIKey) GetID() string { return this.ID }
+
+type APIKeyConnection struct {
+	Edges    []*APIKeyEdge `json:"edges"`
+	PageInfo *PageInfo     `json:"pageInfo"`
+}
+
+type APIKeyEdge struct {
+	Cursor string  `json:"cursor"`
+	Node   *APIKey `json:"node"`
+}
 
 type Balance struct {
 	Currency  CurrencyCode `json:"currency"`
@@ -100,6 +120,17 @@ type CancelOrderInput struct {
 type CancelOrderPayload struct {
 	Order      *Order       `json:"order,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+type ConfirmMarketplaceLinkInput struct {
+	LinkID string `json:"linkId"`
+	// The 6-digit code the member received (valid 10 minutes, 5 attempts).
+	Code string `json:"code"`
+}
+
+type ConfirmMarketplaceLinkPayload struct {
+	Link       *MarketplaceLink `json:"link,omitempty"`
+	UserErrors []*UserError     `json:"userErrors"`
 }
 
 type ConfirmReceiptInput struct {
@@ -155,6 +186,8 @@ type CreateAPIKeyInput struct {
 	AccountID *string `json:"accountId,omitempty"`
 	PartnerID *string `json:"partnerId,omitempty"`
 	Label     *string `json:"label,omitempty"`
+	// Optional: when the key stops working (in the future).
+	ExpiresAt *DateTime `json:"expiresAt,omitempty"`
 }
 
 type CreateAPIKeyPayload struct {
@@ -420,6 +453,42 @@ type LedgerLine struct {
 	CreatedAt DateTime `json:"createdAt"`
 }
 
+// One link of the ledger's hash chain: it covers the ledger entries with ids in (afterEntryId, lastEntryId].
+type LedgerSeal struct {
+	Seq          int    `json:"seq"`
+	AfterEntryID string `json:"afterEntryId"`
+	LastEntryID  string `json:"lastEntryId"`
+	Entries      int    `json:"entries"`
+	Transactions int    `json:"transactions"`
+	// SHA-256, hex.
+	Hash     string   `json:"hash"`
+	PrevHash string   `json:"prevHash"`
+	SealedAt DateTime `json:"sealedAt"`
+}
+
+type LedgerSealFailure struct {
+	Seq          int    `json:"seq"`
+	AfterEntryID string `json:"afterEntryId"`
+	LastEntryID  string `json:"lastEntryId"`
+	// The ledger transaction (its id) whose entries changed, when one can be named.
+	TransactionID *string `json:"transactionId,omitempty"`
+	Reason        string  `json:"reason"`
+}
+
+// The result of recomputing every ledger seal from the ledger's entries.
+type LedgerVerification struct {
+	// True when every seal matched.
+	Ok             bool `json:"ok"`
+	SealsChecked   int  `json:"sealsChecked"`
+	EntriesChecked int  `json:"entriesChecked"`
+	// The last seal that matched.
+	Head *LedgerSeal `json:"head,omitempty"`
+	// Entries committed after the last seal (the next sealing run covers them).
+	UnsealedEntries int `json:"unsealedEntries"`
+	// The first seal that does not match, when one does not.
+	Failure *LedgerSealFailure `json:"failure,omitempty"`
+}
+
 type LinkMarketplaceAccountInput struct {
 	AccountID string `json:"accountId"`
 	// The marketplace's code: "1688".
@@ -547,6 +616,28 @@ type Partner struct {
 
 func (Partner) IsNode()            {}
 func (this Partner) GetID() string { return this.ID }
+
+// A partner's reconciliation report: per day and supplier, payments, fees, refunds and payouts.
+// The totals tie to partnerSummary for the same period (payoutsPending and payoutsFailed there
+// count every payout; here those created in the period).
+type PartnerReconciliation struct {
+	From   DateTime                     `json:"from"`
+	To     DateTime                     `json:"to"`
+	Lines  []*PartnerReconciliationLine `json:"lines"`
+	Totals *ReconciliationFigures       `json:"totals"`
+	// Where the same report downloads as CSV (send the same Authorization header).
+	CSVPath string `json:"csvPath"`
+}
+
+// One supplier's figures on one Asia/Shanghai day.
+type PartnerReconciliationLine struct {
+	// YYYY-MM-DD, Asia/Shanghai.
+	Day      string                 `json:"day"`
+	Supplier *Supplier              `json:"supplier"`
+	Figures  *ReconciliationFigures `json:"figures"`
+	// The payouts paid to the supplier that day.
+	PaidPayouts []*ReconciledPayout `json:"paidPayouts"`
+}
 
 // A partner dashboard's first screen for a period.
 type PartnerSummary struct {
@@ -692,6 +783,73 @@ type Quote struct {
 func (Quote) IsNode()            {}
 func (this Quote) GetID() string { return this.ID }
 
+// A paid supplier payout and the payout rail's reference for it.
+type ReconciledPayout struct {
+	PayoutID      string   `json:"payoutId"`
+	RailReference string   `json:"railReference"`
+	Amount        *Money   `json:"amount"`
+	PaidAt        DateTime `json:"paidAt"`
+}
+
+// A disagreement found by the daily reconciliation, with both sides' figures (a missing side is null).
+type ReconciliationBreak struct {
+	ID string `json:"id"`
+	// The Asia/Shanghai day whose run found it (YYYY-MM-DD).
+	Day          string       `json:"day"`
+	Counterparty Counterparty `json:"counterparty"`
+	// The payout's or settlement's id.
+	ObjectID   string                    `json:"objectId"`
+	Problem    ReconciliationProblem     `json:"problem"`
+	Ours       *ReconciliationSide       `json:"ours,omitempty"`
+	Theirs     *ReconciliationSide       `json:"theirs,omitempty"`
+	Status     ReconciliationBreakStatus `json:"status"`
+	Note       string                    `json:"note"`
+	ResolvedAt *DateTime                 `json:"resolvedAt,omitempty"`
+	CreatedAt  DateTime                  `json:"createdAt"`
+}
+
+func (ReconciliationBreak) IsNode()            {}
+func (this ReconciliationBreak) GetID() string { return this.ID }
+
+type ReconciliationBreakConnection struct {
+	Edges    []*ReconciliationBreakEdge `json:"edges"`
+	PageInfo *PageInfo                  `json:"pageInfo"`
+}
+
+type ReconciliationBreakEdge struct {
+	Cursor string               `json:"cursor"`
+	Node   *ReconciliationBreak `json:"node"`
+}
+
+// Money figures of a reconciliation line or of a whole report.
+type ReconciliationFigures struct {
+	// Payments made in the period.
+	PaymentCount  int    `json:"paymentCount"`
+	PaymentVolume *Money `json:"paymentVolume"`
+	// Fees charged on those payments, net of refunded fees (as in partnerSummary).
+	Fees *Money `json:"fees"`
+	// Refunds made in the period.
+	Refunds *Money `json:"refunds"`
+	// Supplier payouts paid in the period.
+	PayoutsPaid *Money `json:"payoutsPaid"`
+	PaidCount   int    `json:"paidCount"`
+	// Payouts created in the period that are FAILED now.
+	PayoutsFailed int    `json:"payoutsFailed"`
+	FailedAmount  *Money `json:"failedAmount"`
+	// Payouts created in the period that are not paid yet (pending or submitted) now.
+	PayoutsPending int    `json:"payoutsPending"`
+	PendingAmount  *Money `json:"pendingAmount"`
+}
+
+// One side's record of a payout (amount in CNY) or of an FX settlement (the base sold, negative when bought, and the quote received).
+type ReconciliationSide struct {
+	Amount        *Money `json:"amount"`
+	CounterAmount *Money `json:"counterAmount,omitempty"`
+	// PENDING, PAID, FAILED or SETTLED.
+	Status    string `json:"status"`
+	Reference string `json:"reference"`
+}
+
 type RedeliverEventInput struct {
 	EventID    string `json:"eventId"`
 	EndpointID string `json:"endpointId"`
@@ -737,6 +895,17 @@ type RefundOrderPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+type ResolveReconciliationBreakInput struct {
+	BreakID string `json:"breakId"`
+	// What was found and done (1–1000 characters).
+	Note string `json:"note"`
+}
+
+type ResolveReconciliationBreakPayload struct {
+	ReconciliationBreak *ReconciliationBreak `json:"reconciliationBreak,omitempty"`
+	UserErrors          []*UserError         `json:"userErrors"`
+}
+
 type RetryJobInput struct {
 	JobID string `json:"jobId"`
 }
@@ -763,6 +932,31 @@ type ReviewKycInput struct {
 
 type ReviewKycPayload struct {
 	Account    *Account     `json:"account,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type RevokeAPIKeyInput struct {
+	APIKeyID string `json:"apiKeyId"`
+}
+
+type RevokeAPIKeyPayload struct {
+	APIKey     *APIKey      `json:"apiKey,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type RotateAPIKeyInput struct {
+	APIKeyID string `json:"apiKeyId"`
+	// How long the old key keeps working beside the new one (default 86400, at most 2592000).
+	OverlapSeconds *int `json:"overlapSeconds,omitempty"`
+}
+
+type RotateAPIKeyPayload struct {
+	// The replacement.
+	APIKey *APIKey `json:"apiKey,omitempty"`
+	// The replacement's secret: shown once; only its hash is stored.
+	Secret *string `json:"secret,omitempty"`
+	// The key replaced, with its new expiresAt.
+	Previous   *APIKey      `json:"previous,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -815,6 +1009,52 @@ type SetSandboxClockInput struct {
 type SetSandboxClockPayload struct {
 	Now        *DateTime    `json:"now,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+// An account statement. opening + totalIn − totalOut = closing.
+type Statement struct {
+	Account  *Account     `json:"account"`
+	Currency CurrencyCode `json:"currency"`
+	From     DateTime     `json:"from"`
+	To       DateTime     `json:"to"`
+	// The balance at from: every movement posted before it.
+	Opening *Money `json:"opening"`
+	// The balance at to.
+	Closing       *Money `json:"closing"`
+	TotalIn       *Money `json:"totalIn"`
+	TotalOut      *Money `json:"totalOut"`
+	MovementCount int    `json:"movementCount"`
+	// The movements in posting order, oldest first.
+	Movements *StatementMovementConnection `json:"movements"`
+	// Where the same statement downloads as CSV (send the same Authorization header).
+	CSVPath string `json:"csvPath"`
+	// The ledger seal covering the statement's last movement (null until the sealing job reaches it): keep its hash to check later that nothing in this history was rewritten.
+	Seal *LedgerSeal `json:"seal,omitempty"`
+}
+
+// One movement of a statement.
+type StatementMovement struct {
+	// The ledger entry (a LedgerEntry node).
+	ID       string          `json:"id"`
+	PostedAt DateTime        `json:"postedAt"`
+	Kind     LedgerEntryKind `json:"kind"`
+	// What the movement records, in words: the top-up reference, the conversion and its rate, the 1688 order and supplier of a payment or refund, the fees.
+	Description string `json:"description"`
+	// Signed: positive credits the account, negative debits it.
+	Amount       *Money `json:"amount"`
+	BalanceAfter *Money `json:"balanceAfter"`
+	// The id of the business object the movement records.
+	Reference string `json:"reference"`
+}
+
+type StatementMovementConnection struct {
+	Edges    []*StatementMovementEdge `json:"edges"`
+	PageInfo *PageInfo                `json:"pageInfo"`
+}
+
+type StatementMovementEdge struct {
+	Cursor string             `json:"cursor"`
+	Node   *StatementMovement `json:"node"`
 }
 
 // Over WebSocket (graphql-transport-ws) on /query; authenticate in connection_init with {"authorization": "Bearer …"}.
@@ -1062,6 +1302,64 @@ func (e *ConversionStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e ConversionStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Who the daily reconciliation compares our books with.
+type Counterparty string
+
+const (
+	// Our supplier payouts against the payout rail's transfers.
+	CounterpartyPayoutRail Counterparty = "PAYOUT_RAIL"
+	// Our FX settlements against the liquidity provider's trades.
+	CounterpartyFxProvider Counterparty = "FX_PROVIDER"
+)
+
+var AllCounterparty = []Counterparty{
+	CounterpartyPayoutRail,
+	CounterpartyFxProvider,
+}
+
+func (e Counterparty) IsValid() bool {
+	switch e {
+	case CounterpartyPayoutRail, CounterpartyFxProvider:
+		return true
+	}
+	return false
+}
+
+func (e Counterparty) String() string {
+	return string(e)
+}
+
+func (e *Counterparty) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Counterparty(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Counterparty", str)
+	}
+	return nil
+}
+
+func (e Counterparty) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Counterparty) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Counterparty) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1356,6 +1654,8 @@ const (
 	EventObjectTypePayout EventObjectType = "PAYOUT"
 	// A FeeStatement.
 	EventObjectTypeFeeStatement EventObjectType = "FEE_STATEMENT"
+	// A ReconciliationBreak (operators).
+	EventObjectTypeReconciliationBreak EventObjectType = "RECONCILIATION_BREAK"
 )
 
 var AllEventObjectType = []EventObjectType{
@@ -1367,11 +1667,12 @@ var AllEventObjectType = []EventObjectType{
 	EventObjectTypeRefund,
 	EventObjectTypePayout,
 	EventObjectTypeFeeStatement,
+	EventObjectTypeReconciliationBreak,
 }
 
 func (e EventObjectType) IsValid() bool {
 	switch e {
-	case EventObjectTypeAccount, EventObjectTypeMarketplaceLink, EventObjectTypeConversion, EventObjectTypeOrder, EventObjectTypePayment, EventObjectTypeRefund, EventObjectTypePayout, EventObjectTypeFeeStatement:
+	case EventObjectTypeAccount, EventObjectTypeMarketplaceLink, EventObjectTypeConversion, EventObjectTypeOrder, EventObjectTypePayment, EventObjectTypeRefund, EventObjectTypePayout, EventObjectTypeFeeStatement, EventObjectTypeReconciliationBreak:
 		return true
 	}
 	return false
@@ -1422,6 +1723,8 @@ const (
 	EventTypeLinkCreated EventType = "LINK_CREATED"
 	// A link was removed (link.unlinked).
 	EventTypeLinkUnlinked EventType = "LINK_UNLINKED"
+	// A link waits for the member's confirmation code, which the partner delivers to the member (link.confirmation_requested; partners only).
+	EventTypeLinkConfirmationRequested EventType = "LINK_CONFIRMATION_REQUESTED"
 	// A conversion was booked (conversion.booked).
 	EventTypeConversionBooked EventType = "CONVERSION_BOOKED"
 	// A conversion was netted with the liquidity provider (conversion.settled).
@@ -1448,12 +1751,15 @@ const (
 	EventTypePayoutFailed EventType = "PAYOUT_FAILED"
 	// A month was closed for an account (fee_statement.created).
 	EventTypeFeeStatementCreated EventType = "FEE_STATEMENT_CREATED"
+	// Operators: the daily reconciliation found a disagreement with the payout rail or the liquidity provider (reconciliation.break).
+	EventTypeReconciliationBreak EventType = "RECONCILIATION_BREAK"
 )
 
 var AllEventType = []EventType{
 	EventTypeAccountVerified,
 	EventTypeLinkCreated,
 	EventTypeLinkUnlinked,
+	EventTypeLinkConfirmationRequested,
 	EventTypeConversionBooked,
 	EventTypeConversionSettled,
 	EventTypeOrderCreated,
@@ -1467,11 +1773,12 @@ var AllEventType = []EventType{
 	EventTypePayoutPaid,
 	EventTypePayoutFailed,
 	EventTypeFeeStatementCreated,
+	EventTypeReconciliationBreak,
 }
 
 func (e EventType) IsValid() bool {
 	switch e {
-	case EventTypeAccountVerified, EventTypeLinkCreated, EventTypeLinkUnlinked, EventTypeConversionBooked, EventTypeConversionSettled, EventTypeOrderCreated, EventTypeOrderPaid, EventTypeOrderCompleted, EventTypeOrderRefunded, EventTypeOrderCancelled, EventTypePaymentSucceeded, EventTypeRefundSucceeded, EventTypePayoutSubmitted, EventTypePayoutPaid, EventTypePayoutFailed, EventTypeFeeStatementCreated:
+	case EventTypeAccountVerified, EventTypeLinkCreated, EventTypeLinkUnlinked, EventTypeLinkConfirmationRequested, EventTypeConversionBooked, EventTypeConversionSettled, EventTypeOrderCreated, EventTypeOrderPaid, EventTypeOrderCompleted, EventTypeOrderRefunded, EventTypeOrderCancelled, EventTypePaymentSucceeded, EventTypeRefundSucceeded, EventTypePayoutSubmitted, EventTypePayoutPaid, EventTypePayoutFailed, EventTypeFeeStatementCreated, EventTypeReconciliationBreak:
 		return true
 	}
 	return false
@@ -2016,16 +2323,19 @@ type LinkStatus string
 const (
 	LinkStatusActive   LinkStatus = "ACTIVE"
 	LinkStatusUnlinked LinkStatus = "UNLINKED"
+	// Waiting for the member's confirmation code; grants nothing yet.
+	LinkStatusPending LinkStatus = "PENDING"
 )
 
 var AllLinkStatus = []LinkStatus{
 	LinkStatusActive,
 	LinkStatusUnlinked,
+	LinkStatusPending,
 }
 
 func (e LinkStatus) IsValid() bool {
 	switch e {
-	case LinkStatusActive, LinkStatusUnlinked:
+	case LinkStatusActive, LinkStatusUnlinked, LinkStatusPending:
 		return true
 	}
 	return false
@@ -2440,6 +2750,124 @@ func (e *QuoteStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e QuoteStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ReconciliationBreakStatus string
+
+const (
+	ReconciliationBreakStatusOpen     ReconciliationBreakStatus = "OPEN"
+	ReconciliationBreakStatusResolved ReconciliationBreakStatus = "RESOLVED"
+)
+
+var AllReconciliationBreakStatus = []ReconciliationBreakStatus{
+	ReconciliationBreakStatusOpen,
+	ReconciliationBreakStatusResolved,
+}
+
+func (e ReconciliationBreakStatus) IsValid() bool {
+	switch e {
+	case ReconciliationBreakStatusOpen, ReconciliationBreakStatusResolved:
+		return true
+	}
+	return false
+}
+
+func (e ReconciliationBreakStatus) String() string {
+	return string(e)
+}
+
+func (e *ReconciliationBreakStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReconciliationBreakStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReconciliationBreakStatus", str)
+	}
+	return nil
+}
+
+func (e ReconciliationBreakStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReconciliationBreakStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReconciliationBreakStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ReconciliationProblem string
+
+const (
+	// We have it; the counterparty has no record of it.
+	ReconciliationProblemMissingAtCounterparty ReconciliationProblem = "MISSING_AT_COUNTERPARTY"
+	// The counterparty has it; we have no record of it.
+	ReconciliationProblemMissingAtKjb    ReconciliationProblem = "MISSING_AT_KJB"
+	ReconciliationProblemAmountDiffers   ReconciliationProblem = "AMOUNT_DIFFERS"
+	ReconciliationProblemCurrencyDiffers ReconciliationProblem = "CURRENCY_DIFFERS"
+	ReconciliationProblemStatusDiffers   ReconciliationProblem = "STATUS_DIFFERS"
+)
+
+var AllReconciliationProblem = []ReconciliationProblem{
+	ReconciliationProblemMissingAtCounterparty,
+	ReconciliationProblemMissingAtKjb,
+	ReconciliationProblemAmountDiffers,
+	ReconciliationProblemCurrencyDiffers,
+	ReconciliationProblemStatusDiffers,
+}
+
+func (e ReconciliationProblem) IsValid() bool {
+	switch e {
+	case ReconciliationProblemMissingAtCounterparty, ReconciliationProblemMissingAtKjb, ReconciliationProblemAmountDiffers, ReconciliationProblemCurrencyDiffers, ReconciliationProblemStatusDiffers:
+		return true
+	}
+	return false
+}
+
+func (e ReconciliationProblem) String() string {
+	return string(e)
+}
+
+func (e *ReconciliationProblem) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReconciliationProblem(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReconciliationProblem", str)
+	}
+	return nil
+}
+
+func (e ReconciliationProblem) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReconciliationProblem) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReconciliationProblem) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -5,6 +5,7 @@ package apitest
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -24,8 +25,10 @@ import (
 	"github.com/kjb/kjb/graph"
 	"github.com/kjb/kjb/internal/testdb"
 	"github.com/kjb/kjb/internal/wait"
+	"github.com/kjb/kjb/sandboxlink"
 	"github.com/kjb/kjb/sandboxliquidity"
 	"github.com/kjb/kjb/sandboxrail"
+	"github.com/kjb/kjb/secretbox"
 	"github.com/kjb/kjb/telemetry"
 	"github.com/kjb/kjb/worker"
 )
@@ -81,12 +84,13 @@ func New(t testing.TB, opts ...Options) *Env {
 		t.Fatal(err)
 	}
 	store := db.NewStore(tdb.Pool, worker.Enqueue(rc))
+	store.SealSecretsWith(TestKeyring)
 	for _, o := range opts {
 		if o.Replica {
 			store.ReadFrom(testdb.New(t).Pool)
 		}
 	}
-	dc := domain.Config{Sandbox: true}
+	dc := domain.Config{Sandbox: true, LinkCodes: sandboxlink.Sender{Pool: tdb.Pool}}
 	var clock domain.Clock = domain.SystemClock{}
 	for _, o := range opts {
 		if o.Domain != nil {
@@ -128,6 +132,15 @@ func New(t testing.TB, opts ...Options) *Env {
 	e.Server, e.Operator = srv, secret
 	return e
 }
+
+// TestKeyring seals the webhook secrets of test environments.
+var TestKeyring = func() *secretbox.Keyring {
+	k, err := secretbox.Parse("test:" + base64.StdEncoding.EncodeToString([]byte("kjb-test-webhook-secrets-key-32b")))
+	if err != nil {
+		panic(err)
+	}
+	return k
+}()
 
 // NewAPIServer starts another API server on the same database, with its own subscription hub
 // fed by its own Postgres listener: what a second `kjb api` process is.
@@ -190,10 +203,22 @@ func (e *Env) Do(key, query string, vars map[string]any) Response {
 	return e.Post(key, body)
 }
 
+// DoAt is Do against another API server (base URL) on the same database.
+func (e *Env) DoAt(base, key, query string, vars map[string]any) Response {
+	e.T.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	return e.postAt(base, key, body)
+}
+
 // Post sends a raw body to /query.
 func (e *Env) Post(key string, body []byte) Response {
 	e.T.Helper()
-	req, _ := http.NewRequest(http.MethodPost, e.Server.URL+"/query", bytes.NewReader(body))
+	return e.postAt(e.Server.URL, key, body)
+}
+
+func (e *Env) postAt(base, key string, body []byte) Response {
+	e.T.Helper()
+	req, _ := http.NewRequest(http.MethodPost, base+"/query", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
@@ -305,7 +330,8 @@ var unsnapshotted = []string{"kjb_schema_migrations", "river_leader", "river_mig
 func (e *Env) Snapshot() string {
 	e.T.Helper()
 	ctx := context.Background()
-	rows, err := e.Pool.Query(ctx, `SELECT format($f$SELECT %L || ' ' || count(*) || ' ' || coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '') FROM %I t$f$, tablename, tablename)
+	// A key's last_used_at records that it was used, refused or not: not business state.
+	rows, err := e.Pool.Query(ctx, `SELECT format($f$SELECT %L || ' ' || count(*) || ' ' || coalesce(md5(string_agg((to_jsonb(t) - 'last_used_at')::text, ',' ORDER BY (to_jsonb(t) - 'last_used_at')::text)), '') FROM %I t$f$, tablename, tablename)
 		FROM pg_tables WHERE schemaname = current_schema() AND NOT tablename = ANY($1) ORDER BY tablename`, unsnapshotted)
 	if err != nil {
 		e.T.Fatal(err)
@@ -393,7 +419,28 @@ func (e *Env) Supplier(partnerKey, supplierID, payoutAccount string) string {
 // LinkMember links memberID (of platform code) to the account and returns the link id.
 func (e *Env) LinkMember(key, accountID, platform, memberID string) string {
 	e.T.Helper()
-	return Str(e.MustSucceed(key, "linkMarketplaceAccount", Link, map[string]any{"accountId": accountID, "platform": platform, "memberId": memberID}), "link", "id")
+	link := Get(e.MustSucceed(key, "linkMarketplaceAccount", Link, map[string]any{"accountId": accountID, "platform": platform, "memberId": memberID}), "link")
+	id := Str(link, "id")
+	if Str(link, "status") == "PENDING" {
+		e.MustSucceed(key, "confirmMarketplaceLink", ConfirmLink, map[string]any{"linkId": id, "code": e.LinkCode(id)})
+	}
+	return id
+}
+
+// ConfirmLink is the confirmMarketplaceLink mutation.
+const ConfirmLink = `mutation($input: ConfirmMarketplaceLinkInput!) { confirmMarketplaceLink(input: $input) { link { id status memberId crossBorderPayActive account { id } } userErrors { code field message } } }`
+
+// LinkCode is the last confirmation code the sandbox marketplace delivered for a link (by its
+// global id), as the member would read it.
+func (e *Env) LinkCode(linkID string) string {
+	e.T.Helper()
+	raw, _ := base64.RawURLEncoding.DecodeString(linkID)
+	_, id, _ := strings.Cut(string(raw), ":")
+	code, err := sandboxlink.Sender{Pool: e.Pool}.Code(context.Background(), id)
+	if err != nil || code == "" {
+		e.T.Fatalf("no code was sent for link %s (%v)", linkID, err)
+	}
+	return code
 }
 
 // Order creates a secured-transaction order of amount CNY and returns its id.

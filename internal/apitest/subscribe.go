@@ -88,3 +88,16 @@ func (s *Subscription) Next() (map[string]any, error) {
 
 // CloseStatus is the WebSocket close code of err (-1 when err is not a close).
 func CloseStatus(err error) int { return int(websocket.CloseStatus(err)) }
+
+// Send starts an operation (query, mutation or subscription) under id.
+func (s *Subscription) Send(id, query string) error {
+	payload, _ := json.Marshal(map[string]any{"query": query})
+	return wsjson.Write(s.ctx, s.conn, wsMessage{ID: id, Type: "subscribe", Payload: payload})
+}
+
+// Read returns the next message's type, id and payload.
+func (s *Subscription) Read() (typ, id string, payload json.RawMessage, err error) {
+	var m wsMessage
+	err = wsjson.Read(s.ctx, s.conn, &m)
+	return m.Type, m.ID, m.Payload, err
+}

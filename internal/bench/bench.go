@@ -97,7 +97,7 @@ func Run(ctx context.Context, cfg Config, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc := domain.NewService(db.NewStore(pool, worker.Enqueue(rc)), domain.SystemClock{}, domain.Config{Sandbox: true})
+	svc := domain.NewService(db.NewStore(pool, worker.Enqueue(rc)), domain.SystemClock{}, domain.Config{Sandbox: true, LinkCodes: linkCodes})
 
 	api, err := startProcess(ctx, self, "api", dbURL, map[string]string{"KJB_LISTEN": "127.0.0.1:0", "KJB_RATE_LIMIT": "0"})
 	if err != nil {
@@ -280,6 +280,27 @@ func (p *process) stop() {
 	}
 }
 
+// linkCodes stands in for the buyers: the harness confirms every link with the code it was sent.
+var linkCodes = &codeBook{codes: map[string]string{}}
+
+type codeBook struct {
+	mu    sync.Mutex
+	codes map[string]string
+}
+
+func (b *codeBook) SendLinkCode(_ context.Context, r domain.LinkCodeRequest) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.codes[r.LinkID] = r.Code
+	return nil
+}
+
+func (b *codeBook) code(linkID string) string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.codes[linkID]
+}
+
 // system is the actor the harness seeds as: an operator without a key, as the command line is.
 var system = domain.Actor{Role: domain.RoleOperator, KeyID: "system"}
 
@@ -319,6 +340,9 @@ func seedBench(ctx context.Context, svc *domain.Service, sc benchScenario, n int
 		}
 		l, err := svc.LinkMarketplaceAccount(ctx, system, domain.LinkInput{AccountID: a.ID, Platform: p.Code, MemberID: member})
 		if err != nil {
+			return err
+		}
+		if _, err := svc.ConfirmMarketplaceLink(ctx, system, l.ID, linkCodes.code(l.ID)); err != nil {
 			return err
 		}
 		if _, err := svc.ActivateCrossBorderPay(ctx, system, l.ID); err != nil {

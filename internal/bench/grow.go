@@ -122,7 +122,7 @@ func growDatabase(ctx context.Context, cfg Config, size, i int) (*grownDB, error
 	if err != nil {
 		return d, err
 	}
-	d.svc = domain.NewService(db.NewStore(pool, worker.Enqueue(rc)), domain.SystemClock{}, domain.Config{Sandbox: true})
+	d.svc = domain.NewService(db.NewStore(pool, worker.Enqueue(rc)), domain.SystemClock{}, domain.Config{Sandbox: true, LinkCodes: linkCodes})
 	start := time.Now()
 	last := time.Now()
 	d.grown, err = db.Grow(ctx, pool, db.GrowShape{Payments: size, Progress: func(done int) {

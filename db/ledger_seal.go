@@ -1,0 +1,128 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/kjb/kjb/domain"
+)
+
+// sealLock is the advisory lock sealers take for their transaction (only they take it).
+const sealLock = 7315061802
+
+func (q queries) LedgerHorizon(ctx context.Context) (int64, uint64, error) {
+	var last int64
+	var xact uint64
+	err := q.q.QueryRow(ctx, `SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('ledger_entries', 'id')::regclass), 0),
+		pg_snapshot_xmax(pg_current_snapshot())::text::bigint`).Scan(&last, &xact)
+	return last, xact, err
+}
+
+func (q queries) TransactionsEndedBefore(ctx context.Context, xact uint64) (bool, error) {
+	var ended bool
+	err := q.q.QueryRow(ctx, `SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint >= $1`, int64(xact)).Scan(&ended)
+	return ended, err
+}
+
+func (q queries) EachSealEntry(ctx context.Context, after, last int64, limit int, fn func(domain.SealEntry) error) error {
+	var lim *int
+	if limit > 0 {
+		lim = &limit
+	}
+	rows, err := q.q.Query(ctx, `SELECT e.id, e.transaction_id::text, t.kind, t.reference, t.created_at, e.book,
+			coalesce(e.account_id::text, ''), e.currency, e.amount::text, coalesce(e.balance_after::text, ''), e.created_at
+		FROM (SELECT * FROM ledger_entries WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3) e
+		LEFT JOIN ledger_transactions t ON t.id = e.transaction_id
+		ORDER BY e.id`, after, last, lim)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var e domain.SealEntry
+	var kind, ref *string
+	var txAt *time.Time
+	for rows.Next() {
+		if err := rows.Scan(&e.EntryID, &e.TransactionID, &kind, &ref, &txAt, &e.Book, &e.AccountID, &e.Currency, &e.Amount, &e.BalanceAfter, &e.CreatedAt); err != nil {
+			return err
+		}
+		e.Kind, e.Reference = deref(kind), deref(ref)
+		e.TxCreatedAt = time.Time{}
+		if txAt != nil {
+			e.TxCreatedAt = *txAt
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+const sealColumns = `seq, after_entry_id, last_entry_id, entries, transactions::text[], digests, prev_hash, hash, sealed_at`
+
+func scanSeal(r pgx.CollectableRow) (domain.Seal, error) {
+	var s domain.Seal
+	var digests, prev, hash []byte
+	if err := r.Scan(&s.Seq, &s.After, &s.Last, &s.Entries, &s.Transactions, &digests, &prev, &hash, &s.SealedAt); err != nil {
+		return s, err
+	}
+	if len(digests) != 32*len(s.Transactions) || len(prev) != 32 || len(hash) != 32 {
+		return s, fmt.Errorf("seal %d: malformed digests", s.Seq)
+	}
+	s.Digests = make([][32]byte, len(s.Transactions))
+	for i := range s.Digests {
+		copy(s.Digests[i][:], digests[32*i:])
+	}
+	copy(s.PrevHash[:], prev)
+	copy(s.Hash[:], hash)
+	return s, nil
+}
+
+func (q queries) Seals(ctx context.Context, after int64, limit int) ([]domain.Seal, error) {
+	rows, err := q.q.Query(ctx, `SELECT `+sealColumns+` FROM ledger_seals WHERE seq > $1 ORDER BY seq LIMIT $2`, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanSeal)
+}
+
+func (q queries) SealCovering(ctx context.Context, entryID int64) (*domain.Seal, error) {
+	return optionalSeal(q.q.Query(ctx, `SELECT `+sealColumns+` FROM ledger_seals WHERE last_entry_id >= $1 AND after_entry_id < $1
+		ORDER BY last_entry_id LIMIT 1`, entryID))
+}
+
+// optionalSeal reads the one seal a query returns, nil when it returns none.
+func optionalSeal(rows pgx.Rows, err error) (*domain.Seal, error) {
+	if err != nil {
+		return nil, err
+	}
+	s, err := pgx.CollectExactlyOneRow(rows, scanSeal)
+	if err == pgx.ErrNoRows {
+		return nil, nil
+	}
+	return &s, err
+}
+
+func (q queries) EntriesAfter(ctx context.Context, id int64) (int64, error) {
+	var n int64
+	err := q.q.QueryRow(ctx, `SELECT count(*) FROM ledger_entries WHERE id > $1`, id).Scan(&n)
+	return n, err
+}
+
+func (t *txStore) LockSealChain(ctx context.Context) (*domain.Seal, error) {
+	if _, err := t.tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(sealLock)); err != nil {
+		return nil, err
+	}
+	return optionalSeal(t.tx.Query(ctx, `SELECT `+sealColumns+` FROM ledger_seals ORDER BY seq DESC LIMIT 1`))
+}
+
+func (t *txStore) InsertSeal(ctx context.Context, s domain.Seal) error {
+	digests := make([]byte, 0, 32*len(s.Digests))
+	for _, d := range s.Digests {
+		digests = append(digests, d[:]...)
+	}
+	_, err := t.tx.Exec(ctx, `INSERT INTO ledger_seals (seq, after_entry_id, last_entry_id, entries, transactions, digests, prev_hash, hash, sealed_at)
+		VALUES ($1, $2, $3, $4, $5::uuid[], $6, $7, $8, $9)`, s.Seq, s.After, s.Last, s.Entries, s.Transactions, digests, s.PrevHash[:], s.Hash[:], s.SealedAt)
+	return translate(err)
+}
