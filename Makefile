@@ -4,7 +4,7 @@ SHELL := /bin/bash
 GO ?= go
 PG := ./scripts/postgres.sh
 
-.PHONY: run test generate check-generated schema-snapshot lint alert-tests build pg-stop bench bench-settle bench-fees bench-events chaos failover
+.PHONY: run test generate check-generated schema-snapshot lint alert-tests build pg-stop bench bench-settle bench-fees bench-events bench-checkout chaos failover
 
 build:
 	$(GO) build -o bin/kjb ./cmd/kjb
@@ -66,6 +66,13 @@ bench-fees:
 bench-events:
 	@url=$$($(PG) url) || exit 1; \
 	KJB_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench BenchmarkEventLatency -benchtime 1x -count 1 -v ./graph/ | grep -E 'webhooks|jobs|Benchmark|ok'
+
+# payOrders of 10 orders per call against 10 payOrder calls, and auto-convert against plain
+# WORLD_PAY, through the API in one run.
+bench-checkout:
+	@url=$$($(PG) url) || exit 1; \
+	KJB_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench BenchmarkCheckout -benchtime 1x -count 1 -v ./graph/ | grep -E 'round|median|ratio|Benchmark|ok'
+
 
 # 2 api + 2 worker processes under load while processes are killed, PostgreSQL crashes once and
 # connections drop after COMMIT; then every invariant is checked. Its own cluster; KJB_CHAOS_DURATION.

@@ -50,6 +50,7 @@ const (
 	ActReadOrderByExternalID Action = "OrderByExternalID"
 	ActListOrders            Action = "Orders"
 	ActPayOrder              Action = "PayOrder"
+	ActPayOrders             Action = "PayOrders"
 	ActConfirmReceipt        Action = "ConfirmReceipt"
 	ActRefundOrder           Action = "RefundOrder"
 	ActRetryPayout           Action = "RetryPayout"
@@ -64,6 +65,7 @@ const (
 	ActSetFxRate      Action = "SetFxRate"
 	ActCreateQuote    Action = "CreateQuote"
 	ActExecuteQuote   Action = "ExecuteQuote"
+	ActSetAutoConvert Action = "SetAutoConvert"
 	ActReadQuote      Action = "Quote"
 	ActReadConversion Action = "Conversion"
 )
@@ -162,6 +164,7 @@ var access = map[Action]rule{
 	ActReadOrderByExternalID:    {who: partnerOnly, refusal: "look orders up by external id"},
 	ActListOrders:               {who: anyKey},
 	ActPayOrder:                 {who: anyKey},
+	ActPayOrders:                {who: anyKey},
 	ActConfirmReceipt:           {who: operatorOrPartner, refusal: "confirm receipt (the marketplace does)"},
 	ActRefundOrder:              {who: operatorOrPartner, refusal: "refund orders"},
 	ActRetryPayout:              {who: operatorOnly, refusal: "retry payouts"},
@@ -172,6 +175,7 @@ var access = map[Action]rule{
 	ActSetFxRate:                {who: operatorOnly, refusal: "set FX rates"},
 	ActCreateQuote:              {who: operatorOrAccount, refusal: "act for an account"},
 	ActExecuteQuote:             {who: operatorOrAccount, refusal: "execute quotes"},
+	ActSetAutoConvert:           {who: operatorOrAccount, refusal: "change an account's auto-convert"},
 	ActReadQuote:                {who: anyKey},
 	ActReadConversion:           {who: anyKey},
 	ActRunMonthlyFees:           {who: operatorOnly, refusal: "run the monthly fees"},

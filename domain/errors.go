@@ -150,6 +150,7 @@ const (
 	ReasonMainlandChinaIP           ErrorCode = "MAINLAND_CHINA_IP"
 	ReasonOrderNotPayable           ErrorCode = "ORDER_NOT_PAYABLE"
 	ReasonRateUnavailable           ErrorCode = CodeRateUnavailable
+	ReasonAutoConvertSpreadExceeded ErrorCode = "AUTO_CONVERT_SPREAD_EXCEEDED"
 )
 
 // PaymentReasons lists every reason, in the order the API's PaymentReason enum declares them;
@@ -157,7 +158,7 @@ const (
 var PaymentReasons = []ErrorCode{ReasonNotSecuredTransaction, ReasonCreditTermOrContract, ReasonProhibitedItems,
 	ReasonRedPacketDiscount, ReasonMemberNotLinked, ReasonNotLinkedToMainlandAlipay, ReasonCrossBorderPayNotActive,
 	ReasonSupplierNotAccepting, ReasonKycNotVerified, ReasonInsufficientBalance, ReasonBelowMinimumOrder,
-	ReasonMainlandChinaIP, ReasonOrderNotPayable, ReasonRateUnavailable}
+	ReasonMainlandChinaIP, ReasonOrderNotPayable, ReasonRateUnavailable, ReasonAutoConvertSpreadExceeded}
 
 var reasonMessages = map[ErrorCode]string{
 	ReasonNotSecuredTransaction:     "Cross-border Pay needs \"Secured transaction\" at checkout",
@@ -174,6 +175,7 @@ var reasonMessages = map[ErrorCode]string{
 	ReasonMainlandChinaIP:           "paying in a foreign currency is not available from a mainland China IP",
 	ReasonOrderNotPayable:           "the order is not awaiting payment",
 	ReasonRateUnavailable:           "no current exchange rate for the pay currency: try again shortly",
+	ReasonAutoConvertSpreadExceeded: "converting the shortfall would take a wider spread than the account's auto-convert allows",
 }
 
 // ReasonError is the user error payOrder returns for one reason.

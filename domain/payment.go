@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -36,6 +37,10 @@ type PaymentSituation struct {
 	Schedule       FeeSchedule
 	// PayRate is units of CNH per 1 PayCurrency at the customer rate (zero: unavailable).
 	PayRate decimal.Decimal
+	// Funding is how a WORLD_PAY CNH shortfall may be converted (auto-convert or a quote).
+	Funding AutoFunding
+	// Compare prices the options in the buyer's currency.
+	Compare Comparison
 }
 
 // PaymentOption is one method's answer: available or why not, and what it would cost.
@@ -46,6 +51,13 @@ type PaymentOption struct {
 	HandledBy Handler
 	Fees      []FeeLine
 	Total     *Money // what the buyer pays, in the currency it is taken from
+	// Conversion is the shortfall's conversion a WORLD_PAY payment would book (nil: none).
+	Conversion *PlannedConversion
+	// SettlesIn is how long the method typically takes to complete the payment.
+	SettlesIn time.Duration
+	// LandedCost is what the method costs in the buyer's comparison currency, fees and FX
+	// spread included (nil: unknown); SavingVersusCard is the card's landed cost less it.
+	LandedCost, SavingVersusCard *Money
 }
 
 // serviceRate is the linked account's rate for this month, or the top tier without one.
@@ -101,9 +113,29 @@ func (p PaymentSituation) Eligible(method PaymentMethod) error {
 	return es
 }
 
-// Options evaluates every method. It is the only place the payment rules live: payOrder
-// refuses with exactly the reasons Options gives for the method.
+// Options evaluates every method for this order paid on its own: a checkout of one order
+// (Checkout.Options), with the checkout's reasons folded into the order's. payOrder refuses
+// with exactly the reasons Options gives for the method.
 func (p PaymentSituation) Options() []PaymentOption {
+	cos := Checkout{p}.Options()
+	out := make([]PaymentOption, len(cos))
+	for i, co := range cos {
+		o := co.Orders[0]
+		// An order that is not awaiting payment has that one reason: nothing else matters.
+		if !slices.Contains(o.Reasons, ReasonOrderNotPayable) {
+			o.Reasons = append(o.Reasons, co.Reasons...)
+			o.Conversion = co.Conversion
+		}
+		o.Available = len(o.Reasons) == 0
+		out[i] = o
+	}
+	return out
+}
+
+// orderOptions evaluates every method for the order on its own terms: everything but what
+// the balance can cover, which Checkout.Options decides for all the orders paid together. It
+// is the only place the per-order payment rules live.
+func (p PaymentSituation) orderOptions() []orderOption {
 	o := p.Order
 	payable := o.Status.CanBecome(OrderPaid)
 	// An order that is not awaiting payment has that one reason: nothing else matters.
@@ -137,9 +169,6 @@ func (p PaymentSituation) Options() []PaymentOption {
 	}
 	wpFees := p.WorldPayFees()
 	wpTotal := Money{Amount: o.Amount.Amount.Add(SumFees(wpFees, CNH).Amount), Currency: CNH}
-	if p.Account != nil && p.Balances[CNH].LessThan(wpTotal.Amount) {
-		wp = append(wp, ReasonInsufficientBalance)
-	}
 	wp = notPayable(wp)
 
 	// WORLDFIRST_BALANCE: the payment guide's "paying in foreign currencies".
@@ -158,9 +187,6 @@ func (p PaymentSituation) Options() []PaymentOption {
 		} else {
 			debit := p.WorldFirstDebit()
 			wfTotal = &debit
-			if p.Account != nil && p.Balances[p.PayCurrency].LessThan(debit.Amount) {
-				wf = append(wf, ReasonInsufficientBalance)
-			}
 		}
 	}
 	wf = notPayable(wf)
@@ -175,12 +201,21 @@ func (p PaymentSituation) Options() []PaymentOption {
 	ali = notPayable(ali)
 	orderTotal := o.Amount
 
-	return []PaymentOption{
-		{Method: MethodWorldPay, Available: len(wp) == 0, Reasons: wp, HandledBy: HandledByWorldFirst, Fees: wpFees, Total: &wpTotal},
-		{Method: MethodWorldFirstBalance, Available: len(wf) == 0, Reasons: wf, HandledBy: HandledByWorldFirst, Total: wfTotal},
-		{Method: MethodCard, Available: payable, Reasons: notPayable(nil), HandledBy: HandledByMarketplace, Fees: []FeeLine{card}, Total: &cardTotal},
-		{Method: MethodAlipay, Available: len(ali) == 0, Reasons: ali, HandledBy: HandledByMarketplace, Total: &orderTotal},
+	// A bank transfer goes through the marketplace, slowly, with intermediary charges no one
+	// can know beforehand: no fee and no total are shown for it.
+	bank := PaymentOption{Method: MethodBankTransfer, Reasons: []ErrorCode{}, HandledBy: HandledByMarketplace}
+	bank.Reasons = notPayable(nil)
+	bank.Available = len(bank.Reasons) == 0
+	// Only WorldFirst's methods are taken from the buyer's balance.
+	opts := []orderOption{
+		{PaymentOption{Method: MethodWorldPay, Available: len(wp) == 0, Reasons: wp, HandledBy: HandledByWorldFirst, Fees: wpFees, Total: &wpTotal}, true},
+		{PaymentOption{Method: MethodWorldFirstBalance, Available: len(wf) == 0, Reasons: wf, HandledBy: HandledByWorldFirst, Total: wfTotal}, true},
+		{PaymentOption{Method: MethodCard, Available: payable, Reasons: notPayable(nil), HandledBy: HandledByMarketplace, Fees: []FeeLine{card}, Total: &cardTotal}, false},
+		{PaymentOption{Method: MethodAlipay, Available: len(ali) == 0, Reasons: ali, HandledBy: HandledByMarketplace, Total: &orderTotal}, false},
+		{bank, false},
 	}
+	p.compare(opts)
+	return opts
 }
 
 // Option returns the evaluation of one method.

@@ -14,6 +14,7 @@ type PayOrderInput struct {
 	PayCurrency    string
 	BuyerIPCountry string
 	IdempotencyKey string
+	QuoteID        string // a locked quote that funds a WORLD_PAY shortfall
 }
 
 func parsePayCurrency(raw string, required bool) (Currency, error) {
@@ -66,6 +67,9 @@ func (s *Service) situation(ctx context.Context, q Queries, o Order, payCurrency
 		for _, b := range bs {
 			sit.Balances[b.Available.Currency] = b.Available.Amount
 		}
+		if sit.Funding, err = s.funding(ctx, q, a.ID); err != nil {
+			return sit, err
+		}
 	case CodeOf(err) != CodeNotFound:
 		return sit, err
 	}
@@ -84,9 +88,15 @@ func (s *Service) situation(ctx context.Context, q Queries, o Order, payCurrency
 // PaymentOptions answers FAQ 10–11 for one order: every method, whether it is available, every
 // reason it is not, who handles it, its fees and the total the buyer would pay. PARTNER (its
 // orders), ACCOUNT (its linked members' orders), OPERATOR. payCurrency prices
-// WORLDFIRST_BALANCE (its total is null without one).
-func (s *Service) PaymentOptions(ctx context.Context, actor Actor, orderID, payCurrency, ip string) ([]PaymentOption, error) {
+// WORLDFIRST_BALANCE (its total is null without one). Each option carries its landed cost in
+// compareIn (default: the account's auto-convert currency, else CNH), its saving against the
+// card and how long it takes; BANK_TRANSFER is shown for comparison, with no fee or cost.
+func (s *Service) PaymentOptions(ctx context.Context, actor Actor, orderID, payCurrency, ip, compareIn string) ([]PaymentOption, error) {
 	cur, err := parsePayCurrency(payCurrency, false)
+	if err != nil {
+		return nil, err
+	}
+	cmp, err := parseCompareIn(compareIn)
 	if err != nil {
 		return nil, err
 	}
@@ -99,6 +109,9 @@ func (s *Service) PaymentOptions(ctx context.Context, actor Actor, orderID, payC
 	}
 	sit, err := s.situation(ctx, s.store.Queries(), o, cur, ip)
 	if err != nil {
+		return nil, err
+	}
+	if sit.Compare, err = s.comparison(ctx, sit, cmp); err != nil {
 		return nil, err
 	}
 	return sit.Options(), nil
@@ -121,7 +134,7 @@ func (s *Service) PayOrder(ctx context.Context, actor Actor, in PayOrderInput) (
 	var out Payment
 	err = s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
 		prior, err := claimKey(ctx, tx, actor, in.IdempotencyKey, "payOrder",
-			RequestHash("payOrder", in.OrderID, string(in.Method), string(cur), ip))
+			RequestHash("payOrder", in.OrderID, string(in.Method), string(cur), ip, in.QuoteID))
 		if err != nil {
 			return err
 		}
@@ -137,6 +150,14 @@ func (s *Service) PayOrder(ctx context.Context, actor Actor, in PayOrderInput) (
 		if err != nil {
 			return err
 		}
+		c := Checkout{sit}
+		if err := s.withQuote(ctx, tx, actor, c, in.QuoteID); err != nil {
+			return err
+		}
+		if err := s.serializeFunding(ctx, tx, c); err != nil {
+			return err
+		}
+		sit = c[0]
 		if err := sit.Eligible(in.Method); err != nil {
 			return err
 		}
@@ -144,7 +165,15 @@ func (s *Service) PayOrder(ctx context.Context, actor Actor, in PayOrderInput) (
 		if err != nil {
 			return err
 		}
-		if err := s.recordPayment(ctx, tx, actor, in.IdempotencyKey, o, &p); err != nil {
+		if p.ConversionID == "" {
+			if p.ConversionID, err = s.convertShortfall(ctx, tx, p.AccountID, sit.Option(in.Method).Conversion); err != nil {
+				return err
+			}
+		}
+		if err := s.recordPayment(ctx, tx, o, &p); err != nil {
+			return err
+		}
+		if err := tx.SetIdempotencyResult(ctx, actor.Principal(), in.IdempotencyKey, p.ID); err != nil {
 			return err
 		}
 		// The debit goes last, with the commit: the buyer's balance row, the one contended
@@ -176,7 +205,7 @@ func (in PayOrderInput) validate() (cur Currency, ip string, err error) {
 			errs = append(errs, err.(*Error))
 		}
 		cur = c
-	case MethodCard, MethodAlipay:
+	case MethodCard, MethodAlipay, MethodBankTransfer:
 		errs = append(errs, Errorf(CodeInvalidInput, Field("method"), "%s is taken by the marketplace's own checkout", in.Method))
 	default:
 		errs = append(errs, Errorf(CodeInvalidInput, Field("method"), "is not a payment method"))
@@ -187,6 +216,9 @@ func (in PayOrderInput) validate() (cur Currency, ip string, err error) {
 	}
 	if _, err := ValidateReference(in.IdempotencyKey, Field("idempotencyKey")); err != nil {
 		errs = append(errs, err.(*Error))
+	}
+	if in.QuoteID != "" && in.Method != MethodWorldPay {
+		errs = append(errs, Errorf(CodeInvalidInput, Field("quoteId"), "funds a WORLD_PAY payment's shortfall only"))
 	}
 	return cur, ip, errs.Err()
 }
@@ -214,8 +246,8 @@ func (s *Service) chargeBuyer(ctx context.Context, tx Tx, sit PaymentSituation, 
 }
 
 // recordPayment stores the payment, marks its order PAID, schedules the escrow's
-// auto-release, records the events and the idempotency key's result.
-func (s *Service) recordPayment(ctx context.Context, tx Tx, actor Actor, key string, o Order, p *Payment) error {
+// auto-release and records the events.
+func (s *Service) recordPayment(ctx context.Context, tx Tx, o Order, p *Payment) error {
 	if err := tx.InsertPayment(ctx, p); err != nil {
 		return err
 	}
@@ -225,10 +257,7 @@ func (s *Service) recordPayment(ctx context.Context, tx Tx, actor Actor, key str
 	if err := tx.Enqueue(ctx, ReleaseEscrowJob{PaymentID: p.ID, At: p.CreatedAt.Add(s.cfg.EscrowHold)}); err != nil {
 		return err
 	}
-	if err := s.emit(ctx, tx, paymentEvent(EventOrderPaid, "Order", p.OrderID, *p), paymentEvent(EventPaymentSucceeded, "Payment", p.ID, *p)); err != nil {
-		return err
-	}
-	return tx.SetIdempotencyResult(ctx, actor.Principal(), key, p.ID)
+	return s.emit(ctx, tx, paymentEvent(EventOrderPaid, "Order", p.OrderID, *p), paymentEvent(EventPaymentSucceeded, "Payment", p.ID, *p))
 }
 
 // moveOrder changes a locked order's status along the order state machine; INVALID_STATE

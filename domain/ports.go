@@ -38,6 +38,8 @@ type Queries interface {
 	// Accounts lists accounts within scope, newest first, up to page.First+1 rows.
 	Accounts(ctx context.Context, scope Scope, page Page) ([]Account, error)
 	Balances(ctx context.Context, accountID string) ([]Balance, error)
+	// AutoConvert is an account's auto-convert setting; NOT_FOUND when it is off.
+	AutoConvert(ctx context.Context, accountID string) (AutoConvert, error)
 	// Statement lists an account's customer ledger lines, newest first, up to page.First+1.
 	Statement(ctx context.Context, accountID string, page Page) ([]StatementLine, error)
 	// StatementLine returns one customer ledger line; NOT_FOUND when there is none.
@@ -136,6 +138,12 @@ type Tx interface {
 	// the balances it moves stay locked only for the commit. A debit beyond a balance fails the
 	// commit (the transaction then returns INSUFFICIENT_BALANCE); nothing may follow it.
 	PostLedgerAtCommit(ctx context.Context, l LedgerTx) error
+	// PostLedgersAtCommit is PostLedgerAtCommit for several transactions that each debit the
+	// same customer balance: one move of that balance by their sum travels with COMMIT, and
+	// each transaction's line records the balance after it. Otherwise each is posted on its own.
+	PostLedgersAtCommit(ctx context.Context, ls []LedgerTx) error
+	// SetAutoConvert stores an account's auto-convert setting (Currency empty: off).
+	SetAutoConvert(ctx context.Context, a AutoConvert) error
 	UpsertMember(ctx context.Context, m *MarketplaceMember) error
 	UpsertSupplier(ctx context.Context, s *Supplier) error
 	// InsertLink creates a link with its code; ALREADY_EXISTS when it is ACTIVE and the member
@@ -152,6 +160,9 @@ type Tx interface {
 	// stored order and reports created=false.
 	InsertOrder(ctx context.Context, o *Order) (created bool, err error)
 	LockOrder(ctx context.Context, id string, scope Scope) (Order, error)
+	// LockOrders locks the orders with these ids within scope, in id order, and returns those
+	// found (in id order).
+	LockOrders(ctx context.Context, ids []string, scope Scope) ([]Order, error)
 	SetOrderStatus(ctx context.Context, id string, status OrderStatus, at time.Time) error
 	UpsertRate(ctx context.Context, r Rate) error
 	InsertQuote(ctx context.Context, q *Quote) error

@@ -54,6 +54,7 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Account struct {
+		AutoConvert          func(childComplexity int) int
 		Balance              func(childComplexity int, currency model.CurrencyCode) int
 		Balances             func(childComplexity int) int
 		Conversions          func(childComplexity int, first *int, after *string) int
@@ -111,6 +112,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	AutoConvert struct {
+		Currency     func(childComplexity int) int
+		MaxSpreadBps func(childComplexity int) int
+	}
+
 	Balance struct {
 		Available func(childComplexity int) int
 		Currency  func(childComplexity int) int
@@ -124,6 +130,23 @@ type ComplexityRoot struct {
 	CancelOrderPayload struct {
 		Order      func(childComplexity int) int
 		UserErrors func(childComplexity int) int
+	}
+
+	CheckoutOption struct {
+		Available        func(childComplexity int) int
+		Conversion       func(childComplexity int) int
+		HandledBy        func(childComplexity int) int
+		LandedCost       func(childComplexity int) int
+		Method           func(childComplexity int) int
+		Orders           func(childComplexity int) int
+		Reasons          func(childComplexity int) int
+		SavingVersusCard func(childComplexity int) int
+		Total            func(childComplexity int) int
+	}
+
+	CheckoutOrderOption struct {
+		Option func(childComplexity int) int
+		Order  func(childComplexity int) int
 	}
 
 	ConfirmMarketplaceLinkPayload struct {
@@ -424,6 +447,7 @@ type ComplexityRoot struct {
 		ExecuteQuote               func(childComplexity int, input model.ExecuteQuoteInput) int
 		LinkMarketplaceAccount     func(childComplexity int, input model.LinkMarketplaceAccountInput) int
 		PayOrder                   func(childComplexity int, input model.PayOrderInput) int
+		PayOrders                  func(childComplexity int, input model.PayOrdersInput) int
 		RedeliverEvent             func(childComplexity int, input model.RedeliverEventInput) int
 		RefundOrder                func(childComplexity int, input model.RefundOrderInput) int
 		ResolveReconciliationBreak func(childComplexity int, input model.ResolveReconciliationBreakInput) int
@@ -434,6 +458,7 @@ type ComplexityRoot struct {
 		RotateAPIKey               func(childComplexity int, input model.RotateAPIKeyInput) int
 		RotateWebhookSecret        func(childComplexity int, input model.RotateWebhookSecretInput) int
 		RunMonthlyFees             func(childComplexity int, input model.RunMonthlyFeesInput) int
+		SetAutoConvert             func(childComplexity int, input model.SetAutoConvertInput) int
 		SetFxRate                  func(childComplexity int, input model.SetFxRateInput) int
 		SetSandboxClock            func(childComplexity int, input model.SetSandboxClockInput) int
 		TopUp                      func(childComplexity int, input model.TopUpInput) int
@@ -513,6 +538,11 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	PayOrdersPayload struct {
+		Payments   func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	Payment struct {
 		Account      func(childComplexity int) int
 		Amount       func(childComplexity int) int
@@ -543,12 +573,16 @@ type ComplexityRoot struct {
 	}
 
 	PaymentOption struct {
-		Available func(childComplexity int) int
-		Fees      func(childComplexity int) int
-		HandledBy func(childComplexity int) int
-		Method    func(childComplexity int) int
-		Reasons   func(childComplexity int) int
-		Total     func(childComplexity int) int
+		Available        func(childComplexity int) int
+		Conversion       func(childComplexity int) int
+		Fees             func(childComplexity int) int
+		HandledBy        func(childComplexity int) int
+		LandedCost       func(childComplexity int) int
+		Method           func(childComplexity int) int
+		Reasons          func(childComplexity int) int
+		SavingVersusCard func(childComplexity int) int
+		SettlesIn        func(childComplexity int) int
+		Total            func(childComplexity int) int
 	}
 
 	Payout struct {
@@ -573,10 +607,17 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	PlannedConversion struct {
+		Buy  func(childComplexity int) int
+		Rate func(childComplexity int) int
+		Sell func(childComplexity int) int
+	}
+
 	Query struct {
 		APIKeys               func(childComplexity int, first *int, after *string) int
 		Account               func(childComplexity int, id string) int
 		Accounts              func(childComplexity int, first *int, after *string) int
+		CheckoutOptions       func(childComplexity int, orderIds []string, payCurrency *model.CurrencyCode, buyerIPCountry *string, compareIn *model.CurrencyCode) int
 		Currencies            func(childComplexity int) int
 		Events                func(childComplexity int, first *int, after *string, types []model.EventType) int
 		FeeSchedule           func(childComplexity int) int
@@ -592,7 +633,7 @@ type ComplexityRoot struct {
 		PartnerReconciliation func(childComplexity int, from model.DateTime, to model.DateTime) int
 		PartnerSummary        func(childComplexity int, from model.DateTime, to model.DateTime) int
 		Payment               func(childComplexity int, id string) int
-		PaymentOptions        func(childComplexity int, orderID string, payCurrency *model.CurrencyCode, buyerIPCountry *string) int
+		PaymentOptions        func(childComplexity int, orderID string, payCurrency *model.CurrencyCode, buyerIPCountry *string, compareIn *model.CurrencyCode) int
 		Payments              func(childComplexity int, first *int, after *string, filter *model.PaymentFilter) int
 		Payout                func(childComplexity int, id string) int
 		Payouts               func(childComplexity int, first *int, after *string, filter *model.PayoutFilter) int
@@ -739,6 +780,12 @@ type ComplexityRoot struct {
 		Rate                    func(childComplexity int) int
 	}
 
+	SetAutoConvertPayload struct {
+		Account     func(childComplexity int) int
+		AutoConvert func(childComplexity int) int
+		UserErrors  func(childComplexity int) int
+	}
+
 	SetFxRatePayload struct {
 		Rate       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
@@ -882,6 +929,7 @@ type AccountResolver interface {
 	Balance(ctx context.Context, obj *model.Account, currency model.CurrencyCode) (*model.Balance, error)
 	LedgerEntries(ctx context.Context, obj *model.Account, first *int, after *string) (*model.LedgerEntryConnection, error)
 
+	AutoConvert(ctx context.Context, obj *model.Account) (*model.AutoConvert, error)
 	FeeForecast(ctx context.Context, obj *model.Account) (*model.FeeForecast, error)
 	FeeStatements(ctx context.Context, obj *model.Account, first *int, after *string) (*model.FeeStatementConnection, error)
 	Conversions(ctx context.Context, obj *model.Account, first *int, after *string) (*model.ConversionConnection, error)
@@ -917,6 +965,8 @@ type MutationResolver interface {
 	TopUp(ctx context.Context, input model.TopUpInput) (*model.TopUpPayload, error)
 	RevokeAPIKey(ctx context.Context, input model.RevokeAPIKeyInput) (*model.RevokeAPIKeyPayload, error)
 	RotateAPIKey(ctx context.Context, input model.RotateAPIKeyInput) (*model.RotateAPIKeyPayload, error)
+	SetAutoConvert(ctx context.Context, input model.SetAutoConvertInput) (*model.SetAutoConvertPayload, error)
+	PayOrders(ctx context.Context, input model.PayOrdersInput) (*model.PayOrdersPayload, error)
 	CreateWebhookEndpoint(ctx context.Context, input model.CreateWebhookEndpointInput) (*model.CreateWebhookEndpointPayload, error)
 	DeleteWebhookEndpoint(ctx context.Context, input model.DeleteWebhookEndpointInput) (*model.DeleteWebhookEndpointPayload, error)
 	RotateWebhookSecret(ctx context.Context, input model.RotateWebhookSecretInput) (*model.RotateWebhookSecretPayload, error)
@@ -967,6 +1017,7 @@ type QueryResolver interface {
 	Accounts(ctx context.Context, first *int, after *string) (*model.AccountConnection, error)
 	Currencies(ctx context.Context) ([]*model.Currency, error)
 	APIKeys(ctx context.Context, first *int, after *string) (*model.APIKeyConnection, error)
+	CheckoutOptions(ctx context.Context, orderIds []string, payCurrency *model.CurrencyCode, buyerIPCountry *string, compareIn *model.CurrencyCode) ([]*model.CheckoutOption, error)
 	Events(ctx context.Context, first *int, after *string, types []model.EventType) (*model.EventConnection, error)
 	WebhookEndpoints(ctx context.Context) ([]*model.WebhookEndpoint, error)
 	PartnerSummary(ctx context.Context, from model.DateTime, to model.DateTime) (*model.PartnerSummary, error)
@@ -980,7 +1031,7 @@ type QueryResolver interface {
 	Order(ctx context.Context, id string) (*model.Order, error)
 	OrderByExternalID(ctx context.Context, externalID string) (*model.Order, error)
 	Orders(ctx context.Context, first *int, after *string, status *model.OrderStatus) (*model.OrderConnection, error)
-	PaymentOptions(ctx context.Context, orderID string, payCurrency *model.CurrencyCode, buyerIPCountry *string) ([]*model.PaymentOption, error)
+	PaymentOptions(ctx context.Context, orderID string, payCurrency *model.CurrencyCode, buyerIPCountry *string, compareIn *model.CurrencyCode) ([]*model.PaymentOption, error)
 	Payment(ctx context.Context, id string) (*model.Payment, error)
 	Payments(ctx context.Context, first *int, after *string, filter *model.PaymentFilter) (*model.PaymentConnection, error)
 	Payout(ctx context.Context, id string) (*model.Payout, error)
@@ -1032,6 +1083,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	_ = ec
 	switch typeName + "." + field {
 
+	case "Account.autoConvert":
+		if e.ComplexityRoot.Account.AutoConvert == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.AutoConvert(childComplexity), true
 	case "Account.balance":
 		if e.ComplexityRoot.Account.Balance == nil {
 			break
@@ -1296,6 +1353,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ApiKeyEdge.Node(childComplexity), true
 
+	case "AutoConvert.currency":
+		if e.ComplexityRoot.AutoConvert.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AutoConvert.Currency(childComplexity), true
+	case "AutoConvert.maxSpreadBps":
+		if e.ComplexityRoot.AutoConvert.MaxSpreadBps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AutoConvert.MaxSpreadBps(childComplexity), true
+
 	case "Balance.available":
 		if e.ComplexityRoot.Balance.Available == nil {
 			break
@@ -1334,6 +1404,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CancelOrderPayload.UserErrors(childComplexity), true
+
+	case "CheckoutOption.available":
+		if e.ComplexityRoot.CheckoutOption.Available == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutOption.Available(childComplexity), true
+	case "CheckoutOption.conversion":
+		if e.ComplexityRoot.CheckoutOption.Conversion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutOption.Conversion(childComplexity), true
+	case "CheckoutOption.handledBy":
+		if e.ComplexityRoot.CheckoutOption.HandledBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutOption.HandledBy(childComplexity), true
+	case "CheckoutOption.landedCost":
+		if e.ComplexityRoot.CheckoutOption.LandedCost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutOption.LandedCost(childComplexity), true
+	case "CheckoutOption.method":
+		if e.ComplexityRoot.CheckoutOption.Method == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutOption.Method(childComplexity), true
+	case "CheckoutOption.orders":
+		if e.ComplexityRoot.CheckoutOption.Orders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutOption.Orders(childComplexity), true
+	case "CheckoutOption.reasons":
+		if e.ComplexityRoot.CheckoutOption.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutOption.Reasons(childComplexity), true
+	case "CheckoutOption.savingVersusCard":
+		if e.ComplexityRoot.CheckoutOption.SavingVersusCard == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutOption.SavingVersusCard(childComplexity), true
+	case "CheckoutOption.total":
+		if e.ComplexityRoot.CheckoutOption.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutOption.Total(childComplexity), true
+
+	case "CheckoutOrderOption.option":
+		if e.ComplexityRoot.CheckoutOrderOption.Option == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutOrderOption.Option(childComplexity), true
+	case "CheckoutOrderOption.order":
+		if e.ComplexityRoot.CheckoutOrderOption.Order == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutOrderOption.Order(childComplexity), true
 
 	case "ConfirmMarketplaceLinkPayload.link":
 		if e.ComplexityRoot.ConfirmMarketplaceLinkPayload.Link == nil {
@@ -2512,6 +2650,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PayOrder(childComplexity, args["input"].(model.PayOrderInput)), true
+	case "Mutation.payOrders":
+		if e.ComplexityRoot.Mutation.PayOrders == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_payOrders_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PayOrders(childComplexity, args["input"].(model.PayOrdersInput)), true
 	case "Mutation.redeliverEvent":
 		if e.ComplexityRoot.Mutation.RedeliverEvent == nil {
 			break
@@ -2622,6 +2771,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RunMonthlyFees(childComplexity, args["input"].(model.RunMonthlyFeesInput)), true
+	case "Mutation.setAutoConvert":
+		if e.ComplexityRoot.Mutation.SetAutoConvert == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setAutoConvert_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetAutoConvert(childComplexity, args["input"].(model.SetAutoConvertInput)), true
 	case "Mutation.setFxRate":
 		if e.ComplexityRoot.Mutation.SetFxRate == nil {
 			break
@@ -2962,6 +3122,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PayOrderPayload.UserErrors(childComplexity), true
 
+	case "PayOrdersPayload.payments":
+		if e.ComplexityRoot.PayOrdersPayload.Payments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayOrdersPayload.Payments(childComplexity), true
+	case "PayOrdersPayload.userErrors":
+		if e.ComplexityRoot.PayOrdersPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayOrdersPayload.UserErrors(childComplexity), true
+
 	case "Payment.account":
 		if e.ComplexityRoot.Payment.Account == nil {
 			break
@@ -3091,6 +3264,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PaymentOption.Available(childComplexity), true
+	case "PaymentOption.conversion":
+		if e.ComplexityRoot.PaymentOption.Conversion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentOption.Conversion(childComplexity), true
 	case "PaymentOption.fees":
 		if e.ComplexityRoot.PaymentOption.Fees == nil {
 			break
@@ -3103,6 +3282,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PaymentOption.HandledBy(childComplexity), true
+	case "PaymentOption.landedCost":
+		if e.ComplexityRoot.PaymentOption.LandedCost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentOption.LandedCost(childComplexity), true
 	case "PaymentOption.method":
 		if e.ComplexityRoot.PaymentOption.Method == nil {
 			break
@@ -3115,6 +3300,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PaymentOption.Reasons(childComplexity), true
+	case "PaymentOption.savingVersusCard":
+		if e.ComplexityRoot.PaymentOption.SavingVersusCard == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentOption.SavingVersusCard(childComplexity), true
+	case "PaymentOption.settlesIn":
+		if e.ComplexityRoot.PaymentOption.SettlesIn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentOption.SettlesIn(childComplexity), true
 	case "PaymentOption.total":
 		if e.ComplexityRoot.PaymentOption.Total == nil {
 			break
@@ -3203,6 +3400,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PayoutEdge.Node(childComplexity), true
 
+	case "PlannedConversion.buy":
+		if e.ComplexityRoot.PlannedConversion.Buy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedConversion.Buy(childComplexity), true
+	case "PlannedConversion.rate":
+		if e.ComplexityRoot.PlannedConversion.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedConversion.Rate(childComplexity), true
+	case "PlannedConversion.sell":
+		if e.ComplexityRoot.PlannedConversion.Sell == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedConversion.Sell(childComplexity), true
+
 	case "Query.apiKeys":
 		if e.ComplexityRoot.Query.APIKeys == nil {
 			break
@@ -3236,6 +3452,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Accounts(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.checkoutOptions":
+		if e.ComplexityRoot.Query.CheckoutOptions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_checkoutOptions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CheckoutOptions(childComplexity, args["orderIds"].([]string), args["payCurrency"].(*model.CurrencyCode), args["buyerIpCountry"].(*string), args["compareIn"].(*model.CurrencyCode)), true
 	case "Query.currencies":
 		if e.ComplexityRoot.Query.Currencies == nil {
 			break
@@ -3392,7 +3619,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.PaymentOptions(childComplexity, args["orderId"].(string), args["payCurrency"].(*model.CurrencyCode), args["buyerIpCountry"].(*string)), true
+		return e.ComplexityRoot.Query.PaymentOptions(childComplexity, args["orderId"].(string), args["payCurrency"].(*model.CurrencyCode), args["buyerIpCountry"].(*string), args["compareIn"].(*model.CurrencyCode)), true
 	case "Query.payments":
 		if e.ComplexityRoot.Query.Payments == nil {
 			break
@@ -3965,6 +4192,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ServiceTier.Rate(childComplexity), true
 
+	case "SetAutoConvertPayload.account":
+		if e.ComplexityRoot.SetAutoConvertPayload.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetAutoConvertPayload.Account(childComplexity), true
+	case "SetAutoConvertPayload.autoConvert":
+		if e.ComplexityRoot.SetAutoConvertPayload.AutoConvert == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetAutoConvertPayload.AutoConvert(childComplexity), true
+	case "SetAutoConvertPayload.userErrors":
+		if e.ComplexityRoot.SetAutoConvertPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetAutoConvertPayload.UserErrors(childComplexity), true
+
 	case "SetFxRatePayload.rate":
 		if e.ComplexityRoot.SetFxRatePayload.Rate == nil {
 			break
@@ -4489,6 +4735,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputLinkMarketplaceAccountInput,
 		ec.unmarshalInputMoneyInput,
 		ec.unmarshalInputPayOrderInput,
+		ec.unmarshalInputPayOrdersInput,
 		ec.unmarshalInputPaymentFilter,
 		ec.unmarshalInputPayoutFilter,
 		ec.unmarshalInputRedeliverEventInput,
@@ -4501,6 +4748,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRotateApiKeyInput,
 		ec.unmarshalInputRotateWebhookSecretInput,
 		ec.unmarshalInputRunMonthlyFeesInput,
+		ec.unmarshalInputSetAutoConvertInput,
 		ec.unmarshalInputSetFxRateInput,
 		ec.unmarshalInputSetSandboxClockInput,
 		ec.unmarshalInputTopUpInput,
@@ -4598,7 +4846,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/accounts.graphqls" "schema/apikeys.graphqls" "schema/events.graphqls" "schema/fees.graphqls" "schema/fx.graphqls" "schema/jobs.graphqls" "schema/linkconsent.graphqls" "schema/marketplace.graphqls" "schema/payments.graphqls" "schema/reconciliation.graphqls" "schema/reconciliation_breaks.graphqls" "schema/statements.graphqls"
+//go:embed "schema/accounts.graphqls" "schema/apikeys.graphqls" "schema/autoconvert.graphqls" "schema/checkout.graphqls" "schema/events.graphqls" "schema/fees.graphqls" "schema/fx.graphqls" "schema/jobs.graphqls" "schema/linkconsent.graphqls" "schema/marketplace.graphqls" "schema/payments.graphqls" "schema/reconciliation.graphqls" "schema/reconciliation_breaks.graphqls" "schema/statements.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4758,6 +5006,8 @@ type Subscription
 `, BuiltIn: false},
 	{Name: "schema/accounts.graphqls", Input: sourceData("schema/accounts.graphqls"), BuiltIn: false},
 	{Name: "schema/apikeys.graphqls", Input: sourceData("schema/apikeys.graphqls"), BuiltIn: false},
+	{Name: "schema/autoconvert.graphqls", Input: sourceData("schema/autoconvert.graphqls"), BuiltIn: false},
+	{Name: "schema/checkout.graphqls", Input: sourceData("schema/checkout.graphqls"), BuiltIn: false},
 	{Name: "schema/events.graphqls", Input: sourceData("schema/events.graphqls"), BuiltIn: false},
 	{Name: "schema/fees.graphqls", Input: sourceData("schema/fees.graphqls"), BuiltIn: false},
 	{Name: "schema/fx.graphqls", Input: sourceData("schema/fx.graphqls"), BuiltIn: false},
@@ -4799,6 +5049,8 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_ledgerEntries(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Account_createdAt(ctx, field)
+	case "autoConvert":
+		return ec.fieldContext_Account_autoConvert(ctx, field)
 	case "feeForecast":
 		return ec.fieldContext_Account_feeForecast(ctx, field)
 	case "feeStatements":
@@ -4891,6 +5143,16 @@ func (ec *executionContext) childFields_ApiKeyEdge(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type ApiKeyEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_AutoConvert(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "currency":
+		return ec.fieldContext_AutoConvert_currency(ctx, field)
+	case "maxSpreadBps":
+		return ec.fieldContext_AutoConvert_maxSpreadBps(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AutoConvert", field.Name)
+}
+
 func (ec *executionContext) childFields_Balance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "currency":
@@ -4919,6 +5181,40 @@ func (ec *executionContext) childFields_CancelOrderPayload(ctx context.Context, 
 		return ec.fieldContext_CancelOrderPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CancelOrderPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CheckoutOption(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "method":
+		return ec.fieldContext_CheckoutOption_method(ctx, field)
+	case "available":
+		return ec.fieldContext_CheckoutOption_available(ctx, field)
+	case "reasons":
+		return ec.fieldContext_CheckoutOption_reasons(ctx, field)
+	case "handledBy":
+		return ec.fieldContext_CheckoutOption_handledBy(ctx, field)
+	case "orders":
+		return ec.fieldContext_CheckoutOption_orders(ctx, field)
+	case "total":
+		return ec.fieldContext_CheckoutOption_total(ctx, field)
+	case "conversion":
+		return ec.fieldContext_CheckoutOption_conversion(ctx, field)
+	case "landedCost":
+		return ec.fieldContext_CheckoutOption_landedCost(ctx, field)
+	case "savingVersusCard":
+		return ec.fieldContext_CheckoutOption_savingVersusCard(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckoutOption", field.Name)
+}
+
+func (ec *executionContext) childFields_CheckoutOrderOption(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "order":
+		return ec.fieldContext_CheckoutOrderOption_order(ctx, field)
+	case "option":
+		return ec.fieldContext_CheckoutOrderOption_option(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckoutOrderOption", field.Name)
 }
 
 func (ec *executionContext) childFields_ConfirmMarketplaceLinkPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5627,6 +5923,16 @@ func (ec *executionContext) childFields_PayOrderPayload(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type PayOrderPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_PayOrdersPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "payments":
+		return ec.fieldContext_PayOrdersPayload_payments(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_PayOrdersPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PayOrdersPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Payment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5699,6 +6005,14 @@ func (ec *executionContext) childFields_PaymentOption(ctx context.Context, field
 		return ec.fieldContext_PaymentOption_fees(ctx, field)
 	case "total":
 		return ec.fieldContext_PaymentOption_total(ctx, field)
+	case "conversion":
+		return ec.fieldContext_PaymentOption_conversion(ctx, field)
+	case "landedCost":
+		return ec.fieldContext_PaymentOption_landedCost(ctx, field)
+	case "savingVersusCard":
+		return ec.fieldContext_PaymentOption_savingVersusCard(ctx, field)
+	case "settlesIn":
+		return ec.fieldContext_PaymentOption_settlesIn(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PaymentOption", field.Name)
 }
@@ -5745,6 +6059,18 @@ func (ec *executionContext) childFields_PayoutEdge(ctx context.Context, field gr
 		return ec.fieldContext_PayoutEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PayoutEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PlannedConversion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sell":
+		return ec.fieldContext_PlannedConversion_sell(ctx, field)
+	case "buy":
+		return ec.fieldContext_PlannedConversion_buy(ctx, field)
+	case "rate":
+		return ec.fieldContext_PlannedConversion_rate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlannedConversion", field.Name)
 }
 
 func (ec *executionContext) childFields_Quote(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6017,6 +6343,18 @@ func (ec *executionContext) childFields_ServiceTier(ctx context.Context, field g
 		return ec.fieldContext_ServiceTier_rate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ServiceTier", field.Name)
+}
+
+func (ec *executionContext) childFields_SetAutoConvertPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "autoConvert":
+		return ec.fieldContext_SetAutoConvertPayload_autoConvert(ctx, field)
+	case "account":
+		return ec.fieldContext_SetAutoConvertPayload_account(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_SetAutoConvertPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetAutoConvertPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_SetFxRatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6753,6 +7091,20 @@ func (ec *executionContext) field_Mutation_payOrder_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_payOrders_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PayOrdersInput, error) {
+			return ec.unmarshalNPayOrdersInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPayOrdersInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_redeliverEvent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6885,6 +7237,20 @@ func (ec *executionContext) field_Mutation_runMonthlyFees_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RunMonthlyFeesInput, error) {
 			return ec.unmarshalNRunMonthlyFeesInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐRunMonthlyFeesInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setAutoConvert_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SetAutoConvertInput, error) {
+			return ec.unmarshalNSetAutoConvertInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐSetAutoConvertInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7046,6 +7412,44 @@ func (ec *executionContext) field_Query_apiKeys_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_checkoutOptions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "orderIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderIds"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "payCurrency",
+		func(ctx context.Context, v any) (*model.CurrencyCode, error) {
+			return ec.unmarshalOCurrencyCode2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCurrencyCode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["payCurrency"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "buyerIpCountry",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["buyerIpCountry"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "compareIn",
+		func(ctx context.Context, v any) (*model.CurrencyCode, error) {
+			return ec.unmarshalOCurrencyCode2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCurrencyCode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["compareIn"] = arg3
 	return args, nil
 }
 
@@ -7304,6 +7708,14 @@ func (ec *executionContext) field_Query_paymentOptions_args(ctx context.Context,
 		return nil, err
 	}
 	args["buyerIpCountry"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "compareIn",
+		func(ctx context.Context, v any) (*model.CurrencyCode, error) {
+			return ec.unmarshalOCurrencyCode2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCurrencyCode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["compareIn"] = arg3
 	return args, nil
 }
 
@@ -7901,6 +8313,38 @@ func (ec *executionContext) _Account_createdAt(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Account_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Account_autoConvert(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_autoConvert(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Account().AutoConvert(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AutoConvert) graphql.Marshaler {
+			return ec.marshalOAutoConvert2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐAutoConvert(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Account_autoConvert(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Account",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AutoConvert(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Account_feeForecast(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
@@ -8705,6 +9149,52 @@ func (ec *executionContext) fieldContext_ApiKeyEdge_node(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _AutoConvert_currency(ctx context.Context, field graphql.CollectedField, obj *model.AutoConvert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AutoConvert_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CurrencyCode) graphql.Marshaler {
+			return ec.marshalNCurrencyCode2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCurrencyCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AutoConvert_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AutoConvert", field, false, false, errors.New("field of type CurrencyCode does not have child fields"))
+}
+
+func (ec *executionContext) _AutoConvert_maxSpreadBps(ctx context.Context, field graphql.CollectedField, obj *model.AutoConvert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AutoConvert_maxSpreadBps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxSpreadBps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AutoConvert_maxSpreadBps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AutoConvert", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _Balance_currency(ctx context.Context, field graphql.CollectedField, obj *model.Balance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8883,6 +9373,322 @@ func (ec *executionContext) fieldContext_CancelOrderPayload_userErrors(_ context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckoutOption_method(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutOption_method(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Method, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PaymentMethod) graphql.Marshaler {
+			return ec.marshalNPaymentMethod2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPaymentMethod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutOption_method(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckoutOption", field, false, false, errors.New("field of type PaymentMethod does not have child fields"))
+}
+
+func (ec *executionContext) _CheckoutOption_available(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutOption_available(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Available, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutOption_available(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckoutOption", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _CheckoutOption_reasons(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutOption_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.PaymentReason) graphql.Marshaler {
+			return ec.marshalNPaymentReason2ᚕgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPaymentReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutOption_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckoutOption", field, false, false, errors.New("field of type PaymentReason does not have child fields"))
+}
+
+func (ec *executionContext) _CheckoutOption_handledBy(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutOption_handledBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HandledBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Handler) graphql.Marshaler {
+			return ec.marshalNHandler2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐHandler(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutOption_handledBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckoutOption", field, false, false, errors.New("field of type Handler does not have child fields"))
+}
+
+func (ec *executionContext) _CheckoutOption_orders(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutOption_orders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Orders, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CheckoutOrderOption) graphql.Marshaler {
+			return ec.marshalNCheckoutOrderOption2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCheckoutOrderOptionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutOption_orders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutOption",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckoutOrderOption(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckoutOption_total(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutOption_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutOption_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutOption",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckoutOption_conversion(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutOption_conversion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conversion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PlannedConversion) graphql.Marshaler {
+			return ec.marshalOPlannedConversion2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPlannedConversion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutOption_conversion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutOption",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlannedConversion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckoutOption_landedCost(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutOption_landedCost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LandedCost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutOption_landedCost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutOption",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckoutOption_savingVersusCard(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutOption_savingVersusCard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SavingVersusCard, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutOption_savingVersusCard(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutOption",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckoutOrderOption_order(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutOrderOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutOrderOption_order(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Order, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Order) graphql.Marshaler {
+			return ec.marshalOOrder2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐOrder(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutOrderOption_order(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutOrderOption",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Order(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckoutOrderOption_option(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutOrderOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutOrderOption_option(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Option, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PaymentOption) graphql.Marshaler {
+			return ec.marshalNPaymentOption2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPaymentOption(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutOrderOption_option(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutOrderOption",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PaymentOption(ctx, field)
 		},
 	}
 	return fc, nil
@@ -13516,6 +14322,94 @@ func (ec *executionContext) fieldContext_Mutation_rotateApiKey(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setAutoConvert(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setAutoConvert(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetAutoConvert(ctx, fc.Args["input"].(model.SetAutoConvertInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SetAutoConvertPayload) graphql.Marshaler {
+			return ec.marshalNSetAutoConvertPayload2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐSetAutoConvertPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setAutoConvert(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SetAutoConvertPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setAutoConvert_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_payOrders(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_payOrders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PayOrders(ctx, fc.Args["input"].(model.PayOrdersInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PayOrdersPayload) graphql.Marshaler {
+			return ec.marshalNPayOrdersPayload2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPayOrdersPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_payOrders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PayOrdersPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_payOrders_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createWebhookEndpoint(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15755,6 +16649,70 @@ func (ec *executionContext) fieldContext_PayOrderPayload_userErrors(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _PayOrdersPayload_payments(ctx context.Context, field graphql.CollectedField, obj *model.PayOrdersPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PayOrdersPayload_payments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Payments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Payment) graphql.Marshaler {
+			return ec.marshalOPayment2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPaymentᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PayOrdersPayload_payments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PayOrdersPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Payment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PayOrdersPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.PayOrdersPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PayOrdersPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PayOrdersPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PayOrdersPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Payment_id(ctx context.Context, field graphql.CollectedField, obj *model.Payment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16488,6 +17446,125 @@ func (ec *executionContext) fieldContext_PaymentOption_total(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _PaymentOption_conversion(ctx context.Context, field graphql.CollectedField, obj *model.PaymentOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentOption_conversion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conversion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PlannedConversion) graphql.Marshaler {
+			return ec.marshalOPlannedConversion2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPlannedConversion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentOption_conversion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PaymentOption",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlannedConversion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PaymentOption_landedCost(ctx context.Context, field graphql.CollectedField, obj *model.PaymentOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentOption_landedCost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LandedCost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentOption_landedCost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PaymentOption",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PaymentOption_savingVersusCard(ctx context.Context, field graphql.CollectedField, obj *model.PaymentOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentOption_savingVersusCard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SavingVersusCard, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentOption_savingVersusCard(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PaymentOption",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PaymentOption_settlesIn(ctx context.Context, field graphql.CollectedField, obj *model.PaymentOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentOption_settlesIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SettlesIn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentOption_settlesIn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentOption", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Payout_id(ctx context.Context, field graphql.CollectedField, obj *model.Payout) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16832,6 +17909,93 @@ func (ec *executionContext) fieldContext_PayoutEdge_node(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _PlannedConversion_sell(ctx context.Context, field graphql.CollectedField, obj *model.PlannedConversion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedConversion_sell(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sell, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedConversion_sell(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlannedConversion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlannedConversion_buy(ctx context.Context, field graphql.CollectedField, obj *model.PlannedConversion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedConversion_buy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Buy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedConversion_buy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlannedConversion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlannedConversion_rate(ctx context.Context, field graphql.CollectedField, obj *model.PlannedConversion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedConversion_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedConversion_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlannedConversion", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
 func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17066,6 +18230,50 @@ func (ec *executionContext) fieldContext_Query_apiKeys(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_apiKeys_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_checkoutOptions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_checkoutOptions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CheckoutOptions(ctx, fc.Args["orderIds"].([]string), fc.Args["payCurrency"].(*model.CurrencyCode), fc.Args["buyerIpCountry"].(*string), fc.Args["compareIn"].(*model.CurrencyCode))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CheckoutOption) graphql.Marshaler {
+			return ec.marshalOCheckoutOption2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCheckoutOptionᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_checkoutOptions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckoutOption(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_checkoutOptions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17618,7 +18826,7 @@ func (ec *executionContext) _Query_paymentOptions(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().PaymentOptions(ctx, fc.Args["orderId"].(string), fc.Args["payCurrency"].(*model.CurrencyCode), fc.Args["buyerIpCountry"].(*string))
+			return ec.Resolvers.Query().PaymentOptions(ctx, fc.Args["orderId"].(string), fc.Args["payCurrency"].(*model.CurrencyCode), fc.Args["buyerIpCountry"].(*string), fc.Args["compareIn"].(*model.CurrencyCode))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.PaymentOption) graphql.Marshaler {
@@ -20226,6 +21434,102 @@ func (ec *executionContext) _ServiceTier_rate(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_ServiceTier_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ServiceTier", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _SetAutoConvertPayload_autoConvert(ctx context.Context, field graphql.CollectedField, obj *model.SetAutoConvertPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetAutoConvertPayload_autoConvert(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AutoConvert, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AutoConvert) graphql.Marshaler {
+			return ec.marshalOAutoConvert2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐAutoConvert(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SetAutoConvertPayload_autoConvert(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetAutoConvertPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AutoConvert(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SetAutoConvertPayload_account(ctx context.Context, field graphql.CollectedField, obj *model.SetAutoConvertPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetAutoConvertPayload_account(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Account, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Account) graphql.Marshaler {
+			return ec.marshalOAccount2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SetAutoConvertPayload_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetAutoConvertPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Account(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SetAutoConvertPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.SetAutoConvertPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetAutoConvertPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetAutoConvertPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetAutoConvertPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SetFxRatePayload_rate(ctx context.Context, field graphql.CollectedField, obj *model.SetFxRatePayload) (ret graphql.Marshaler) {
@@ -24055,7 +25359,7 @@ func (ec *executionContext) unmarshalInputPayOrderInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"orderId", "method", "payCurrency", "buyerIpCountry", "idempotencyKey"}
+	fieldsInOrder := [...]string{"orderId", "method", "payCurrency", "buyerIpCountry", "idempotencyKey", "quoteId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24097,6 +25401,78 @@ func (ec *executionContext) unmarshalInputPayOrderInput(ctx context.Context, obj
 				return it, err
 			}
 			it.IdempotencyKey = data
+		case "quoteId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quoteId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuoteID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputPayOrdersInput(ctx context.Context, obj any) (model.PayOrdersInput, error) {
+	var it model.PayOrdersInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"orderIds", "method", "payCurrency", "buyerIpCountry", "idempotencyKey", "quoteId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "orderIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("orderIds"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrderIds = data
+		case "method":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("method"))
+			data, err := ec.unmarshalNPaymentMethod2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPaymentMethod(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Method = data
+		case "payCurrency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("payCurrency"))
+			data, err := ec.unmarshalOCurrencyCode2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCurrencyCode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PayCurrency = data
+		case "buyerIpCountry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyerIpCountry"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyerIPCountry = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		case "quoteId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quoteId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuoteID = data
 		}
 	}
 	return it, nil
@@ -24541,6 +25917,50 @@ func (ec *executionContext) unmarshalInputRunMonthlyFeesInput(ctx context.Contex
 				return it, err
 			}
 			it.Month = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSetAutoConvertInput(ctx context.Context, obj any) (model.SetAutoConvertInput, error) {
+	var it model.SetAutoConvertInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"accountId", "currency", "maxSpreadBps"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "accountId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountID = data
+		case "currency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
+			data, err := ec.unmarshalOCurrencyCode2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCurrencyCode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Currency = data
+		case "maxSpreadBps":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxSpreadBps"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxSpreadBps = data
 		}
 	}
 	return it, nil
@@ -25137,6 +26557,44 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "autoConvert":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Account_autoConvert(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "feeForecast":
 			field := field
 
@@ -25750,6 +27208,49 @@ func (ec *executionContext) _ApiKeyEdge(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var autoConvertImplementors = []string{"AutoConvert"}
+
+func (ec *executionContext) _AutoConvert(ctx context.Context, sel ast.SelectionSet, obj *model.AutoConvert) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, autoConvertImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AutoConvert")
+		case "currency":
+			out.Values[i] = ec._AutoConvert_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxSpreadBps":
+			out.Values[i] = ec._AutoConvert_maxSpreadBps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var balanceImplementors = []string{"Balance"}
 
 func (ec *executionContext) _Balance(ctx context.Context, sel ast.SelectionSet, obj *model.Balance) graphql.Marshaler {
@@ -25855,6 +27356,127 @@ func (ec *executionContext) _CancelOrderPayload(ctx context.Context, sel ast.Sel
 			}
 		case "userErrors":
 			out.Values[i] = ec._CancelOrderPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var checkoutOptionImplementors = []string{"CheckoutOption"}
+
+func (ec *executionContext) _CheckoutOption(ctx context.Context, sel ast.SelectionSet, obj *model.CheckoutOption) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkoutOptionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CheckoutOption")
+		case "method":
+			out.Values[i] = ec._CheckoutOption_method(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "available":
+			out.Values[i] = ec._CheckoutOption_available(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._CheckoutOption_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "handledBy":
+			out.Values[i] = ec._CheckoutOption_handledBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "orders":
+			out.Values[i] = ec._CheckoutOption_orders(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._CheckoutOption_total(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "conversion":
+			out.Values[i] = ec._CheckoutOption_conversion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "landedCost":
+			out.Values[i] = ec._CheckoutOption_landedCost(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "savingVersusCard":
+			out.Values[i] = ec._CheckoutOption_savingVersusCard(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var checkoutOrderOptionImplementors = []string{"CheckoutOrderOption"}
+
+func (ec *executionContext) _CheckoutOrderOption(ctx context.Context, sel ast.SelectionSet, obj *model.CheckoutOrderOption) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkoutOrderOptionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CheckoutOrderOption")
+		case "order":
+			out.Values[i] = ec._CheckoutOrderOption_order(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "option":
+			out.Values[i] = ec._CheckoutOrderOption_option(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -28342,6 +29964,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setAutoConvert":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setAutoConvert(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payOrders":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_payOrders(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createWebhookEndpoint":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createWebhookEndpoint(ctx, field)
@@ -29114,6 +30750,49 @@ func (ec *executionContext) _PayOrderPayload(ctx context.Context, sel ast.Select
 	return out
 }
 
+var payOrdersPayloadImplementors = []string{"PayOrdersPayload"}
+
+func (ec *executionContext) _PayOrdersPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PayOrdersPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, payOrdersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PayOrdersPayload")
+		case "payments":
+			out.Values[i] = ec._PayOrdersPayload_payments(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._PayOrdersPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var paymentImplementors = []string{"Payment", "Node"}
 
 func (ec *executionContext) _Payment(ctx context.Context, sel ast.SelectionSet, obj *model.Payment) graphql.Marshaler {
@@ -29553,6 +31232,26 @@ func (ec *executionContext) _PaymentOption(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "conversion":
+			out.Values[i] = ec._PaymentOption_conversion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "landedCost":
+			out.Values[i] = ec._PaymentOption_landedCost(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "savingVersusCard":
+			out.Values[i] = ec._PaymentOption_savingVersusCard(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "settlesIn":
+			out.Values[i] = ec._PaymentOption_settlesIn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -29771,6 +31470,54 @@ func (ec *executionContext) _PayoutEdge(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var plannedConversionImplementors = []string{"PlannedConversion"}
+
+func (ec *executionContext) _PlannedConversion(ctx context.Context, sel ast.SelectionSet, obj *model.PlannedConversion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, plannedConversionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlannedConversion")
+		case "sell":
+			out.Values[i] = ec._PlannedConversion_sell(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "buy":
+			out.Values[i] = ec._PlannedConversion_buy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._PlannedConversion_rate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -29912,6 +31659,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				}()
 				res = ec._Query_apiKeys(ctx, field)
 				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "checkoutOptions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_checkoutOptions(ctx, field)
+				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -31451,6 +33220,54 @@ func (ec *executionContext) _ServiceTier(ctx context.Context, sel ast.SelectionS
 			}
 		case "rate":
 			out.Values[i] = ec._ServiceTier_rate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var setAutoConvertPayloadImplementors = []string{"SetAutoConvertPayload"}
+
+func (ec *executionContext) _SetAutoConvertPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SetAutoConvertPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setAutoConvertPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetAutoConvertPayload")
+		case "autoConvert":
+			out.Values[i] = ec._SetAutoConvertPayload_autoConvert(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "account":
+			out.Values[i] = ec._SetAutoConvertPayload_account(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._SetAutoConvertPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -33237,6 +35054,42 @@ func (ec *executionContext) marshalNCancelOrderPayload2ᚖgithubᚗcomᚋkjbᚋk
 	return ec._CancelOrderPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCheckoutOption2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCheckoutOption(ctx context.Context, sel ast.SelectionSet, v *model.CheckoutOption) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CheckoutOption(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCheckoutOrderOption2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCheckoutOrderOptionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CheckoutOrderOption) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCheckoutOrderOption2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCheckoutOrderOption(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCheckoutOrderOption2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCheckoutOrderOption(ctx context.Context, sel ast.SelectionSet, v *model.CheckoutOrderOption) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CheckoutOrderOption(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNConfirmMarketplaceLinkInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐConfirmMarketplaceLinkInput(ctx context.Context, v any) (model.ConfirmMarketplaceLinkInput, error) {
 	res, err := ec.unmarshalInputConfirmMarketplaceLinkInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -33789,6 +35642,35 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalNID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -34220,6 +36102,21 @@ func (ec *executionContext) marshalNPayOrderPayload2ᚖgithubᚗcomᚋkjbᚋkjb�
 		return graphql.Null
 	}
 	return ec._PayOrderPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPayOrdersInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPayOrdersInput(ctx context.Context, v any) (model.PayOrdersInput, error) {
+	res, err := ec.unmarshalInputPayOrdersInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPayOrdersPayload2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPayOrdersPayload(ctx context.Context, sel ast.SelectionSet, v *model.PayOrdersPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PayOrdersPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPayment2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPayment(ctx context.Context, sel ast.SelectionSet, v *model.Payment) graphql.Marshaler {
@@ -34718,6 +36615,21 @@ func (ec *executionContext) marshalNServiceTier2ᚖgithubᚗcomᚋkjbᚋkjbᚋgr
 	return ec._ServiceTier(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNSetAutoConvertInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐSetAutoConvertInput(ctx context.Context, v any) (model.SetAutoConvertInput, error) {
+	res, err := ec.unmarshalInputSetAutoConvertInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetAutoConvertPayload2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐSetAutoConvertPayload(ctx context.Context, sel ast.SelectionSet, v *model.SetAutoConvertPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SetAutoConvertPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNSetFxRateInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐSetFxRateInput(ctx context.Context, v any) (model.SetFxRateInput, error) {
 	res, err := ec.unmarshalInputSetFxRateInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -35181,6 +37093,13 @@ func (ec *executionContext) marshalOApiKey2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraph�
 	return ec._ApiKey(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOAutoConvert2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐAutoConvert(ctx context.Context, sel ast.SelectionSet, v *model.AutoConvert) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AutoConvert(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -35209,6 +37128,25 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOCheckoutOption2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCheckoutOptionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CheckoutOption) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCheckoutOption2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐCheckoutOption(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOConversion2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐConversion(ctx context.Context, sel ast.SelectionSet, v *model.Conversion) graphql.Marshaler {
@@ -35478,6 +37416,25 @@ func (ec *executionContext) marshalOPartner2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraph�
 	return ec._Partner(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOPayment2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPaymentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Payment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPayment2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPayment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOPayment2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPayment(ctx context.Context, sel ast.SelectionSet, v *model.Payment) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -35573,6 +37530,13 @@ func (ec *executionContext) marshalOPayoutStatus2ᚖgithubᚗcomᚋkjbᚋkjbᚋg
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOPlannedConversion2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐPlannedConversion(ctx context.Context, sel ast.SelectionSet, v *model.PlannedConversion) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PlannedConversion(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOQuote2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐQuote(ctx context.Context, sel ast.SelectionSet, v *model.Quote) graphql.Marshaler {

@@ -59,6 +59,8 @@ func TestTenantIsolationMutations(t *testing.T) {
 		"createQuote":              {otherAccount, CreateQuote, map[string]any{"accountId": s.AccountID, "sellCurrency": "USD", "buyCurrency": "CNH", "sellAmount": Money("1.00", "USD")}},
 		"executeQuote":             {otherAccount, ExecuteQuote, map[string]any{"quoteId": quote, "idempotencyKey": "steal"}},
 		"payOrder":                 {otherAccount, PayOrder, map[string]any{"orderId": open, "method": "WORLD_PAY", "idempotencyKey": "steal"}},
+		"payOrders":                {otherAccount, `mutation($input: PayOrdersInput!) { payOrders(input: $input) { userErrors { code } } }`, map[string]any{"orderIds": []string{open}, "method": "WORLD_PAY", "idempotencyKey": "steal"}},
+		"setAutoConvert":           {otherAccount, `mutation($input: SetAutoConvertInput!) { setAutoConvert(input: $input) { userErrors { code } } }`, map[string]any{"accountId": s.AccountID, "currency": "USD", "maxSpreadBps": 100}},
 		"cancelOrder":              {otherPartner, CancelOrder, map[string]any{"orderId": open}},
 		"confirmReceipt":           {otherPartner, ConfirmReceipt, map[string]any{"orderId": paid}},
 		"refundOrder":              {otherPartner, RefundOrder, map[string]any{"orderId": paid, "idempotencyKey": "steal"}},

@@ -209,6 +209,8 @@ func toPaymentOption(o domain.PaymentOption) *model.PaymentOption {
 	if o.Total != nil {
 		out.Total = toMoney(*o.Total)
 	}
+	out.Conversion = toPlannedConversion(o.Conversion)
+	out.LandedCost, out.SavingVersusCard, out.SettlesIn = toMoneyOrNil(o.LandedCost), toMoneyOrNil(o.SavingVersusCard), settlesIn(o.SettlesIn)
 	return out
 }
 

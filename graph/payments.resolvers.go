@@ -24,8 +24,12 @@ func (r *accountResolver) Payments(ctx context.Context, obj *model.Account, firs
 // PayOrder is the resolver for the payOrder field.
 func (r *mutationResolver) PayOrder(ctx context.Context, input model.PayOrderInput) (*model.PayOrderPayload, error) {
 	id, err := decodeID(input.OrderID, typeOrder, "orderId")
+	quoteID, qerr := decodeQuoteID(input.QuoteID)
+	if err == nil {
+		err = qerr
+	}
 	in := domain.PayOrderInput{OrderID: id, Method: domain.PaymentMethod(input.Method), BuyerIPCountry: deref(input.BuyerIPCountry),
-		IdempotencyKey: input.IdempotencyKey}
+		IdempotencyKey: input.IdempotencyKey, QuoteID: quoteID}
 	if input.PayCurrency != nil {
 		in.PayCurrency = string(*input.PayCurrency)
 	}
@@ -136,7 +140,7 @@ func (r *payoutResolver) Supplier(ctx context.Context, obj *model.Payout) (*mode
 }
 
 // PaymentOptions is the resolver for the paymentOptions field.
-func (r *queryResolver) PaymentOptions(ctx context.Context, orderID string, payCurrency *model.CurrencyCode, buyerIPCountry *string) ([]*model.PaymentOption, error) {
+func (r *queryResolver) PaymentOptions(ctx context.Context, orderID string, payCurrency *model.CurrencyCode, buyerIPCountry *string, compareIn *model.CurrencyCode) ([]*model.PaymentOption, error) {
 	id, err := decodeID(orderID, typeOrder, "orderId")
 	if err != nil {
 		return nil, err
@@ -145,7 +149,7 @@ func (r *queryResolver) PaymentOptions(ctx context.Context, orderID string, payC
 	if payCurrency != nil {
 		cur = string(*payCurrency)
 	}
-	opts, err := r.Svc.PaymentOptions(ctx, ActorFrom(ctx), id, cur, deref(buyerIPCountry))
+	opts, err := r.Svc.PaymentOptions(ctx, ActorFrom(ctx), id, cur, deref(buyerIPCountry), currencyOrEmpty(compareIn))
 	return nullIfNotFound(opts, err, each(toPaymentOption))
 }
 

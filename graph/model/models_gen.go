@@ -32,7 +32,9 @@ type Account struct {
 	// The account statement: every posted ledger line, newest first.
 	LedgerEntries *LedgerEntryConnection `json:"ledgerEntries"`
 	CreatedAt     DateTime               `json:"createdAt"`
-	FeeForecast   *FeeForecast           `json:"feeForecast"`
+	// Null while auto-convert is off.
+	AutoConvert *AutoConvert `json:"autoConvert,omitempty"`
+	FeeForecast *FeeForecast `json:"feeForecast"`
 	// Closed fee months, newest first.
 	FeeStatements *FeeStatementConnection `json:"feeStatements"`
 	// Conversions, newest first.
@@ -99,6 +101,14 @@ type APIKeyEdge struct {
 	Node   *APIKey `json:"node"`
 }
 
+// An account's auto-convert choice: a Cross-border Pay payment short of CNH buys the shortfall from this currency.
+type AutoConvert struct {
+	// The funding currency the shortfall is bought from.
+	Currency CurrencyCode `json:"currency"`
+	// The widest spread the account accepts, in basis points (50 = 0.50%); a wider live spread refuses the payment with AUTO_CONVERT_SPREAD_EXCEEDED.
+	MaxSpreadBps int `json:"maxSpreadBps"`
+}
+
 type Balance struct {
 	Currency  CurrencyCode `json:"currency"`
 	Available *Money       `json:"available"`
@@ -120,6 +130,32 @@ type CancelOrderInput struct {
 type CancelOrderPayload struct {
 	Order      *Order       `json:"order,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+// One way to pay several orders together: whether the checkout can be paid, each order's option and the total.
+type CheckoutOption struct {
+	Method PaymentMethod `json:"method"`
+	// True when every order's option is available and nothing about the checkout as a whole stands in the way.
+	Available bool `json:"available"`
+	// Reasons that belong to the checkout as a whole: INSUFFICIENT_BALANCE when the balance cannot cover the total.
+	Reasons   []PaymentReason `json:"reasons"`
+	HandledBy Handler         `json:"handledBy"`
+	// One per order, in the order of orderIds.
+	Orders []*CheckoutOrderOption `json:"orders"`
+	// The sum of the orders' totals; null when one of them is.
+	Total *Money `json:"total,omitempty"`
+	// For WORLD_PAY when the CNH balance falls short of the total and auto-convert (or a quote) covers it: the one conversion the checkout books.
+	Conversion *PlannedConversion `json:"conversion,omitempty"`
+	// The orders' landed costs together; null when one is unknown.
+	LandedCost *Money `json:"landedCost,omitempty"`
+	// The orders' savings against the card together; null when one is unknown.
+	SavingVersusCard *Money `json:"savingVersusCard,omitempty"`
+}
+
+// One order's part of a checkout option: the order and its own option (fees, total, reasons).
+type CheckoutOrderOption struct {
+	Order  *Order         `json:"order,omitempty"`
+	Option *PaymentOption `json:"option"`
 }
 
 type ConfirmMarketplaceLinkInput struct {
@@ -663,10 +699,31 @@ type PayOrderInput struct {
 	// ISO 3166-1 alpha-2 country of the buyer's IP, as the marketplace saw it.
 	BuyerIPCountry *string `json:"buyerIpCountry,omitempty"`
 	IdempotencyKey string  `json:"idempotencyKey"`
+	// For WORLD_PAY: an open quote of this account that buys at least the CNH shortfall; it is executed with the payment instead of auto-converting.
+	QuoteID *string `json:"quoteId,omitempty"`
 }
 
 type PayOrderPayload struct {
 	Payment    *Payment     `json:"payment,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type PayOrdersInput struct {
+	// 1 to 30 orders, each listed once; they may be bought by different members linked to the same account.
+	OrderIds []string      `json:"orderIds"`
+	Method   PaymentMethod `json:"method"`
+	// For WORLDFIRST_BALANCE: the foreign currency to pay from.
+	PayCurrency *CurrencyCode `json:"payCurrency,omitempty"`
+	// ISO 3166-1 alpha-2 country of the buyer's IP, as the marketplace saw it.
+	BuyerIPCountry *string `json:"buyerIpCountry,omitempty"`
+	IdempotencyKey string  `json:"idempotencyKey"`
+	// For WORLD_PAY: an open quote of this account that buys at least the checkout's CNH shortfall.
+	QuoteID *string `json:"quoteId,omitempty"`
+}
+
+type PayOrdersPayload struct {
+	// One payment per order, in the order of orderIds; null when nothing was paid.
+	Payments   []*Payment   `json:"payments,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -727,6 +784,14 @@ type PaymentOption struct {
 	Fees      []*FeeLine      `json:"fees"`
 	// What the buyer would pay, in the currency it is taken from; null for WORLDFIRST_BALANCE without payCurrency.
 	Total *Money `json:"total,omitempty"`
+	// For WORLD_PAY when the CNH balance falls short and auto-convert (or a quote) covers it: the conversion the payment books.
+	Conversion *PlannedConversion `json:"conversion,omitempty"`
+	// What this method would cost the buyer in the comparison currency (compareIn) today, fees and FX spread included, at current rates; null when it cannot be known (BANK_TRANSFER's intermediary charges, no current rate, WORLDFIRST_BALANCE without payCurrency). CARD and ALIPAY are priced at the mid rate: the card issuer's own FX margin comes on top.
+	LandedCost *Money `json:"landedCost,omitempty"`
+	// The card's landed cost less this one's: positive when this method is cheaper, negative when dearer; null when either is unknown.
+	SavingVersusCard *Money `json:"savingVersusCard,omitempty"`
+	// How long the method typically takes to complete the payment, an ISO 8601 duration: minutes for WORLD_PAY, WORLDFIRST_BALANCE, CARD and ALIPAY (PT5M), days for BANK_TRANSFER (P3D).
+	SettlesIn string `json:"settlesIn"`
 }
 
 // A supplier payout in CNY.
@@ -757,6 +822,16 @@ type PayoutEdge struct {
 
 type PayoutFilter struct {
 	Status *PayoutStatus `json:"status,omitempty"`
+}
+
+// The conversion a WORLD_PAY payment would book to cover its CNH shortfall, before the buyer pays.
+type PlannedConversion struct {
+	// What leaves the funding balance, rounded up to its minor unit.
+	Sell *Money `json:"sell"`
+	// Exactly the CNH the balance lacks, to the fen.
+	Buy *Money `json:"buy"`
+	// CNH per 1 unit of the funding currency, at the Cross-border Pay spread (or the quote's rate).
+	Rate Decimal `json:"rate"`
 }
 
 type Query struct {
@@ -988,6 +1063,21 @@ type ServiceTier struct {
 	// Accounts whose three-month average volume (CNY) reaches this pay `rate`.
 	MinAverageMonthlyVolume *Money  `json:"minAverageMonthlyVolume"`
 	Rate                    Decimal `json:"rate"`
+}
+
+type SetAutoConvertInput struct {
+	AccountID string `json:"accountId"`
+	// The funding currency (holdable, not CNH); null turns auto-convert off.
+	Currency *CurrencyCode `json:"currency,omitempty"`
+	// 0 to 10000 basis points; required with a currency.
+	MaxSpreadBps *int `json:"maxSpreadBps,omitempty"`
+}
+
+type SetAutoConvertPayload struct {
+	// Null when auto-convert was turned off (and on user errors).
+	AutoConvert *AutoConvert `json:"autoConvert,omitempty"`
+	Account     *Account     `json:"account,omitempty"`
+	UserErrors  []*UserError `json:"userErrors"`
 }
 
 type SetFxRateInput struct {
@@ -1503,6 +1593,8 @@ const (
 	ErrorCodeBelowMinimumOrder          ErrorCode = "BELOW_MINIMUM_ORDER"
 	ErrorCodeMainlandChinaIP            ErrorCode = "MAINLAND_CHINA_IP"
 	ErrorCodeOrderNotPayable            ErrorCode = "ORDER_NOT_PAYABLE"
+	// Auto-converting the shortfall would take a wider spread than the account's maxSpreadBps.
+	ErrorCodeAutoConvertSpreadExceeded ErrorCode = "AUTO_CONVERT_SPREAD_EXCEEDED"
 )
 
 var AllErrorCode = []ErrorCode{
@@ -1532,11 +1624,12 @@ var AllErrorCode = []ErrorCode{
 	ErrorCodeBelowMinimumOrder,
 	ErrorCodeMainlandChinaIP,
 	ErrorCodeOrderNotPayable,
+	ErrorCodeAutoConvertSpreadExceeded,
 }
 
 func (e ErrorCode) IsValid() bool {
 	switch e {
-	case ErrorCodeInvalidInput, ErrorCodeNotFound, ErrorCodeAlreadyExists, ErrorCodeInvalidState, ErrorCodeIdempotencyKeyReused, ErrorCodeInsufficientBalance, ErrorCodeAlreadyLinked, ErrorCodeAlipayInternationalLinked, ErrorCodeMemberNotAlipayVerified, ErrorCodeMemberNotAuthorized, ErrorCodeKycNotVerified, ErrorCodeQuoteExpired, ErrorCodeQuoteAlreadyExecuted, ErrorCodeRateUnavailable, ErrorCodeRefundExceedsPayment, ErrorCodeNotSecuredTransaction, ErrorCodeCreditTermOrContractOrder, ErrorCodeProhibitedItems, ErrorCodeRedPacketDiscount, ErrorCodeMemberNotLinked, ErrorCodeNotLinkedToMainlandAlipay, ErrorCodeCrossBorderPayNotActivated, ErrorCodeSupplierNotAccepting, ErrorCodeBelowMinimumOrder, ErrorCodeMainlandChinaIP, ErrorCodeOrderNotPayable:
+	case ErrorCodeInvalidInput, ErrorCodeNotFound, ErrorCodeAlreadyExists, ErrorCodeInvalidState, ErrorCodeIdempotencyKeyReused, ErrorCodeInsufficientBalance, ErrorCodeAlreadyLinked, ErrorCodeAlipayInternationalLinked, ErrorCodeMemberNotAlipayVerified, ErrorCodeMemberNotAuthorized, ErrorCodeKycNotVerified, ErrorCodeQuoteExpired, ErrorCodeQuoteAlreadyExecuted, ErrorCodeRateUnavailable, ErrorCodeRefundExceedsPayment, ErrorCodeNotSecuredTransaction, ErrorCodeCreditTermOrContractOrder, ErrorCodeProhibitedItems, ErrorCodeRedPacketDiscount, ErrorCodeMemberNotLinked, ErrorCodeNotLinkedToMainlandAlipay, ErrorCodeCrossBorderPayNotActivated, ErrorCodeSupplierNotAccepting, ErrorCodeBelowMinimumOrder, ErrorCodeMainlandChinaIP, ErrorCodeOrderNotPayable, ErrorCodeAutoConvertSpreadExceeded:
 		return true
 	}
 	return false
@@ -2450,6 +2543,8 @@ const (
 	PaymentMethodCard PaymentMethod = "CARD"
 	// Alipay, through the marketplace's checkout.
 	PaymentMethodAlipay PaymentMethod = "ALIPAY"
+	// A bank transfer through the marketplace's checkout: slow (days), with possible intermediary charges that cannot be known beforehand. Shown for comparison; never paid through KJB.
+	PaymentMethodBankTransfer PaymentMethod = "BANK_TRANSFER"
 )
 
 var AllPaymentMethod = []PaymentMethod{
@@ -2457,11 +2552,12 @@ var AllPaymentMethod = []PaymentMethod{
 	PaymentMethodWorldfirstBalance,
 	PaymentMethodCard,
 	PaymentMethodAlipay,
+	PaymentMethodBankTransfer,
 }
 
 func (e PaymentMethod) IsValid() bool {
 	switch e {
-	case PaymentMethodWorldPay, PaymentMethodWorldfirstBalance, PaymentMethodCard, PaymentMethodAlipay:
+	case PaymentMethodWorldPay, PaymentMethodWorldfirstBalance, PaymentMethodCard, PaymentMethodAlipay, PaymentMethodBankTransfer:
 		return true
 	}
 	return false
@@ -2520,6 +2616,8 @@ const (
 	PaymentReasonMainlandChinaIP            PaymentReason = "MAINLAND_CHINA_IP"
 	PaymentReasonOrderNotPayable            PaymentReason = "ORDER_NOT_PAYABLE"
 	PaymentReasonRateUnavailable            PaymentReason = "RATE_UNAVAILABLE"
+	// Auto-converting the shortfall would take a wider spread than the account's maxSpreadBps.
+	PaymentReasonAutoConvertSpreadExceeded PaymentReason = "AUTO_CONVERT_SPREAD_EXCEEDED"
 )
 
 var AllPaymentReason = []PaymentReason{
@@ -2537,11 +2635,12 @@ var AllPaymentReason = []PaymentReason{
 	PaymentReasonMainlandChinaIP,
 	PaymentReasonOrderNotPayable,
 	PaymentReasonRateUnavailable,
+	PaymentReasonAutoConvertSpreadExceeded,
 }
 
 func (e PaymentReason) IsValid() bool {
 	switch e {
-	case PaymentReasonNotSecuredTransaction, PaymentReasonCreditTermOrContractOrder, PaymentReasonProhibitedItems, PaymentReasonRedPacketDiscount, PaymentReasonMemberNotLinked, PaymentReasonNotLinkedToMainlandAlipay, PaymentReasonCrossBorderPayNotActivated, PaymentReasonSupplierNotAccepting, PaymentReasonKycNotVerified, PaymentReasonInsufficientBalance, PaymentReasonBelowMinimumOrder, PaymentReasonMainlandChinaIP, PaymentReasonOrderNotPayable, PaymentReasonRateUnavailable:
+	case PaymentReasonNotSecuredTransaction, PaymentReasonCreditTermOrContractOrder, PaymentReasonProhibitedItems, PaymentReasonRedPacketDiscount, PaymentReasonMemberNotLinked, PaymentReasonNotLinkedToMainlandAlipay, PaymentReasonCrossBorderPayNotActivated, PaymentReasonSupplierNotAccepting, PaymentReasonKycNotVerified, PaymentReasonInsufficientBalance, PaymentReasonBelowMinimumOrder, PaymentReasonMainlandChinaIP, PaymentReasonOrderNotPayable, PaymentReasonRateUnavailable, PaymentReasonAutoConvertSpreadExceeded:
 		return true
 	}
 	return false
