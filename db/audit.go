@@ -102,10 +102,18 @@ func sinceScope(after int64, from string) *strings.Replacer {
 		"{conversions}", `(SELECT * FROM conversions WHERE id IN (`+newer("conversions", "id", f)+` UNION `+by("'CONVERSION'")+`))`,
 		"{fx_settlements}", `(SELECT * FROM fx_settlements WHERE id IN (`+newer("fx_settlements", "id", f)+` UNION `+by("'FX_SETTLEMENT'")+`))`,
 		"{payments}", `(SELECT * FROM payments WHERE id IN (`+newer("payments", "id", f)+` UNION `+by("'PAYMENT', 'ESCROW_RELEASE'")+`
-			UNION `+newer("payouts", "payment_id", f)+` UNION SELECT payment_id FROM payouts WHERE id IN `+by("'PAYOUT'")+`
-			UNION `+newer("refunds", "payment_id", f)+` UNION SELECT payment_id FROM refunds WHERE id IN `+by("'REFUND'")+`))`,
+			UNION `+newer("payouts", "payment_id", f)+` UNION `+lookup("payment_id", "payouts", "id", "'PAYOUT'")+`
+			UNION `+newer("refunds", "payment_id", f)+` UNION `+lookup("payment_id", "refunds", "id", "'REFUND'")+`))`,
 		"{payouts}", `(SELECT * FROM payouts WHERE id IN (`+newer("payouts", "id", f)+` UNION `+by("'PAYOUT'")+`
-			UNION SELECT id FROM payouts WHERE payment_id IN `+by("'ESCROW_RELEASE'")+`))`)
+			UNION `+lookup("id", "payouts", "payment_id", "'ESCROW_RELEASE'")+`))`)
+}
+
+// lookup selects col of the rows of table whose key column is the reference of a new ledger
+// transaction of kind, one index lookup per transaction (the LIMIT keeps the planner from
+// turning the few lookups into a hash join over the whole table).
+func lookup(col, table, key, kind string) string {
+	return `SELECT x.v FROM audit_txn a CROSS JOIN LATERAL (SELECT ` + col + ` AS v FROM ` + table +
+		` WHERE ` + key + ` = a.reference::uuid LIMIT 1) x WHERE a.kind = ` + kind
 }
 
 // newer selects col of the rows of table whose time-ordered id is from f on: a range of its
