@@ -4,6 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kjb/kjb/domain"
 )
@@ -12,84 +18,260 @@ import (
 var auditChecks = []struct{ name, sql string }{
 	{"transaction balanced per currency", `
 		SELECT format('transaction %s is off by %s %s', transaction_id, sum(amount), currency)
-		FROM ledger_entries GROUP BY transaction_id, currency HAVING sum(amount) <> 0`},
+		FROM {tx_entries} GROUP BY transaction_id, currency HAVING sum(amount) <> 0`},
 	{"transaction has two or more entries", `
 		SELECT format('transaction %s (%s %s) has %s entries', t.id, t.kind, t.reference, count(e.id))
-		FROM ledger_transactions t LEFT JOIN ledger_entries e ON e.transaction_id = t.id
-		GROUP BY t.id HAVING count(e.id) < 2`},
+		FROM {transactions} t LEFT JOIN ledger_entries e ON e.transaction_id = t.id
+		GROUP BY t.id, t.kind, t.reference HAVING count(e.id) < 2`},
 	{"customer balance equals its entries", `
 		SELECT format('account %s %s: balance %s, entries sum to %s',
 			coalesce(b.account_id, e.account_id), coalesce(b.currency, e.currency), coalesce(b.available, 0), coalesce(e.total, 0))
 		FROM balances b
-		FULL JOIN (SELECT account_id, currency, sum(amount) AS total FROM ledger_entries
-			WHERE book = 'CUSTOMER' GROUP BY account_id, currency) e
+		FULL JOIN {customer_totals} e
 			ON e.account_id = b.account_id AND e.currency = b.currency
 		WHERE coalesce(b.available, 0) <> coalesce(e.total, 0)`},
 	{"no negative balance", `
 		SELECT format('account %s %s is negative: %s', account_id, currency, available) FROM balances WHERE available < 0`},
 	{"top-up booked once", `
 		SELECT format('top-up %s has %s ledger transactions', u.id, count(t.id))
-		FROM top_ups u LEFT JOIN ledger_transactions t ON t.kind = 'TOP_UP' AND t.reference = u.id::text
+		FROM {top_ups} u LEFT JOIN ledger_transactions t ON t.kind = 'TOP_UP' AND t.reference = u.id::text
 		GROUP BY u.id HAVING count(t.id) <> 1`},
 	{"conversion booked once", `
 		SELECT format('conversion %s has %s ledger transactions', c.id, count(t.id))
-		FROM conversions c LEFT JOIN ledger_transactions t ON t.kind = 'CONVERSION' AND t.reference = c.id::text
+		FROM {conversions} c LEFT JOIN ledger_transactions t ON t.kind = 'CONVERSION' AND t.reference = c.id::text
 		GROUP BY c.id HAVING count(t.id) <> 1`},
 	{"quote executed at most once", `
 		SELECT format('quote %s has %s conversions', quote_id, count(*)) FROM conversions
-		WHERE quote_id IS NOT NULL GROUP BY quote_id HAVING count(*) > 1`},
+		WHERE quote_id IN (SELECT quote_id FROM {conversions} c) GROUP BY quote_id HAVING count(*) > 1`},
 	{"settlement traded and booked once", `
 		SELECT format('settlement %s: %s trades, %s ledger transactions', s.id,
 			(SELECT count(*) FROM sandbox_lp_trades l WHERE l.settlement_id = s.id),
 			(SELECT count(*) FROM ledger_transactions t WHERE t.kind = 'FX_SETTLEMENT' AND t.reference = s.id::text))
-		FROM fx_settlements s WHERE s.status = 'SETTLED' AND s.base_net <> 0 AND
+		FROM {fx_settlements} s WHERE s.status = 'SETTLED' AND s.base_net <> 0 AND
 			(SELECT count(*) FROM ledger_transactions t WHERE t.kind = 'FX_SETTLEMENT' AND t.reference = s.id::text) <> 1`},
 	{"payment booked once", `
 		SELECT format('payment %s has %s ledger transactions', p.id, count(t.id))
-		FROM payments p LEFT JOIN ledger_transactions t ON t.kind = 'PAYMENT' AND t.reference = p.id::text
+		FROM {payments} p LEFT JOIN ledger_transactions t ON t.kind = 'PAYMENT' AND t.reference = p.id::text
 		GROUP BY p.id HAVING count(t.id) <> 1`},
 	{"escrow released at most once, and only with a payout", `
 		SELECT format('payment %s: escrow %s, %s release transactions, %s payouts', p.id, p.escrow_status,
 			(SELECT count(*) FROM ledger_transactions t WHERE t.kind = 'ESCROW_RELEASE' AND t.reference = p.id::text),
 			(SELECT count(*) FROM payouts o WHERE o.payment_id = p.id))
-		FROM payments p
+		FROM {payments} p
 		WHERE (p.escrow_status = 'RELEASED') <> ((SELECT count(*) FROM ledger_transactions t WHERE t.kind = 'ESCROW_RELEASE' AND t.reference = p.id::text) = 1)
 		   OR (p.escrow_status = 'RELEASED') <> EXISTS (SELECT 1 FROM payouts o WHERE o.payment_id = p.id)`},
 	{"paid payout transferred and booked once", `
 		SELECT format('payout %s (%s): %s rail transfers paid, %s ledger transactions', o.id, o.status,
 			(SELECT count(*) FROM sandbox_rail_transfers r WHERE r.payout_id = o.id AND r.status = 'PAID'),
 			(SELECT count(*) FROM ledger_transactions t WHERE t.kind = 'PAYOUT' AND t.reference = o.id::text))
-		FROM payouts o
+		FROM {payouts} o
 		WHERE (o.status = 'PAID') <> ((SELECT count(*) FROM ledger_transactions t WHERE t.kind = 'PAYOUT' AND t.reference = o.id::text) = 1)
 		   OR (o.status <> 'PAID' AND EXISTS (SELECT 1 FROM sandbox_rail_transfers r WHERE r.payout_id = o.id AND r.status = 'PAID'))`},
 	{"refunds within the payment", `
 		SELECT format('payment %s: refunded %s of %s, refunds sum to %s', p.id, p.refunded_amount, p.amount, coalesce(sum(r.amount), 0))
-		FROM payments p LEFT JOIN refunds r ON r.payment_id = p.id
-		GROUP BY p.id HAVING p.refunded_amount <> coalesce(sum(r.amount), 0) OR coalesce(sum(r.amount), 0) > p.amount`},
+		FROM {payments} p LEFT JOIN refunds r ON r.payment_id = p.id
+		GROUP BY p.id, p.refunded_amount, p.amount HAVING p.refunded_amount <> coalesce(sum(r.amount), 0) OR coalesce(sum(r.amount), 0) > p.amount`},
 }
 
-// Audit runs every ledger check and returns the violations found (none when healthy).
+// fullScope reads every row: the checks as they are written.
+var fullScope = strings.NewReplacer(
+	"{tx_entries}", "ledger_entries",
+	"{transactions}", "ledger_transactions",
+	"{customer_totals}", `(SELECT account_id, currency, sum(amount) AS total FROM ledger_entries
+		WHERE book = 'CUSTOMER' GROUP BY account_id, currency)`,
+	"{top_ups}", "top_ups", "{conversions}", "conversions", "{fx_settlements}", "fx_settlements",
+	"{payments}", "payments", "{payouts}", "payouts")
+
+// sinceScope reads what changed since the checkpoint (entries after entry id `after`, rows
+// whose time-ordered id is from `from` on) and every row a new ledger transaction names, with
+// the customer totals as rolled up at the checkpoint plus the entries since. audit_txn is the
+// table of the ledger transactions to check (see AuditIncremental).
+func sinceScope(after int64, from string) *strings.Replacer {
+	by := func(kinds string) string {
+		return `(SELECT reference::uuid FROM audit_txn WHERE kind IN (` + kinds + `))`
+	}
+	f := "'" + from + "'::uuid"
+	return strings.NewReplacer(
+		"{tx_entries}", `(SELECT * FROM ledger_entries WHERE transaction_id IN (SELECT id FROM audit_txn)) le`,
+		"{transactions}", `(SELECT id, kind, reference FROM audit_txn)`,
+		"{customer_totals}", fmt.Sprintf(`(SELECT account_id, currency, sum(total) AS total FROM (
+			SELECT account_id, currency, total FROM ledger_audit_totals WHERE book = 'CUSTOMER'
+			UNION ALL SELECT account_id, currency, amount FROM ledger_entries WHERE id > %d AND book = 'CUSTOMER') x
+			GROUP BY account_id, currency)`, after),
+		"{top_ups}", `(SELECT * FROM top_ups WHERE id IN (`+newer("top_ups", "id", f)+` UNION `+by("'TOP_UP'")+`))`,
+		"{conversions}", `(SELECT * FROM conversions WHERE id IN (`+newer("conversions", "id", f)+` UNION `+by("'CONVERSION'")+`))`,
+		"{fx_settlements}", `(SELECT * FROM fx_settlements WHERE id IN (`+newer("fx_settlements", "id", f)+` UNION `+by("'FX_SETTLEMENT'")+`))`,
+		"{payments}", `(SELECT * FROM payments WHERE id IN (`+newer("payments", "id", f)+` UNION `+by("'PAYMENT', 'ESCROW_RELEASE'")+`
+			UNION `+newer("payouts", "payment_id", f)+` UNION `+lookup("payment_id", "payouts", "id", "'PAYOUT'")+`
+			UNION `+newer("refunds", "payment_id", f)+` UNION `+lookup("payment_id", "refunds", "id", "'REFUND'")+`))`,
+		"{payouts}", `(SELECT * FROM payouts WHERE id IN (`+newer("payouts", "id", f)+` UNION `+by("'PAYOUT'")+`
+			UNION `+lookup("id", "payouts", "payment_id", "'ESCROW_RELEASE'")+`))`)
+}
+
+// lookup selects col of the rows of table whose key column is the reference of a new ledger
+// transaction of kind, one index lookup per transaction (the LIMIT keeps the planner from
+// turning the few lookups into a hash join over the whole table).
+func lookup(col, table, key, kind string) string {
+	return `SELECT x.v FROM audit_txn a CROSS JOIN LATERAL (SELECT ` + col + ` AS v FROM ` + table +
+		` WHERE ` + key + ` = a.reference::uuid LIMIT 1) x WHERE a.kind = ` + kind
+}
+
+// newer selects col of the rows of table whose time-ordered id is from f on: a range of its
+// primary key. Candidates are gathered by UNION, each part on its own index, never by OR.
+func newer(table, col, f string) string {
+	return `SELECT ` + col + ` FROM ` + table + ` WHERE id >= ` + f
+}
+
+// auditMargin is how far before an audit the next one starts re-reading rows by their
+// time-ordered ids: longer than any transaction that writes them.
+const auditMargin = 10 * time.Minute
+
+// Audit runs every ledger check over the whole ledger and returns the violations found (none
+// when healthy). When clean, it sets the incremental audit's checkpoint.
 func (q queries) Audit(ctx context.Context) ([]domain.Violation, error) {
+	return q.audit(ctx, true)
+}
+
+// AuditIncremental runs every ledger check over what changed since the last clean audit's
+// checkpoint (the whole ledger when there is none) and, when clean, moves the checkpoint on.
+// Its cost follows what changed, not the ledger's size: transactions with entries since the
+// checkpoint's entry id or with newer ids are checked in full, business rows newer than the
+// checkpoint or named by those transactions are checked against the ledger, and every
+// customer balance is compared with the checkpoint's rolled-up totals plus the entries since.
+// A row changed behind the ledger's back long ago without any new ledger transaction is the
+// full audit's (`kjb audit`) to find.
+func (q queries) AuditIncremental(ctx context.Context) ([]domain.Violation, error) {
+	return q.audit(ctx, false)
+}
+
+func (q queries) audit(ctx context.Context, full bool) ([]domain.Violation, error) {
+	pool, ok := q.q.(*pgxpool.Pool)
+	if !ok {
+		return nil, fmt.Errorf("audit: needs the pool, not a transaction")
+	}
+	upTo, err := ledgerWatermark(ctx, pool)
+	if err != nil {
+		return nil, fmt.Errorf("audit watermark: %w", err)
+	}
+	var from string
+	next := uuid7Floor(time.Now().Add(-auditMargin))
 	var out []domain.Violation
-	for _, c := range auditChecks {
-		rows, err := q.q.Query(ctx, c.sql)
-		if err != nil {
-			return nil, fmt.Errorf("audit %q: %w", c.name, err)
+	err = pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
+		var after int64
+		from = "00000000-0000-0000-0000-000000000000"
+		if _, err := tx.Exec(ctx, `LOCK TABLE ledger_audit_checkpoint IN EXCLUSIVE MODE`); err != nil {
+			return err
 		}
-		for rows.Next() {
-			var detail string
-			if err := rows.Scan(&detail); err != nil {
-				rows.Close()
-				return nil, err
+		scope := fullScope
+		if !full {
+			err := tx.QueryRow(ctx, `SELECT entry_id, rows_from::text FROM ledger_audit_checkpoint`).Scan(&after, &from)
+			if err != nil && err != pgx.ErrNoRows {
+				return err
 			}
-			out = append(out, domain.Violation{Check: c.name, Detail: detail})
+			if _, err := tx.Exec(ctx, fmt.Sprintf(`CREATE TEMP TABLE audit_txn ON COMMIT DROP AS
+				SELECT id, kind, reference FROM ledger_transactions WHERE id IN (
+					SELECT transaction_id FROM ledger_entries WHERE id > %d AND id <= %d)
+				UNION SELECT id, kind, reference FROM ledger_transactions WHERE id >= '%s'::uuid`, after, upTo, from)); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `ANALYZE audit_txn`); err != nil {
+				return err
+			}
+			scope = sinceScope(after, from)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
+		for _, c := range auditChecks {
+			rows, err := tx.Query(ctx, scope.Replace(c.sql))
+			if err != nil {
+				return fmt.Errorf("audit %q: %w", c.name, err)
+			}
+			details, err := pgx.CollectRows(rows, pgx.RowTo[string])
+			if err != nil {
+				return fmt.Errorf("audit %q: %w", c.name, err)
+			}
+			for _, d := range details {
+				out = append(out, domain.Violation{Check: c.name, Detail: d})
+			}
+		}
+		if len(out) > 0 {
+			return nil // the checkpoint stays: the next audit reports the violation again
+		}
+		return moveCheckpoint(ctx, tx, full, after, upTo, next)
+	})
+	return out, err
+}
+
+// ledgerWatermark returns an entry id below which no entry can still appear: the largest
+// committed id, once every transaction that was writing the ledger when it was read has ended.
+// A writer holds its lock on ledger_entries from before it draws an id until it ends, so the
+// writers still running after the read hold every id that was drawn and not yet committed;
+// their end is awaited (as CREATE INDEX CONCURRENTLY awaits lockers), taking no lock, so
+// payments never wait for the audit.
+func ledgerWatermark(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
+	var upTo int64
+	if err := pool.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM ledger_entries`).Scan(&upTo); err != nil {
+		return 0, err
+	}
+	var writers []string
+	err := pool.QueryRow(ctx, `SELECT coalesce(array_agg(virtualtransaction), '{}') FROM pg_locks
+		WHERE locktype = 'relation' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+		AND relation = 'ledger_entries'::regclass AND mode = 'RowExclusiveLock' AND granted AND pid <> pg_backend_pid()`).Scan(&writers)
+	if err != nil {
+		return 0, err
+	}
+	deadline := time.Now().Add(time.Minute)
+	for len(writers) > 0 {
+		var running int
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_locks WHERE locktype = 'virtualxid' AND virtualxid = ANY($1)`,
+			writers).Scan(&running); err != nil {
+			return 0, err
+		}
+		if running == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			return 0, fmt.Errorf("%d ledger writers still running after a minute", running)
+		}
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
 		}
 	}
-	return out, nil
+	return upTo, nil
+}
+
+// moveCheckpoint records that the ledger is verified up to entry upTo: the rolled-up totals
+// per book, account and currency gain the entries after `after` (all of them, from zero, after
+// a full audit).
+func moveCheckpoint(ctx context.Context, tx pgx.Tx, full bool, after, upTo int64, next string) error {
+	if full {
+		after = 0
+		if _, err := tx.Exec(ctx, `DELETE FROM ledger_audit_totals`); err != nil {
+			return err
+		}
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO ledger_audit_totals (book, account_id, currency, total)
+		SELECT book, coalesce(account_id, '00000000-0000-0000-0000-000000000000'), currency, sum(amount)
+		FROM ledger_entries WHERE id > $1 AND id <= $2 GROUP BY 1, 2, 3
+		ON CONFLICT (book, account_id, currency) DO UPDATE SET total = ledger_audit_totals.total + EXCLUDED.total`, after, upTo)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO ledger_audit_checkpoint (entry_id, rows_from, verified_at) VALUES ($1, $2, now())
+		ON CONFLICT (singleton) DO UPDATE SET entry_id = EXCLUDED.entry_id, rows_from = EXCLUDED.rows_from, verified_at = EXCLUDED.verified_at`,
+		upTo, next)
+	return err
+}
+
+// uuid7Floor is the smallest time-ordered (version 7) UUID of the millisecond at t: every id
+// made at t or later sorts at or above it.
+func uuid7Floor(t time.Time) string {
+	var b [16]byte
+	ms := uint64(t.UnixMilli())
+	for i := 0; i < 6; i++ {
+		b[i] = byte(ms >> (40 - 8*i))
+	}
+	return uuid.UUID(b).String()
 }
 
 func parseInt64(s string) (int64, bool) {

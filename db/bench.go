@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -27,4 +28,44 @@ func PaidPayouts(ctx context.Context, pool *pgxpool.Pool) (int, error) {
 func Vacuum(ctx context.Context, pool *pgxpool.Pool) error {
 	_, err := pool.Exec(ctx, `VACUUM (ANALYZE)`)
 	return err
+}
+
+// DatabaseSize is the size on disk of the pool's database, in bytes.
+func DatabaseSize(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
+	var n int64
+	err := pool.QueryRow(ctx, `SELECT pg_database_size(current_database())`).Scan(&n)
+	return n, err
+}
+
+// StatementStat is one statement's figures from pg_stat_statements.
+type StatementStat struct {
+	Query      string
+	Calls      int64
+	MeanMillis float64
+	Rows       int64
+}
+
+// ResetStatementStats clears pg_stat_statements, creating the extension when the server has
+// the library loaded; it reports false when the server does not offer it.
+func ResetStatementStats(ctx context.Context, pool *pgxpool.Pool) bool {
+	if _, err := pool.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS pg_stat_statements`); err != nil {
+		return false
+	}
+	_, err := pool.Exec(ctx, `SELECT pg_stat_statements_reset()`)
+	return err == nil
+}
+
+// SlowestStatements lists the n statements of the pool's database with the highest mean time.
+func SlowestStatements(ctx context.Context, pool *pgxpool.Pool, n int) ([]StatementStat, error) {
+	rows, err := pool.Query(ctx, `SELECT regexp_replace(query, '\s+', ' ', 'g'), calls, mean_exec_time, rows
+		FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+		ORDER BY mean_exec_time DESC LIMIT $1`, n)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (StatementStat, error) {
+		var s StatementStat
+		err := r.Scan(&s.Query, &s.Calls, &s.MeanMillis, &s.Rows)
+		return s, err
+	})
 }

@@ -51,13 +51,15 @@ func (q queries) Events(ctx context.Context, scope domain.Scope, types []string,
 		}
 		after = &v
 	}
-	all, partner, account := scopeArgs(scope)
-	if types == nil {
-		types = []string{} // NULL would make cardinality() unknown
+	var l listSQL
+	l.scope(scope, "partner_id", "account_id", "")
+	if len(types) > 0 {
+		l.and("type = ANY(%s)", types)
 	}
-	rows, err := q.q.Query(ctx, `SELECT `+eventColumns+`, seq FROM events
-		WHERE ($1 OR partner_id = $2 OR account_id = $3) AND (cardinality($4::text[]) = 0 OR type = ANY($4))
-		AND ($5::bigint IS NULL OR seq < $5) ORDER BY seq DESC LIMIT $6`, all, partner, account, types, after, page.First+1)
+	if after != nil {
+		l.and("seq < %s", *after)
+	}
+	rows, err := q.q.Query(ctx, `SELECT `+eventColumns+`, seq FROM events`+l.clause()+` ORDER BY seq DESC LIMIT `+l.arg(page.First+1), l.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -82,6 +84,18 @@ func (q queries) Event(ctx context.Context, id string, scope domain.Scope) (doma
 func (t *txStore) PruneEvents(ctx context.Context, before time.Time) (int, error) {
 	tag, err := t.tx.Exec(ctx, `DELETE FROM events WHERE occurred_at < $1`, before)
 	return int(tag.RowsAffected()), translate(err)
+}
+
+func (t *txStore) PruneIdempotencyKeys(ctx context.Context, before, deliveries time.Time, limit int) (int, error) {
+	tag, err := t.tx.Exec(ctx, `DELETE FROM idempotency_keys WHERE (principal, key) IN (
+		SELECT principal, key FROM idempotency_keys WHERE created_at < $1 LIMIT $2)`, before, limit)
+	if err != nil {
+		return 0, translate(err)
+	}
+	n := int(tag.RowsAffected())
+	tag, err = t.tx.Exec(ctx, `DELETE FROM webhook_deliveries WHERE id IN (
+		SELECT id FROM webhook_deliveries WHERE created_at < $1 LIMIT $2)`, deliveries, limit)
+	return n + int(tag.RowsAffected()), translate(err)
 }
 
 const endpointColumns = `id, partner_id, url, types, secret, previous_secret, previous_expires_at, created_at`
@@ -191,31 +205,48 @@ func scanDelivery(r pgx.CollectableRow) (domain.WebhookDelivery, error) {
 	return d, err
 }
 
+// PartnerSummary reads the period's figures by time within the partner (operators: over all
+// partners): each statement's cost follows the period's rows, never all time.
 func (q queries) PartnerSummary(ctx context.Context, scope domain.Scope, from, to time.Time) (domain.PartnerSummary, error) {
-	all, partner, _ := scopeArgs(scope)
 	s := domain.PartnerSummary{PaymentVolume: domain.Money{Currency: domain.CNY}, Fees: domain.Money{Currency: domain.CNH},
 		Refunds: domain.Money{Currency: domain.CNY}, PayoutsPaid: domain.Money{Currency: domain.CNY}}
+	// $1 and $2 are the period; $3, when the scope is a partner's, the partner.
+	args := []any{from, to}
+	partner := func(col string) string { return "true" }
+	switch {
+	case scope.All:
+	case scope.PartnerID != "":
+		args = append(args, scope.PartnerID)
+		partner = func(col string) string { return col + " = $3" }
+	default:
+		return s, nil
+	}
 	err := q.q.QueryRow(ctx, `SELECT count(*), coalesce(sum(amount), 0),
 			coalesce(sum(coalesce(standard_fee, 0) + coalesce(service_fee, 0) - refunded_fees), 0)
-		FROM payments WHERE ($1 OR partner_id = $2) AND created_at >= $3 AND created_at < $4`, all, partner, from, to).
+		FROM payments WHERE `+partner("partner_id")+` AND created_at >= $1 AND created_at < $2`, args...).
 		Scan(&s.PaymentCount, &s.PaymentVolume.Amount, &s.Fees.Amount)
 	if err != nil {
 		return s, translate(err)
 	}
 	err = q.q.QueryRow(ctx, `SELECT coalesce(sum(r.amount), 0) FROM refunds r JOIN payments p ON p.id = r.payment_id
-		WHERE ($1 OR p.partner_id = $2) AND r.created_at >= $3 AND r.created_at < $4`, all, partner, from, to).Scan(&s.Refunds.Amount)
+		WHERE `+partner("p.partner_id")+` AND r.created_at >= $1 AND r.created_at < $2`, args...).Scan(&s.Refunds.Amount)
 	if err != nil {
 		return s, translate(err)
 	}
-	err = q.q.QueryRow(ctx, `SELECT coalesce(sum(amount) FILTER (WHERE status = 'PAID' AND paid_at >= $3 AND paid_at < $4), 0),
-			count(*) FILTER (WHERE status IN ('PENDING', 'SUBMITTED')), count(*) FILTER (WHERE status = 'FAILED')
-		FROM payouts WHERE ($1 OR partner_id = $2)`, all, partner, from, to).Scan(&s.PayoutsPaid.Amount, &s.PayoutsPending, &s.PayoutsFailed)
+	err = q.q.QueryRow(ctx, `SELECT coalesce(sum(amount), 0) FROM payouts
+		WHERE `+partner("partner_id")+` AND status = 'PAID' AND paid_at >= $1 AND paid_at < $2`, args...).Scan(&s.PayoutsPaid.Amount)
+	if err != nil {
+		return s, translate(err)
+	}
+	// Open payouts are few whatever the history: counted on their partial index.
+	err = q.q.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status IN ('PENDING', 'SUBMITTED')), count(*) FILTER (WHERE status = 'FAILED')
+		FROM payouts WHERE `+partner("partner_id")+` AND status IN ('PENDING', 'SUBMITTED', 'FAILED') AND $1::timestamptz <= $2`, args...).
+		Scan(&s.PayoutsPending, &s.PayoutsFailed)
 	if err != nil {
 		return s, translate(err)
 	}
 	rows, err := q.q.Query(ctx, `SELECT c.sell_currency, sum(c.sell_amount) FROM payments p JOIN conversions c ON c.id = p.conversion_id
-		WHERE ($1 OR p.partner_id = $2) AND p.created_at >= $3 AND p.created_at < $4 GROUP BY c.sell_currency ORDER BY c.sell_currency`,
-		all, partner, from, to)
+		WHERE `+partner("p.partner_id")+` AND p.created_at >= $1 AND p.created_at < $2 GROUP BY c.sell_currency ORDER BY c.sell_currency`, args...)
 	if err != nil {
 		return s, err
 	}

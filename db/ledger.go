@@ -141,9 +141,12 @@ func (q queries) Statement(ctx context.Context, accountID string, page domain.Pa
 		}
 		after = &v
 	}
-	rows, err := q.q.Query(ctx, statementSelect+`
-		WHERE e.account_id = $1 AND ($2::bigint IS NULL OR e.id < $2)
-		ORDER BY e.id DESC LIMIT $3`, accountID, after, page.First+1)
+	var l listSQL
+	l.and("e.account_id = %s", accountID)
+	if after != nil {
+		l.and("e.id < %s", *after)
+	}
+	rows, err := q.q.Query(ctx, statementSelect+l.clause()+` ORDER BY e.id DESC LIMIT `+l.arg(page.First+1), l.args...)
 	if err != nil {
 		return nil, err
 	}

@@ -187,9 +187,16 @@ func (q queries) Orders(ctx context.Context, scope domain.Scope, status domain.O
 	if page.After != "" && !validUUID(page.After) {
 		return nil, domain.Errorf(domain.CodeInvalidInput, domain.Field("after"), "is not a cursor of this list")
 	}
-	all, partner, account := scopeArgs(scope)
-	rows, err := q.q.Query(ctx, orderSelect+` WHERE `+orderScope+` AND ($1::text IS NULL OR o.status = $1) AND ($5::uuid IS NULL OR o.id < $5)
-		ORDER BY o.id DESC LIMIT $6`, nullable(string(status)), all, partner, account, nullable(page.After), page.First+1)
+	var l listSQL
+	l.scope(scope, "o.partner_id", "", `EXISTS (SELECT 1 FROM marketplace_links sl WHERE sl.member_row_id = o.buyer_member_row_id
+		AND sl.account_id = %s AND sl.status = 'ACTIVE')`)
+	if status != "" {
+		l.and("o.status = %s", string(status))
+	}
+	if page.After != "" {
+		l.and("o.id < %s", page.After)
+	}
+	rows, err := q.q.Query(ctx, orderSelect+l.clause()+` ORDER BY o.id DESC LIMIT `+l.arg(page.First+1), l.args...)
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/kjb/kjb/domain"
@@ -59,19 +58,27 @@ func (q queries) Payments(ctx context.Context, scope domain.Scope, f domain.Paym
 	if f.AccountID != "" && !validUUID(f.AccountID) {
 		return nil, nil
 	}
-	all, partner, account := scopeArgs(scope)
-	var from, to *time.Time
+	var l listSQL
+	l.scope(scope, "partner_id", "account_id", "")
+	if page.After != "" {
+		l.and("id < %s", page.After)
+	}
+	if f.Status != "" {
+		l.and("status = %s", string(f.Status))
+	}
+	if f.Method != "" {
+		l.and("method = %s", string(f.Method))
+	}
+	if f.AccountID != "" {
+		l.and("account_id = %s", f.AccountID)
+	}
 	if !f.From.IsZero() {
-		from = &f.From
+		l.and("created_at >= %s", f.From)
 	}
 	if !f.To.IsZero() {
-		to = &f.To
+		l.and("created_at < %s", f.To)
 	}
-	rows, err := q.q.Query(ctx, `SELECT `+paymentColumns+` FROM payments WHERE `+paymentScope+`
-		AND ($1::uuid IS NULL OR id < $1) AND ($5::text IS NULL OR status = $5) AND ($6::text IS NULL OR method = $6)
-		AND ($7::uuid IS NULL OR account_id = $7) AND ($8::timestamptz IS NULL OR created_at >= $8) AND ($9::timestamptz IS NULL OR created_at < $9)
-		ORDER BY id DESC LIMIT $10`, nullable(page.After), all, partner, account, nullable(string(f.Status)), nullable(string(f.Method)),
-		nullable(f.AccountID), from, to, page.First+1)
+	rows, err := q.q.Query(ctx, `SELECT `+paymentColumns+` FROM payments`+l.clause()+` ORDER BY id DESC LIMIT `+l.arg(page.First+1), l.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -192,10 +199,15 @@ func (q queries) Payouts(ctx context.Context, scope domain.Scope, status domain.
 	if page.After != "" && !validUUID(page.After) {
 		return nil, domain.Errorf(domain.CodeInvalidInput, domain.Field("after"), "is not a cursor of this list")
 	}
-	all, partner, account := scopeArgs(scope)
-	rows, err := q.q.Query(ctx, `SELECT `+payoutColumns+` FROM payouts WHERE `+paymentScope+`
-		AND ($1::uuid IS NULL OR id < $1) AND ($5::text IS NULL OR status = $5) ORDER BY id DESC LIMIT $6`,
-		nullable(page.After), all, partner, account, nullable(string(status)), page.First+1)
+	var l listSQL
+	l.scope(scope, "partner_id", "account_id", "")
+	if page.After != "" {
+		l.and("id < %s", page.After)
+	}
+	if status != "" {
+		l.and("status = %s", string(status))
+	}
+	rows, err := q.q.Query(ctx, `SELECT `+payoutColumns+` FROM payouts`+l.clause()+` ORDER BY id DESC LIMIT `+l.arg(page.First+1), l.args...)
 	if err != nil {
 		return nil, err
 	}

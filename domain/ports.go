@@ -103,6 +103,9 @@ type Queries interface {
 	PartnerSummary(ctx context.Context, scope Scope, from, to time.Time) (PartnerSummary, error)
 	// Audit checks the ledger invariants and returns every violation found.
 	Audit(ctx context.Context) ([]Violation, error)
+	// AuditIncremental checks the same invariants over what changed since the last clean
+	// audit, and moves its checkpoint on when clean.
+	AuditIncremental(ctx context.Context) ([]Violation, error)
 	StatementQueries
 	ReconciliationQueries
 	ReconciliationStore
@@ -214,6 +217,9 @@ type Tx interface {
 	InsertWebhookDelivery(ctx context.Context, d *WebhookDelivery) error
 	// PruneEvents deletes events that occurred before t.
 	PruneEvents(ctx context.Context, before time.Time) (int, error)
+	// PruneIdempotencyKeys deletes up to limit idempotency keys created before t and
+	// webhook delivery attempts made before deliveries, returning how many rows went.
+	PruneIdempotencyKeys(ctx context.Context, before, deliveries time.Time, limit int) (int, error)
 	// Enqueue inserts a job in this transaction, so it runs only if the transaction commits.
 	Enqueue(ctx context.Context, job Job) error
 	ReconciliationTx

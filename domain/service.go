@@ -104,5 +104,11 @@ func (s *Service) Audit(ctx context.Context) ([]Violation, error) {
 	return s.store.Queries().Audit(ctx)
 }
 
+// AuditIncremental checks the ledger invariants over what changed since the last clean audit
+// (system use: the hourly audit job).
+func (s *Service) AuditIncremental(ctx context.Context) ([]Violation, error) {
+	return s.store.Queries().AuditIncremental(ctx)
+}
+
 // Now is the service's clock (for adapters that must agree with the rules on time).
 func (s *Service) Now() time.Time { return s.clock.Now() }

@@ -3,6 +3,7 @@ package worker
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/kjb/kjb/domain"
 	"github.com/riverqueue/river"
@@ -14,8 +15,13 @@ type auditWorker struct {
 	log *slog.Logger
 }
 
+// Timeout lets the audit outlive the job timeout: its first run (no checkpoint yet) reads the
+// whole ledger; later runs read what changed in the hour.
+func (w *auditWorker) Timeout(*river.Job[domain.AuditLedgerJob]) time.Duration { return 6 * time.Hour }
+
+// Work runs the incremental audit.
 func (w *auditWorker) Work(ctx context.Context, _ *river.Job[domain.AuditLedgerJob]) error {
-	violations, err := w.svc.Audit(ctx)
+	violations, err := w.svc.AuditIncremental(ctx)
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ var WatchedJobStates = []string{"available", "running", "retryable", "discarded"
 // kind found in the table but no longer known is reported as it is.
 func (c JobCounter) CountJobs(ctx context.Context, each func(kind, state string, n int)) error {
 	rows, err := c.Pool.Query(ctx, `SELECT kind, state::text, count(*) FROM river_job
-		WHERE state::text = ANY($1) GROUP BY kind, state`, WatchedJobStates)
+		WHERE state = ANY($1::text[]::river_job_state[]) GROUP BY kind, state`, WatchedJobStates)
 	if err != nil {
 		return err
 	}

@@ -110,7 +110,8 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 	periodic := []*river.PeriodicJob{
 		river.NewPeriodicJob(river.PeriodicInterval(cfg.AuditInterval),
 			func() (river.JobArgs, *river.InsertOpts) {
-				return domain.AuditLedgerJob{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+				// Unique among the jobs not yet finished only: a completed audit never stops the next hour's.
+				return domain.AuditLedgerJob{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: unfinishedStates}}
 			},
 			&river.PeriodicJobOpts{RunOnStart: true, ID: "ledger.audit"}),
 		// Settles every closed window, catching up whatever per-conversion jobs missed.
@@ -163,6 +164,10 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 		Middleware:           []rivertype.Middleware{observeJobs(cfg.Logger, cfg.Jobs)},
 	})
 }
+
+// unfinishedStates are the job states a periodic job is unique among: one waits or runs at a time.
+var unfinishedStates = []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
+	rivertype.JobStateRunning, rivertype.JobStateScheduled}
 
 // QueuePayouts is the queue of the jobs that move money to suppliers: a backlog of webhook
 // deliveries never delays them, and they are worked in batches (see releaseEscrowWorker).

@@ -108,3 +108,22 @@ func TestAutoReleasesThroughRiver(t *testing.T) {
 	}
 	e.Audit()
 }
+
+// TestAuditRunsEveryInterval: the periodic audit is unique only among unfinished jobs, so a
+// completed run never stops the next one; each clean run moves the checkpoint.
+func TestAuditRunsEveryInterval(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	id, _ := e.Account("Acme")
+	e.Fund(id, "10.00", "USD")
+	e.StartWorkers(func(c *worker.Config) { c.AuditInterval = time.Second })
+	wait.For(t, 60*time.Second, func() error {
+		if n := e.Count(`SELECT count(*) FROM river_job WHERE kind = 'ledger.audit' AND state = 'completed'`); n < 3 {
+			return fmt.Errorf("%d audits completed, want 3", n)
+		}
+		return nil
+	})
+	if n := e.Count(`SELECT count(*) FROM ledger_audit_checkpoint WHERE entry_id = (SELECT max(id) FROM ledger_entries)`); n != 1 {
+		t.Fatal("the audit left no checkpoint at the last entry")
+	}
+}

@@ -81,13 +81,22 @@ func revokeAPIKey(ctx context.Context, id string) error {
 	return nil
 }
 
-func cmdAudit(ctx context.Context) (bool, error) {
+func cmdAudit(ctx context.Context, args []string) (bool, error) {
+	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
+	incremental := fs.Bool("incremental", false, "check only what changed since the last clean audit (as the hourly job does)")
+	if err := fs.Parse(args); err != nil {
+		return false, err
+	}
 	p, err := connect(ctx, false, false, "kjb-audit")
 	if err != nil {
 		return false, err
 	}
 	defer p.close()
-	vs, err := p.svc.Audit(ctx)
+	audit := p.svc.Audit
+	if *incremental {
+		audit = p.svc.AuditIncremental
+	}
+	vs, err := audit(ctx)
 	if err != nil {
 		return false, err
 	}

@@ -20,10 +20,12 @@ usage:
                               issue an API key and print its secret alone on stdout
   kjb apikey revoke ID        revoke an API key at once, in every api process
   kjb secrets rewrap          re-encrypt webhook secrets under the first key of KJB_SECRET_KEYS
-  kjb audit                   verify the ledger; exits 1 on any violation
+  kjb audit [-incremental]    verify the ledger (all of it, or what changed since the last clean
+                              audit); exits 1 on any violation
   kjb verify-ledger           recompute every ledger seal; exits 1 naming the first broken one
-  kjb bench [-clients N] [-payments N] [-backlog N]
-                              measure payments (reference, API, 70% load) and the payout drain
+  kjb bench [-clients N] [-payments N] [-backlog N] [-grow N] [-keep]
+                              measure payments (reference, API, 70% load) and the payout drain;
+                              with -grow, every operation on a database grown to N payments
   kjb health [URL]            exit 0 when URL (default http://localhost:8080/readyz) answers 200
 
 configuration: DATABASE_URL (required), KJB_LISTEN, KJB_SANDBOX, KJB_DB_MAX_CONNS,
@@ -58,7 +60,7 @@ func run(ctx context.Context, args []string) int {
 		err = cmdAPIKey(ctx, args[1:])
 	case "audit":
 		var clean bool
-		clean, err = cmdAudit(ctx)
+		clean, err = cmdAudit(ctx, args[1:])
 		if err == nil && !clean {
 			return 1
 		}

@@ -64,8 +64,12 @@ func Run(ctx context.Context, cfg Config, args []string) error {
 	payments := fs.Int("payments", 3000, "payments per measured run")
 	backlog := fs.Int("backlog", 20000, "escrow releases drained by the worker")
 	keep := fs.Bool("keep", false, "keep the benchmark database")
+	grow := fs.Int("grow", 0, "grow a database to this many payments and compare every operation with an empty one (10000000 is the reference size)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *grow > 0 {
+		return RunGrow(ctx, cfg, *grow, *clients, *payments, *keep)
 	}
 	self := cfg.Binary
 	dbURL, dbName, err := benchDatabaseURL(cfg.DatabaseURL)

@@ -1,0 +1,55 @@
+package db
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/kjb/kjb/domain"
+)
+
+// listSQL builds a list query's WHERE clause from only the conditions that apply, so each
+// shape of call has its own statement and plan: a condition such as `($1 IS NULL OR id < $1)`
+// or `($2 OR partner_id = $3)` cannot use an index under a generic plan, which PostgreSQL
+// takes after a statement's first few runs.
+type listSQL struct {
+	where []string
+	args  []any
+}
+
+// arg adds an argument and returns its placeholder.
+func (l *listSQL) arg(v any) string {
+	l.args = append(l.args, v)
+	return "$" + strconv.Itoa(len(l.args))
+}
+
+// and adds a condition; format's %s are replaced by placeholders for args, in order.
+func (l *listSQL) and(cond string, args ...any) {
+	for _, a := range args {
+		cond = strings.Replace(cond, "%s", l.arg(a), 1)
+	}
+	l.where = append(l.where, cond)
+}
+
+// scope adds the actor's visibility on the owning columns (accountCond, when set, is the
+// condition for an account's scope, with %s for the account id; else accountCol = it).
+func (l *listSQL) scope(s domain.Scope, partnerCol, accountCol, accountCond string) {
+	switch {
+	case s.All:
+	case s.PartnerID != "":
+		l.and(partnerCol+" = %s", s.PartnerID)
+	case s.AccountID != "" && accountCond != "":
+		l.and(accountCond, s.AccountID)
+	case s.AccountID != "":
+		l.and(accountCol+" = %s", s.AccountID)
+	default:
+		l.and("false")
+	}
+}
+
+// clause is the WHERE clause (empty when nothing filters).
+func (l *listSQL) clause() string {
+	if len(l.where) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(l.where, " AND ")
+}

@@ -1,0 +1,259 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/kjb/kjb/db"
+	"github.com/kjb/kjb/domain"
+	"github.com/kjb/kjb/worker"
+)
+
+// baselinePayments is the size of the "empty" database the grown one is compared with: a fresh
+// database with a few days' worth of a small partner's payments.
+const baselinePayments = 1000
+
+// opResult is one operation's latency over its repetitions.
+type opResult struct {
+	name     string
+	p50, p99 time.Duration
+	rate     float64 // payments/s, for payOrder's peak
+}
+
+// grownDB is one database the operations are measured on.
+type grownDB struct {
+	url, name string
+	pool      *pgxpool.Pool
+	svc       *domain.Service
+	grown     db.GrowResult
+	payments  int
+	grow      time.Duration
+	audit     time.Duration
+	bytes     int64
+}
+
+// RunGrow grows a database to n payments and an "empty" one to baselinePayments, measures every
+// operation on both and prints the table of ratios. keep leaves the grown database in place.
+func RunGrow(ctx context.Context, cfg Config, n, clients, payments int, keep bool) error {
+	fmt.Printf("kjb bench -grow %d — %d clients, %d payments per payOrder run, pool %d\n\n", n, clients, payments, cfg.DBMaxConns)
+	var dbs []*grownDB
+	defer func() {
+		for _, d := range dbs {
+			d.pool.Close()
+			if !keep || d.payments != n {
+				dropDatabase(cfg.DatabaseURL, d.name)
+			}
+		}
+	}()
+	var results [][]opResult
+	for i, size := range []int{baselinePayments, n} {
+		d, err := growDatabase(ctx, cfg, size, i)
+		if err != nil {
+			return err
+		}
+		dbs = append(dbs, d)
+		fmt.Printf("grew %s to %d payments in %s; full audit clean in %s; %.1f MB (%.0f bytes per payment)\n",
+			d.name, size, d.grow.Round(time.Second), d.audit.Round(time.Millisecond), float64(d.bytes)/1e6, float64(d.bytes)/float64(size))
+		stats := db.ResetStatementStats(ctx, d.pool)
+		rs, err := measureOperations(ctx, d, clients, payments)
+		if err != nil {
+			return err
+		}
+		results = append(results, rs)
+		if stats && size == n {
+			top, err := db.SlowestStatements(ctx, d.pool, 12)
+			if err != nil {
+				return err
+			}
+			fmt.Printf("\nslowest statements on the grown database while measuring (pg_stat_statements, mean ms):\n")
+			for _, s := range top {
+				fmt.Printf("%9.2f ms %8d calls  %.160s\n", s.MeanMillis, s.Calls, s.Query)
+			}
+		}
+	}
+	fmt.Printf("\n%-28s %10s %10s %10s %10s %7s\n", "operation", "empty p50", "empty p99", "grown p50", "grown p99", "ratio")
+	for i, e := range results[0] {
+		g := results[1][i]
+		if e.rate > 0 {
+			fmt.Printf("%-28s %10.0f %10s %10.0f %10s %7.2f   (payments/s)\n", e.name, e.rate, "", g.rate, "", g.rate/e.rate)
+			continue
+		}
+		fmt.Printf("%-28s %10.2f %10.2f %10.2f %10.2f %7.2f\n", e.name, ms(e.p50), ms(e.p99), ms(g.p50), ms(g.p99), ratio(g.p99, e.p99))
+	}
+	fmt.Printf("\nfull audit: empty %s, grown %s\n", dbs[0].audit.Round(time.Millisecond), dbs[1].audit.Round(time.Millisecond))
+	fmt.Printf("database size: grown %.1f GB, %.0f bytes per payment\n", float64(dbs[1].bytes)/1e9, float64(dbs[1].bytes)/float64(n))
+	return nil
+}
+
+func ratio(a, b time.Duration) float64 {
+	if b <= 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// growDatabase creates a database, migrates it, grows it to size payments, runs the full audit
+// (which must be clean, and sets the incremental audit's checkpoint) and vacuums it.
+func growDatabase(ctx context.Context, cfg Config, size, i int) (*grownDB, error) {
+	url, name, err := benchDatabaseURL(cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	url, name = url[:len(url)-len("?sslmode=disable")]+fmt.Sprintf("_%d?sslmode=disable", i), fmt.Sprintf("%s_%d", name, i)
+	if err := db.EnsureDatabase(ctx, url); err != nil {
+		return nil, err
+	}
+	pool, err := db.Open(ctx, db.PoolConfig{URL: url, MaxConns: int32(cfg.DBMaxConns), AppName: "kjb-bench"})
+	if err != nil {
+		return nil, err
+	}
+	d := &grownDB{url: url, name: name, pool: pool, payments: size}
+	if _, err := db.Migrate(ctx, pool); err != nil {
+		return d, err
+	}
+	if err := worker.Migrate(ctx, pool); err != nil {
+		return d, err
+	}
+	rc, err := worker.NewInsertClient(pool, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return d, err
+	}
+	d.svc = domain.NewService(db.NewStore(pool, worker.Enqueue(rc)), domain.SystemClock{}, domain.Config{Sandbox: true, LinkCodes: linkCodes})
+	start := time.Now()
+	last := time.Now()
+	d.grown, err = db.Grow(ctx, pool, db.GrowShape{Payments: size, Progress: func(done int) {
+		if time.Since(last) > 30*time.Second {
+			fmt.Printf("  … %d payments (%s)\n", done, time.Since(start).Round(time.Second))
+			last = time.Now()
+		}
+	}}, time.Now())
+	if err != nil {
+		return d, err
+	}
+	if err := db.Vacuum(ctx, pool); err != nil {
+		return d, err
+	}
+	d.grow = time.Since(start)
+	start = time.Now()
+	vs, err := d.svc.Audit(ctx)
+	if err != nil {
+		return d, err
+	}
+	if len(vs) > 0 {
+		return d, fmt.Errorf("the grown database fails the audit: %d violations, first %s: %s", len(vs), vs[0].Check, vs[0].Detail)
+	}
+	d.audit = time.Since(start)
+	d.bytes, err = db.DatabaseSize(ctx, pool)
+	return d, err
+}
+
+// measureOperations times each dashboard and app read, the /metrics snapshot and payOrder.
+func measureOperations(ctx context.Context, d *grownDB, clients, payments int) ([]opResult, error) {
+	g := d.grown
+	partner := domain.Actor{Role: domain.RolePartner, PartnerID: g.MainPartnerID, KeyID: "bench"}
+	account := domain.Actor{Role: domain.RoleAccount, AccountID: g.BusyAccountID, KeyID: "bench"}
+	now := time.Now()
+	day := now.Add(-48 * time.Hour).Truncate(24 * time.Hour)
+	page := domain.Page{First: domain.DefaultPageSize}
+	deep := func(after string) domain.Page { return domain.Page{First: domain.DefaultPageSize, After: after} }
+	counter := worker.JobCounter{Pool: d.pool}
+	ops := []struct {
+		name string
+		do   func() error
+	}{
+		{"partnerSummary day", func() error { _, err := d.svc.PartnerSummary(ctx, partner, day, day.Add(24*time.Hour)); return err }},
+		{"partnerSummary month", func() error {
+			_, err := d.svc.PartnerSummary(ctx, partner, day.Add(-30*24*time.Hour), day)
+			return err
+		}},
+		{"payments first page", func() error { _, err := d.svc.Payments(ctx, partner, domain.PaymentFilter{}, page); return err }},
+		{"payments deep page", func() error {
+			_, err := d.svc.Payments(ctx, partner, domain.PaymentFilter{}, deep(g.DeepPayment))
+			return err
+		}},
+		{"payouts first page", func() error { _, err := d.svc.Payouts(ctx, partner, "", page); return err }},
+		{"payouts deep page", func() error { _, err := d.svc.Payouts(ctx, partner, "", deep(g.DeepPayout)); return err }},
+		{"orders first page", func() error { _, err := d.svc.Orders(ctx, partner, "", page); return err }},
+		{"orders deep page", func() error { _, err := d.svc.Orders(ctx, partner, "", deep(g.DeepOrder)); return err }},
+		{"events first page", func() error { _, err := d.svc.Events(ctx, partner, nil, page); return err }},
+		{"events deep page", func() error { _, err := d.svc.Events(ctx, partner, nil, deep(g.DeepEvent)); return err }},
+		{"account events first page", func() error { _, err := d.svc.Events(ctx, account, nil, page); return err }},
+		{"account payments first page", func() error {
+			_, err := d.svc.Payments(ctx, account, domain.PaymentFilter{}, page)
+			return err
+		}},
+		{"ledgerEntries first page", func() error { _, err := d.svc.Statement(ctx, account, g.BusyAccountID, page); return err }},
+		{"balances", func() error { _, err := d.svc.Balances(ctx, account, g.BusyAccountID); return err }},
+		{"/metrics snapshot", func() error {
+			if _, err := db.ReadOpsSnapshot(ctx, d.pool); err != nil {
+				return err
+			}
+			return counter.CountJobs(ctx, func(string, string, int) {})
+		}},
+	}
+	var out []opResult
+	for _, op := range ops {
+		r, err := timeOp(op.do)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", op.name, err)
+		}
+		r.name = op.name
+		out = append(out, r)
+	}
+	// payOrder: peak through the store, then an open-loop load at 70% of it.
+	orders, payer, _, err := seedBench(ctx, d.svc, benchScenario{"grow-pay", 50, 50}, 2*payments+200)
+	if err != nil {
+		return nil, fmt.Errorf("seed payOrder: %w", err)
+	}
+	runReference(ctx, d.svc, payer, orders[:200], clients) // warm-up
+	peak := runReference(ctx, d.svc, payer, orders[200:200+payments], clients)
+	at70 := measure(payments, clients*4, 0.7*peak.rate, func(i int) bool {
+		o := orders[200+payments+i]
+		_, err := d.svc.PayOrder(ctx, payer, domain.PayOrderInput{OrderID: o, Method: domain.MethodWorldPay, IdempotencyKey: "ref-" + o})
+		return err == nil
+	})
+	out = append(out, opResult{name: "payOrder peak", rate: peak.rate},
+		opResult{name: "payOrder p99 at 70% load", p50: at70.p50, p99: at70.p99})
+	// The hourly audit after those payments: what changed since the grow's checkpoint.
+	r, err := timeOnce(func() error {
+		vs, err := d.svc.AuditIncremental(ctx)
+		if err == nil && len(vs) > 0 {
+			err = fmt.Errorf("%d violations, first %s: %s", len(vs), vs[0].Check, vs[0].Detail)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("incremental audit: %w", err)
+	}
+	r.name = "incremental audit"
+	out = append(out, r)
+	return out, nil
+}
+
+// timeOp runs do sequentially, 200 times or for 10 seconds (at least 5 times), and reports its
+// latency percentiles.
+func timeOp(do func() error) (opResult, error) {
+	var lat []time.Duration
+	start := time.Now()
+	for len(lat) < 200 && (len(lat) < 5 || time.Since(start) < 10*time.Second) {
+		t0 := time.Now()
+		if err := do(); err != nil {
+			return opResult{}, err
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	sort.Slice(lat, func(a, b int) bool { return lat[a] < lat[b] })
+	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
+	return opResult{p50: pct(0.5), p99: pct(0.99)}, nil
+}
+
+func timeOnce(do func() error) (opResult, error) {
+	t0 := time.Now()
+	err := do()
+	d := time.Since(t0)
+	return opResult{p50: d, p99: d}, err
+}
