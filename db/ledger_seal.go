@@ -12,11 +12,20 @@ import (
 // sealLock is the advisory lock sealers take for their transaction (only they take it).
 const sealLock = 7315061802
 
+// LedgerHorizon reads the last ledger entry id handed out, then, in a later statement, the
+// first transaction id not yet assigned. The order matters: a statement's snapshot is taken
+// when it starts, so reading both in one statement could miss a transaction that took its
+// entry id after the snapshot and before the sequence was read. Every entry writer already
+// holds a transaction id when it takes its entry id (it has written or locked rows first), so a
+// writer with an id up to last has a transaction id below the horizon, and waiting for those
+// to end leaves no entry of the range still to come.
 func (q queries) LedgerHorizon(ctx context.Context) (int64, uint64, error) {
 	var last int64
 	var xact uint64
-	err := q.q.QueryRow(ctx, `SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('ledger_entries', 'id')::regclass), 0),
-		pg_snapshot_xmax(pg_current_snapshot())::text::bigint`).Scan(&last, &xact)
+	if err := q.q.QueryRow(ctx, `SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('ledger_entries', 'id')::regclass), 0)`).Scan(&last); err != nil {
+		return 0, 0, err
+	}
+	err := q.q.QueryRow(ctx, `SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint`).Scan(&xact)
 	return last, xact, err
 }
 

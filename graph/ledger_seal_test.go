@@ -36,7 +36,7 @@ func TestLedgerSealsCatchATamperedEntry(t *testing.T) {
 				return
 			default:
 			}
-			if _, err := e.Svc.SealLedger(ctx, 7, 10*time.Second); err != nil {
+			if _, err := e.Svc.SealLedger(ctx, 7, time.Minute); err != nil {
 				sealErr <- err
 				return
 			}
@@ -56,7 +56,7 @@ func TestLedgerSealsCatchATamperedEntry(t *testing.T) {
 	if err := <-sealErr; err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Svc.SealLedger(ctx, 7, 10*time.Second); err != nil {
+	if _, err := e.Svc.SealLedger(ctx, 7, time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	total := e.Count(`SELECT count(*) FROM ledger_entries`)
