@@ -89,10 +89,11 @@ func (t *txStore) InsertPayment(ctx context.Context, p *domain.Payment) error {
 			svcRate, svcFee = &f.Rate, &f.Amount.Amount
 		}
 	}
-	t.tx.deferExec(`INSERT INTO payments (`+paymentColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 0, 0, 0, $18, NULL)`,
+	t.tx.deferExec(`INSERT INTO payments (`+paymentColumns+`, link_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 0, 0, 0, $18, NULL, $19)`,
 		p.ID, p.OrderID, p.PartnerID, p.AccountID, p.SupplierID, p.Method, p.Status, p.Amount.Amount,
-		stdRate, stdFee, svcRate, svcFee, p.Debited.Amount, p.Debited.Currency, p.FXRate, nullable(p.ConversionID), p.EscrowStatus, p.CreatedAt)
+		stdRate, stdFee, svcRate, svcFee, p.Debited.Amount, p.Debited.Currency, p.FXRate, nullable(p.ConversionID), p.EscrowStatus, p.CreatedAt,
+		nullable(p.LinkID))
 	return nil
 }
 

@@ -132,8 +132,11 @@ func translate(err error) error {
 		case "23505":
 			return &domain.Error{Code: domain.CodeAlreadyExists, Message: "already exists"}
 		case "23514":
-			if pg.ConstraintName == "balances_available_nonnegative" {
+			switch pg.ConstraintName {
+			case "balances_available_nonnegative":
 				return &domain.Error{Code: domain.CodeInsufficientBalance, Message: "insufficient balance"}
+			case "link_spending_within_limit":
+				return &domain.Error{Code: domain.ReasonLinkLimitExceeded, Message: "the link's spending limit would be passed"}
 			}
 		}
 	}

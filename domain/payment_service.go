@@ -60,6 +60,11 @@ func (s *Service) situation(ctx context.Context, q Queries, o Order, payCurrency
 			return sit, err
 		}
 		sit.Account = &a
+		if !link.Limits.None() {
+			if sit.LinkSpent, err = q.LinkSpent(ctx, link.ID, SpendingPeriodOf(s.clock.Now())); err != nil {
+				return sit, err
+			}
+		}
 		bs, err := q.Balances(ctx, a.ID)
 		if err != nil {
 			return sit, err
@@ -176,6 +181,9 @@ func (s *Service) PayOrder(ctx context.Context, actor Actor, in PayOrderInput) (
 		if err := tx.SetIdempotencyResult(ctx, actor.Principal(), in.IdempotencyKey, p.ID); err != nil {
 			return err
 		}
+		if err := tx.AddLinkSpending(ctx, linkSpends([]Payment{p}, map[string]LinkLimits{sit.Link.ID: sit.Link.Limits})); err != nil {
+			return err
+		}
 		// The debit goes last, with the commit: the buyer's balance row, the one contended
 		// row, stays locked only for the commit. A payment that lost a race for the balance
 		// fails there.
@@ -228,7 +236,7 @@ func (in PayOrderInput) validate() (cur Currency, ip string, err error) {
 // debits that balance. The payment is not stored yet.
 func (s *Service) chargeBuyer(ctx context.Context, tx Tx, sit PaymentSituation, method PaymentMethod) (Payment, error) {
 	o, now := sit.Order, s.clock.Now()
-	p := Payment{OrderID: o.ID, PartnerID: o.PartnerID, AccountID: sit.Account.ID, SupplierID: o.Supplier.ID,
+	p := Payment{OrderID: o.ID, PartnerID: o.PartnerID, AccountID: sit.Account.ID, LinkID: sit.Link.ID, SupplierID: o.Supplier.ID,
 		Method: method, Status: PaymentSucceeded, Amount: o.Amount, EscrowStatus: EscrowHeld, CreatedAt: now}
 	if method == MethodWorldPay {
 		p.Fees = sit.WorldPayFees()
@@ -269,10 +277,14 @@ func moveOrder(ctx context.Context, tx Tx, o Order, to OrderStatus, at time.Time
 	return tx.SetOrderStatus(ctx, o.ID, to, at)
 }
 
-// insufficientAsReason reports a lost balance race as the INSUFFICIENT_BALANCE reason.
+// insufficientAsReason reports a lost race for the balance or a link's limit as the
+// INSUFFICIENT_BALANCE or LINK_LIMIT_EXCEEDED reason.
 func insufficientAsReason(err error) error {
-	if CodeOf(err) == CodeInsufficientBalance {
+	switch CodeOf(err) {
+	case CodeInsufficientBalance:
 		return ReasonError(ReasonInsufficientBalance)
+	case ReasonLinkLimitExceeded:
+		return ReasonError(ReasonLinkLimitExceeded)
 	}
 	return err
 }
