@@ -219,6 +219,11 @@ func (t *txStore) InsertOrder(ctx context.Context, o *domain.Order) (bool, error
 	return false, nil
 }
 
+func (t *txStore) SetOrdersStatus(ctx context.Context, ids []string, status domain.OrderStatus, at time.Time) error {
+	t.tx.deferExec(`UPDATE orders SET status = $2, updated_at = $3 WHERE id = ANY($1::uuid[])`, ids, status, at)
+	return nil
+}
+
 func (t *txStore) SetOrderStatus(ctx context.Context, id string, status domain.OrderStatus, at time.Time) error {
 	t.tx.deferExec(`UPDATE orders SET status = $2, updated_at = $3 WHERE id = $1`, id, status, at)
 	return nil

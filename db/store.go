@@ -11,8 +11,9 @@ import (
 	"github.com/kjb/kjb/domain"
 )
 
-// Enqueuer inserts a job inside a transaction. The command wires it to River's InsertTx.
-type Enqueuer func(ctx context.Context, tx pgx.Tx, job domain.Job) error
+// Enqueuer inserts jobs inside a transaction, in one statement. The command wires it to
+// River's InsertManyTx.
+type Enqueuer func(ctx context.Context, tx pgx.Tx, jobs ...domain.Job) error
 
 // Store implements domain.Store on a pgx pool.
 type Store struct {
@@ -110,6 +111,16 @@ func (t *txStore) Enqueue(ctx context.Context, job domain.Job) error {
 		return errors.New("db: this process cannot enqueue jobs")
 	}
 	return t.enqueue(ctx, t.raw, job)
+}
+
+func (t *txStore) EnqueueMany(ctx context.Context, jobs []domain.Job) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	if t.enqueue == nil {
+		return errors.New("db: this process cannot enqueue jobs")
+	}
+	return t.enqueue(ctx, t.raw, jobs...)
 }
 
 func retryable(err error) bool {

@@ -173,8 +173,6 @@ func (s *Service) PayOrders(ctx context.Context, actor Actor, in PayOrdersInput)
 		if err != nil {
 			return err
 		}
-		ls := make([]LedgerTx, len(c))
-		ids := make([]string, len(c))
 		out = make([]Payment, len(c))
 		for i, sit := range c {
 			p, err := s.chargeBuyer(ctx, tx, sit, in.Method)
@@ -184,13 +182,18 @@ func (s *Service) PayOrders(ctx context.Context, actor Actor, in PayOrdersInput)
 			if p.ConversionID == "" {
 				p.ConversionID = conversionID
 			}
-			if err := s.recordPayment(ctx, tx, sit.Order, &p); err != nil {
-				return err
-			}
+			out[i] = p
+		}
+		if err := s.recordPayments(ctx, tx, orders, out); err != nil {
+			return err
+		}
+		ls := make([]LedgerTx, len(c))
+		ids := make([]string, len(c))
+		for i, p := range out {
 			if ls[i], err = PaymentLedger(p); err != nil {
 				return err
 			}
-			out[i], ids[i] = p, p.ID
+			ids[i] = p.ID
 		}
 		if err := tx.SetIdempotencyResult(ctx, actor.Principal(), in.IdempotencyKey, strings.Join(ids, ",")); err != nil {
 			return err

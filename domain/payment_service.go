@@ -175,9 +175,11 @@ func (s *Service) PayOrder(ctx context.Context, actor Actor, in PayOrderInput) (
 				return err
 			}
 		}
-		if err := s.recordPayment(ctx, tx, o, &p); err != nil {
+		ps := []Payment{p}
+		if err := s.recordPayments(ctx, tx, []Order{o}, ps); err != nil {
 			return err
 		}
+		p = ps[0]
 		if err := tx.SetIdempotencyResult(ctx, actor.Principal(), in.IdempotencyKey, p.ID); err != nil {
 			return err
 		}
@@ -253,19 +255,34 @@ func (s *Service) chargeBuyer(ctx context.Context, tx Tx, sit PaymentSituation, 
 	return p, nil
 }
 
-// recordPayment stores the payment, marks its order PAID, schedules the escrow's
-// auto-release and records the events.
-func (s *Service) recordPayment(ctx context.Context, tx Tx, o Order, p *Payment) error {
-	if err := tx.InsertPayment(ctx, p); err != nil {
+// recordPayments stores payments made together (setting their ids), marks their orders
+// (orders[i] is ps[i]'s, locked) PAID, schedules each escrow's auto-release and records the
+// events: each in one statement for all of them. INVALID_STATE for an order that cannot
+// become PAID.
+func (s *Service) recordPayments(ctx context.Context, tx Tx, orders []Order, ps []Payment) error {
+	if err := tx.InsertPayments(ctx, ps); err != nil {
 		return err
 	}
-	if err := moveOrder(ctx, tx, o, OrderPaid, p.CreatedAt); err != nil {
+	ids := make([]string, len(orders))
+	for i, o := range orders {
+		if !o.Status.CanBecome(OrderPaid) {
+			return Errorf(CodeInvalidState, Field("orderId"), "an order that is %s cannot become %s", o.Status, OrderPaid)
+		}
+		ids[i] = o.ID
+	}
+	if err := tx.SetOrdersStatus(ctx, ids, OrderPaid, ps[0].CreatedAt); err != nil {
 		return err
 	}
-	if err := tx.Enqueue(ctx, ReleaseEscrowJob{PaymentID: p.ID, At: p.CreatedAt.Add(s.cfg.EscrowHold)}); err != nil {
+	jobs := make([]Job, len(ps))
+	events := make([]Event, 0, 2*len(ps))
+	for i, p := range ps {
+		jobs[i] = ReleaseEscrowJob{PaymentID: p.ID, At: p.CreatedAt.Add(s.cfg.EscrowHold)}
+		events = append(events, paymentEvent(EventOrderPaid, "Order", p.OrderID, p), paymentEvent(EventPaymentSucceeded, "Payment", p.ID, p))
+	}
+	if err := tx.EnqueueMany(ctx, jobs); err != nil {
 		return err
 	}
-	return s.emit(ctx, tx, paymentEvent(EventOrderPaid, "Order", p.OrderID, *p), paymentEvent(EventPaymentSucceeded, "Payment", p.ID, *p))
+	return s.emit(ctx, tx, events...)
 }
 
 // moveOrder changes a locked order's status along the order state machine; INVALID_STATE

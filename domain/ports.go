@@ -173,6 +173,8 @@ type Tx interface {
 	// found (in id order).
 	LockOrders(ctx context.Context, ids []string, scope Scope) ([]Order, error)
 	SetOrderStatus(ctx context.Context, id string, status OrderStatus, at time.Time) error
+	// SetOrdersStatus sets the status of several orders in one statement.
+	SetOrdersStatus(ctx context.Context, ids []string, status OrderStatus, at time.Time) error
 	UpsertRate(ctx context.Context, r Rate) error
 	InsertQuote(ctx context.Context, q *Quote) error
 	LockQuote(ctx context.Context, id string, scope Scope) (Quote, error)
@@ -195,7 +197,8 @@ type Tx interface {
 	// CompleteSettlement stores the fill, marks the settlement and its conversions SETTLED and
 	// returns the conversions it settled.
 	CompleteSettlement(ctx context.Context, s Settlement) ([]Conversion, error)
-	InsertPayment(ctx context.Context, p *Payment) error
+	// InsertPayments stores payments in one statement, setting their ids.
+	InsertPayments(ctx context.Context, ps []Payment) error
 	LockPaymentByOrder(ctx context.Context, orderID string) (Payment, error)
 	// LockPaymentsForRelease locks the payments with these ids, in id order, and reads each
 	// one's supplier payout account with it; ids not found are left out.
@@ -228,6 +231,8 @@ type Tx interface {
 	PruneEvents(ctx context.Context, before time.Time) (int, error)
 	// Enqueue inserts a job in this transaction, so it runs only if the transaction commits.
 	Enqueue(ctx context.Context, job Job) error
+	// EnqueueMany inserts jobs in this transaction in one statement, as Enqueue inserts one.
+	EnqueueMany(ctx context.Context, jobs []Job) error
 	ReconciliationTx
 	SealTx
 }
