@@ -81,14 +81,15 @@ func (t *txStore) UpsertSupplier(ctx context.Context, s *domain.Supplier) error 
 }
 
 const linkSelect = `SELECT l.id, l.account_id, l.partner_id, p.code, l.member_row_id, m.member_id, l.nickname, l.status,
-	l.cross_border_pay_active, l.created_at, l.unlinked_at, l.code_hash, l.code_expires_at, l.code_attempts
-	FROM marketplace_links l JOIN partners p ON p.id = l.partner_id JOIN marketplace_members m ON m.id = l.member_row_id`
+	l.cross_border_pay_active, l.created_at, l.unlinked_at, l.code_hash, l.code_expires_at, l.code_attempts, lim.daily, lim.monthly
+	FROM marketplace_links l JOIN partners p ON p.id = l.partner_id JOIN marketplace_members m ON m.id = l.member_row_id
+	LEFT JOIN link_spending_limits lim ON lim.link_id = l.id`
 
 func scanLink(row pgx.Row) (domain.MarketplaceLink, error) {
 	var l domain.MarketplaceLink
 	var expires *time.Time
 	err := row.Scan(&l.ID, &l.AccountID, &l.PartnerID, &l.Platform, &l.MemberID, &l.MemberExternalID, &l.Nickname, &l.Status,
-		&l.CrossBorderPayActive, &l.CreatedAt, &l.UnlinkedAt, &l.CodeHash, &expires, &l.CodeAttempts)
+		&l.CrossBorderPayActive, &l.CreatedAt, &l.UnlinkedAt, &l.CodeHash, &expires, &l.CodeAttempts, &l.Limits.Daily, &l.Limits.Monthly)
 	if expires != nil {
 		l.CodeExpiresAt = *expires
 	}
@@ -223,6 +224,11 @@ func (t *txStore) InsertOrder(ctx context.Context, o *domain.Order) (bool, error
 	}
 	*o = existing
 	return false, nil
+}
+
+func (t *txStore) SetOrdersStatus(ctx context.Context, ids []string, status domain.OrderStatus, at time.Time) error {
+	t.tx.deferExec(`UPDATE orders SET status = $2, updated_at = $3 WHERE id = ANY($1::uuid[])`, ids, status, at)
+	return nil
 }
 
 func (t *txStore) SetOrderStatus(ctx context.Context, id string, status domain.OrderStatus, at time.Time) error {

@@ -85,21 +85,43 @@ func (q queries) Payments(ctx context.Context, scope domain.Scope, f domain.Paym
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Payment, error) { return scanPayment(r) })
 }
 
-func (t *txStore) InsertPayment(ctx context.Context, p *domain.Payment) error {
-	p.ID = newID()
-	var stdRate, stdFee, svcRate, svcFee *decimal.Decimal
-	for _, f := range p.Fees {
-		switch f.Kind {
-		case domain.FeeStandard:
-			stdRate, stdFee = &f.Rate, &f.Amount.Amount
-		case domain.FeeService:
-			svcRate, svcFee = &f.Rate, &f.Amount.Amount
+// InsertPayments queues one statement that appends every payment, with ids made here.
+func (t *txStore) InsertPayments(ctx context.Context, ps []domain.Payment) error {
+	n := len(ps)
+	ids, orders, partners, accounts, suppliers, methods, statuses := make([]string, n), make([]string, n), make([]string, n),
+		make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	amounts, debited := make([]decimal.Decimal, n), make([]decimal.Decimal, n)
+	stdRates, stdFees, svcRates, svcFees, fxRates := make([]*decimal.Decimal, n), make([]*decimal.Decimal, n), make([]*decimal.Decimal, n),
+		make([]*decimal.Decimal, n), make([]*decimal.Decimal, n)
+	currencies, escrows := make([]string, n), make([]string, n)
+	conversions, links := make([]*string, n), make([]*string, n)
+	created := make([]time.Time, n)
+	for i := range ps {
+		ps[i].ID = newID()
+		p := ps[i]
+		for _, f := range p.Fees {
+			switch f.Kind {
+			case domain.FeeStandard:
+				stdRates[i], stdFees[i] = &f.Rate, &f.Amount.Amount
+			case domain.FeeService:
+				svcRates[i], svcFees[i] = &f.Rate, &f.Amount.Amount
+			}
 		}
+		ids[i], orders[i], partners[i], accounts[i], suppliers[i] = p.ID, p.OrderID, p.PartnerID, p.AccountID, p.SupplierID
+		methods[i], statuses[i], amounts[i], debited[i], currencies[i] = string(p.Method), string(p.Status), p.Amount.Amount, p.Debited.Amount, string(p.Debited.Currency)
+		fxRates[i], conversions[i], escrows[i], created[i], links[i] = p.FXRate, nullable(p.ConversionID), string(p.EscrowStatus), p.CreatedAt, nullable(p.LinkID)
 	}
-	t.tx.deferExec(`INSERT INTO payments (`+paymentColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 0, 0, 0, $18, NULL)`,
-		p.ID, p.OrderID, p.PartnerID, p.AccountID, p.SupplierID, p.Method, p.Status, p.Amount.Amount,
-		stdRate, stdFee, svcRate, svcFee, p.Debited.Amount, p.Debited.Currency, p.FXRate, nullable(p.ConversionID), p.EscrowStatus, p.CreatedAt)
+	t.tx.deferExec(`INSERT INTO payments (`+paymentColumns+`, link_id)
+		SELECT id, order_id, partner_id, account_id, supplier_row_id, method, status, amount, standard_rate, standard_fee, service_rate,
+			service_fee, debited_amount, debited_currency, fx_rate, conversion_id, escrow_status, 0, 0, 0, created_at, NULL, link_id
+		FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::numeric[], $9::numeric[],
+			$10::numeric[], $11::numeric[], $12::numeric[], $13::numeric[], $14::text[], $15::numeric[], $16::uuid[], $17::text[],
+			$18::timestamptz[], $19::uuid[])
+			WITH ORDINALITY AS p(id, order_id, partner_id, account_id, supplier_row_id, method, status, amount, standard_rate, standard_fee,
+				service_rate, service_fee, debited_amount, debited_currency, fx_rate, conversion_id, escrow_status, created_at, link_id, n)
+		ORDER BY n`,
+		ids, orders, partners, accounts, suppliers, methods, statuses, amounts, stdRates, stdFees, svcRates, svcFees,
+		debited, currencies, fxRates, conversions, escrows, created, links)
 	return nil
 }
 

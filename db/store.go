@@ -11,8 +11,9 @@ import (
 	"github.com/kjb/kjb/domain"
 )
 
-// Enqueuer inserts a job inside a transaction. The command wires it to River's InsertTx.
-type Enqueuer func(ctx context.Context, tx pgx.Tx, job domain.Job) error
+// Enqueuer inserts jobs inside a transaction, in one statement. The command wires it to
+// River's InsertManyTx.
+type Enqueuer func(ctx context.Context, tx pgx.Tx, jobs ...domain.Job) error
 
 // Store implements domain.Store on a pgx pool.
 type Store struct {
@@ -112,6 +113,16 @@ func (t *txStore) Enqueue(ctx context.Context, job domain.Job) error {
 	return t.enqueue(ctx, t.raw, job)
 }
 
+func (t *txStore) EnqueueMany(ctx context.Context, jobs []domain.Job) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	if t.enqueue == nil {
+		return errors.New("db: this process cannot enqueue jobs")
+	}
+	return t.enqueue(ctx, t.raw, jobs...)
+}
+
 func retryable(err error) bool {
 	var pg *pgconn.PgError
 	return errors.As(err, &pg) && (pg.Code == "40001" || pg.Code == "40P01")
@@ -132,8 +143,11 @@ func translate(err error) error {
 		case "23505":
 			return &domain.Error{Code: domain.CodeAlreadyExists, Message: "already exists"}
 		case "23514":
-			if pg.ConstraintName == "balances_available_nonnegative" {
+			switch pg.ConstraintName {
+			case "balances_available_nonnegative":
 				return &domain.Error{Code: domain.CodeInsufficientBalance, Message: "insufficient balance"}
+			case "link_spending_within_limit":
+				return &domain.Error{Code: domain.ReasonLinkLimitExceeded, Message: "the link's spending limit would be passed"}
 			}
 		}
 	}

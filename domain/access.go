@@ -39,6 +39,7 @@ const (
 	ActConfirmMarketplaceLink   Action = "ConfirmMarketplaceLink"
 	ActUnlinkMarketplaceAccount Action = "UnlinkMarketplaceAccount"
 	ActActivateCrossBorderPay   Action = "ActivateCrossBorderPay"
+	ActSetLinkSpendingLimit     Action = "SetLinkSpendingLimit"
 	ActReadLink                 Action = "Link"
 )
 
@@ -157,6 +158,7 @@ var access = map[Action]rule{
 	ActConfirmMarketplaceLink:   {who: operatorOrAccount, refusal: "act for an account"},
 	ActUnlinkMarketplaceAccount: {who: operatorOrAccount, refusal: "change an account's links"},
 	ActActivateCrossBorderPay:   {who: operatorOrAccount, refusal: "change an account's links"},
+	ActSetLinkSpendingLimit:     {who: operatorOrAccount, refusal: "change an account's links"},
 	ActReadLink:                 {who: anyKey},
 	ActCreateOrder:              {who: partnerOnly, refusal: "create orders"},
 	ActCancelOrder:              {who: operatorOrPartner, refusal: "cancel orders"},

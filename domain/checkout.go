@@ -64,7 +64,8 @@ func (c Checkout) SameAccount() error {
 
 // Options evaluates every method for the orders paid together. Each order keeps its own
 // rules, fees and rounding (so together costs exactly what separately would); the balance
-// must cover the sum of the orders' totals. This and PaymentSituation.orderOptions are the
+// must cover the sum of the orders' totals, and each link's spending limits the sum of its
+// orders' amounts (LINK_LIMIT_EXCEEDED on every order of a link that would pass one). This and PaymentSituation.orderOptions are the
 // only place the payment rules live: payOrder and payOrders refuse with exactly these reasons.
 func (c Checkout) Options() []CheckoutOption {
 	if len(c) == 0 {
@@ -100,6 +101,18 @@ func (c Checkout) Options() []CheckoutOption {
 				co.Reasons = append(co.Reasons, rs...)
 			} else {
 				co.Reasons = append(co.Reasons, ReasonInsufficientBalance)
+			}
+		}
+		if first.FromBalance {
+			payable := make([]bool, len(c))
+			for i, o := range co.Orders {
+				payable[i] = !slices.Contains(o.Reasons, ReasonOrderNotPayable)
+			}
+			for i, over := range c.overLinkLimit(payable) {
+				if over {
+					co.Orders[i].Reasons = append(co.Orders[i].Reasons, ReasonLinkLimitExceeded)
+					co.Orders[i].Available, co.Available = false, false
+				}
 			}
 		}
 		co.Available = co.Available && len(co.Reasons) == 0

@@ -173,8 +173,6 @@ func (s *Service) PayOrders(ctx context.Context, actor Actor, in PayOrdersInput)
 		if err != nil {
 			return err
 		}
-		ls := make([]LedgerTx, len(c))
-		ids := make([]string, len(c))
 		out = make([]Payment, len(c))
 		for i, sit := range c {
 			p, err := s.chargeBuyer(ctx, tx, sit, in.Method)
@@ -184,15 +182,27 @@ func (s *Service) PayOrders(ctx context.Context, actor Actor, in PayOrdersInput)
 			if p.ConversionID == "" {
 				p.ConversionID = conversionID
 			}
-			if err := s.recordPayment(ctx, tx, sit.Order, &p); err != nil {
-				return err
-			}
+			out[i] = p
+		}
+		if err := s.recordPayments(ctx, tx, orders, out); err != nil {
+			return err
+		}
+		ls := make([]LedgerTx, len(c))
+		ids := make([]string, len(c))
+		for i, p := range out {
 			if ls[i], err = PaymentLedger(p); err != nil {
 				return err
 			}
-			out[i], ids[i] = p, p.ID
+			ids[i] = p.ID
 		}
 		if err := tx.SetIdempotencyResult(ctx, actor.Principal(), in.IdempotencyKey, strings.Join(ids, ",")); err != nil {
+			return err
+		}
+		limits := map[string]LinkLimits{}
+		for _, sit := range c {
+			limits[sit.Link.ID] = sit.Link.Limits
+		}
+		if err := tx.AddLinkSpending(ctx, linkSpends(out, limits)); err != nil {
 			return err
 		}
 		// As in PayOrder, the debit goes last, with the commit.
@@ -240,10 +250,11 @@ func paymentsOf(ctx context.Context, q Queries, ids []string) ([]Payment, error)
 	return out, nil
 }
 
-// checkoutInsufficient reports a lost balance race as the checkout's INSUFFICIENT_BALANCE.
+// checkoutInsufficient reports a lost race for the balance or a link's limit as the
+// checkout's INSUFFICIENT_BALANCE or LINK_LIMIT_EXCEEDED.
 func checkoutInsufficient(err error) error {
-	if CodeOf(err) == CodeInsufficientBalance {
-		return &Error{Code: ReasonInsufficientBalance, Message: reasonMessages[ReasonInsufficientBalance] + " for the orders together", Field: Field("orderIds")}
+	if r := CodeOf(err); r == CodeInsufficientBalance || r == ReasonLinkLimitExceeded {
+		return &Error{Code: r, Message: reasonMessages[r] + " for the orders together", Field: Field("orderIds")}
 	}
 	return err
 }

@@ -151,6 +151,7 @@ const (
 	ReasonOrderNotPayable           ErrorCode = "ORDER_NOT_PAYABLE"
 	ReasonRateUnavailable           ErrorCode = CodeRateUnavailable
 	ReasonAutoConvertSpreadExceeded ErrorCode = "AUTO_CONVERT_SPREAD_EXCEEDED"
+	ReasonLinkLimitExceeded         ErrorCode = "LINK_LIMIT_EXCEEDED"
 )
 
 // PaymentReasons lists every reason, in the order the API's PaymentReason enum declares them;
@@ -158,7 +159,7 @@ const (
 var PaymentReasons = []ErrorCode{ReasonNotSecuredTransaction, ReasonCreditTermOrContract, ReasonProhibitedItems,
 	ReasonRedPacketDiscount, ReasonMemberNotLinked, ReasonNotLinkedToMainlandAlipay, ReasonCrossBorderPayNotActive,
 	ReasonSupplierNotAccepting, ReasonKycNotVerified, ReasonInsufficientBalance, ReasonBelowMinimumOrder,
-	ReasonMainlandChinaIP, ReasonOrderNotPayable, ReasonRateUnavailable, ReasonAutoConvertSpreadExceeded}
+	ReasonMainlandChinaIP, ReasonOrderNotPayable, ReasonRateUnavailable, ReasonAutoConvertSpreadExceeded, ReasonLinkLimitExceeded}
 
 var reasonMessages = map[ErrorCode]string{
 	ReasonNotSecuredTransaction:     "Cross-border Pay needs \"Secured transaction\" at checkout",
@@ -176,6 +177,7 @@ var reasonMessages = map[ErrorCode]string{
 	ReasonOrderNotPayable:           "the order is not awaiting payment",
 	ReasonRateUnavailable:           "no current exchange rate for the pay currency: try again shortly",
 	ReasonAutoConvertSpreadExceeded: "converting the shortfall would take a wider spread than the account's auto-convert allows",
+	ReasonLinkLimitExceeded:         "the payment would take the buyer's link past its daily or monthly spending limit",
 }
 
 // ReasonError is the user error payOrder returns for one reason.

@@ -24,6 +24,7 @@ func (s *Service) emit(ctx context.Context, tx Tx, events ...Event) error {
 	if err := tx.RecordEvents(ctx, events); err != nil {
 		return err
 	}
+	var deliveries []Job
 	for _, partner := range partners {
 		endpoints, err := tx.WebhookEndpoints(ctx, Scope{PartnerID: partner})
 		if err != nil {
@@ -32,14 +33,15 @@ func (s *Service) emit(ctx context.Context, tx Tx, events ...Event) error {
 		for _, e := range events {
 			for _, w := range endpoints {
 				if e.PartnerID == w.PartnerID && EventMatches(w.Types, e.Type) {
-					if err := tx.Enqueue(ctx, WebhookDeliverJob{EventID: e.ID, EndpointID: w.ID}); err != nil {
-						return err
-					}
+					deliveries = append(deliveries, WebhookDeliverJob{EventID: e.ID, EndpointID: w.ID})
 				}
 			}
 		}
 	}
-	return nil
+	if len(deliveries) == 0 {
+		return nil
+	}
+	return tx.EnqueueMany(ctx, deliveries)
 }
 
 // paymentEvent describes a payment-flow event of p.

@@ -32,6 +32,8 @@ type MarketplaceLink struct {
 	CodeHash      string
 	CodeExpiresAt time.Time
 	CodeAttempts  int
+	// Limits caps the payments of the link per Asia/Shanghai day and month.
+	Limits LinkLimits
 }
 
 // Link confirmation: the member proves consent with a 6-digit code the marketplace delivers.

@@ -41,6 +41,8 @@ type PaymentSituation struct {
 	Funding AutoFunding
 	// Compare prices the options in the buyer's currency.
 	Compare Comparison
+	// LinkSpent is what the link has spent today and this month (read only when it has limits).
+	LinkSpent LinkSpent
 }
 
 // PaymentOption is one method's answer: available or why not, and what it would cost.
@@ -253,6 +255,7 @@ type Payment struct {
 	OrderID        string
 	PartnerID      string
 	AccountID      string
+	LinkID         string // the buyer member's link the payment counts against
 	SupplierID     string // the supplier's row id
 	Method         PaymentMethod
 	Status         PaymentStatus

@@ -60,6 +60,11 @@ func (s *Service) situation(ctx context.Context, q Queries, o Order, payCurrency
 			return sit, err
 		}
 		sit.Account = &a
+		if !link.Limits.None() {
+			if sit.LinkSpent, err = q.LinkSpent(ctx, link.ID, SpendingPeriodOf(s.clock.Now())); err != nil {
+				return sit, err
+			}
+		}
 		bs, err := q.Balances(ctx, a.ID)
 		if err != nil {
 			return sit, err
@@ -170,10 +175,15 @@ func (s *Service) PayOrder(ctx context.Context, actor Actor, in PayOrderInput) (
 				return err
 			}
 		}
-		if err := s.recordPayment(ctx, tx, o, &p); err != nil {
+		ps := []Payment{p}
+		if err := s.recordPayments(ctx, tx, []Order{o}, ps); err != nil {
 			return err
 		}
+		p = ps[0]
 		if err := tx.SetIdempotencyResult(ctx, actor.Principal(), in.IdempotencyKey, p.ID); err != nil {
+			return err
+		}
+		if err := tx.AddLinkSpending(ctx, linkSpends([]Payment{p}, map[string]LinkLimits{sit.Link.ID: sit.Link.Limits})); err != nil {
 			return err
 		}
 		// The debit goes last, with the commit: the buyer's balance row, the one contended
@@ -228,7 +238,7 @@ func (in PayOrderInput) validate() (cur Currency, ip string, err error) {
 // debits that balance. The payment is not stored yet.
 func (s *Service) chargeBuyer(ctx context.Context, tx Tx, sit PaymentSituation, method PaymentMethod) (Payment, error) {
 	o, now := sit.Order, s.clock.Now()
-	p := Payment{OrderID: o.ID, PartnerID: o.PartnerID, AccountID: sit.Account.ID, SupplierID: o.Supplier.ID,
+	p := Payment{OrderID: o.ID, PartnerID: o.PartnerID, AccountID: sit.Account.ID, LinkID: sit.Link.ID, SupplierID: o.Supplier.ID,
 		Method: method, Status: PaymentSucceeded, Amount: o.Amount, EscrowStatus: EscrowHeld, CreatedAt: now}
 	if method == MethodWorldPay {
 		p.Fees = sit.WorldPayFees()
@@ -245,19 +255,34 @@ func (s *Service) chargeBuyer(ctx context.Context, tx Tx, sit PaymentSituation, 
 	return p, nil
 }
 
-// recordPayment stores the payment, marks its order PAID, schedules the escrow's
-// auto-release and records the events.
-func (s *Service) recordPayment(ctx context.Context, tx Tx, o Order, p *Payment) error {
-	if err := tx.InsertPayment(ctx, p); err != nil {
+// recordPayments stores payments made together (setting their ids), marks their orders
+// (orders[i] is ps[i]'s, locked) PAID, schedules each escrow's auto-release and records the
+// events: each in one statement for all of them. INVALID_STATE for an order that cannot
+// become PAID.
+func (s *Service) recordPayments(ctx context.Context, tx Tx, orders []Order, ps []Payment) error {
+	if err := tx.InsertPayments(ctx, ps); err != nil {
 		return err
 	}
-	if err := moveOrder(ctx, tx, o, OrderPaid, p.CreatedAt); err != nil {
+	ids := make([]string, len(orders))
+	for i, o := range orders {
+		if !o.Status.CanBecome(OrderPaid) {
+			return Errorf(CodeInvalidState, Field("orderId"), "an order that is %s cannot become %s", o.Status, OrderPaid)
+		}
+		ids[i] = o.ID
+	}
+	if err := tx.SetOrdersStatus(ctx, ids, OrderPaid, ps[0].CreatedAt); err != nil {
 		return err
 	}
-	if err := tx.Enqueue(ctx, ReleaseEscrowJob{PaymentID: p.ID, At: p.CreatedAt.Add(s.cfg.EscrowHold)}); err != nil {
+	jobs := make([]Job, len(ps))
+	events := make([]Event, 0, 2*len(ps))
+	for i, p := range ps {
+		jobs[i] = ReleaseEscrowJob{PaymentID: p.ID, At: p.CreatedAt.Add(s.cfg.EscrowHold)}
+		events = append(events, paymentEvent(EventOrderPaid, "Order", p.OrderID, p), paymentEvent(EventPaymentSucceeded, "Payment", p.ID, p))
+	}
+	if err := tx.EnqueueMany(ctx, jobs); err != nil {
 		return err
 	}
-	return s.emit(ctx, tx, paymentEvent(EventOrderPaid, "Order", p.OrderID, *p), paymentEvent(EventPaymentSucceeded, "Payment", p.ID, *p))
+	return s.emit(ctx, tx, events...)
 }
 
 // moveOrder changes a locked order's status along the order state machine; INVALID_STATE
@@ -269,10 +294,14 @@ func moveOrder(ctx context.Context, tx Tx, o Order, to OrderStatus, at time.Time
 	return tx.SetOrderStatus(ctx, o.ID, to, at)
 }
 
-// insufficientAsReason reports a lost balance race as the INSUFFICIENT_BALANCE reason.
+// insufficientAsReason reports a lost race for the balance or a link's limit as the
+// INSUFFICIENT_BALANCE or LINK_LIMIT_EXCEEDED reason.
 func insufficientAsReason(err error) error {
-	if CodeOf(err) == CodeInsufficientBalance {
+	switch CodeOf(err) {
+	case CodeInsufficientBalance:
 		return ReasonError(ReasonInsufficientBalance)
+	case ReasonLinkLimitExceeded:
+		return ReasonError(ReasonLinkLimitExceeded)
 	}
 	return err
 }

@@ -54,6 +54,8 @@ type Queries interface {
 	Link(ctx context.Context, id string, scope Scope) (MarketplaceLink, error)
 	// ActiveLinkOfMember returns the member's ACTIVE link, NOT_FOUND when it has none.
 	ActiveLinkOfMember(ctx context.Context, memberID string) (MarketplaceLink, error)
+	// LinkSpent is what a link's payments spent in the period's day and month, net of refunds.
+	LinkSpent(ctx context.Context, linkID string, period SpendingPeriod) (LinkSpent, error)
 	// Links lists an account's links, newest first (history included), up to page.First+1.
 	Links(ctx context.Context, accountID string, page Page) ([]MarketplaceLink, error)
 	// Order returns an order within scope (account: orders of members actively linked to it).
@@ -150,6 +152,16 @@ type Tx interface {
 	// has an ACTIVE link (also when two race: exactly one wins).
 	InsertLink(ctx context.Context, l *MarketplaceLink) error
 	LockLink(ctx context.Context, id string, scope Scope) (MarketplaceLink, error)
+	// SetLinkLimits stores a link's spending limits (both nil: none).
+	SetLinkLimits(ctx context.Context, linkID string, l LinkLimits, at time.Time) error
+	// AddLinkSpending adds each spend to its link's day and month with the transaction's last
+	// writes, so the rows stay locked only for the commit. A spend that would pass the limits
+	// it carries (because a concurrent payment spent first) fails the commit: the transaction
+	// then returns LINK_LIMIT_EXCEEDED. Spends must come in link id order.
+	AddLinkSpending(ctx context.Context, spends []LinkSpend) error
+	// FreeLinkSpending takes amount off the spending of the payment's link in period (the
+	// payment's day and month).
+	FreeLinkSpending(ctx context.Context, paymentID string, period SpendingPeriod, amount decimal.Decimal) error
 	// LockPendingLink reads, FOR UPDATE, an account's PENDING link to a member; NOT_FOUND when
 	// there is none.
 	LockPendingLink(ctx context.Context, accountID, memberID string) (MarketplaceLink, error)
@@ -164,6 +176,8 @@ type Tx interface {
 	// found (in id order).
 	LockOrders(ctx context.Context, ids []string, scope Scope) ([]Order, error)
 	SetOrderStatus(ctx context.Context, id string, status OrderStatus, at time.Time) error
+	// SetOrdersStatus sets the status of several orders in one statement.
+	SetOrdersStatus(ctx context.Context, ids []string, status OrderStatus, at time.Time) error
 	UpsertRate(ctx context.Context, r Rate) error
 	InsertQuote(ctx context.Context, q *Quote) error
 	LockQuote(ctx context.Context, id string, scope Scope) (Quote, error)
@@ -186,7 +200,8 @@ type Tx interface {
 	// CompleteSettlement stores the fill, marks the settlement and its conversions SETTLED and
 	// returns the conversions it settled.
 	CompleteSettlement(ctx context.Context, s Settlement) ([]Conversion, error)
-	InsertPayment(ctx context.Context, p *Payment) error
+	// InsertPayments stores payments in one statement, setting their ids.
+	InsertPayments(ctx context.Context, ps []Payment) error
 	LockPaymentByOrder(ctx context.Context, orderID string) (Payment, error)
 	// LockPaymentsForRelease locks the payments with these ids, in id order, and reads each
 	// one's supplier payout account with it; ids not found are left out.
@@ -222,6 +237,8 @@ type Tx interface {
 	PruneIdempotencyKeys(ctx context.Context, before, deliveries time.Time, limit int) (int, error)
 	// Enqueue inserts a job in this transaction, so it runs only if the transaction commits.
 	Enqueue(ctx context.Context, job Job) error
+	// EnqueueMany inserts jobs in this transaction in one statement, as Enqueue inserts one.
+	EnqueueMany(ctx context.Context, jobs []Job) error
 	ReconciliationTx
 	SealTx
 }

@@ -114,10 +114,16 @@ func (s *Service) planRefund(p Payment, amount *Money, reason string) (Refund, e
 		Credited: Money{Amount: credited, Currency: p.Debited.Currency}, Reason: reason, CreatedAt: s.clock.Now()}, nil
 }
 
-// bookRefund stores the refund, posts its ledger transaction, and moves the payment, its
-// escrow and its order along their state machines (in full once nothing is left), with events.
+// bookRefund stores the refund, frees its amount from the link's spending, posts its ledger
+// transaction, and moves the payment, its escrow and its order along their state machines (in
+// full once nothing is left), with events.
 func (s *Service) bookRefund(ctx context.Context, tx Tx, o Order, p *Payment, r *Refund) error {
 	if err := tx.InsertRefund(ctx, r); err != nil {
+		return err
+	}
+	// The refunded amount comes off the spending of the payment's link in the payment's day
+	// and month; its rows are locked before the balance's, as a payment locks them.
+	if err := tx.FreeLinkSpending(ctx, p.ID, SpendingPeriodOf(p.CreatedAt), r.Amount.Amount); err != nil {
 		return err
 	}
 	l, err := RefundLedger(*p, *r)

@@ -108,6 +108,11 @@ func TestPayOrders(t *testing.T) {
 	if n := e.Count(`SELECT count(*) FROM river_job WHERE kind = 'escrow.release'`); n != 3 {
 		t.Fatalf("%d auto-release jobs", n)
 	}
+	// Each payment has its own release, in the payouts queue, due when its hold ends.
+	if n := e.Count(`SELECT count(DISTINCT p.id) FROM river_job j JOIN payments p ON p.id = (j.args->>'payment_id')::uuid
+		WHERE j.kind = 'escrow.release' AND j.queue = 'payouts' AND j.scheduled_at = p.created_at + interval '240 hours'`); n != 3 {
+		t.Fatalf("%d payments with their auto-release job", n)
+	}
 	t.Run("the same key again answers the same payments and moves nothing", func(t *testing.T) {
 		before := e.Snapshot()
 		again := e.MustSucceed(s.AccountKey, "payOrders", payOrders, in)["payments"].([]any)

@@ -391,6 +391,13 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	LinkSpending struct {
+		DailyLimit     func(childComplexity int) int
+		MonthlyLimit   func(childComplexity int) int
+		SpentThisMonth func(childComplexity int) int
+		SpentToday     func(childComplexity int) int
+	}
+
 	MarketplaceLink struct {
 		Account              func(childComplexity int) int
 		CreatedAt            func(childComplexity int) int
@@ -399,6 +406,7 @@ type ComplexityRoot struct {
 		MemberID             func(childComplexity int) int
 		Nickname             func(childComplexity int) int
 		Platform             func(childComplexity int) int
+		Spending             func(childComplexity int) int
 		Status               func(childComplexity int) int
 		UnlinkedAt           func(childComplexity int) int
 	}
@@ -460,6 +468,7 @@ type ComplexityRoot struct {
 		RunMonthlyFees             func(childComplexity int, input model.RunMonthlyFeesInput) int
 		SetAutoConvert             func(childComplexity int, input model.SetAutoConvertInput) int
 		SetFxRate                  func(childComplexity int, input model.SetFxRateInput) int
+		SetLinkSpendingLimit       func(childComplexity int, input model.SetLinkSpendingLimitInput) int
 		SetSandboxClock            func(childComplexity int, input model.SetSandboxClockInput) int
 		TopUp                      func(childComplexity int, input model.TopUpInput) int
 		UnlinkMarketplaceAccount   func(childComplexity int, input model.UnlinkMarketplaceAccountInput) int
@@ -791,6 +800,11 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	SetLinkSpendingLimitPayload struct {
+		Link       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	SetSandboxClockPayload struct {
 		Now        func(childComplexity int) int
 		UserErrors func(childComplexity int) int
@@ -953,6 +967,8 @@ type EventResolver interface {
 }
 type MarketplaceLinkResolver interface {
 	Account(ctx context.Context, obj *model.MarketplaceLink) (*model.Account, error)
+
+	Spending(ctx context.Context, obj *model.MarketplaceLink) (*model.LinkSpending, error)
 }
 type MarketplaceMemberResolver interface {
 	Link(ctx context.Context, obj *model.MarketplaceMember) (*model.MarketplaceLink, error)
@@ -978,6 +994,7 @@ type MutationResolver interface {
 	ExecuteQuote(ctx context.Context, input model.ExecuteQuoteInput) (*model.ExecuteQuotePayload, error)
 	RetryJob(ctx context.Context, input model.RetryJobInput) (*model.RetryJobPayload, error)
 	CancelJob(ctx context.Context, input model.CancelJobInput) (*model.CancelJobPayload, error)
+	SetLinkSpendingLimit(ctx context.Context, input model.SetLinkSpendingLimitInput) (*model.SetLinkSpendingLimitPayload, error)
 	ConfirmMarketplaceLink(ctx context.Context, input model.ConfirmMarketplaceLinkInput) (*model.ConfirmMarketplaceLinkPayload, error)
 	UpsertMarketplaceMember(ctx context.Context, input model.UpsertMarketplaceMemberInput) (*model.UpsertMarketplaceMemberPayload, error)
 	UpsertSupplier(ctx context.Context, input model.UpsertSupplierInput) (*model.UpsertSupplierPayload, error)
@@ -2330,6 +2347,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LinkMarketplaceAccountPayload.UserErrors(childComplexity), true
 
+	case "LinkSpending.dailyLimit":
+		if e.ComplexityRoot.LinkSpending.DailyLimit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkSpending.DailyLimit(childComplexity), true
+	case "LinkSpending.monthlyLimit":
+		if e.ComplexityRoot.LinkSpending.MonthlyLimit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkSpending.MonthlyLimit(childComplexity), true
+	case "LinkSpending.spentThisMonth":
+		if e.ComplexityRoot.LinkSpending.SpentThisMonth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkSpending.SpentThisMonth(childComplexity), true
+	case "LinkSpending.spentToday":
+		if e.ComplexityRoot.LinkSpending.SpentToday == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkSpending.SpentToday(childComplexity), true
+
 	case "MarketplaceLink.account":
 		if e.ComplexityRoot.MarketplaceLink.Account == nil {
 			break
@@ -2372,6 +2414,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MarketplaceLink.Platform(childComplexity), true
+	case "MarketplaceLink.spending":
+		if e.ComplexityRoot.MarketplaceLink.Spending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketplaceLink.Spending(childComplexity), true
 	case "MarketplaceLink.status":
 		if e.ComplexityRoot.MarketplaceLink.Status == nil {
 			break
@@ -2793,6 +2841,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetFxRate(childComplexity, args["input"].(model.SetFxRateInput)), true
+	case "Mutation.setLinkSpendingLimit":
+		if e.ComplexityRoot.Mutation.SetLinkSpendingLimit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setLinkSpendingLimit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetLinkSpendingLimit(childComplexity, args["input"].(model.SetLinkSpendingLimitInput)), true
 	case "Mutation.setSandboxClock":
 		if e.ComplexityRoot.Mutation.SetSandboxClock == nil {
 			break
@@ -4224,6 +4283,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SetFxRatePayload.UserErrors(childComplexity), true
 
+	case "SetLinkSpendingLimitPayload.link":
+		if e.ComplexityRoot.SetLinkSpendingLimitPayload.Link == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetLinkSpendingLimitPayload.Link(childComplexity), true
+	case "SetLinkSpendingLimitPayload.userErrors":
+		if e.ComplexityRoot.SetLinkSpendingLimitPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetLinkSpendingLimitPayload.UserErrors(childComplexity), true
+
 	case "SetSandboxClockPayload.now":
 		if e.ComplexityRoot.SetSandboxClockPayload.Now == nil {
 			break
@@ -4750,6 +4822,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRunMonthlyFeesInput,
 		ec.unmarshalInputSetAutoConvertInput,
 		ec.unmarshalInputSetFxRateInput,
+		ec.unmarshalInputSetLinkSpendingLimitInput,
 		ec.unmarshalInputSetSandboxClockInput,
 		ec.unmarshalInputTopUpInput,
 		ec.unmarshalInputUnlinkMarketplaceAccountInput,
@@ -4846,7 +4919,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/accounts.graphqls" "schema/apikeys.graphqls" "schema/autoconvert.graphqls" "schema/checkout.graphqls" "schema/events.graphqls" "schema/fees.graphqls" "schema/fx.graphqls" "schema/jobs.graphqls" "schema/linkconsent.graphqls" "schema/marketplace.graphqls" "schema/payments.graphqls" "schema/reconciliation.graphqls" "schema/reconciliation_breaks.graphqls" "schema/statements.graphqls"
+//go:embed "schema/accounts.graphqls" "schema/apikeys.graphqls" "schema/autoconvert.graphqls" "schema/checkout.graphqls" "schema/events.graphqls" "schema/fees.graphqls" "schema/fx.graphqls" "schema/jobs.graphqls" "schema/link_limits.graphqls" "schema/linkconsent.graphqls" "schema/marketplace.graphqls" "schema/payments.graphqls" "schema/reconciliation.graphqls" "schema/reconciliation_breaks.graphqls" "schema/statements.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -5012,6 +5085,7 @@ type Subscription
 	{Name: "schema/fees.graphqls", Input: sourceData("schema/fees.graphqls"), BuiltIn: false},
 	{Name: "schema/fx.graphqls", Input: sourceData("schema/fx.graphqls"), BuiltIn: false},
 	{Name: "schema/jobs.graphqls", Input: sourceData("schema/jobs.graphqls"), BuiltIn: false},
+	{Name: "schema/link_limits.graphqls", Input: sourceData("schema/link_limits.graphqls"), BuiltIn: false},
 	{Name: "schema/linkconsent.graphqls", Input: sourceData("schema/linkconsent.graphqls"), BuiltIn: false},
 	{Name: "schema/marketplace.graphqls", Input: sourceData("schema/marketplace.graphqls"), BuiltIn: false},
 	{Name: "schema/payments.graphqls", Input: sourceData("schema/payments.graphqls"), BuiltIn: false},
@@ -5701,6 +5775,20 @@ func (ec *executionContext) childFields_LinkMarketplaceAccountPayload(ctx contex
 	return nil, fmt.Errorf("no field named %q was found under type LinkMarketplaceAccountPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_LinkSpending(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dailyLimit":
+		return ec.fieldContext_LinkSpending_dailyLimit(ctx, field)
+	case "monthlyLimit":
+		return ec.fieldContext_LinkSpending_monthlyLimit(ctx, field)
+	case "spentToday":
+		return ec.fieldContext_LinkSpending_spentToday(ctx, field)
+	case "spentThisMonth":
+		return ec.fieldContext_LinkSpending_spentThisMonth(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LinkSpending", field.Name)
+}
+
 func (ec *executionContext) childFields_MarketplaceLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5721,6 +5809,8 @@ func (ec *executionContext) childFields_MarketplaceLink(ctx context.Context, fie
 		return ec.fieldContext_MarketplaceLink_createdAt(ctx, field)
 	case "unlinkedAt":
 		return ec.fieldContext_MarketplaceLink_unlinkedAt(ctx, field)
+	case "spending":
+		return ec.fieldContext_MarketplaceLink_spending(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MarketplaceLink", field.Name)
 }
@@ -6365,6 +6455,16 @@ func (ec *executionContext) childFields_SetFxRatePayload(ctx context.Context, fi
 		return ec.fieldContext_SetFxRatePayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SetFxRatePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SetLinkSpendingLimitPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "link":
+		return ec.fieldContext_SetLinkSpendingLimitPayload_link(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_SetLinkSpendingLimitPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetLinkSpendingLimitPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_SetSandboxClockPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7265,6 +7365,20 @@ func (ec *executionContext) field_Mutation_setFxRate_args(ctx context.Context, r
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.SetFxRateInput, error) {
 			return ec.unmarshalNSetFxRateInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐSetFxRateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setLinkSpendingLimit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SetLinkSpendingLimitInput, error) {
+			return ec.unmarshalNSetLinkSpendingLimitInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐSetLinkSpendingLimitInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -13394,6 +13508,134 @@ func (ec *executionContext) fieldContext_LinkMarketplaceAccountPayload_userError
 	return fc, nil
 }
 
+func (ec *executionContext) _LinkSpending_dailyLimit(ctx context.Context, field graphql.CollectedField, obj *model.LinkSpending) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkSpending_dailyLimit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DailyLimit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LinkSpending_dailyLimit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LinkSpending",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LinkSpending_monthlyLimit(ctx context.Context, field graphql.CollectedField, obj *model.LinkSpending) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkSpending_monthlyLimit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MonthlyLimit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LinkSpending_monthlyLimit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LinkSpending",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LinkSpending_spentToday(ctx context.Context, field graphql.CollectedField, obj *model.LinkSpending) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkSpending_spentToday(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SpentToday, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkSpending_spentToday(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LinkSpending",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LinkSpending_spentThisMonth(ctx context.Context, field graphql.CollectedField, obj *model.LinkSpending) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkSpending_spentThisMonth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SpentThisMonth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkSpending_spentThisMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LinkSpending",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MarketplaceLink_id(ctx context.Context, field graphql.CollectedField, obj *model.MarketplaceLink) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13608,6 +13850,38 @@ func (ec *executionContext) _MarketplaceLink_unlinkedAt(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_MarketplaceLink_unlinkedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MarketplaceLink", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _MarketplaceLink_spending(ctx context.Context, field graphql.CollectedField, obj *model.MarketplaceLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketplaceLink_spending(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MarketplaceLink().Spending(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LinkSpending) graphql.Marshaler {
+			return ec.marshalNLinkSpending2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐLinkSpending(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketplaceLink_spending(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketplaceLink",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LinkSpending(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _MarketplaceLinkConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MarketplaceLinkConnection) (ret graphql.Marshaler) {
@@ -14888,6 +15162,50 @@ func (ec *executionContext) fieldContext_Mutation_cancelJob(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_cancelJob_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setLinkSpendingLimit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setLinkSpendingLimit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetLinkSpendingLimit(ctx, fc.Args["input"].(model.SetLinkSpendingLimitInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SetLinkSpendingLimitPayload) graphql.Marshaler {
+			return ec.marshalNSetLinkSpendingLimitPayload2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐSetLinkSpendingLimitPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setLinkSpendingLimit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SetLinkSpendingLimitPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setLinkSpendingLimit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21596,6 +21914,70 @@ func (ec *executionContext) fieldContext_SetFxRatePayload_userErrors(_ context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _SetLinkSpendingLimitPayload_link(ctx context.Context, field graphql.CollectedField, obj *model.SetLinkSpendingLimitPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetLinkSpendingLimitPayload_link(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Link, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MarketplaceLink) graphql.Marshaler {
+			return ec.marshalOMarketplaceLink2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMarketplaceLink(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SetLinkSpendingLimitPayload_link(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetLinkSpendingLimitPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketplaceLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SetLinkSpendingLimitPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.SetLinkSpendingLimitPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetLinkSpendingLimitPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetLinkSpendingLimitPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetLinkSpendingLimitPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SetSandboxClockPayload_now(ctx context.Context, field graphql.CollectedField, obj *model.SetSandboxClockPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26010,6 +26392,50 @@ func (ec *executionContext) unmarshalInputSetFxRateInput(ctx context.Context, ob
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputSetLinkSpendingLimitInput(ctx context.Context, obj any) (model.SetLinkSpendingLimitInput, error) {
+	var it model.SetLinkSpendingLimitInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"linkId", "daily", "monthly"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "linkId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("linkId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LinkID = data
+		case "daily":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("daily"))
+			data, err := ec.unmarshalOMoneyInput2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoneyInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Daily = data
+		case "monthly":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthly"))
+			data, err := ec.unmarshalOMoneyInput2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐMoneyInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Monthly = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputSetSandboxClockInput(ctx context.Context, obj any) (model.SetSandboxClockInput, error) {
 	var it model.SetSandboxClockInput
 	if obj == nil {
@@ -29539,6 +29965,59 @@ func (ec *executionContext) _LinkMarketplaceAccountPayload(ctx context.Context, 
 	return out
 }
 
+var linkSpendingImplementors = []string{"LinkSpending"}
+
+func (ec *executionContext) _LinkSpending(ctx context.Context, sel ast.SelectionSet, obj *model.LinkSpending) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, linkSpendingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LinkSpending")
+		case "dailyLimit":
+			out.Values[i] = ec._LinkSpending_dailyLimit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "monthlyLimit":
+			out.Values[i] = ec._LinkSpending_monthlyLimit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "spentToday":
+			out.Values[i] = ec._LinkSpending_spentToday(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "spentThisMonth":
+			out.Values[i] = ec._LinkSpending_spentThisMonth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var marketplaceLinkImplementors = []string{"MarketplaceLink", "Node"}
 
 func (ec *executionContext) _MarketplaceLink(ctx context.Context, sel ast.SelectionSet, obj *model.MarketplaceLink) graphql.Marshaler {
@@ -29629,6 +30108,44 @@ func (ec *executionContext) _MarketplaceLink(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "spending":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MarketplaceLink_spending(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -30051,6 +30568,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "cancelJob":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_cancelJob(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setLinkSpendingLimit":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setLinkSpendingLimit(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -33335,6 +33859,49 @@ func (ec *executionContext) _SetFxRatePayload(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var setLinkSpendingLimitPayloadImplementors = []string{"SetLinkSpendingLimitPayload"}
+
+func (ec *executionContext) _SetLinkSpendingLimitPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SetLinkSpendingLimitPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setLinkSpendingLimitPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetLinkSpendingLimitPayload")
+		case "link":
+			out.Values[i] = ec._SetLinkSpendingLimitPayload_link(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._SetLinkSpendingLimitPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var setSandboxClockPayloadImplementors = []string{"SetSandboxClockPayload"}
 
 func (ec *executionContext) _SetSandboxClockPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SetSandboxClockPayload) graphql.Marshaler {
@@ -35880,6 +36447,16 @@ func (ec *executionContext) marshalNLinkMarketplaceAccountPayload2ᚖgithubᚗco
 	return ec._LinkMarketplaceAccountPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNLinkSpending2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐLinkSpending(ctx context.Context, sel ast.SelectionSet, v *model.LinkSpending) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._LinkSpending(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNLinkStatus2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐLinkStatus(ctx context.Context, v any) (model.LinkStatus, error) {
 	var res model.LinkStatus
 	err := res.UnmarshalGQL(v)
@@ -36643,6 +37220,21 @@ func (ec *executionContext) marshalNSetFxRatePayload2ᚖgithubᚗcomᚋkjbᚋkjb
 		return graphql.Null
 	}
 	return ec._SetFxRatePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSetLinkSpendingLimitInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐSetLinkSpendingLimitInput(ctx context.Context, v any) (model.SetLinkSpendingLimitInput, error) {
+	res, err := ec.unmarshalInputSetLinkSpendingLimitInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetLinkSpendingLimitPayload2ᚖgithubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐSetLinkSpendingLimitPayload(ctx context.Context, sel ast.SelectionSet, v *model.SetLinkSpendingLimitPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SetLinkSpendingLimitPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSetSandboxClockInput2githubᚗcomᚋkjbᚋkjbᚋgraphᚋmodelᚐSetSandboxClockInput(ctx context.Context, v any) (model.SetSandboxClockInput, error) {

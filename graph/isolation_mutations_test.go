@@ -60,6 +60,7 @@ func TestTenantIsolationMutations(t *testing.T) {
 		"executeQuote":             {otherAccount, ExecuteQuote, map[string]any{"quoteId": quote, "idempotencyKey": "steal"}},
 		"payOrder":                 {otherAccount, PayOrder, map[string]any{"orderId": open, "method": "WORLD_PAY", "idempotencyKey": "steal"}},
 		"payOrders":                {otherAccount, `mutation($input: PayOrdersInput!) { payOrders(input: $input) { userErrors { code } } }`, map[string]any{"orderIds": []string{open}, "method": "WORLD_PAY", "idempotencyKey": "steal"}},
+		"setLinkSpendingLimit":     {otherAccount, `mutation($input: SetLinkSpendingLimitInput!) { setLinkSpendingLimit(input: $input) { userErrors { code } } }`, map[string]any{"linkId": s.LinkID, "daily": Money("1.00", "CNY")}},
 		"setAutoConvert":           {otherAccount, `mutation($input: SetAutoConvertInput!) { setAutoConvert(input: $input) { userErrors { code } } }`, map[string]any{"accountId": s.AccountID, "currency": "USD", "maxSpreadBps": 100}},
 		"cancelOrder":              {otherPartner, CancelOrder, map[string]any{"orderId": open}},
 		"confirmReceipt":           {otherPartner, ConfirmReceipt, map[string]any{"orderId": paid}},

@@ -20,6 +20,7 @@ var idReaders = map[string][]struct {
 		{"node(TopUp)", `query($id: ID!) { node(id: $id) { id } }`, func(f isolationFixture) string { return f.topUpA }},
 		{"node(Order)", `query($id: ID!) { node(id: $id) { id } }`, func(f isolationFixture) string { return f.orderA }},
 		{"node(MarketplaceLink)", `query($id: ID!) { node(id: $id) { id } }`, func(f isolationFixture) string { return f.linkA }},
+		{"node(MarketplaceLink).spending", `query($id: ID!) { node(id: $id) { ... on MarketplaceLink { spending { dailyLimit { amount } spentToday { amount } } } } }`, func(f isolationFixture) string { return f.linkA }},
 		{"node(Quote)", `query($id: ID!) { node(id: $id) { id } }`, func(f isolationFixture) string { return f.quoteA }},
 		{"node(Conversion)", `query($id: ID!) { node(id: $id) { id } }`, func(f isolationFixture) string { return f.conversionA }},
 		{"node(Payment)", `query($id: ID!) { node(id: $id) { id } }`, func(f isolationFixture) string { return f.paymentA }},

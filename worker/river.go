@@ -179,22 +179,27 @@ var queueOf = map[string]string{
 	domain.PayoutJob{}.Kind():        QueuePayouts,
 }
 
-// Enqueue returns the function db uses to insert a domain job in a transaction.
-func Enqueue(client *river.Client[pgx.Tx]) func(context.Context, pgx.Tx, domain.Job) error {
-	return func(ctx context.Context, tx pgx.Tx, job domain.Job) error {
-		args, ok := job.(river.JobArgs)
-		if !ok {
-			return fmt.Errorf("worker: job %T is not a River job", job)
-		}
-		opts := &river.InsertOpts{Queue: queueOf[args.Kind()]}
-		if o, ok := job.(domain.JobOptions); ok {
-			at, unique := o.Schedule()
-			opts.ScheduledAt = at
-			if unique {
-				opts.UniqueOpts = river.UniqueOpts{ByArgs: true}
+// Enqueue returns the function db uses to insert domain jobs in a transaction, all in one
+// statement (River's InsertManyTx).
+func Enqueue(client *river.Client[pgx.Tx]) func(context.Context, pgx.Tx, ...domain.Job) error {
+	return func(ctx context.Context, tx pgx.Tx, jobs ...domain.Job) error {
+		params := make([]river.InsertManyParams, len(jobs))
+		for i, job := range jobs {
+			args, ok := job.(river.JobArgs)
+			if !ok {
+				return fmt.Errorf("worker: job %T is not a River job", job)
 			}
+			opts := &river.InsertOpts{Queue: queueOf[args.Kind()]}
+			if o, ok := job.(domain.JobOptions); ok {
+				at, unique := o.Schedule()
+				opts.ScheduledAt = at
+				if unique {
+					opts.UniqueOpts = river.UniqueOpts{ByArgs: true}
+				}
+			}
+			params[i] = river.InsertManyParams{Args: args, InsertOpts: opts}
 		}
-		_, err := client.InsertTx(ctx, tx, args, opts)
+		_, err := client.InsertManyTx(ctx, tx, params)
 		return err
 	}
 }

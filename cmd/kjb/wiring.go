@@ -63,8 +63,8 @@ func connect(ctx context.Context, dev, withWorkers bool, app string) (*parts, er
 	p.metrics.WatchDatabase(pool, worker.JobCounter{Pool: pool})
 	// The store's enqueuer needs the River client, and a working River client needs the
 	// service; the closure breaks the cycle.
-	var enqueue func(context.Context, pgx.Tx, domain.Job) error
-	store := db.NewStore(pool, func(ctx context.Context, tx pgx.Tx, job domain.Job) error { return enqueue(ctx, tx, job) })
+	var enqueue func(context.Context, pgx.Tx, ...domain.Job) error
+	store := db.NewStore(pool, func(ctx context.Context, tx pgx.Tx, jobs ...domain.Job) error { return enqueue(ctx, tx, jobs...) })
 	if err := sealSecrets(store, cfg); err != nil {
 		pool.Close()
 		return nil, err

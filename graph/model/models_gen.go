@@ -538,6 +538,18 @@ type LinkMarketplaceAccountPayload struct {
 	UserErrors []*UserError     `json:"userErrors"`
 }
 
+// A link's spending limits and what its payments have spent against them: order amounts in CNY, net of refunds, per Asia/Shanghai day and month.
+type LinkSpending struct {
+	// Null: no daily limit.
+	DailyLimit *Money `json:"dailyLimit,omitempty"`
+	// Null: no monthly limit.
+	MonthlyLimit *Money `json:"monthlyLimit,omitempty"`
+	// Spent today (Asia/Shanghai).
+	SpentToday *Money `json:"spentToday"`
+	// Spent this calendar month (Asia/Shanghai).
+	SpentThisMonth *Money `json:"spentThisMonth"`
+}
+
 // A link between a KJB account and a 1688 member. Unlinked links are kept as history.
 type MarketplaceLink struct {
 	ID                   string     `json:"id"`
@@ -549,6 +561,8 @@ type MarketplaceLink struct {
 	Account              *Account   `json:"account,omitempty"`
 	CreatedAt            DateTime   `json:"createdAt"`
 	UnlinkedAt           *DateTime  `json:"unlinkedAt,omitempty"`
+	// The link's spending limits and what it has spent today and this month.
+	Spending *LinkSpending `json:"spending"`
 }
 
 func (MarketplaceLink) IsNode()            {}
@@ -1092,6 +1106,19 @@ type SetFxRatePayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+type SetLinkSpendingLimitInput struct {
+	LinkID string `json:"linkId"`
+	// CNY per Asia/Shanghai day; null: no daily limit.
+	Daily *MoneyInput `json:"daily,omitempty"`
+	// CNY per Asia/Shanghai calendar month; null: no monthly limit.
+	Monthly *MoneyInput `json:"monthly,omitempty"`
+}
+
+type SetLinkSpendingLimitPayload struct {
+	Link       *MarketplaceLink `json:"link,omitempty"`
+	UserErrors []*UserError     `json:"userErrors"`
+}
+
 type SetSandboxClockInput struct {
 	Now DateTime `json:"now"`
 }
@@ -1595,6 +1622,8 @@ const (
 	ErrorCodeOrderNotPayable            ErrorCode = "ORDER_NOT_PAYABLE"
 	// Auto-converting the shortfall would take a wider spread than the account's maxSpreadBps.
 	ErrorCodeAutoConvertSpreadExceeded ErrorCode = "AUTO_CONVERT_SPREAD_EXCEEDED"
+	// The payment would take the buyer member's link past its daily or monthly spending limit.
+	ErrorCodeLinkLimitExceeded ErrorCode = "LINK_LIMIT_EXCEEDED"
 )
 
 var AllErrorCode = []ErrorCode{
@@ -1625,11 +1654,12 @@ var AllErrorCode = []ErrorCode{
 	ErrorCodeMainlandChinaIP,
 	ErrorCodeOrderNotPayable,
 	ErrorCodeAutoConvertSpreadExceeded,
+	ErrorCodeLinkLimitExceeded,
 }
 
 func (e ErrorCode) IsValid() bool {
 	switch e {
-	case ErrorCodeInvalidInput, ErrorCodeNotFound, ErrorCodeAlreadyExists, ErrorCodeInvalidState, ErrorCodeIdempotencyKeyReused, ErrorCodeInsufficientBalance, ErrorCodeAlreadyLinked, ErrorCodeAlipayInternationalLinked, ErrorCodeMemberNotAlipayVerified, ErrorCodeMemberNotAuthorized, ErrorCodeKycNotVerified, ErrorCodeQuoteExpired, ErrorCodeQuoteAlreadyExecuted, ErrorCodeRateUnavailable, ErrorCodeRefundExceedsPayment, ErrorCodeNotSecuredTransaction, ErrorCodeCreditTermOrContractOrder, ErrorCodeProhibitedItems, ErrorCodeRedPacketDiscount, ErrorCodeMemberNotLinked, ErrorCodeNotLinkedToMainlandAlipay, ErrorCodeCrossBorderPayNotActivated, ErrorCodeSupplierNotAccepting, ErrorCodeBelowMinimumOrder, ErrorCodeMainlandChinaIP, ErrorCodeOrderNotPayable, ErrorCodeAutoConvertSpreadExceeded:
+	case ErrorCodeInvalidInput, ErrorCodeNotFound, ErrorCodeAlreadyExists, ErrorCodeInvalidState, ErrorCodeIdempotencyKeyReused, ErrorCodeInsufficientBalance, ErrorCodeAlreadyLinked, ErrorCodeAlipayInternationalLinked, ErrorCodeMemberNotAlipayVerified, ErrorCodeMemberNotAuthorized, ErrorCodeKycNotVerified, ErrorCodeQuoteExpired, ErrorCodeQuoteAlreadyExecuted, ErrorCodeRateUnavailable, ErrorCodeRefundExceedsPayment, ErrorCodeNotSecuredTransaction, ErrorCodeCreditTermOrContractOrder, ErrorCodeProhibitedItems, ErrorCodeRedPacketDiscount, ErrorCodeMemberNotLinked, ErrorCodeNotLinkedToMainlandAlipay, ErrorCodeCrossBorderPayNotActivated, ErrorCodeSupplierNotAccepting, ErrorCodeBelowMinimumOrder, ErrorCodeMainlandChinaIP, ErrorCodeOrderNotPayable, ErrorCodeAutoConvertSpreadExceeded, ErrorCodeLinkLimitExceeded:
 		return true
 	}
 	return false
@@ -2618,6 +2648,8 @@ const (
 	PaymentReasonRateUnavailable            PaymentReason = "RATE_UNAVAILABLE"
 	// Auto-converting the shortfall would take a wider spread than the account's maxSpreadBps.
 	PaymentReasonAutoConvertSpreadExceeded PaymentReason = "AUTO_CONVERT_SPREAD_EXCEEDED"
+	// The payment would take the buyer member's link past its daily or monthly spending limit.
+	PaymentReasonLinkLimitExceeded PaymentReason = "LINK_LIMIT_EXCEEDED"
 )
 
 var AllPaymentReason = []PaymentReason{
@@ -2636,11 +2668,12 @@ var AllPaymentReason = []PaymentReason{
 	PaymentReasonOrderNotPayable,
 	PaymentReasonRateUnavailable,
 	PaymentReasonAutoConvertSpreadExceeded,
+	PaymentReasonLinkLimitExceeded,
 }
 
 func (e PaymentReason) IsValid() bool {
 	switch e {
-	case PaymentReasonNotSecuredTransaction, PaymentReasonCreditTermOrContractOrder, PaymentReasonProhibitedItems, PaymentReasonRedPacketDiscount, PaymentReasonMemberNotLinked, PaymentReasonNotLinkedToMainlandAlipay, PaymentReasonCrossBorderPayNotActivated, PaymentReasonSupplierNotAccepting, PaymentReasonKycNotVerified, PaymentReasonInsufficientBalance, PaymentReasonBelowMinimumOrder, PaymentReasonMainlandChinaIP, PaymentReasonOrderNotPayable, PaymentReasonRateUnavailable, PaymentReasonAutoConvertSpreadExceeded:
+	case PaymentReasonNotSecuredTransaction, PaymentReasonCreditTermOrContractOrder, PaymentReasonProhibitedItems, PaymentReasonRedPacketDiscount, PaymentReasonMemberNotLinked, PaymentReasonNotLinkedToMainlandAlipay, PaymentReasonCrossBorderPayNotActivated, PaymentReasonSupplierNotAccepting, PaymentReasonKycNotVerified, PaymentReasonInsufficientBalance, PaymentReasonBelowMinimumOrder, PaymentReasonMainlandChinaIP, PaymentReasonOrderNotPayable, PaymentReasonRateUnavailable, PaymentReasonAutoConvertSpreadExceeded, PaymentReasonLinkLimitExceeded:
 		return true
 	}
 	return false
