@@ -240,13 +240,13 @@ const checkpointEvery = 5 * time.Second
 // above a mark below which every event is already delivered (or committed before the listener
 // started, or never will be). Sequence numbers are drawn before commit, so an event below the
 // highest one seen may still be in flight; the mark therefore only moves to a checkpoint's
-// sequence value once every transaction running at that checkpoint has ended and the
+// sequence value once every transaction that could hold a number up to it has ended and the
 // notifications of all of them have arrived. A checkpoint reads the sequence's last value, then
-// takes a snapshot and notifies the listener's own marker channel: each transaction holding a
-// number up to that value already has a transaction id (migration 0041), so it is below the
-// snapshot's xmax; once a later checkpoint's snapshot has an xmin at or above that xmax, all
-// those transactions have ended, and the arrival of that later checkpoint's marker means the
-// notifications queued before it have arrived too.
+// takes a transaction id of its own and notifies the listener's own marker channel as it
+// commits. Every transaction holding a number up to that value took its id before drawing it
+// (migration 0041), so before the checkpoint's: once a later checkpoint's snapshot has an xmin
+// at or above the checkpoint's id, they have all ended, and the arrival of that later
+// checkpoint's marker means every notification queued before it has arrived too.
 func ListenEvents(ctx context.Context, pool *pgxpool.Pool, publish func(domain.Event), onError func(error)) {
 	listenEvents(ctx, pool, publish, onError, checkpointEvery, func(int64) {})
 }
@@ -289,10 +289,11 @@ type listener struct {
 }
 
 type checkpoint struct {
-	n          int64
-	seq        int64
-	xmin, xmax uint64
-	gen        int // ids delivered before the checkpoint are in earlier gens
+	n    int64
+	seq  int64
+	xid  uint64 // the checkpoint's own transaction id, above those of every holder of seq
+	xmin uint64 // its snapshot's: every transaction id below it had ended
+	gen  int    // ids delivered before the checkpoint are in earlier gens
 }
 
 func (l *listener) deliver(e domain.Event) {
@@ -393,8 +394,8 @@ func (l *listener) readBack(ctx context.Context, conn *pgx.Conn, where string, a
 	return nil
 }
 
-// checkpoint reads the events sequence, then (in a later statement, so a later snapshot) the
-// snapshot's bounds, and notifies the marker channel when that statement commits.
+// checkpoint reads the events sequence, then (in a later statement) its snapshot's xmin and a
+// transaction id of its own, and notifies the marker channel when that statement commits.
 func (l *listener) checkpoint(ctx context.Context, conn *pgx.Conn, marker string) error {
 	c := checkpoint{n: l.taken + 1}
 	if err := conn.QueryRow(ctx, `SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('events', 'seq')::regclass), 0)`).
@@ -403,13 +404,13 @@ func (l *listener) checkpoint(ctx context.Context, conn *pgx.Conn, marker string
 	}
 	l.gens = append(l.gens, map[string]struct{}{})
 	c.gen = l.gen0 + len(l.gens) - 1
-	var xmin, xmax string
-	if err := conn.QueryRow(ctx, `SELECT pg_snapshot_xmin(s)::text, pg_snapshot_xmax(s)::text FROM pg_current_snapshot() s,
-		pg_notify($1, $2) n`, marker, strconv.FormatInt(c.n, 10)).Scan(&xmin, &xmax); err != nil {
+	var xmin, xid string
+	if err := conn.QueryRow(ctx, `SELECT pg_snapshot_xmin(pg_current_snapshot())::text, pg_current_xact_id()::text
+		FROM pg_notify($1, $2)`, marker, strconv.FormatInt(c.n, 10)).Scan(&xmin, &xid); err != nil {
 		return err
 	}
 	c.xmin, _ = strconv.ParseUint(xmin, 10, 64)
-	c.xmax, _ = strconv.ParseUint(xmax, 10, 64)
+	c.xid, _ = strconv.ParseUint(xid, 10, 64)
 	l.taken = c.n
 	l.checkpoints = append(l.checkpoints, c)
 	return nil
@@ -434,7 +435,7 @@ func (l *listener) confirm(payload string) bool {
 	confirmed := l.checkpoints[at]
 	for i := at - 1; i >= 0; i-- {
 		c := l.checkpoints[i]
-		if c.xmax > confirmed.xmin {
+		if c.xid > confirmed.xmin {
 			continue
 		}
 		if !l.marked || c.seq > l.low {
