@@ -61,7 +61,7 @@ type chaos struct {
 	mu                                       sync.Mutex
 	acked                                    map[string]string   // payment id → order external id
 	effects                                  map[string][]string // table → acknowledged ids (top_ups, conversions, refunds)
-	onAck                                    func(start time.Time)
+	onAck                                    func(sent, acked time.Time)
 }
 
 type chaosAccount struct{ id, key string }
@@ -241,7 +241,7 @@ func (c *chaos) call(key, query string, vars map[string]any) (map[string]any, er
 		}
 		c.ops.Add(1)
 		if c.onAck != nil {
-			c.onAck(start)
+			c.onAck(start, time.Now())
 		}
 		return out.Data, nil
 	}
