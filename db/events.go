@@ -276,14 +276,16 @@ type listener struct {
 	// recent guards against a notification replayed to a new LISTEN from the server's queue.
 	recent *recent
 	// marked: low is set. Every event with seq <= low is delivered, predates the listener or
-	// never commits.
+	// never commits. On the first connection it is set once the transactions running at its
+	// first checkpoint have ended (checkpoints are 100 ms apart until then); a connection lost
+	// before that starts over without a read-back.
 	marked bool
 	low    int64
 	// gens holds the ids delivered since the checkpoint that set low, one set per checkpoint
 	// interval; gen0 is the number of gens[0].
 	gens []map[string]struct{}
 	gen0 int
-	// checkpoints taken on the current connection whose sequence value is above low.
+	// checkpoints taken on the current connection and not yet used to move low.
 	checkpoints []checkpoint
 	taken       int64
 }
