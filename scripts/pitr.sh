@@ -39,14 +39,6 @@ pgbin() { ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1; }
 backrest() { as_owner pgbackrest --config="$dir/pgbackrest.conf" --stanza=$stanza "$@"; }
 psql_at() { as_owner "$(pgbin)/psql" -X -At -h 127.0.0.1 -p "$1" -U postgres -d "$2" -c "$3"; }
 
-wait_for() { # wait_for SECONDS COMMAND...: poll until COMMAND succeeds
-  local deadline=$((SECONDS + $1)); shift
-  until "$@" >/dev/null 2>&1; do
-    [ $SECONDS -lt $deadline ] || return 1
-    sleep 0.5
-  done
-}
-
 up() {
   install
   mkdir -p "$dir" && chmod 755 "$dir"
@@ -105,8 +97,11 @@ restore() {
     --archive-mode=off restore >&2
   as_owner "$(pgbin)/pg_ctl" -D "$dir/restored" -l "$dir/restored.log" -w -t 600 \
     -o "-p $restored_port -k $dir/sock" start >/dev/null
-  wait_for 600 promoted ||
-    { log "the restored cluster did not finish recovery (see $dir/restored.log)"; exit 1; }
+  local deadline=$((SECONDS + 600))
+  until promoted 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || { log "the restored cluster did not finish recovery (see $dir/restored.log)"; exit 1; }
+    sleep 0.5
+  done
   echo "postgres://postgres@127.0.0.1:$restored_port/kjb?sslmode=disable"
 }
 

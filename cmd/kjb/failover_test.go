@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"strings"
@@ -30,40 +29,12 @@ func TestFailover(t *testing.T) {
 	if os.Getenv("KJB_FAILOVER") == "" {
 		t.Skip("set KJB_FAILOVER=1 (make failover) to rehearse a failover")
 	}
-	formation := func(args ...string) string {
-		cmd := exec.Command("../../scripts/formation.sh", args...)
-		cmd.Stderr = os.Stderr
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("formation.sh %s: %v", strings.Join(args, " "), err)
-		}
-		return strings.TrimSpace(string(out))
-	}
+	formation := func(args ...string) string { return script(t, "formation.sh", args...) }
 	t.Cleanup(func() { formation("down") })
 	url := formation("up")
 	formation("untune")
-	seed := uint64(time.Now().UnixNano())
-	t.Logf("seed %d", seed)
-	c := &chaos{t: t, rng: rand.New(rand.NewPCG(seed, seed>>1)), acked: map[string]string{}, effects: map[string][]string{},
-		dbURL: url, direct: url}
-	t.Cleanup(func() {
-		for _, p := range c.procs {
-			p.kill()
-		}
-	})
-	if out, code := c.kjb("migrate"); code != 0 {
-		t.Fatalf("migrate: %s", out)
-	}
-	secret, code := c.kjb("apikey", "create", "--role", "OPERATOR")
-	if code != 0 {
-		t.Fatalf("apikey: %s", secret)
-	}
-	c.operator = strings.TrimSpace(secret)
-	for _, cmd := range []string{"api", "api", "worker", "worker"} {
-		p := &chaosProc{command: cmd}
-		c.start(p)
-		c.procs = append(c.procs, p)
-	}
+	c := newHarness(t, url)
+	c.bootstrap("api", "api", "worker", "worker")
 
 	// A listener through both failovers, as every api process holds one.
 	pool, err := db.Open(context.Background(), db.PoolConfig{URL: url, MaxConns: 2, AppName: "failover-listener"})

@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -27,44 +25,14 @@ func TestRestoreDrill(t *testing.T) {
 	pitr := func(args ...string) string {
 		t.Helper()
 		start := time.Now()
-		cmd := exec.Command("../../scripts/pitr.sh", args...)
-		cmd.Stderr = os.Stderr
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("pitr.sh %s: %v", strings.Join(args, " "), err)
-		}
+		out := script(t, "pitr.sh", args...)
 		t.Logf("pitr.sh %s: %.1fs", strings.Join(args, " "), time.Since(start).Seconds())
-		return strings.TrimSpace(string(out))
+		return out
 	}
 	pitr("down") // a fresh cluster and repository
 	t.Cleanup(func() { pitr("down") })
-	url := pitr("up")
-	seed := uint64(time.Now().UnixNano())
-	c := &chaos{t: t, rng: rand.New(rand.NewPCG(seed, seed>>1)), acked: map[string]string{}, effects: map[string][]string{},
-		dbURL: url, direct: url}
-	stopAll := func() {
-		for _, p := range c.procs {
-			p.kill()
-		}
-		c.procs = nil
-	}
-	t.Cleanup(stopAll)
-	startKJB := func() {
-		for _, cmd := range []string{"api", "worker"} {
-			p := &chaosProc{command: cmd}
-			c.start(p)
-			c.procs = append(c.procs, p)
-		}
-	}
-	if out, code := c.kjb("migrate"); code != 0 {
-		t.Fatalf("migrate: %s", out)
-	}
-	secret, code := c.kjb("apikey", "create", "--role", "OPERATOR")
-	if code != 0 {
-		t.Fatalf("apikey: %s", secret)
-	}
-	c.operator = strings.TrimSpace(secret)
-	startKJB()
+	c := newHarness(t, pitr("up"))
+	c.bootstrap("api", "worker")
 	c.seed()
 	for _, a := range c.accounts {
 		c.must(c.operator, "topUp", `mutation($input: TopUpInput!) { topUp(input: $input) { topUp { id } userErrors { code } } }`,
@@ -107,7 +75,7 @@ func TestRestoreDrill(t *testing.T) {
 		len(payments), target.UTC().Format("15:04:05.000000"), k+1, target.Sub(payments[k].acked).Seconds()*1000,
 		k+2, payments[k+1].sent.Sub(target).Seconds()*1000)
 	pitr("check") // the WAL past the target is archived
-	stopAll()
+	c.stopAll()
 
 	restored := pitr("restore", target.UTC().Format("2006-01-02 15:04:05.000000-07"))
 	c.dbURL, c.direct = restored, restored
@@ -116,7 +84,7 @@ func TestRestoreDrill(t *testing.T) {
 	if code != 0 {
 		t.Errorf("kjb audit failed on the restored cluster")
 	}
-	startKJB()
+	c.startAll("api", "worker")
 	res, err := http.Get("http://" + c.apiAddrs()[0] + "/readyz")
 	if err != nil || res.StatusCode != http.StatusOK {
 		t.Fatalf("the api on the restored cluster is not ready: %v %v", res, err)
