@@ -246,7 +246,10 @@ const checkpointEvery = 5 * time.Second
 // commits. Every transaction holding a number up to that value took its id before drawing it
 // (migration 0041), so before the checkpoint's: once a later checkpoint's snapshot has an xmin
 // at or above the checkpoint's id, they have all ended, and the arrival of that later
-// checkpoint's marker means every notification queued before it has arrived too.
+// checkpoint's marker means every notification queued before it has arrived too. A checkpoint
+// commits a transaction id, so its commit flushes (and, with synchronous replication,
+// replicates) the sequence's state up to the mark: a promoted standby does not draw those
+// numbers again.
 func ListenEvents(ctx context.Context, pool *pgxpool.Pool, publish func(domain.Event), onError func(error)) {
 	listenEvents(ctx, pool, publish, onError, checkpointEvery, func(int64) {})
 }
