@@ -113,7 +113,9 @@ func TestFailover(t *testing.T) {
 	}
 	rejoin := func(node string) {
 		formation("start", node)
-		wait.For(t, 5*time.Minute, func() error {
+		// When pg_rewind cannot be used the node is cloned again (pg_basebackup), which takes
+		// minutes on a loaded machine.
+		wait.For(t, 15*time.Minute, func() error {
 			s := formation("state")
 			if strings.Count(s, "secondary") != 2 || strings.Count(s, "primary") != 2 {
 				return fmt.Errorf("%s not back as a synchronous standby:\n%s", node, s)
