@@ -4,7 +4,7 @@ SHELL := /bin/bash
 GO ?= go
 PG := ./scripts/postgres.sh
 
-.PHONY: run test generate check-generated schema-snapshot lint alert-tests build pg-stop bench bench-settle bench-fees bench-events bench-checkout chaos failover
+.PHONY: run test generate check-generated schema-snapshot lint alert-tests build pg-stop bench bench-settle bench-fees bench-events bench-checkout chaos failover restore-drill
 
 build:
 	$(GO) build -o bin/kjb ./cmd/kjb
@@ -83,4 +83,10 @@ chaos:
 # the old one rejoins as a standby, detection is tuned, and the new primary is killed too; then
 # every invariant is checked and the write outages and throughput are reported.
 failover:
-	KJB_FAILOVER=1 $(GO) test -run '^TestFailover$$' -count=1 -v -timeout 60m ./cmd/kjb/ | grep -vE '^=== (RUN|PAUSE|CONT)'
+	set -o pipefail; KJB_FAILOVER=1 $(GO) test -run '^TestFailover$$' -count=1 -v -timeout 60m ./cmd/kjb/ | grep -vE '^=== (RUN|PAUSE|CONT)'
+
+# Point-in-time recovery with pgBackRest (scripts/pitr.sh): a base backup of a fresh cluster with
+# KJB on it, payments continue, a restore to a moment between two acknowledged payments into a
+# new cluster, then kjb audit, KJB started on it and exactly the payments acknowledged before.
+restore-drill:
+	set -o pipefail; KJB_RESTORE_DRILL=1 $(GO) test -run '^TestRestoreDrill$$' -count=1 -v -timeout 30m ./cmd/kjb/ | grep -vE '^=== (RUN|PAUSE|CONT)'

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -258,28 +259,42 @@ func (q queries) PartnerSummary(ctx context.Context, scope domain.Scope, from, t
 	return s, err
 }
 
-// catchUpWindow is how far before a lost listener connection the events table is read again
-// on reconnect: longer than any transaction that records events runs.
-const catchUpWindow = 30 * time.Second
+// checkpointEvery is how often a connected listener moves its catch-up mark forward.
+const checkpointEvery = 5 * time.Second
 
 // ListenEvents delivers every committed event, in commit order, to publish until ctx ends. It
 // holds one connection in LISTEN on kjb_events and reconnects after a failure (a restart, a
 // failover); then it reads back from the events table what was committed meanwhile, so no
 // event is missed and none is delivered twice.
+//
+// The read-back is ordered by the events' sequence numbers, not by time: it reads every event
+// above a mark below which every event is already delivered (or committed before the listener
+// started, or never will be). Sequence numbers are drawn before commit, so an event below the
+// highest one seen may still be in flight; the mark therefore only moves to a checkpoint's
+// sequence value once every transaction that could hold a number up to it has ended and the
+// notifications of all of them have arrived. A checkpoint reads the sequence's last value, then
+// takes a transaction id of its own and notifies the listener's own marker channel as it
+// commits. Every transaction holding a number up to that value took its id before drawing it
+// (migration 0041), so before the checkpoint's: once a later checkpoint's snapshot has an xmin
+// at or above the checkpoint's id, they have all ended, and the arrival of that later
+// checkpoint's marker means every notification queued before it has arrived too. A checkpoint
+// commits a transaction id, so its commit flushes (and, with synchronous replication,
+// replicates) the sequence's state up to the mark: a promoted standby does not draw those
+// numbers again.
 func ListenEvents(ctx context.Context, pool *pgxpool.Pool, publish func(domain.Event), onError func(error)) {
-	seen := newRecent(100000)
-	deliver := func(e domain.Event) {
-		if seen.add(e.ID) {
-			publish(e)
-		}
-	}
-	var lost time.Time
+	listenEvents(ctx, pool, publish, onError, checkpointEvery, func(int64) {})
+}
+
+// listenEvents is ListenEvents checkpointing every interval; onMark sees low after each
+// checkpoint confirmed once low is set.
+func listenEvents(ctx context.Context, pool *pgxpool.Pool, publish func(domain.Event), onError func(error),
+	every time.Duration, onMark func(low int64)) {
+	l := &listener{publish: publish, recent: newRecent(100000), gens: []map[string]struct{}{{}}, every: every, onMark: onMark}
 	for ctx.Err() == nil {
-		err := listenOnce(ctx, pool, deliver, lost)
+		err := l.listenOnce(ctx, pool)
 		if ctx.Err() != nil {
 			return
 		}
-		lost = time.Now()
 		onError(err)
 		select {
 		case <-ctx.Done():
@@ -288,65 +303,186 @@ func ListenEvents(ctx context.Context, pool *pgxpool.Pool, publish func(domain.E
 	}
 }
 
-// listenOnce listens until its connection fails. After a lost connection (lost set) it first
-// delivers what committed since shortly before the loss; deliver skips what it has seen.
-func listenOnce(ctx context.Context, pool *pgxpool.Pool, deliver func(domain.Event), lost time.Time) error {
+type listener struct {
+	publish func(domain.Event)
+	every   time.Duration
+	onMark  func(int64)
+	// recent guards against a notification replayed to a new LISTEN from the server's queue.
+	recent *recent
+	// marked: low is set. Every event with seq <= low is delivered, predates the listener or
+	// never commits. On the first connection it is set once the transactions running at its
+	// first checkpoint have ended (checkpoints are 100 ms apart until then); a connection lost
+	// before that starts over without a read-back.
+	marked bool
+	low    int64
+	// gens holds the ids delivered since the checkpoint that set low, one set per checkpoint
+	// interval; gen0 is the number of gens[0].
+	gens []map[string]struct{}
+	gen0 int
+	// checkpoints taken on the current connection and not yet used to move low.
+	checkpoints []checkpoint
+	taken       int64
+}
+
+type checkpoint struct {
+	n    int64
+	seq  int64
+	xid  uint64 // the checkpoint's own transaction id, above those of every holder of seq
+	xmin uint64 // its snapshot's: every transaction id below it had ended
+	gen  int    // ids delivered before the checkpoint are in earlier gens
+}
+
+func (l *listener) deliver(e domain.Event) {
+	for _, g := range l.gens {
+		if _, ok := g[e.ID]; ok {
+			return
+		}
+	}
+	if !l.recent.add(e.ID) {
+		return
+	}
+	l.gens[len(l.gens)-1][e.ID] = struct{}{}
+	l.publish(e)
+}
+
+// listenOnce listens until its connection fails. On a new connection with low set, it first
+// delivers what committed above low; deliver skips what it has seen.
+func (l *listener) listenOnce(ctx context.Context, pool *pgxpool.Pool) error {
 	conn, err := pool.Acquire(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Release()
-	if _, err := conn.Exec(ctx, `LISTEN kjb_events`); err != nil {
+	marker := "kjb_events_mark_" + strconv.FormatUint(uint64(conn.Conn().PgConn().PID()), 10)
+	if _, err := conn.Exec(ctx, `LISTEN kjb_events; LISTEN `+marker); err != nil {
 		return err
 	}
-	defer conn.Exec(context.WithoutCancel(ctx), `UNLISTEN kjb_events`) //nolint:errcheck
-	if !lost.IsZero() {
-		rows, err := conn.Query(ctx, `SELECT `+eventColumns+` FROM events WHERE occurred_at >= $1 ORDER BY seq`, lost.Add(-catchUpWindow))
-		if err != nil {
+	defer conn.Exec(context.WithoutCancel(ctx), `UNLISTEN *`) //nolint:errcheck
+	// Checkpoints of another connection may compare transaction ids of another server.
+	l.checkpoints = nil
+	if l.marked {
+		if err := l.readBack(ctx, conn.Conn(), `seq > $1`, l.low); err != nil {
 			return err
-		}
-		missed, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.Event, error) { return scanEvent(row) })
-		if err != nil {
-			return err
-		}
-		for _, e := range missed {
-			deliver(e)
 		}
 	}
+	next := time.Now()
 	for {
-		n, err := conn.Conn().WaitForNotification(ctx)
+		if !time.Now().Before(next) {
+			if err := l.checkpoint(ctx, conn.Conn(), marker); err != nil {
+				return err
+			}
+			next = time.Now().Add(l.every)
+		}
+		wait, cancel := context.WithDeadline(ctx, next)
+		n, err := conn.Conn().WaitForNotification(wait)
+		cancel()
 		if err != nil {
+			if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) && !conn.Conn().IsClosed() {
+				continue
+			}
 			return err
 		}
-		if strings.HasPrefix(n.Payload, "[") {
+		switch {
+		case n.Channel == marker:
+			if !l.confirm(n.Payload) {
+				continue
+			}
+			if l.marked {
+				l.onMark(l.low)
+			} else {
+				next = time.Now().Add(min(l.every, 100*time.Millisecond)) // until low is set
+			}
+		case strings.HasPrefix(n.Payload, "["):
 			var list []notifiedEvent
 			if json.Unmarshal([]byte(n.Payload), &list) != nil {
 				continue
 			}
 			for _, p := range list {
-				deliver(p.event())
+				l.deliver(p.event())
 			}
-			continue
-		}
-		// A bulk insert: read its range back. The range may hold another transaction's events:
-		// those committed are delivered once (seen), those not yet committed come with their own
-		// notification.
-		var r struct{ From, To int64 }
-		if json.Unmarshal([]byte(n.Payload), &r) != nil {
-			continue
-		}
-		rows, err := conn.Query(ctx, `SELECT `+eventColumns+` FROM events WHERE seq BETWEEN $1 AND $2 ORDER BY seq`, r.From, r.To)
-		if err != nil {
-			return err
-		}
-		events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.Event, error) { return scanEvent(row) })
-		if err != nil {
-			return err
-		}
-		for _, e := range events {
-			deliver(e)
+		default:
+			// A bulk insert: read its range back. The range may hold another transaction's
+			// events: those committed are delivered once, those not yet committed come with
+			// their own notification.
+			var r struct{ From, To int64 }
+			if json.Unmarshal([]byte(n.Payload), &r) != nil {
+				continue
+			}
+			if err := l.readBack(ctx, conn.Conn(), `seq BETWEEN $1 AND $2`, r.From, r.To); err != nil {
+				return err
+			}
 		}
 	}
+}
+
+func (l *listener) readBack(ctx context.Context, conn *pgx.Conn, where string, args ...any) error {
+	rows, err := conn.Query(ctx, `SELECT `+eventColumns+` FROM events WHERE `+where+` ORDER BY seq`, args...)
+	if err != nil {
+		return err
+	}
+	events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.Event, error) { return scanEvent(row) })
+	if err != nil {
+		return err
+	}
+	for _, e := range events {
+		l.deliver(e)
+	}
+	return nil
+}
+
+// checkpoint reads the events sequence, then (in a later statement) its snapshot's xmin and a
+// transaction id of its own, and notifies the marker channel when that statement commits.
+func (l *listener) checkpoint(ctx context.Context, conn *pgx.Conn, marker string) error {
+	c := checkpoint{n: l.taken + 1}
+	if err := conn.QueryRow(ctx, `SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('events', 'seq')::regclass), 0)`).
+		Scan(&c.seq); err != nil {
+		return err
+	}
+	l.gens = append(l.gens, map[string]struct{}{})
+	c.gen = l.gen0 + len(l.gens) - 1
+	var xmin, xid string
+	if err := conn.QueryRow(ctx, `SELECT pg_snapshot_xmin(pg_current_snapshot())::text, pg_current_xact_id()::text
+		FROM pg_notify($1, $2)`, marker, strconv.FormatInt(c.n, 10)).Scan(&xmin, &xid); err != nil {
+		return err
+	}
+	c.xmin, _ = strconv.ParseUint(xmin, 10, 64)
+	c.xid, _ = strconv.ParseUint(xid, 10, 64)
+	l.taken = c.n
+	l.checkpoints = append(l.checkpoints, c)
+	return nil
+}
+
+// confirm handles the marker of checkpoint n: low moves to the newest earlier checkpoint whose
+// transactions had all ended by checkpoint n's snapshot. It reports whether n was known.
+func (l *listener) confirm(payload string) bool {
+	n, err := strconv.ParseInt(payload, 10, 64)
+	if err != nil {
+		return false
+	}
+	at := -1
+	for i, c := range l.checkpoints {
+		if c.n == n {
+			at = i
+		}
+	}
+	if at < 0 {
+		return false
+	}
+	confirmed := l.checkpoints[at]
+	for i := at - 1; i >= 0; i-- {
+		c := l.checkpoints[i]
+		if c.xid > confirmed.xmin {
+			continue
+		}
+		if !l.marked || c.seq > l.low {
+			l.marked, l.low = true, c.seq
+		}
+		l.gens = l.gens[c.gen-l.gen0:]
+		l.gen0 = c.gen
+		l.checkpoints = l.checkpoints[i+1:]
+		break
+	}
+	return true
 }
 
 type notifiedEvent struct {

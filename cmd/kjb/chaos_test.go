@@ -61,7 +61,7 @@ type chaos struct {
 	mu                                       sync.Mutex
 	acked                                    map[string]string   // payment id → order external id
 	effects                                  map[string][]string // table → acknowledged ids (top_ups, conversions, refunds)
-	onAck                                    func(start time.Time)
+	onAck                                    func(sent, acked time.Time)
 }
 
 type chaosAccount struct{ id, key string }
@@ -104,20 +104,58 @@ func newChaos(t *testing.T, rng *rand.Rand) *chaos {
 	c.proxy = startCommitDropper(t, fmt.Sprintf("%s:%d", cfg.Host, cfg.Port))
 	c.dbURL = fmt.Sprintf("postgres://postgres@%s/kjb_chaos?sslmode=disable", c.proxy.addr)
 	c.direct = fmt.Sprintf("postgres://postgres@%s:%d/kjb_chaos?sslmode=disable", cfg.Host, cfg.Port)
+	c.bootstrap("api", "api", "worker", "worker")
+	return c
+}
+
+// newHarness drives KJB processes on the database at url, killing them when the test ends.
+func newHarness(t *testing.T, url string) *chaos {
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d", seed)
+	c := &chaos{t: t, rng: rand.New(rand.NewPCG(seed, seed>>1)), acked: map[string]string{}, effects: map[string][]string{},
+		dbURL: url, direct: url}
+	t.Cleanup(c.stopAll)
+	return c
+}
+
+// bootstrap migrates the database, mints the operator key and starts the commands' processes.
+func (c *chaos) bootstrap(commands ...string) {
 	if out, code := c.kjb("migrate"); code != 0 {
-		t.Fatalf("migrate: %s", out)
+		c.t.Fatalf("migrate: %s", out)
 	}
 	secret, code := c.kjb("apikey", "create", "--role", "OPERATOR")
 	if code != 0 {
-		t.Fatalf("apikey: %s", secret)
+		c.t.Fatalf("apikey: %s", secret)
 	}
 	c.operator = strings.TrimSpace(secret)
-	for _, cmd := range []string{"api", "api", "worker", "worker"} {
+	c.startAll(commands...)
+}
+
+func (c *chaos) startAll(commands ...string) {
+	for _, cmd := range commands {
 		p := &chaosProc{command: cmd}
 		c.start(p)
 		c.procs = append(c.procs, p)
 	}
-	return c
+}
+
+func (c *chaos) stopAll() {
+	for _, p := range c.procs {
+		p.kill()
+	}
+	c.procs = nil
+}
+
+// script runs scripts/name and returns what it printed, its log going to stderr.
+func script(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("../../scripts/"+name, args...)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s %s: %v", name, strings.Join(args, " "), err)
+	}
+	return strings.TrimSpace(string(out))
 }
 
 func (c *chaos) pgScript(command string) string {
@@ -241,7 +279,7 @@ func (c *chaos) call(key, query string, vars map[string]any) (map[string]any, er
 		}
 		c.ops.Add(1)
 		if c.onAck != nil {
-			c.onAck(start)
+			c.onAck(start, time.Now())
 		}
 		return out.Data, nil
 	}
