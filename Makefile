@@ -77,7 +77,7 @@ bench-checkout:
 # 2 api + 2 worker processes under load while processes are killed, PostgreSQL crashes once and
 # connections drop after COMMIT; then every invariant is checked. Its own cluster; KJB_CHAOS_DURATION.
 chaos:
-	KJB_CHAOS=1 KJB_CHAOS_DURATION=$${KJB_CHAOS_DURATION:-10m} $(GO) test -run '^TestChaos$$' -count=1 -v -timeout 60m ./cmd/kjb/ | grep -vE '^=== (RUN|PAUSE|CONT)'
+	set -o pipefail; KJB_CHAOS=1 KJB_CHAOS_DURATION=$${KJB_CHAOS_DURATION:-10m} $(GO) test -run '^TestChaos$$' -count=1 -v -timeout 60m ./cmd/kjb/ | grep -vE '^=== (RUN|PAUSE|CONT)'
 
 # A pg_auto_failover formation (scripts/formation.sh) under payment load: the primary is killed,
 # the old one rejoins as a standby, detection is tuned, and the new primary is killed too; then
