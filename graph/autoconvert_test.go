@@ -3,7 +3,6 @@ package graph_test
 import (
 	"fmt"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -229,18 +228,10 @@ func TestAutoConvertConcurrently(t *testing.T) {
 		ids[i] = e.Order(s.PartnerKey, fmt.Sprint("o-", i), "buyer", "supplier", "1000.00")
 	}
 	errs := make([][]string, len(ids))
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i, oid := range ids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			errs[i] = userErrorsAt(e.Mutate(s.AccountKey, "payOrder", PayOrder, map[string]any{"orderId": oid, "method": "WORLD_PAY", "idempotencyKey": fmt.Sprint("k", i)}))
-		}()
-	}
-	close(start)
-	wg.Wait()
+	Race(len(ids), func(i int) {
+		oid := ids[i]
+		errs[i] = userErrorsAt(e.Mutate(s.AccountKey, "payOrder", PayOrder, map[string]any{"orderId": oid, "method": "WORLD_PAY", "idempotencyKey": fmt.Sprint("k", i)}))
+	})
 	for i, es := range errs {
 		if len(es) > 0 {
 			t.Errorf("payment %d: %v", i, es)

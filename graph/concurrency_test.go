@@ -3,7 +3,6 @@ package graph_test
 import (
 	"fmt"
 	"slices"
-	"sync"
 	"testing"
 
 	. "github.com/kjb/kjb/internal/apitest"
@@ -21,19 +20,11 @@ func TestDoubleSpendFrom100Goroutines(t *testing.T) {
 		orders[i] = e.Order(s.PartnerKey, fmt.Sprint("o-", i), "buyer", "supplier", "100.00")
 	}
 	codes := make([][]string, len(orders))
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i, oid := range orders {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			codes[i] = UserErrorCodes(e.Mutate(s.AccountKey, "payOrder", PayOrder,
-				map[string]any{"orderId": oid, "method": "WORLD_PAY", "idempotencyKey": fmt.Sprint("k", i)}))
-		}()
-	}
-	close(start)
-	wg.Wait()
+	Race(len(orders), func(i int) {
+		oid := orders[i]
+		codes[i] = UserErrorCodes(e.Mutate(s.AccountKey, "payOrder", PayOrder,
+			map[string]any{"orderId": oid, "method": "WORLD_PAY", "idempotencyKey": fmt.Sprint("k", i)}))
+	})
 	paid := 0
 	for _, c := range codes {
 		switch {
@@ -75,21 +66,13 @@ func TestOppositeConversionsAtOnce(t *testing.T) {
 		quotes[i] = Str(e.Quote(j.key, j.acct, j.sell, j.buy, "10.00"), "id")
 	}
 	failures := make(chan string, len(jobs))
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i, j := range jobs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			r := e.Do(j.key, ExecuteQuote, map[string]any{"input": map[string]any{"quoteId": quotes[i], "idempotencyKey": fmt.Sprint("x", i)}})
-			if r.Code() != "" || len(UserErrorCodes(Get(r.Data, "executeQuote").(map[string]any))) != 0 {
-				failures <- r.Raw
-			}
-		}()
-	}
-	close(start)
-	wg.Wait()
+	Race(len(jobs), func(i int) {
+		j := jobs[i]
+		r := e.Do(j.key, ExecuteQuote, map[string]any{"input": map[string]any{"quoteId": quotes[i], "idempotencyKey": fmt.Sprint("x", i)}})
+		if r.Code() != "" || len(UserErrorCodes(Get(r.Data, "executeQuote").(map[string]any))) != 0 {
+			failures <- r.Raw
+		}
+	})
 	close(failures)
 	for f := range failures {
 		t.Errorf("a conversion failed: %.300s", f)

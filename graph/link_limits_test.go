@@ -3,7 +3,6 @@ package graph_test
 import (
 	"fmt"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -186,23 +185,15 @@ func TestLinkLimitUnder50RacingPayments(t *testing.T) {
 		orders[i] = e.Order(s.PartnerKey, fmt.Sprint("o-", i), "buyer", "supplier", "100.00")
 	}
 	codes := make([][]string, len(orders))
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i, oid := range orders {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			key := fmt.Sprint("k", i)
-			if i%2 == 0 {
-				codes[i] = UserErrorCodes(e.Mutate(s.AccountKey, "payOrder", PayOrder, map[string]any{"orderId": oid, "method": "WORLD_PAY", "idempotencyKey": key}))
-			} else {
-				codes[i] = UserErrorCodes(e.Mutate(s.AccountKey, "payOrders", payOrders, map[string]any{"orderIds": []string{oid}, "method": "WORLD_PAY", "idempotencyKey": key}))
-			}
-		}()
-	}
-	close(start)
-	wg.Wait()
+	Race(len(orders), func(i int) {
+		oid := orders[i]
+		key := fmt.Sprint("k", i)
+		if i%2 == 0 {
+			codes[i] = UserErrorCodes(e.Mutate(s.AccountKey, "payOrder", PayOrder, map[string]any{"orderId": oid, "method": "WORLD_PAY", "idempotencyKey": key}))
+		} else {
+			codes[i] = UserErrorCodes(e.Mutate(s.AccountKey, "payOrders", payOrders, map[string]any{"orderIds": []string{oid}, "method": "WORLD_PAY", "idempotencyKey": key}))
+		}
+	})
 	paid := 0
 	for i, c := range codes {
 		switch {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -143,19 +142,10 @@ func TestPayOrderSameKeyConcurrently(t *testing.T) {
 	e.Fund(s.AccountID, "5000.00", "CNH")
 	oid := e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "1000.00")
 	ids := make([]string, 50)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range ids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			p := e.Mutate(s.AccountKey, "payOrder", PayOrder, map[string]any{"orderId": oid, "method": "WORLD_PAY", "idempotencyKey": "same"})
-			ids[i] = Str(p, "payment", "id")
-		}()
-	}
-	close(start)
-	wg.Wait()
+	Race(len(ids), func(i int) {
+		p := e.Mutate(s.AccountKey, "payOrder", PayOrder, map[string]any{"orderId": oid, "method": "WORLD_PAY", "idempotencyKey": "same"})
+		ids[i] = Str(p, "payment", "id")
+	})
 	for i := range ids {
 		if ids[i] == "" || ids[i] != ids[0] {
 			t.Fatalf("answer %d %q vs %q", i, ids[i], ids[0])
@@ -179,19 +169,11 @@ func TestConcurrentPaymentsOnOneBalance(t *testing.T) {
 		orders[i] = e.Order(s.PartnerKey, fmt.Sprint("o-", i), "buyer", "supplier", "1000.00")
 	}
 	results := make([][]string, len(orders))
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i, oid := range orders {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			p := e.Mutate(s.AccountKey, "payOrder", PayOrder, map[string]any{"orderId": oid, "method": "WORLD_PAY", "idempotencyKey": fmt.Sprint("k", i)})
-			results[i] = UserErrorCodes(p)
-		}()
-	}
-	close(start)
-	wg.Wait()
+	Race(len(orders), func(i int) {
+		oid := orders[i]
+		p := e.Mutate(s.AccountKey, "payOrder", PayOrder, map[string]any{"orderId": oid, "method": "WORLD_PAY", "idempotencyKey": fmt.Sprint("k", i)})
+		results[i] = UserErrorCodes(p)
+	})
 	paid := 0
 	for _, r := range results {
 		switch {

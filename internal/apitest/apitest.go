@@ -599,3 +599,20 @@ func (e *Env) EventTypes(key string, types []string) []string {
 	slices.Reverse(out)
 	return out
 }
+
+// Race runs fn(0) … fn(n-1) in n goroutines released at the same moment and waits for them
+// all: the way tests make requests race for one balance, key, limit or row.
+func Race(n int, fn func(i int)) {
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			fn(i)
+		}()
+	}
+	close(start)
+	wg.Wait()
+}
