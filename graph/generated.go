@@ -4951,6 +4951,7 @@ scalar DateTime
 
 "An object with a global, opaque id that ` + "`" + `node(id:)` + "`" + ` resolves."
 interface Node {
+  "The global id, resolvable with ` + "`" + `node(id:)` + "`" + `."
   id: ID!
 }
 
@@ -5040,6 +5041,7 @@ type Money {
   currency: CurrencyCode!
 }
 
+"The input of ` + "`" + `money` + "`" + `."
 input MoneyInput {
   amount: Decimal!
   currency: CurrencyCode!
@@ -5069,7 +5071,10 @@ type Viewer {
 type Query {
   "Public."
   viewer: Viewer!
-  node(id: ID!): Node
+  node(
+    "The global id of the node."
+    id: ID!
+  ): Node
 }
 
 type Mutation

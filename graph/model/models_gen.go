@@ -12,10 +12,12 @@ import (
 // An object with a global, opaque id that `node(id:)` resolves.
 type Node interface {
 	IsNode()
+	// The global id, resolvable with `node(id:)`.
 	GetID() string
 }
 
 type Account struct {
+	// The global id, resolvable with `node(id:)`.
 	ID   string      `json:"id"`
 	Name string      `json:"name"`
 	Type AccountType `json:"type"`
@@ -31,7 +33,8 @@ type Account struct {
 	Balance *Balance `json:"balance"`
 	// The account statement: every posted ledger line, newest first.
 	LedgerEntries *LedgerEntryConnection `json:"ledgerEntries"`
-	CreatedAt     DateTime               `json:"createdAt"`
+	// When it was created.
+	CreatedAt DateTime `json:"createdAt"`
 	// Null while auto-convert is off.
 	AutoConvert *AutoConvert `json:"autoConvert,omitempty"`
 	FeeForecast *FeeForecast `json:"feeForecast"`
@@ -49,36 +52,51 @@ type Account struct {
 	Statement *Statement `json:"statement,omitempty"`
 }
 
-func (Account) IsNode()            {}
+func (Account) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this Account) GetID() string { return this.ID }
 
+// A page of a list of Account objects (Relay cursor connection), newest first unless the field says otherwise.
 type AccountConnection struct {
-	Edges    []*AccountEdge `json:"edges"`
-	PageInfo *PageInfo      `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*AccountEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of Account objects, with its cursor.
 type AccountEdge struct {
-	Cursor string   `json:"cursor"`
-	Node   *Account `json:"node"`
+	// Pass as `after` to read the items that follow this one.
+	Cursor string `json:"cursor"`
+	// The account.
+	Node *Account `json:"node"`
 }
 
+// The input of `activateCrossBorderPay`.
 type ActivateCrossBorderPayInput struct {
+	// The global id of the link.
 	LinkID string `json:"linkId"`
 }
 
+// The result of `activateCrossBorderPay`: the objects it changed, or the user errors that stopped it.
 type ActivateCrossBorderPayPayload struct {
-	Link       *MarketplaceLink `json:"link,omitempty"`
-	UserErrors []*UserError     `json:"userErrors"`
+	// The marketplace link as it is after the mutation; null when there are userErrors.
+	Link *MarketplaceLink `json:"link,omitempty"`
+	// Why nothing changed; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type APIKey struct {
+	// The global id, resolvable with `node(id:)`.
 	ID    string `json:"id"`
 	Role  Role   `json:"role"`
 	Label string `json:"label"`
 	// The last four characters of the secret.
-	Hint      string   `json:"hint"`
-	Account   *Account `json:"account,omitempty"`
-	Partner   *Partner `json:"partner,omitempty"`
+	Hint    string   `json:"hint"`
+	Account *Account `json:"account,omitempty"`
+	Partner *Partner `json:"partner,omitempty"`
+	// When it was created.
 	CreatedAt DateTime `json:"createdAt"`
 	// When the key stops working; null when it does not expire.
 	ExpiresAt *DateTime `json:"expiresAt,omitempty"`
@@ -88,17 +106,25 @@ type APIKey struct {
 	LastUsedAt *DateTime `json:"lastUsedAt,omitempty"`
 }
 
-func (APIKey) IsNode()            {}
+func (APIKey) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this APIKey) GetID() string { return this.ID }
 
+// A page of a list of ApiKey objects (Relay cursor connection), newest first unless the field says otherwise.
 type APIKeyConnection struct {
-	Edges    []*APIKeyEdge `json:"edges"`
-	PageInfo *PageInfo     `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*APIKeyEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of ApiKey objects, with its cursor.
 type APIKeyEdge struct {
-	Cursor string  `json:"cursor"`
-	Node   *APIKey `json:"node"`
+	// Pass as `after` to read the items that follow this one.
+	Cursor string `json:"cursor"`
+	// The api key.
+	Node *APIKey `json:"node"`
 }
 
 // An account's auto-convert choice: a Cross-border Pay payment short of CNH buys the shortfall from this currency.
@@ -114,21 +140,31 @@ type Balance struct {
 	Available *Money       `json:"available"`
 }
 
+// The input of `cancelJob`.
 type CancelJobInput struct {
+	// The global id of the job.
 	JobID string `json:"jobId"`
 }
 
+// The result of `cancelJob`: the objects it changed, or the user errors that stopped it.
 type CancelJobPayload struct {
-	Job        *Job         `json:"job,omitempty"`
+	// The job as it is after the mutation; null when there are userErrors.
+	Job *Job `json:"job,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `cancelOrder`.
 type CancelOrderInput struct {
+	// The global id of the order.
 	OrderID string `json:"orderId"`
 }
 
+// The result of `cancelOrder`: the objects it changed, or the user errors that stopped it.
 type CancelOrderPayload struct {
-	Order      *Order       `json:"order,omitempty"`
+	// The order as it is after the mutation; null when there are userErrors.
+	Order *Order `json:"order,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -158,28 +194,39 @@ type CheckoutOrderOption struct {
 	Option *PaymentOption `json:"option"`
 }
 
+// The input of `confirmMarketplaceLink`.
 type ConfirmMarketplaceLinkInput struct {
+	// The global id of the link.
 	LinkID string `json:"linkId"`
 	// The 6-digit code the member received (valid 10 minutes, 5 attempts).
 	Code string `json:"code"`
 }
 
+// The result of `confirmMarketplaceLink`: the objects it changed, or the user errors that stopped it.
 type ConfirmMarketplaceLinkPayload struct {
-	Link       *MarketplaceLink `json:"link,omitempty"`
-	UserErrors []*UserError     `json:"userErrors"`
+	// The marketplace link as it is after the mutation; null when there are userErrors.
+	Link *MarketplaceLink `json:"link,omitempty"`
+	// Why nothing changed; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `confirmReceipt`.
 type ConfirmReceiptInput struct {
+	// The global id of the order.
 	OrderID string `json:"orderId"`
 }
 
+// The result of `confirmReceipt`: the objects it changed, or the user errors that stopped it.
 type ConfirmReceiptPayload struct {
-	Order      *Order       `json:"order,omitempty"`
+	// The order as it is after the mutation; null when there are userErrors.
+	Order *Order `json:"order,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
 // An executed exchange between two of an account's balances.
 type Conversion struct {
+	// The global id, resolvable with `node(id:)`.
 	ID      string   `json:"id"`
 	Quote   *Quote   `json:"quote,omitempty"`
 	Account *Account `json:"account,omitempty"`
@@ -189,22 +236,32 @@ type Conversion struct {
 	// BOOKED at once; SETTLED when the house has netted it with its liquidity provider.
 	Status    ConversionStatus `json:"status"`
 	SettledAt *DateTime        `json:"settledAt,omitempty"`
-	CreatedAt DateTime         `json:"createdAt"`
+	// When it was created.
+	CreatedAt DateTime `json:"createdAt"`
 }
 
-func (Conversion) IsNode()            {}
+func (Conversion) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this Conversion) GetID() string { return this.ID }
 
+// A page of a list of Conversion objects (Relay cursor connection), newest first unless the field says otherwise.
 type ConversionConnection struct {
-	Edges    []*ConversionEdge `json:"edges"`
-	PageInfo *PageInfo         `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*ConversionEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of Conversion objects, with its cursor.
 type ConversionEdge struct {
-	Cursor string      `json:"cursor"`
-	Node   *Conversion `json:"node"`
+	// Pass as `after` to read the items that follow this one.
+	Cursor string `json:"cursor"`
+	// The conversion.
+	Node *Conversion `json:"node"`
 }
 
+// The input of `createAccount`.
 type CreateAccountInput struct {
 	Name string      `json:"name"`
 	Type AccountType `json:"type"`
@@ -212,27 +269,37 @@ type CreateAccountInput struct {
 	Country string `json:"country"`
 }
 
+// The result of `createAccount`: the objects it changed, or the user errors that stopped it.
 type CreateAccountPayload struct {
-	Account    *Account     `json:"account,omitempty"`
+	// The account as it is after the mutation; null when there are userErrors.
+	Account *Account `json:"account,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `createApiKey`.
 type CreateAPIKeyInput struct {
-	Role      Role    `json:"role"`
+	Role Role `json:"role"`
+	// The global id of the account.
 	AccountID *string `json:"accountId,omitempty"`
+	// The global id of the partner.
 	PartnerID *string `json:"partnerId,omitempty"`
 	Label     *string `json:"label,omitempty"`
 	// Optional: when the key stops working (in the future).
 	ExpiresAt *DateTime `json:"expiresAt,omitempty"`
 }
 
+// The result of `createApiKey`: the objects it changed, or the user errors that stopped it.
 type CreateAPIKeyPayload struct {
+	// The api key as it is after the mutation; null when there are userErrors.
 	APIKey *APIKey `json:"apiKey,omitempty"`
 	// Shown once; only its hash is stored.
-	Secret     *string      `json:"secret,omitempty"`
+	Secret *string `json:"secret,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `createOrder`.
 type CreateOrderInput struct {
 	// The 1688 order id; unique per partner. Repeating it with the same content returns the same order.
 	ExternalID    string `json:"externalId"`
@@ -246,23 +313,32 @@ type CreateOrderInput struct {
 	RedPacketDiscount *bool `json:"redPacketDiscount,omitempty"`
 }
 
+// The result of `createOrder`: the objects it changed, or the user errors that stopped it.
 type CreateOrderPayload struct {
-	Order      *Order       `json:"order,omitempty"`
+	// The order as it is after the mutation; null when there are userErrors.
+	Order *Order `json:"order,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `createPartner`.
 type CreatePartnerInput struct {
 	// Lower-case letters, digits, '-' or '_', e.g. "1688".
 	Code string `json:"code"`
 	Name string `json:"name"`
 }
 
+// The result of `createPartner`: the objects it changed, or the user errors that stopped it.
 type CreatePartnerPayload struct {
-	Partner    *Partner     `json:"partner,omitempty"`
+	// The partner as it is after the mutation; null when there are userErrors.
+	Partner *Partner `json:"partner,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `createQuote`.
 type CreateQuoteInput struct {
+	// The global id of the account.
 	AccountID    string       `json:"accountId"`
 	SellCurrency CurrencyCode `json:"sellCurrency"`
 	BuyCurrency  CurrencyCode `json:"buyCurrency"`
@@ -272,11 +348,15 @@ type CreateQuoteInput struct {
 	BuyAmount *MoneyInput `json:"buyAmount,omitempty"`
 }
 
+// The result of `createQuote`: the objects it changed, or the user errors that stopped it.
 type CreateQuotePayload struct {
-	Quote      *Quote       `json:"quote,omitempty"`
+	// The quote as it is after the mutation; null when there are userErrors.
+	Quote *Quote `json:"quote,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `createWebhookEndpoint`.
 type CreateWebhookEndpointInput struct {
 	// http or https; outside sandbox mode it must resolve to a public address.
 	URL string `json:"url"`
@@ -284,10 +364,13 @@ type CreateWebhookEndpointInput struct {
 	Types []EventType `json:"types,omitempty"`
 }
 
+// The result of `createWebhookEndpoint`: the objects it changed, or the user errors that stopped it.
 type CreateWebhookEndpointPayload struct {
+	// The webhook endpoint as it is after the mutation; null when there are userErrors.
 	Endpoint *WebhookEndpoint `json:"endpoint,omitempty"`
 	// The signing secret, shown once.
-	Secret     *string      `json:"secret,omitempty"`
+	Secret *string `json:"secret,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -299,17 +382,23 @@ type Currency struct {
 	Holdable bool `json:"holdable"`
 }
 
+// The input of `deleteWebhookEndpoint`.
 type DeleteWebhookEndpointInput struct {
+	// The global id of the endpoint.
 	EndpointID string `json:"endpointId"`
 }
 
+// The result of `deleteWebhookEndpoint`: the objects it changed, or the user errors that stopped it.
 type DeleteWebhookEndpointPayload struct {
-	Endpoint   *WebhookEndpoint `json:"endpoint,omitempty"`
-	UserErrors []*UserError     `json:"userErrors"`
+	// The webhook endpoint as it is after the mutation; null when there are userErrors.
+	Endpoint *WebhookEndpoint `json:"endpoint,omitempty"`
+	// Why nothing changed; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 // A state change: written with the change itself, kept at least 90 days.
 type Event struct {
+	// The global id, resolvable with `node(id:)`.
 	ID         string          `json:"id"`
 	Type       EventType       `json:"type"`
 	OccurredAt DateTime        `json:"occurredAt"`
@@ -332,28 +421,42 @@ type Event struct {
 	PaymentID *string `json:"paymentId,omitempty"`
 }
 
-func (Event) IsNode()            {}
+func (Event) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this Event) GetID() string { return this.ID }
 
+// A page of a list of Event objects (Relay cursor connection), newest first unless the field says otherwise.
 type EventConnection struct {
-	Edges    []*EventEdge `json:"edges"`
-	PageInfo *PageInfo    `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*EventEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of Event objects, with its cursor.
 type EventEdge struct {
+	// Pass as `after` to read the items that follow this one.
 	Cursor string `json:"cursor"`
-	Node   *Event `json:"node"`
+	// The event.
+	Node *Event `json:"node"`
 }
 
+// The input of `executeQuote`.
 type ExecuteQuoteInput struct {
+	// The global id of the quote.
 	QuoteID string `json:"quoteId"`
 	// 1–255 characters, scoped to your API key's principal: repeating it returns the first result.
 	IdempotencyKey string `json:"idempotencyKey"`
 }
 
+// The result of `executeQuote`: the objects it changed, or the user errors that stopped it.
 type ExecuteQuotePayload struct {
-	Conversion *Conversion  `json:"conversion,omitempty"`
-	Account    *Account     `json:"account,omitempty"`
+	// The conversion as it is after the mutation; null when there are userErrors.
+	Conversion *Conversion `json:"conversion,omitempty"`
+	// The account as it is after the mutation; null when there are userErrors.
+	Account *Account `json:"account,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -390,6 +493,7 @@ type FeeSchedule struct {
 
 // One closed fee month of one account (months run in Asia/Shanghai time).
 type FeeStatement struct {
+	// The global id, resolvable with `node(id:)`.
 	ID    string `json:"id"`
 	Month Month  `json:"month"`
 	// Succeeded payments of the month, net of refunds.
@@ -400,21 +504,30 @@ type FeeStatement struct {
 	// Over the last three months (fewer for accounts younger than that).
 	AverageMonthlyVolume *Money `json:"averageMonthlyVolume"`
 	// The service-fee rate for the month after.
-	NextServiceFeeRate Decimal  `json:"nextServiceFeeRate"`
-	CreatedAt          DateTime `json:"createdAt"`
+	NextServiceFeeRate Decimal `json:"nextServiceFeeRate"`
+	// When it was created.
+	CreatedAt DateTime `json:"createdAt"`
 }
 
-func (FeeStatement) IsNode()            {}
+func (FeeStatement) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this FeeStatement) GetID() string { return this.ID }
 
+// A page of a list of FeeStatement objects (Relay cursor connection), newest first unless the field says otherwise.
 type FeeStatementConnection struct {
-	Edges    []*FeeStatementEdge `json:"edges"`
-	PageInfo *PageInfo           `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*FeeStatementEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of FeeStatement objects, with its cursor.
 type FeeStatementEdge struct {
-	Cursor string        `json:"cursor"`
-	Node   *FeeStatement `json:"node"`
+	// Pass as `after` to read the items that follow this one.
+	Cursor string `json:"cursor"`
+	// The fee statement.
+	Node *FeeStatement `json:"node"`
 }
 
 // A mid-market rate: `mid` units of `to` per 1 `from`.
@@ -428,6 +541,7 @@ type FxRate struct {
 
 // A background job (River), for operators.
 type Job struct {
+	// The global id, resolvable with `node(id:)`.
 	ID          string   `json:"id"`
 	Kind        string   `json:"kind"`
 	State       JobState `json:"state"`
@@ -435,49 +549,68 @@ type Job struct {
 	Attempt     int      `json:"attempt"`
 	MaxAttempts int      `json:"maxAttempts"`
 	// The error of each failed attempt, oldest first.
-	Errors      []string  `json:"errors"`
+	Errors []string `json:"errors"`
+	// When it was created.
 	CreatedAt   DateTime  `json:"createdAt"`
 	ScheduledAt DateTime  `json:"scheduledAt"`
 	AttemptedAt *DateTime `json:"attemptedAt,omitempty"`
 	FinalizedAt *DateTime `json:"finalizedAt,omitempty"`
 }
 
-func (Job) IsNode()            {}
+func (Job) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this Job) GetID() string { return this.ID }
 
+// A page of a list of Job objects (Relay cursor connection), newest first unless the field says otherwise.
 type JobConnection struct {
-	Edges    []*JobEdge `json:"edges"`
-	PageInfo *PageInfo  `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*JobEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of Job objects, with its cursor.
 type JobEdge struct {
+	// Pass as `after` to read the items that follow this one.
 	Cursor string `json:"cursor"`
-	Node   *Job   `json:"node"`
+	// The job.
+	Node *Job `json:"node"`
 }
 
 // One line of an account statement.
 type LedgerEntry struct {
+	// The global id, resolvable with `node(id:)`.
 	ID string `json:"id"`
 	// Signed: positive credits the account, negative debits it.
 	Amount       *Money          `json:"amount"`
 	BalanceAfter *Money          `json:"balanceAfter"`
 	Kind         LedgerEntryKind `json:"kind"`
 	// The id of the business object the line records (a TopUp, a Payment…).
-	Reference string   `json:"reference"`
+	Reference string `json:"reference"`
+	// When it was created.
 	CreatedAt DateTime `json:"createdAt"`
 }
 
-func (LedgerEntry) IsNode()            {}
+func (LedgerEntry) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this LedgerEntry) GetID() string { return this.ID }
 
+// A page of a list of LedgerEntry objects (Relay cursor connection), newest first unless the field says otherwise.
 type LedgerEntryConnection struct {
-	Edges    []*LedgerEntryEdge `json:"edges"`
-	PageInfo *PageInfo          `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*LedgerEntryEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of LedgerEntry objects, with its cursor.
 type LedgerEntryEdge struct {
-	Cursor string       `json:"cursor"`
-	Node   *LedgerEntry `json:"node"`
+	// Pass as `after` to read the items that follow this one.
+	Cursor string `json:"cursor"`
+	// The ledger entry.
+	Node *LedgerEntry `json:"node"`
 }
 
 // One ledger line of a payment's money trail.
@@ -485,7 +618,8 @@ type LedgerLine struct {
 	Kind LedgerEntryKind `json:"kind"`
 	Book LedgerBook      `json:"book"`
 	// Signed: positive adds to the book, negative takes from it.
-	Amount    *Money   `json:"amount"`
+	Amount *Money `json:"amount"`
+	// When it was created.
 	CreatedAt DateTime `json:"createdAt"`
 }
 
@@ -525,7 +659,9 @@ type LedgerVerification struct {
 	Failure *LedgerSealFailure `json:"failure,omitempty"`
 }
 
+// The input of `linkMarketplaceAccount`.
 type LinkMarketplaceAccountInput struct {
+	// The global id of the account.
 	AccountID string `json:"accountId"`
 	// The marketplace's code: "1688".
 	Platform string  `json:"platform"`
@@ -533,9 +669,12 @@ type LinkMarketplaceAccountInput struct {
 	Nickname *string `json:"nickname,omitempty"`
 }
 
+// The result of `linkMarketplaceAccount`: the objects it changed, or the user errors that stopped it.
 type LinkMarketplaceAccountPayload struct {
-	Link       *MarketplaceLink `json:"link,omitempty"`
-	UserErrors []*UserError     `json:"userErrors"`
+	// The marketplace link as it is after the mutation; null when there are userErrors.
+	Link *MarketplaceLink `json:"link,omitempty"`
+	// Why nothing changed; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 // A link's spending limits and what its payments have spent against them: order amounts in CNY, net of refunds, per Asia/Shanghai day and month.
@@ -552,6 +691,7 @@ type LinkSpending struct {
 
 // A link between a KJB account and a 1688 member. Unlinked links are kept as history.
 type MarketplaceLink struct {
+	// The global id, resolvable with `node(id:)`.
 	ID                   string     `json:"id"`
 	Platform             string     `json:"platform"`
 	MemberID             string     `json:"memberId"`
@@ -559,27 +699,37 @@ type MarketplaceLink struct {
 	Status               LinkStatus `json:"status"`
 	CrossBorderPayActive bool       `json:"crossBorderPayActive"`
 	Account              *Account   `json:"account,omitempty"`
-	CreatedAt            DateTime   `json:"createdAt"`
-	UnlinkedAt           *DateTime  `json:"unlinkedAt,omitempty"`
+	// When it was created.
+	CreatedAt  DateTime  `json:"createdAt"`
+	UnlinkedAt *DateTime `json:"unlinkedAt,omitempty"`
 	// The link's spending limits and what it has spent today and this month.
 	Spending *LinkSpending `json:"spending"`
 }
 
-func (MarketplaceLink) IsNode()            {}
+func (MarketplaceLink) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this MarketplaceLink) GetID() string { return this.ID }
 
+// A page of a list of MarketplaceLink objects (Relay cursor connection), newest first unless the field says otherwise.
 type MarketplaceLinkConnection struct {
-	Edges    []*MarketplaceLinkEdge `json:"edges"`
-	PageInfo *PageInfo              `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*MarketplaceLinkEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of MarketplaceLink objects, with its cursor.
 type MarketplaceLinkEdge struct {
-	Cursor string           `json:"cursor"`
-	Node   *MarketplaceLink `json:"node"`
+	// Pass as `after` to read the items that follow this one.
+	Cursor string `json:"cursor"`
+	// The marketplace link.
+	Node *MarketplaceLink `json:"node"`
 }
 
 // A 1688 buyer account, as its marketplace reports it.
 type MarketplaceMember struct {
+	// The global id, resolvable with `node(id:)`.
 	ID string `json:"id"`
 	// The member's 1688 id.
 	ExternalID     string      `json:"externalId"`
@@ -597,7 +747,9 @@ type MarketplaceMember struct {
 	UpdatedAt DateTime         `json:"updatedAt"`
 }
 
-func (MarketplaceMember) IsNode()            {}
+func (MarketplaceMember) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this MarketplaceMember) GetID() string { return this.ID }
 
 type Money struct {
@@ -605,6 +757,7 @@ type Money struct {
 	Currency CurrencyCode `json:"currency"`
 }
 
+// The input of `money`.
 type MoneyInput struct {
 	Amount   Decimal      `json:"amount"`
 	Currency CurrencyCode `json:"currency"`
@@ -615,6 +768,7 @@ type Mutation struct {
 
 // A 1688 order, in CNY.
 type Order struct {
+	// The global id, resolvable with `node(id:)`.
 	ID         string `json:"id"`
 	ExternalID string `json:"externalId"`
 	// The buyer's 1688 member id.
@@ -627,22 +781,31 @@ type Order struct {
 	ContainsProhibitedItems bool               `json:"containsProhibitedItems"`
 	RedPacketDiscount       bool               `json:"redPacketDiscount"`
 	Status                  OrderStatus        `json:"status"`
-	CreatedAt               DateTime           `json:"createdAt"`
-	UpdatedAt               DateTime           `json:"updatedAt"`
-	Payment                 *Payment           `json:"payment,omitempty"`
+	// When it was created.
+	CreatedAt DateTime `json:"createdAt"`
+	UpdatedAt DateTime `json:"updatedAt"`
+	Payment   *Payment `json:"payment,omitempty"`
 }
 
-func (Order) IsNode()            {}
+func (Order) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this Order) GetID() string { return this.ID }
 
+// A page of a list of Order objects (Relay cursor connection), newest first unless the field says otherwise.
 type OrderConnection struct {
-	Edges    []*OrderEdge `json:"edges"`
-	PageInfo *PageInfo    `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*OrderEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of Order objects, with its cursor.
 type OrderEdge struct {
+	// Pass as `after` to read the items that follow this one.
 	Cursor string `json:"cursor"`
-	Node   *Order `json:"node"`
+	// The order.
+	Node *Order `json:"node"`
 }
 
 // Where a page of a connection sits in the whole list (Relay cursor connections).
@@ -658,13 +821,17 @@ type PageInfo struct {
 }
 
 type Partner struct {
-	ID        string   `json:"id"`
-	Code      string   `json:"code"`
-	Name      string   `json:"name"`
+	// The global id, resolvable with `node(id:)`.
+	ID   string `json:"id"`
+	Code string `json:"code"`
+	Name string `json:"name"`
+	// When it was created.
 	CreatedAt DateTime `json:"createdAt"`
 }
 
-func (Partner) IsNode()            {}
+func (Partner) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this Partner) GetID() string { return this.ID }
 
 // A partner's reconciliation report: per day and supplier, payments, fees, refunds and payouts.
@@ -705,23 +872,30 @@ type PartnerSummary struct {
 	ConversionVolume []*Money `json:"conversionVolume"`
 }
 
+// The input of `payOrder`.
 type PayOrderInput struct {
+	// The global id of the order.
 	OrderID string        `json:"orderId"`
 	Method  PaymentMethod `json:"method"`
 	// For WORLDFIRST_BALANCE: the foreign currency to pay from.
 	PayCurrency *CurrencyCode `json:"payCurrency,omitempty"`
 	// ISO 3166-1 alpha-2 country of the buyer's IP, as the marketplace saw it.
 	BuyerIPCountry *string `json:"buyerIpCountry,omitempty"`
-	IdempotencyKey string  `json:"idempotencyKey"`
+	// 1–255 characters, scoped to your API key's principal: the same key with the same input returns the original result and moves nothing again.
+	IdempotencyKey string `json:"idempotencyKey"`
 	// For WORLD_PAY: an open quote of this account that buys at least the CNH shortfall; it is executed with the payment instead of auto-converting.
 	QuoteID *string `json:"quoteId,omitempty"`
 }
 
+// The result of `payOrder`: the objects it changed, or the user errors that stopped it.
 type PayOrderPayload struct {
-	Payment    *Payment     `json:"payment,omitempty"`
+	// The payment as it is after the mutation; null when there are userErrors.
+	Payment *Payment `json:"payment,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `payOrders`.
 type PayOrdersInput struct {
 	// 1 to 30 orders, each listed once; they may be bought by different members linked to the same account.
 	OrderIds []string      `json:"orderIds"`
@@ -730,19 +904,23 @@ type PayOrdersInput struct {
 	PayCurrency *CurrencyCode `json:"payCurrency,omitempty"`
 	// ISO 3166-1 alpha-2 country of the buyer's IP, as the marketplace saw it.
 	BuyerIPCountry *string `json:"buyerIpCountry,omitempty"`
-	IdempotencyKey string  `json:"idempotencyKey"`
+	// 1–255 characters, scoped to your API key's principal: the same key with the same input returns the original result and moves nothing again.
+	IdempotencyKey string `json:"idempotencyKey"`
 	// For WORLD_PAY: an open quote of this account that buys at least the checkout's CNH shortfall.
 	QuoteID *string `json:"quoteId,omitempty"`
 }
 
+// The result of `payOrders`: the objects it changed, or the user errors that stopped it.
 type PayOrdersPayload struct {
 	// One payment per order, in the order of orderIds; null when nothing was paid.
-	Payments   []*Payment   `json:"payments,omitempty"`
+	Payments []*Payment `json:"payments,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
 // An order paid from a KJB account. The money sits in escrow until receipt is confirmed.
 type Payment struct {
+	// The global id, resolvable with `node(id:)`.
 	ID    string `json:"id"`
 	Order *Order `json:"order,omitempty"`
 	// The paying account; null for a partner, which sees its orders' payments but not its buyers' accounts.
@@ -763,26 +941,37 @@ type Payment struct {
 	Refunds      []*Refund    `json:"refunds"`
 	// The money trail: every ledger line of the conversion, payment, refunds, release and payout.
 	LedgerLines []*LedgerLine `json:"ledgerLines"`
-	CreatedAt   DateTime      `json:"createdAt"`
+	// When it was created.
+	CreatedAt DateTime `json:"createdAt"`
 }
 
-func (Payment) IsNode()            {}
+func (Payment) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this Payment) GetID() string { return this.ID }
 
+// A page of a list of Payment objects (Relay cursor connection), newest first unless the field says otherwise.
 type PaymentConnection struct {
-	Edges    []*PaymentEdge `json:"edges"`
-	PageInfo *PageInfo      `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*PaymentEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of Payment objects, with its cursor.
 type PaymentEdge struct {
-	Cursor string   `json:"cursor"`
-	Node   *Payment `json:"node"`
+	// Pass as `after` to read the items that follow this one.
+	Cursor string `json:"cursor"`
+	// The payment.
+	Node *Payment `json:"node"`
 }
 
+// Narrows a list of Payment objects; every field set must match.
 type PaymentFilter struct {
-	Status    *PaymentStatus `json:"status,omitempty"`
-	Method    *PaymentMethod `json:"method,omitempty"`
-	AccountID *string        `json:"accountId,omitempty"`
+	Status *PaymentStatus `json:"status,omitempty"`
+	Method *PaymentMethod `json:"method,omitempty"`
+	// The global id of the account.
+	AccountID *string `json:"accountId,omitempty"`
 	// Created at or after.
 	From *DateTime `json:"from,omitempty"`
 	// Created before.
@@ -810,6 +999,7 @@ type PaymentOption struct {
 
 // A supplier payout in CNY.
 type Payout struct {
+	// The global id, resolvable with `node(id:)`.
 	ID            string       `json:"id"`
 	Supplier      *Supplier    `json:"supplier,omitempty"`
 	Amount        *Money       `json:"amount"`
@@ -817,23 +1007,33 @@ type Payout struct {
 	Attempts      int          `json:"attempts"`
 	RailReference *string      `json:"railReference,omitempty"`
 	FailureReason *string      `json:"failureReason,omitempty"`
-	CreatedAt     DateTime     `json:"createdAt"`
-	PaidAt        *DateTime    `json:"paidAt,omitempty"`
+	// When it was created.
+	CreatedAt DateTime  `json:"createdAt"`
+	PaidAt    *DateTime `json:"paidAt,omitempty"`
 }
 
-func (Payout) IsNode()            {}
+func (Payout) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this Payout) GetID() string { return this.ID }
 
+// A page of a list of Payout objects (Relay cursor connection), newest first unless the field says otherwise.
 type PayoutConnection struct {
-	Edges    []*PayoutEdge `json:"edges"`
-	PageInfo *PageInfo     `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*PayoutEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of Payout objects, with its cursor.
 type PayoutEdge struct {
-	Cursor string  `json:"cursor"`
-	Node   *Payout `json:"node"`
+	// Pass as `after` to read the items that follow this one.
+	Cursor string `json:"cursor"`
+	// The payout.
+	Node *Payout `json:"node"`
 }
 
+// Narrows a list of Payout objects; every field set must match.
 type PayoutFilter struct {
 	Status *PayoutStatus `json:"status,omitempty"`
 }
@@ -853,6 +1053,7 @@ type Query struct {
 
 // A locked price for one conversion, valid until expiresAt.
 type Quote struct {
+	// The global id, resolvable with `node(id:)`.
 	ID         string   `json:"id"`
 	Account    *Account `json:"account,omitempty"`
 	SellAmount *Money   `json:"sellAmount"`
@@ -866,10 +1067,13 @@ type Quote struct {
 	SpreadBps int         `json:"spreadBps"`
 	ExpiresAt DateTime    `json:"expiresAt"`
 	Status    QuoteStatus `json:"status"`
-	CreatedAt DateTime    `json:"createdAt"`
+	// When it was created.
+	CreatedAt DateTime `json:"createdAt"`
 }
 
-func (Quote) IsNode()            {}
+func (Quote) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this Quote) GetID() string { return this.ID }
 
 // A paid supplier payout and the payout rail's reference for it.
@@ -882,6 +1086,7 @@ type ReconciledPayout struct {
 
 // A disagreement found by the daily reconciliation, with both sides' figures (a missing side is null).
 type ReconciliationBreak struct {
+	// The global id, resolvable with `node(id:)`.
 	ID string `json:"id"`
 	// The Asia/Shanghai day whose run found it (YYYY-MM-DD).
 	Day          string       `json:"day"`
@@ -894,20 +1099,29 @@ type ReconciliationBreak struct {
 	Status     ReconciliationBreakStatus `json:"status"`
 	Note       string                    `json:"note"`
 	ResolvedAt *DateTime                 `json:"resolvedAt,omitempty"`
-	CreatedAt  DateTime                  `json:"createdAt"`
+	// When it was created.
+	CreatedAt DateTime `json:"createdAt"`
 }
 
-func (ReconciliationBreak) IsNode()            {}
+func (ReconciliationBreak) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this ReconciliationBreak) GetID() string { return this.ID }
 
+// A page of a list of ReconciliationBreak objects (Relay cursor connection), newest first unless the field says otherwise.
 type ReconciliationBreakConnection struct {
-	Edges    []*ReconciliationBreakEdge `json:"edges"`
-	PageInfo *PageInfo                  `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*ReconciliationBreakEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of ReconciliationBreak objects, with its cursor.
 type ReconciliationBreakEdge struct {
-	Cursor string               `json:"cursor"`
-	Node   *ReconciliationBreak `json:"node"`
+	// Pass as `after` to read the items that follow this one.
+	Cursor string `json:"cursor"`
+	// The reconciliation break.
+	Node *ReconciliationBreak `json:"node"`
 }
 
 // Money figures of a reconciliation line or of a whole report.
@@ -939,137 +1153,190 @@ type ReconciliationSide struct {
 	Reference string `json:"reference"`
 }
 
+// The input of `redeliverEvent`.
 type RedeliverEventInput struct {
-	EventID    string `json:"eventId"`
+	// The global id of the event.
+	EventID string `json:"eventId"`
+	// The global id of the endpoint.
 	EndpointID string `json:"endpointId"`
 }
 
+// The result of `redeliverEvent`: the objects it changed, or the user errors that stopped it.
 type RedeliverEventPayload struct {
 	// The event sent again.
 	Event *Event `json:"event,omitempty"`
 	// The endpoint it is sent to.
 	Endpoint *WebhookEndpoint `json:"endpoint,omitempty"`
 	// Always true when there are no userErrors.
-	Enqueued   bool         `json:"enqueued"`
+	Enqueued bool `json:"enqueued"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
 // Money returned from escrow to the buyer.
 type Refund struct {
+	// The global id, resolvable with `node(id:)`.
 	ID string `json:"id"`
 	// The part of the order refunded, in CNY.
 	Amount *Money `json:"amount"`
 	// The fees returned with it, pro rata.
 	FeesRefunded *Money `json:"feesRefunded"`
 	// What reached the buyer's balance, in the currency the payment was taken from.
-	Credited  *Money   `json:"credited"`
-	Reason    string   `json:"reason"`
+	Credited *Money `json:"credited"`
+	Reason   string `json:"reason"`
+	// When it was created.
 	CreatedAt DateTime `json:"createdAt"`
 }
 
-func (Refund) IsNode()            {}
+func (Refund) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this Refund) GetID() string { return this.ID }
 
+// The input of `refundOrder`.
 type RefundOrderInput struct {
+	// The global id of the order.
 	OrderID string `json:"orderId"`
 	// In CNY (another currency: INVALID_INPUT naming amount.currency); default: everything still in escrow.
-	Amount         *MoneyInput `json:"amount,omitempty"`
-	Reason         *string     `json:"reason,omitempty"`
-	IdempotencyKey string      `json:"idempotencyKey"`
+	Amount *MoneyInput `json:"amount,omitempty"`
+	Reason *string     `json:"reason,omitempty"`
+	// 1–255 characters, scoped to your API key's principal: the same key with the same input returns the original result and moves nothing again.
+	IdempotencyKey string `json:"idempotencyKey"`
 }
 
+// The result of `refundOrder`: the objects it changed, or the user errors that stopped it.
 type RefundOrderPayload struct {
-	Refund     *Refund      `json:"refund,omitempty"`
-	Payment    *Payment     `json:"payment,omitempty"`
+	// The refund as it is after the mutation; null when there are userErrors.
+	Refund *Refund `json:"refund,omitempty"`
+	// The payment as it is after the mutation; null when there are userErrors.
+	Payment *Payment `json:"payment,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `resolveReconciliationBreak`.
 type ResolveReconciliationBreakInput struct {
+	// The global id of the break.
 	BreakID string `json:"breakId"`
 	// What was found and done (1–1000 characters).
 	Note string `json:"note"`
 }
 
+// The result of `resolveReconciliationBreak`: the objects it changed, or the user errors that stopped it.
 type ResolveReconciliationBreakPayload struct {
+	// The reconciliation break as it is after the mutation; null when there are userErrors.
 	ReconciliationBreak *ReconciliationBreak `json:"reconciliationBreak,omitempty"`
-	UserErrors          []*UserError         `json:"userErrors"`
+	// Why nothing changed; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `retryJob`.
 type RetryJobInput struct {
+	// The global id of the job.
 	JobID string `json:"jobId"`
 }
 
+// The result of `retryJob`: the objects it changed, or the user errors that stopped it.
 type RetryJobPayload struct {
-	Job        *Job         `json:"job,omitempty"`
+	// The job as it is after the mutation; null when there are userErrors.
+	Job *Job `json:"job,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `retryPayout`.
 type RetryPayoutInput struct {
+	// The global id of the payout.
 	PayoutID string `json:"payoutId"`
 }
 
+// The result of `retryPayout`: the objects it changed, or the user errors that stopped it.
 type RetryPayoutPayload struct {
-	Payout     *Payout      `json:"payout,omitempty"`
+	// The payout as it is after the mutation; null when there are userErrors.
+	Payout *Payout `json:"payout,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `reviewKyc`.
 type ReviewKycInput struct {
+	// The global id of the account.
 	AccountID string      `json:"accountId"`
 	Decision  KycDecision `json:"decision"`
 	Note      *string     `json:"note,omitempty"`
 }
 
+// The result of `reviewKyc`: the objects it changed, or the user errors that stopped it.
 type ReviewKycPayload struct {
-	Account    *Account     `json:"account,omitempty"`
+	// The account as it is after the mutation; null when there are userErrors.
+	Account *Account `json:"account,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `revokeApiKey`.
 type RevokeAPIKeyInput struct {
+	// The global id of the api key.
 	APIKeyID string `json:"apiKeyId"`
 }
 
+// The result of `revokeApiKey`: the objects it changed, or the user errors that stopped it.
 type RevokeAPIKeyPayload struct {
-	APIKey     *APIKey      `json:"apiKey,omitempty"`
+	// The api key as it is after the mutation; null when there are userErrors.
+	APIKey *APIKey `json:"apiKey,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `rotateApiKey`.
 type RotateAPIKeyInput struct {
+	// The global id of the api key.
 	APIKeyID string `json:"apiKeyId"`
 	// How long the old key keeps working beside the new one (default 86400, at most 2592000).
 	OverlapSeconds *int `json:"overlapSeconds,omitempty"`
 }
 
+// The result of `rotateApiKey`: the objects it changed, or the user errors that stopped it.
 type RotateAPIKeyPayload struct {
 	// The replacement.
 	APIKey *APIKey `json:"apiKey,omitempty"`
 	// The replacement's secret: shown once; only its hash is stored.
 	Secret *string `json:"secret,omitempty"`
 	// The key replaced, with its new expiresAt.
-	Previous   *APIKey      `json:"previous,omitempty"`
+	Previous *APIKey `json:"previous,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `rotateWebhookSecret`.
 type RotateWebhookSecretInput struct {
+	// The global id of the endpoint.
 	EndpointID string `json:"endpointId"`
 }
 
+// The result of `rotateWebhookSecret`: the objects it changed, or the user errors that stopped it.
 type RotateWebhookSecretPayload struct {
+	// The webhook endpoint as it is after the mutation; null when there are userErrors.
 	Endpoint *WebhookEndpoint `json:"endpoint,omitempty"`
 	// The new signing secret, shown once; the previous one keeps signing for 24 hours.
-	Secret     *string      `json:"secret,omitempty"`
+	Secret *string `json:"secret,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `runMonthlyFees`.
 type RunMonthlyFeesInput struct {
 	// A month that has ended, e.g. "2026-10" (Asia/Shanghai).
 	Month Month `json:"month"`
 }
 
+// The result of `runMonthlyFees`: the objects it changed, or the user errors that stopped it.
 type RunMonthlyFeesPayload struct {
 	// Always true when there are no userErrors (closing a closed month changes nothing).
 	Enqueued bool `json:"enqueued"`
 	// The month whose close was enqueued.
-	Month      *Month       `json:"month,omitempty"`
+	Month *Month `json:"month,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -1079,7 +1346,9 @@ type ServiceTier struct {
 	Rate                    Decimal `json:"rate"`
 }
 
+// The input of `setAutoConvert`.
 type SetAutoConvertInput struct {
+	// The global id of the account.
 	AccountID string `json:"accountId"`
 	// The funding currency (holdable, not CNH); null turns auto-convert off.
 	Currency *CurrencyCode `json:"currency,omitempty"`
@@ -1087,13 +1356,17 @@ type SetAutoConvertInput struct {
 	MaxSpreadBps *int `json:"maxSpreadBps,omitempty"`
 }
 
+// The result of `setAutoConvert`: the objects it changed, or the user errors that stopped it.
 type SetAutoConvertPayload struct {
 	// Null when auto-convert was turned off (and on user errors).
 	AutoConvert *AutoConvert `json:"autoConvert,omitempty"`
-	Account     *Account     `json:"account,omitempty"`
-	UserErrors  []*UserError `json:"userErrors"`
+	// The account as it is after the mutation; null when there are userErrors.
+	Account *Account `json:"account,omitempty"`
+	// Why nothing changed; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `setFxRate`.
 type SetFxRateInput struct {
 	From CurrencyCode `json:"from"`
 	To   CurrencyCode `json:"to"`
@@ -1101,12 +1374,17 @@ type SetFxRateInput struct {
 	Mid Decimal `json:"mid"`
 }
 
+// The result of `setFxRate`: the objects it changed, or the user errors that stopped it.
 type SetFxRatePayload struct {
-	Rate       *FxRate      `json:"rate,omitempty"`
+	// The fx rate as it is after the mutation; null when there are userErrors.
+	Rate *FxRate `json:"rate,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `setLinkSpendingLimit`.
 type SetLinkSpendingLimitInput struct {
+	// The global id of the link.
 	LinkID string `json:"linkId"`
 	// CNY per Asia/Shanghai day; null: no daily limit.
 	Daily *MoneyInput `json:"daily,omitempty"`
@@ -1114,17 +1392,23 @@ type SetLinkSpendingLimitInput struct {
 	Monthly *MoneyInput `json:"monthly,omitempty"`
 }
 
+// The result of `setLinkSpendingLimit`: the objects it changed, or the user errors that stopped it.
 type SetLinkSpendingLimitPayload struct {
-	Link       *MarketplaceLink `json:"link,omitempty"`
-	UserErrors []*UserError     `json:"userErrors"`
+	// The marketplace link as it is after the mutation; null when there are userErrors.
+	Link *MarketplaceLink `json:"link,omitempty"`
+	// Why nothing changed; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `setSandboxClock`.
 type SetSandboxClockInput struct {
 	Now DateTime `json:"now"`
 }
 
+// The result of `setSandboxClock`: the objects it changed, or the user errors that stopped it.
 type SetSandboxClockPayload struct {
-	Now        *DateTime    `json:"now,omitempty"`
+	Now *DateTime `json:"now,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -1164,14 +1448,20 @@ type StatementMovement struct {
 	Reference string `json:"reference"`
 }
 
+// A page of a list of StatementMovement objects (Relay cursor connection), newest first unless the field says otherwise.
 type StatementMovementConnection struct {
-	Edges    []*StatementMovementEdge `json:"edges"`
-	PageInfo *PageInfo                `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*StatementMovementEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of StatementMovement objects, with its cursor.
 type StatementMovementEdge struct {
-	Cursor string             `json:"cursor"`
-	Node   *StatementMovement `json:"node"`
+	// Pass as `after` to read the items that follow this one.
+	Cursor string `json:"cursor"`
+	// The statement movement.
+	Node *StatementMovement `json:"node"`
 }
 
 // Over WebSocket (graphql-transport-ws) on /query; authenticate in connection_init with {"authorization": "Bearer …"}.
@@ -1180,6 +1470,7 @@ type Subscription struct {
 
 // A 1688 supplier; paid in CNY.
 type Supplier struct {
+	// The global id, resolvable with `node(id:)`.
 	ID string `json:"id"`
 	// The supplier's 1688 id.
 	ExternalID            string `json:"externalId"`
@@ -1191,43 +1482,61 @@ type Supplier struct {
 	UpdatedAt     DateTime `json:"updatedAt"`
 }
 
-func (Supplier) IsNode()            {}
+func (Supplier) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this Supplier) GetID() string { return this.ID }
 
 // Money that arrived from the buyer's bank.
 type TopUp struct {
+	// The global id, resolvable with `node(id:)`.
 	ID        string   `json:"id"`
 	Account   *Account `json:"account"`
 	Amount    *Money   `json:"amount"`
 	Reference string   `json:"reference"`
+	// When it was created.
 	CreatedAt DateTime `json:"createdAt"`
 }
 
-func (TopUp) IsNode()            {}
+func (TopUp) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this TopUp) GetID() string { return this.ID }
 
+// The input of `topUp`.
 type TopUpInput struct {
+	// The global id of the account.
 	AccountID string      `json:"accountId"`
 	Amount    *MoneyInput `json:"amount"`
 	// The bank transfer's reference, unique per account: repeating it returns the same top-up.
 	Reference string `json:"reference"`
 }
 
+// The result of `topUp`: the objects it changed, or the user errors that stopped it.
 type TopUpPayload struct {
-	TopUp      *TopUp       `json:"topUp,omitempty"`
-	Account    *Account     `json:"account,omitempty"`
+	// The top up as it is after the mutation; null when there are userErrors.
+	TopUp *TopUp `json:"topUp,omitempty"`
+	// The account as it is after the mutation; null when there are userErrors.
+	Account *Account `json:"account,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `unlinkMarketplaceAccount`.
 type UnlinkMarketplaceAccountInput struct {
+	// The global id of the link.
 	LinkID string `json:"linkId"`
 }
 
+// The result of `unlinkMarketplaceAccount`: the objects it changed, or the user errors that stopped it.
 type UnlinkMarketplaceAccountPayload struct {
-	Link       *MarketplaceLink `json:"link,omitempty"`
-	UserErrors []*UserError     `json:"userErrors"`
+	// The marketplace link as it is after the mutation; null when there are userErrors.
+	Link *MarketplaceLink `json:"link,omitempty"`
+	// Why nothing changed; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `upsertMarketplaceMember`.
 type UpsertMarketplaceMemberInput struct {
 	MemberID                  string      `json:"memberId"`
 	Type                      AccountType `json:"type"`
@@ -1237,11 +1546,15 @@ type UpsertMarketplaceMemberInput struct {
 	AlipayInternationalLinked bool        `json:"alipayInternationalLinked"`
 }
 
+// The result of `upsertMarketplaceMember`: the objects it changed, or the user errors that stopped it.
 type UpsertMarketplaceMemberPayload struct {
-	Member     *MarketplaceMember `json:"member,omitempty"`
-	UserErrors []*UserError       `json:"userErrors"`
+	// The marketplace member as it is after the mutation; null when there are userErrors.
+	Member *MarketplaceMember `json:"member,omitempty"`
+	// Why nothing changed; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `upsertSupplier`.
 type UpsertSupplierInput struct {
 	SupplierID            string `json:"supplierId"`
 	Name                  string `json:"name"`
@@ -1250,8 +1563,11 @@ type UpsertSupplierInput struct {
 	PayoutAccount string `json:"payoutAccount"`
 }
 
+// The result of `upsertSupplier`: the objects it changed, or the user errors that stopped it.
 type UpsertSupplierPayload struct {
-	Supplier   *Supplier    `json:"supplier,omitempty"`
+	// The supplier as it is after the mutation; null when there are userErrors.
+	Supplier *Supplier `json:"supplier,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -1272,6 +1588,7 @@ type Viewer struct {
 
 // One attempt to deliver an event to an endpoint.
 type WebhookDelivery struct {
+	// The global id, resolvable with `node(id:)`.
 	ID string `json:"id"`
 	// The event delivered; null once it is past its retention.
 	Event *Event `json:"event,omitempty"`
@@ -1284,34 +1601,47 @@ type WebhookDelivery struct {
 	DurationMs  int       `json:"durationMs"`
 	Error       *string   `json:"error,omitempty"`
 	NextRetryAt *DateTime `json:"nextRetryAt,omitempty"`
-	CreatedAt   DateTime  `json:"createdAt"`
+	// When it was created.
+	CreatedAt DateTime `json:"createdAt"`
 }
 
-func (WebhookDelivery) IsNode()            {}
+func (WebhookDelivery) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this WebhookDelivery) GetID() string { return this.ID }
 
+// A page of a list of WebhookDelivery objects (Relay cursor connection), newest first unless the field says otherwise.
 type WebhookDeliveryConnection struct {
-	Edges    []*WebhookDeliveryEdge `json:"edges"`
-	PageInfo *PageInfo              `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*WebhookDeliveryEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of WebhookDelivery objects, with its cursor.
 type WebhookDeliveryEdge struct {
-	Cursor string           `json:"cursor"`
-	Node   *WebhookDelivery `json:"node"`
+	// Pass as `after` to read the items that follow this one.
+	Cursor string `json:"cursor"`
+	// The webhook delivery.
+	Node *WebhookDelivery `json:"node"`
 }
 
 // Where a partner receives its events, signed with KJB-Signature.
 type WebhookEndpoint struct {
+	// The global id, resolvable with `node(id:)`.
 	ID  string `json:"id"`
 	URL string `json:"url"`
 	// Event types delivered; empty means all.
-	Types     []EventType `json:"types"`
-	CreatedAt DateTime    `json:"createdAt"`
+	Types []EventType `json:"types"`
+	// When it was created.
+	CreatedAt DateTime `json:"createdAt"`
 	// Delivery attempts, newest first.
 	Deliveries *WebhookDeliveryConnection `json:"deliveries"`
 }
 
-func (WebhookEndpoint) IsNode()            {}
+func (WebhookEndpoint) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this WebhookEndpoint) GetID() string { return this.ID }
 
 type AccountType string
