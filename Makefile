@@ -4,7 +4,7 @@ SHELL := /bin/bash
 GO ?= go
 PG := ./scripts/postgres.sh
 
-.PHONY: run test generate check-generated schema-snapshot lint alert-tests build pg-stop bench bench-settle bench-fees bench-events bench-checkout chaos failover
+.PHONY: run test generate check-generated schema-snapshot schema-lint lint alert-tests build pg-stop bench bench-settle bench-fees bench-events bench-checkout chaos failover
 
 build:
 	$(GO) build -o bin/kjb ./cmd/kjb
@@ -13,7 +13,7 @@ run: build
 	@url=$$($(PG) url) || exit 1; export DATABASE_URL="$${DATABASE_URL:-$${url%/postgres?*}/kjb?sslmode=disable}" && ./bin/kjb dev
 
 # Prints failures in full, then one summary line: "N passed, N failed, N skipped".
-test: lint check-generated alert-tests
+test: lint check-generated schema-lint alert-tests
 	@url=$$($(PG) url) || exit 1; \
 	KJB_TEST_DATABASE_URL="$$url" $(GO) test -race -count=1 -v ./... > .test-output.log 2>&1; \
 	status=$$?; \
@@ -29,6 +29,11 @@ lint:
 # Unit tests of the Prometheus alert rules (promtool, installed when missing).
 alert-tests:
 	@./scripts/alert-tests.sh
+
+# Lints the GraphQL schema with graphql-schema-linter (tools/schema-lint; node and npm are
+# installed when missing, the linter with npm ci into a git-ignored folder).
+schema-lint:
+	@./scripts/schema-lint.sh
 
 generate:
 	$(GO) tool gqlgen generate
