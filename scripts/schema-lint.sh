@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Lints the GraphQL schema (schema.graphqls and graph/schema/*.graphqls) with graphql-schema-linter,
-# the version pinned in tools/schema-lint/package-lock.json. It installs node and npm with the
-# system package manager when they are missing (Debian and Ubuntu: "nodejs" and "npm", Alpine:
-# "nodejs" and "npm", Homebrew: "node"), and the linter into tools/schema-lint/node_modules
-# (git-ignored), again only when the lock file changed since the last install.
+# Checks the GraphQL schema (schema.graphqls and graph/schema/*.graphqls):
+#  1. graphql-schema-linter, with the rules in tools/schema-lint/graphql-schema-linter.config.js;
+#  2. @graphql-inspector/core's diff against the last released schema (schema.released.graphql):
+#     each breaking change must be named by its coordinate in CHANGELOG.md's newest section
+#     (tools/schema-lint/schema-diff.mjs).
+# With --update-snapshot it only records the current schema as the released one (at a release).
+#
+# The tools' versions are pinned in tools/schema-lint/package-lock.json and installed with npm ci
+# into tools/schema-lint/node_modules (git-ignored), again only when the lock file changed. node
+# and npm are installed with the system package manager when missing (Debian and Ubuntu: "nodejs"
+# and "npm", Alpine: "nodejs" and "npm", Homebrew: "node").
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,6 +41,11 @@ if ! cmp -s "$tool/package-lock.json" "$stamp" 2>/dev/null; then
   cp "$tool/package-lock.json" "$stamp"
 fi
 
+if [ "${1:-}" = "--update-snapshot" ]; then
+  exec node "$tool/schema-diff.mjs" "$root" --update
+fi
+
 cd "$root"
-"$tool/node_modules/.bin/graphql-schema-linter" --config-directory "$tool" \
-  schema.graphqls 'graph/schema/*.graphqls'
+out=$("$tool/node_modules/.bin/graphql-schema-linter" --config-directory "$tool" \
+  schema.graphqls 'graph/schema/*.graphqls' 2>&1) || { echo "$out"; exit 1; }
+node "$tool/schema-diff.mjs" "$root"
