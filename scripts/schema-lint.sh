@@ -3,7 +3,7 @@
 #  1. graphql-schema-linter, with the rules in tools/schema-lint/graphql-schema-linter.config.js;
 #  2. @graphql-inspector/core's diff against the last released schema (schema.released.graphql):
 #     each breaking change must be named by its coordinate in CHANGELOG.md's newest section
-#     (tools/schema-lint/schema-diff.mjs).
+#     (tools/schema-lint/schema-diff.mjs, whose own tests run first).
 # With --update-snapshot it only records the current schema as the released one (at a release).
 #
 # The tools' versions are pinned in tools/schema-lint/package-lock.json and installed with npm ci
@@ -48,4 +48,5 @@ fi
 cd "$root"
 out=$("$tool/node_modules/.bin/graphql-schema-linter" --config-directory "$tool" \
   schema.graphqls 'graph/schema/*.graphqls' 2>&1) || { echo "$out"; exit 1; }
+out=$(node --test "$tool/schema-diff.test.mjs" 2>&1) || { echo "$out"; exit 1; }
 node "$tool/schema-diff.mjs" "$root"

@@ -7,32 +7,19 @@
 //   node schema-diff.mjs ROOT --update   record the current schema as the released one
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { buildSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { diff, CriticalityLevel } from '@graphql-inspector/core';
 
-const root = process.argv[2];
-const update = process.argv.includes('--update');
-const released = join(root, 'schema.released.graphql');
-const changelog = join(root, 'CHANGELOG.md');
-
-// The schema files as gqlgen.yml lists them: the root file, then graph/schema/*.graphqls.
-const files = [join(root, 'schema.graphqls'),
-  ...readdirSync(join(root, 'graph/schema')).filter((f) => f.endsWith('.graphqls')).sort().map((f) => join(root, 'graph/schema', f))];
-const current = buildSchema(files.map((f) => readFileSync(f, 'utf8')).join('\n'));
-
-if (update) {
-  writeFileSync(released, printSchema(lexicographicSortSchema(current)));
-  process.exit(0);
-}
-
 // A diff path is "Type", "Type.field", "Type.field.argument" or "Enum.VALUE"; the changelog
 // names an argument as "Type.field(argument:)".
-function coordinate(path) {
+export function coordinate(path) {
   const parts = (path ?? '').split('.');
   return parts.length === 3 ? `${parts[0]}.${parts[1]}(${parts[2]}:)` : parts.join('.');
 }
 
-function newestSection(text) {
+// The changelog's newest section: from its first "## " heading to the next.
+export function newestSection(text) {
   const start = text.indexOf('\n## ');
   if (start < 0) return '';
   const rest = text.slice(start + 4);
@@ -40,10 +27,32 @@ function newestSection(text) {
   return end < 0 ? rest : rest.slice(0, end);
 }
 
-const named = new Set([...newestSection(readFileSync(changelog, 'utf8')).matchAll(/`([A-Za-z_][A-Za-z0-9_.():]*)`/g)].map((m) => m[1]));
-const changes = await diff(buildSchema(readFileSync(released, 'utf8')), current);
-const unnamed = changes.filter((c) => c.criticality.level === CriticalityLevel.Breaking && !named.has(coordinate(c.path)));
-for (const c of unnamed) {
-  console.error(`breaking change not named in CHANGELOG.md's newest section: ${coordinate(c.path)}: ${c.message}`);
+// The breaking changes from oldSDL to newSDL that the changelog's newest section does not
+// name, as "coordinate: what changed".
+export async function unnamedBreaking(oldSDL, newSDL, changelog) {
+  const named = new Set([...newestSection(changelog).matchAll(/`([A-Za-z_][A-Za-z0-9_.():]*)`/g)].map((m) => m[1]));
+  const changes = await diff(buildSchema(oldSDL), buildSchema(newSDL));
+  return changes
+    .filter((c) => c.criticality.level === CriticalityLevel.Breaking && !named.has(coordinate(c.path)))
+    .map((c) => `${coordinate(c.path)}: ${c.message}`);
 }
-process.exit(unnamed.length ? 1 : 0);
+
+// The schema files as gqlgen.yml lists them: the root file, then graph/schema/*.graphqls.
+function currentSDL(root) {
+  const dir = join(root, 'graph/schema');
+  const files = [join(root, 'schema.graphqls'),
+    ...readdirSync(dir).filter((f) => f.endsWith('.graphqls')).sort().map((f) => join(dir, f))];
+  return files.map((f) => readFileSync(f, 'utf8')).join('\n');
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const root = process.argv[2];
+  const released = join(root, 'schema.released.graphql');
+  if (process.argv.includes('--update')) {
+    writeFileSync(released, printSchema(lexicographicSortSchema(buildSchema(currentSDL(root)))));
+    process.exit(0);
+  }
+  const unnamed = await unnamedBreaking(readFileSync(released, 'utf8'), currentSDL(root), readFileSync(join(root, 'CHANGELOG.md'), 'utf8'));
+  for (const u of unnamed) console.error(`breaking change not named in CHANGELOG.md's newest section: ${u}`);
+  process.exit(unnamed.length ? 1 : 0);
+}
