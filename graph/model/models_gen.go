@@ -134,7 +134,7 @@ type APIKeyConnection struct {
 type APIKeyEdge struct {
 	// Pass as `after` to read the items that follow this one.
 	Cursor string `json:"cursor"`
-	// The api key.
+	// The API key.
 	Node *APIKey `json:"node"`
 }
 
@@ -319,7 +319,7 @@ type CreateAPIKeyInput struct {
 
 // The result of `createApiKey`: the objects it changed, or the user errors that stopped it.
 type CreateAPIKeyPayload struct {
-	// The api key as it is after the mutation; null when there are userErrors.
+	// The API key as it is after the mutation; null when there are userErrors.
 	APIKey *APIKey `json:"apiKey,omitempty"`
 	// Shown once; only its hash is stored.
 	Secret *string `json:"secret,omitempty"`
@@ -427,7 +427,7 @@ type DeleteWebhookEndpointInput struct {
 
 // The result of `deleteWebhookEndpoint`: the objects it changed, or the user errors that stopped it.
 type DeleteWebhookEndpointPayload struct {
-	// The webhook endpoint as it is after the mutation; null when there are userErrors.
+	// The endpoint deleted, as it was; null when there are userErrors.
 	Endpoint *WebhookEndpoint `json:"endpoint,omitempty"`
 	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
@@ -1456,13 +1456,13 @@ type ReviewKycPayload struct {
 
 // The input of `revokeApiKey`.
 type RevokeAPIKeyInput struct {
-	// The global id of the api key.
+	// The global id of the API key.
 	APIKeyID string `json:"apiKeyId"`
 }
 
 // The result of `revokeApiKey`: the objects it changed, or the user errors that stopped it.
 type RevokeAPIKeyPayload struct {
-	// The api key as it is after the mutation; null when there are userErrors.
+	// The API key as it is after the mutation; null when there are userErrors.
 	APIKey *APIKey `json:"apiKey,omitempty"`
 	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
@@ -1470,7 +1470,7 @@ type RevokeAPIKeyPayload struct {
 
 // The input of `rotateApiKey`.
 type RotateAPIKeyInput struct {
-	// The global id of the api key.
+	// The global id of the API key.
 	APIKeyID string `json:"apiKeyId"`
 	// How long the old key keeps working beside the new one (default 86400, at most 2592000).
 	OverlapSeconds *int `json:"overlapSeconds,omitempty"`
