@@ -4,7 +4,7 @@ SHELL := /bin/bash
 GO ?= go
 PG := ./scripts/postgres.sh
 
-.PHONY: run test generate check-generated schema-snapshot lint alert-tests build pg-stop bench bench-settle bench-fees bench-events bench-checkout chaos failover restore-drill
+.PHONY: run test generate check-generated schema-snapshot schema-lint lint alert-tests build pg-stop bench bench-settle bench-fees bench-events bench-checkout chaos failover restore-drill
 
 build:
 	$(GO) build -o bin/kjb ./cmd/kjb
@@ -13,7 +13,7 @@ run: build
 	@url=$$($(PG) url) || exit 1; export DATABASE_URL="$${DATABASE_URL:-$${url%/postgres?*}/kjb?sslmode=disable}" && ./bin/kjb dev
 
 # Prints failures in full, then one summary line: "N passed, N failed, N skipped".
-test: lint check-generated alert-tests
+test: lint check-generated schema-lint alert-tests
 	@url=$$($(PG) url) || exit 1; \
 	KJB_TEST_DATABASE_URL="$$url" $(GO) test -race -count=1 -v ./... > .test-output.log 2>&1; \
 	status=$$?; \
@@ -30,13 +30,19 @@ lint:
 alert-tests:
 	@./scripts/alert-tests.sh
 
+# Lints the GraphQL schema (graphql-schema-linter) and fails on a breaking change from
+# schema.released.graphql that CHANGELOG.md's newest section does not name (@graphql-inspector
+# diff). The tools are pinned in tools/schema-lint and installed by the script when missing.
+schema-lint:
+	@./scripts/schema-lint.sh
+
 generate:
 	$(GO) tool gqlgen generate
 
 # Records the current schema as the released one (schema.released.graphql), at a release. Until
 # then, make test fails on a breaking change from it that CHANGELOG.md's newest section does not name.
 schema-snapshot:
-	$(GO) test -count=1 -run '^TestReleasedSchema$$' ./internal/schemacheck -update
+	@./scripts/schema-lint.sh --update-snapshot
 
 # Fails when the committed generated code does not match the schema.
 check-generated:

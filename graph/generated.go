@@ -4951,6 +4951,7 @@ scalar DateTime
 
 "An object with a global, opaque id that ` + "`" + `node(id:)` + "`" + ` resolves."
 interface Node {
+  "The global id, resolvable with ` + "`" + `node(id:)` + "`" + `."
   id: ID!
 }
 
@@ -4968,110 +4969,190 @@ type PageInfo {
 
 "What went wrong with a mutation's input or the state it met. Nothing changed."
 type UserError {
+  "What kind of rule was broken; stable, for programs."
   code: ErrorCode!
   "The path of the offending input field, e.g. [\"input\", \"amount\", \"amount\"]."
   field: [String!]
+  "A sentence for people; its wording may change."
   message: String!
 }
 
+"The code of a UserError: what kind of rule the input or the state it met broke."
 enum ErrorCode {
+  "A field's value is malformed or out of range; ` + "`" + `field` + "`" + ` names it."
   INVALID_INPUT
+  "The object does not exist, or the caller may not see it."
   NOT_FOUND
+  "An object with this unique value (a partner code, say) exists already."
   ALREADY_EXISTS
+  "The object is not in a state that allows this (cancelling a paid order, say)."
   INVALID_STATE
+  "The idempotency key was used before with another input."
   IDEMPOTENCY_KEY_REUSED
+  "The balance cannot cover the amount."
   INSUFFICIENT_BALANCE
+  "The 1688 member already has an active link."
   ALREADY_LINKED
+  "The member is still bound to Alipay International and must unbind first."
   ALIPAY_INTERNATIONAL_LINKED
+  "The member has not passed Alipay identity verification."
   MEMBER_NOT_ALIPAY_VERIFIED
+  "The overseas member is not authorized by 1688."
   MEMBER_NOT_AUTHORIZED
+  "The account's identity verification is not VERIFIED."
   KYC_NOT_VERIFIED
+  "The quote is past its expiresAt."
   QUOTE_EXPIRED
+  "The quote was executed already."
   QUOTE_ALREADY_EXECUTED
+  "No current mid rate for the currency pair."
   RATE_UNAVAILABLE
+  "The refund is more than what is still in escrow."
   REFUND_EXCEEDS_PAYMENT
+  "Cross-border Pay needs a secured-transaction order."
   NOT_SECURED_TRANSACTION
+  "Credit-term and contract orders cannot be paid with Cross-border Pay."
   CREDIT_TERM_OR_CONTRACT_ORDER
+  "The order contains items Cross-border Pay may not pay for."
   PROHIBITED_ITEMS
+  "The order used a Red Packet discount, payable only by an Alipay-linked bank card."
   RED_PACKET_DISCOUNT
+  "The order's buyer member has no active link to the paying account."
   MEMBER_NOT_LINKED
+  "The buyer member is not bound to a mainland-China Alipay account."
   NOT_LINKED_TO_MAINLAND_ALIPAY
+  "Cross-border Pay is not active on the buyer member's link."
   CROSS_BORDER_PAY_NOT_ACTIVATED
+  "The supplier does not accept Cross-border Pay."
   SUPPLIER_NOT_ACCEPTING
+  "The order is below the WorldFirst-balance minimum (feeSchedule.worldFirstBalanceMinimum, CNY 1,000)."
   BELOW_MINIMUM_ORDER
+  "A WorldFirst balance cannot pay from a mainland-China IP address."
   MAINLAND_CHINA_IP
+  "The order is not AWAITING_PAYMENT."
   ORDER_NOT_PAYABLE
 }
 
+"An ISO 4217 currency code. CNH is the offshore RMB wallet; CNY (onshore RMB) only pays suppliers and is not holdable."
 enum CurrencyCode {
+  "Offshore Chinese yuan: the wallet Cross-border Pay debits."
   CNH
+  "Onshore Chinese yuan: order amounts and supplier payouts only; not holdable."
   CNY
+  "US dollar."
   USD
+  "Euro."
   EUR
+  "Pound sterling."
   GBP
+  "Japanese yen (no minor units)."
   JPY
+  "Australian dollar."
   AUD
+  "Canadian dollar."
   CAD
+  "Swiss franc."
   CHF
+  "Hong Kong dollar."
   HKD
+  "Singapore dollar."
   SGD
+  "New Zealand dollar."
   NZD
+  "Swedish krona."
   SEK
+  "Norwegian krone."
   NOK
+  "Danish krone."
   DKK
+  "Polish złoty."
   PLN
+  "Czech koruna."
   CZK
+  "Hungarian forint."
   HUF
+  "UAE dirham."
   AED
+  "Saudi riyal."
   SAR
+  "Israeli new shekel."
   ILS
+  "South African rand."
   ZAR
+  "Mexican peso."
   MXN
+  "Thai baht."
   THB
+  "Malaysian ringgit."
   MYR
+  "Indonesian rupiah."
   IDR
+  "Philippine peso."
   PHP
+  "South Korean won (no minor units)."
   KRW
+  "Turkish lira."
   TRY
 }
 
+"An amount in one currency."
 type Money {
+  "The amount, a decimal string with at most the currency's minor units."
   amount: Decimal!
+  "The amount's currency."
   currency: CurrencyCode!
 }
 
+"The input of ` + "`" + `money` + "`" + `."
 input MoneyInput {
+  "The amount, a decimal string with at most the currency's minor units."
   amount: Decimal!
+  "The amount's currency; a currency the field does not accept is INVALID_INPUT naming it."
   currency: CurrencyCode!
 }
 
 "A currency KJB supports, with its ISO 4217 minor units."
 type Currency {
+  "The ISO 4217 code."
   code: CurrencyCode!
+  "Digits after the decimal point: 2 for most, 0 for JPY and KRW."
   minorUnits: Int!
   "False for CNY: onshore RMB is only paid out to suppliers."
   holdable: Boolean!
 }
 
+"What an API key may do: the access table in the README's \"Roles and the access table\"."
 enum Role {
+  "KJB staff: every object."
   OPERATOR
+  "A marketplace: its own members, suppliers, orders and their payments."
   PARTNER
+  "A buyer: its own account, and the orders of the members linked to it."
   ACCOUNT
 }
 
 "Who is calling. ` + "`" + `role` + "`" + ` is null for a caller without an API key."
 type Viewer {
+  "The API key's role; null without a key."
   role: Role
+  "The key's account, for an ACCOUNT key; null otherwise."
   account: Account
+  "The key's partner, for a PARTNER key; null otherwise."
   partner: Partner
 }
 
+"Every read. Without an API key only viewer, currencies, fxRates and feeSchedule answer."
 type Query {
   "Public."
   viewer: Viewer!
-  node(id: ID!): Node
+  "Any object by its global id; null when it does not exist or the caller may not see it."
+  node(
+    "The global id of the node."
+    id: ID!
+  ): Node
 }
 
+"Every change. Each mutation takes one ` + "`" + `input` + "`" + ` and returns a payload with the result and ` + "`" + `userErrors` + "`" + `; a mutation with user errors changed nothing."
 type Mutation
 
 "Over WebSocket (graphql-transport-ws) on /query; authenticate in connection_init with {\"authorization\": \"Bearer …\"}."

@@ -12,17 +12,24 @@ import (
 // An object with a global, opaque id that `node(id:)` resolves.
 type Node interface {
 	IsNode()
+	// The global id, resolvable with `node(id:)`.
 	GetID() string
 }
 
+// A buyer's KJB account: its balances, statement, links to 1688 members and payments.
 type Account struct {
-	ID   string      `json:"id"`
-	Name string      `json:"name"`
+	// The global id, resolvable with `node(id:)`.
+	ID string `json:"id"`
+	// The account holder's name.
+	Name string `json:"name"`
+	// A company or a person.
 	Type AccountType `json:"type"`
 	// ISO 3166-1 alpha-2.
-	Country              string    `json:"country"`
-	KycStatus            KycStatus `json:"kycStatus"`
-	CrossBorderPayActive bool      `json:"crossBorderPayActive"`
+	Country string `json:"country"`
+	// Identity verification; payments and Cross-border Pay need VERIFIED.
+	KycStatus KycStatus `json:"kycStatus"`
+	// True when Cross-border Pay is active on at least one of the account's links.
+	CrossBorderPayActive bool `json:"crossBorderPayActive"`
 	// The service-fee rate of the current month, as a fraction (0.002 = 0.20%).
 	ServiceFeeRate Decimal `json:"serviceFeeRate"`
 	// Every currency held, in code order.
@@ -31,9 +38,11 @@ type Account struct {
 	Balance *Balance `json:"balance"`
 	// The account statement: every posted ledger line, newest first.
 	LedgerEntries *LedgerEntryConnection `json:"ledgerEntries"`
-	CreatedAt     DateTime               `json:"createdAt"`
+	// When it was created.
+	CreatedAt DateTime `json:"createdAt"`
 	// Null while auto-convert is off.
 	AutoConvert *AutoConvert `json:"autoConvert,omitempty"`
+	// This month so far (Asia/Shanghai) and the service-fee rate it leads to.
 	FeeForecast *FeeForecast `json:"feeForecast"`
 	// Closed fee months, newest first.
 	FeeStatements *FeeStatementConnection `json:"feeStatements"`
@@ -49,36 +58,56 @@ type Account struct {
 	Statement *Statement `json:"statement,omitempty"`
 }
 
-func (Account) IsNode()            {}
+func (Account) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this Account) GetID() string { return this.ID }
 
+// A page of a list of Account objects (Relay cursor connection), newest first unless the field says otherwise.
 type AccountConnection struct {
-	Edges    []*AccountEdge `json:"edges"`
-	PageInfo *PageInfo      `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*AccountEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of Account objects, with its cursor.
 type AccountEdge struct {
-	Cursor string   `json:"cursor"`
-	Node   *Account `json:"node"`
+	// Pass as `after` to read the items that follow this one.
+	Cursor string `json:"cursor"`
+	// The account.
+	Node *Account `json:"node"`
 }
 
+// The input of `activateCrossBorderPay`.
 type ActivateCrossBorderPayInput struct {
+	// The global id of the link.
 	LinkID string `json:"linkId"`
 }
 
+// The result of `activateCrossBorderPay`: the objects it changed, or the user errors that stopped it.
 type ActivateCrossBorderPayPayload struct {
-	Link       *MarketplaceLink `json:"link,omitempty"`
-	UserErrors []*UserError     `json:"userErrors"`
+	// The marketplace link as it is after the mutation; null when there are userErrors.
+	Link *MarketplaceLink `json:"link,omitempty"`
+	// Why nothing changed; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
+// An API key, without its secret. A key belongs to a role and, for ACCOUNT and PARTNER, to one account or partner.
 type APIKey struct {
-	ID    string `json:"id"`
-	Role  Role   `json:"role"`
+	// The global id, resolvable with `node(id:)`.
+	ID string `json:"id"`
+	// What the key may do.
+	Role Role `json:"role"`
+	// A free-text name for people, e.g. "checkout backend".
 	Label string `json:"label"`
 	// The last four characters of the secret.
-	Hint      string   `json:"hint"`
-	Account   *Account `json:"account,omitempty"`
-	Partner   *Partner `json:"partner,omitempty"`
+	Hint string `json:"hint"`
+	// The key's account, for an ACCOUNT key; null otherwise.
+	Account *Account `json:"account,omitempty"`
+	// The key's partner, for a PARTNER key; null otherwise.
+	Partner *Partner `json:"partner,omitempty"`
+	// When it was created.
 	CreatedAt DateTime `json:"createdAt"`
 	// When the key stops working; null when it does not expire.
 	ExpiresAt *DateTime `json:"expiresAt,omitempty"`
@@ -88,17 +117,25 @@ type APIKey struct {
 	LastUsedAt *DateTime `json:"lastUsedAt,omitempty"`
 }
 
-func (APIKey) IsNode()            {}
+func (APIKey) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this APIKey) GetID() string { return this.ID }
 
+// A page of a list of ApiKey objects (Relay cursor connection), newest first unless the field says otherwise.
 type APIKeyConnection struct {
-	Edges    []*APIKeyEdge `json:"edges"`
-	PageInfo *PageInfo     `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*APIKeyEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of ApiKey objects, with its cursor.
 type APIKeyEdge struct {
-	Cursor string  `json:"cursor"`
-	Node   *APIKey `json:"node"`
+	// Pass as `after` to read the items that follow this one.
+	Cursor string `json:"cursor"`
+	// The API key.
+	Node *APIKey `json:"node"`
 }
 
 // An account's auto-convert choice: a Cross-border Pay payment short of CNH buys the shortfall from this currency.
@@ -109,37 +146,52 @@ type AutoConvert struct {
 	MaxSpreadBps int `json:"maxSpreadBps"`
 }
 
+// What an account holds in one currency.
 type Balance struct {
-	Currency  CurrencyCode `json:"currency"`
-	Available *Money       `json:"available"`
+	// The balance's currency.
+	Currency CurrencyCode `json:"currency"`
+	// What the account can spend now, in that currency.
+	Available *Money `json:"available"`
 }
 
+// The input of `cancelJob`.
 type CancelJobInput struct {
+	// The global id of the job.
 	JobID string `json:"jobId"`
 }
 
+// The result of `cancelJob`: the objects it changed, or the user errors that stopped it.
 type CancelJobPayload struct {
-	Job        *Job         `json:"job,omitempty"`
+	// The job as it is after the mutation; null when there are userErrors.
+	Job *Job `json:"job,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `cancelOrder`.
 type CancelOrderInput struct {
+	// The global id of the order.
 	OrderID string `json:"orderId"`
 }
 
+// The result of `cancelOrder`: the objects it changed, or the user errors that stopped it.
 type CancelOrderPayload struct {
-	Order      *Order       `json:"order,omitempty"`
+	// The order as it is after the mutation; null when there are userErrors.
+	Order *Order `json:"order,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
 // One way to pay several orders together: whether the checkout can be paid, each order's option and the total.
 type CheckoutOption struct {
+	// The payment method.
 	Method PaymentMethod `json:"method"`
 	// True when every order's option is available and nothing about the checkout as a whole stands in the way.
 	Available bool `json:"available"`
 	// Reasons that belong to the checkout as a whole: INSUFFICIENT_BALANCE when the balance cannot cover the total.
-	Reasons   []PaymentReason `json:"reasons"`
-	HandledBy Handler         `json:"handledBy"`
+	Reasons []PaymentReason `json:"reasons"`
+	// Who takes the money: KJB or the marketplace.
+	HandledBy Handler `json:"handledBy"`
 	// One per order, in the order of orderIds.
 	Orders []*CheckoutOrderOption `json:"orders"`
 	// The sum of the orders' totals; null when one of them is.
@@ -154,129 +206,192 @@ type CheckoutOption struct {
 
 // One order's part of a checkout option: the order and its own option (fees, total, reasons).
 type CheckoutOrderOption struct {
-	Order  *Order         `json:"order,omitempty"`
+	// The order; null when the caller may not see it.
+	Order *Order `json:"order,omitempty"`
+	// The order's own option for this method: its fees, total and reasons.
 	Option *PaymentOption `json:"option"`
 }
 
+// The input of `confirmMarketplaceLink`.
 type ConfirmMarketplaceLinkInput struct {
+	// The global id of the link.
 	LinkID string `json:"linkId"`
 	// The 6-digit code the member received (valid 10 minutes, 5 attempts).
 	Code string `json:"code"`
 }
 
+// The result of `confirmMarketplaceLink`: the objects it changed, or the user errors that stopped it.
 type ConfirmMarketplaceLinkPayload struct {
-	Link       *MarketplaceLink `json:"link,omitempty"`
-	UserErrors []*UserError     `json:"userErrors"`
+	// The marketplace link as it is after the mutation; null when there are userErrors.
+	Link *MarketplaceLink `json:"link,omitempty"`
+	// Why nothing changed; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `confirmReceipt`.
 type ConfirmReceiptInput struct {
+	// The global id of the order.
 	OrderID string `json:"orderId"`
 }
 
+// The result of `confirmReceipt`: the objects it changed, or the user errors that stopped it.
 type ConfirmReceiptPayload struct {
-	Order      *Order       `json:"order,omitempty"`
+	// The order as it is after the mutation; null when there are userErrors.
+	Order *Order `json:"order,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
 // An executed exchange between two of an account's balances.
 type Conversion struct {
-	ID      string   `json:"id"`
-	Quote   *Quote   `json:"quote,omitempty"`
+	// The global id, resolvable with `node(id:)`.
+	ID string `json:"id"`
+	// The quote executed; null for a conversion booked by auto-convert without one.
+	Quote *Quote `json:"quote,omitempty"`
+	// The account whose balances moved; null when the caller may not see it.
 	Account *Account `json:"account,omitempty"`
-	Sold    *Money   `json:"sold"`
-	Bought  *Money   `json:"bought"`
-	Rate    Decimal  `json:"rate"`
+	// What left the sell balance.
+	Sold *Money `json:"sold"`
+	// What reached the buy balance.
+	Bought *Money `json:"bought"`
+	// The customer rate: units bought per 1 unit sold.
+	Rate Decimal `json:"rate"`
 	// BOOKED at once; SETTLED when the house has netted it with its liquidity provider.
-	Status    ConversionStatus `json:"status"`
-	SettledAt *DateTime        `json:"settledAt,omitempty"`
-	CreatedAt DateTime         `json:"createdAt"`
+	Status ConversionStatus `json:"status"`
+	// When it was netted with the liquidity provider; null while BOOKED.
+	SettledAt *DateTime `json:"settledAt,omitempty"`
+	// When it was created.
+	CreatedAt DateTime `json:"createdAt"`
 }
 
-func (Conversion) IsNode()            {}
+func (Conversion) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this Conversion) GetID() string { return this.ID }
 
+// A page of a list of Conversion objects (Relay cursor connection), newest first unless the field says otherwise.
 type ConversionConnection struct {
-	Edges    []*ConversionEdge `json:"edges"`
-	PageInfo *PageInfo         `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*ConversionEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of Conversion objects, with its cursor.
 type ConversionEdge struct {
-	Cursor string      `json:"cursor"`
-	Node   *Conversion `json:"node"`
+	// Pass as `after` to read the items that follow this one.
+	Cursor string `json:"cursor"`
+	// The conversion.
+	Node *Conversion `json:"node"`
 }
 
+// The input of `createAccount`.
 type CreateAccountInput struct {
-	Name string      `json:"name"`
+	// The account holder's name.
+	Name string `json:"name"`
+	// A company or a person.
 	Type AccountType `json:"type"`
 	// ISO 3166-1 alpha-2, e.g. "GB".
 	Country string `json:"country"`
 }
 
+// The result of `createAccount`: the objects it changed, or the user errors that stopped it.
 type CreateAccountPayload struct {
-	Account    *Account     `json:"account,omitempty"`
+	// The account as it is after the mutation; null when there are userErrors.
+	Account *Account `json:"account,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `createApiKey`.
 type CreateAPIKeyInput struct {
-	Role      Role    `json:"role"`
+	// The new key's role.
+	Role Role `json:"role"`
+	// The global id of the account.
 	AccountID *string `json:"accountId,omitempty"`
+	// The global id of the partner.
 	PartnerID *string `json:"partnerId,omitempty"`
-	Label     *string `json:"label,omitempty"`
+	// A free-text name for people.
+	Label *string `json:"label,omitempty"`
 	// Optional: when the key stops working (in the future).
 	ExpiresAt *DateTime `json:"expiresAt,omitempty"`
 }
 
+// The result of `createApiKey`: the objects it changed, or the user errors that stopped it.
 type CreateAPIKeyPayload struct {
+	// The API key as it is after the mutation; null when there are userErrors.
 	APIKey *APIKey `json:"apiKey,omitempty"`
 	// Shown once; only its hash is stored.
-	Secret     *string      `json:"secret,omitempty"`
+	Secret *string `json:"secret,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `createOrder`.
 type CreateOrderInput struct {
 	// The 1688 order id; unique per partner. Repeating it with the same content returns the same order.
-	ExternalID    string `json:"externalId"`
+	ExternalID string `json:"externalId"`
+	// The buyer's 1688 member id, registered by the calling partner.
 	BuyerMemberID string `json:"buyerMemberId"`
-	SupplierID    string `json:"supplierId"`
+	// The supplier's 1688 id, registered by the calling partner.
+	SupplierID string `json:"supplierId"`
 	// In CNY.
-	Amount                  *MoneyInput `json:"amount"`
-	TradeMode               TradeMode   `json:"tradeMode"`
-	ContainsProhibitedItems *bool       `json:"containsProhibitedItems,omitempty"`
+	Amount *MoneyInput `json:"amount"`
+	// How the order is traded.
+	TradeMode TradeMode `json:"tradeMode"`
+	// The order has items Cross-border Pay may not pay for.
+	ContainsProhibitedItems *bool `json:"containsProhibitedItems,omitempty"`
 	// A Red Packet discount was used (only payable by an Alipay-linked bank card).
 	RedPacketDiscount *bool `json:"redPacketDiscount,omitempty"`
 }
 
+// The result of `createOrder`: the objects it changed, or the user errors that stopped it.
 type CreateOrderPayload struct {
-	Order      *Order       `json:"order,omitempty"`
+	// The order as it is after the mutation; null when there are userErrors.
+	Order *Order `json:"order,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `createPartner`.
 type CreatePartnerInput struct {
 	// Lower-case letters, digits, '-' or '_', e.g. "1688".
 	Code string `json:"code"`
+	// The partner's display name.
 	Name string `json:"name"`
 }
 
+// The result of `createPartner`: the objects it changed, or the user errors that stopped it.
 type CreatePartnerPayload struct {
-	Partner    *Partner     `json:"partner,omitempty"`
+	// The partner as it is after the mutation; null when there are userErrors.
+	Partner *Partner `json:"partner,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `createQuote`.
 type CreateQuoteInput struct {
-	AccountID    string       `json:"accountId"`
+	// The global id of the account.
+	AccountID string `json:"accountId"`
+	// The currency the account pays from; holdable.
 	SellCurrency CurrencyCode `json:"sellCurrency"`
-	BuyCurrency  CurrencyCode `json:"buyCurrency"`
+	// The currency the account receives; holdable.
+	BuyCurrency CurrencyCode `json:"buyCurrency"`
 	// Sell exactly this, in sellCurrency. Give exactly one of sellAmount and buyAmount.
 	SellAmount *MoneyInput `json:"sellAmount,omitempty"`
 	// Receive exactly this, in buyCurrency. Give exactly one of sellAmount and buyAmount.
 	BuyAmount *MoneyInput `json:"buyAmount,omitempty"`
 }
 
+// The result of `createQuote`: the objects it changed, or the user errors that stopped it.
 type CreateQuotePayload struct {
-	Quote      *Quote       `json:"quote,omitempty"`
+	// The quote as it is after the mutation; null when there are userErrors.
+	Quote *Quote `json:"quote,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `createWebhookEndpoint`.
 type CreateWebhookEndpointInput struct {
 	// http or https; outside sandbox mode it must resolve to a public address.
 	URL string `json:"url"`
@@ -284,35 +399,49 @@ type CreateWebhookEndpointInput struct {
 	Types []EventType `json:"types,omitempty"`
 }
 
+// The result of `createWebhookEndpoint`: the objects it changed, or the user errors that stopped it.
 type CreateWebhookEndpointPayload struct {
+	// The webhook endpoint as it is after the mutation; null when there are userErrors.
 	Endpoint *WebhookEndpoint `json:"endpoint,omitempty"`
 	// The signing secret, shown once.
-	Secret     *string      `json:"secret,omitempty"`
+	Secret *string `json:"secret,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
 // A currency KJB supports, with its ISO 4217 minor units.
 type Currency struct {
-	Code       CurrencyCode `json:"code"`
-	MinorUnits int          `json:"minorUnits"`
+	// The ISO 4217 code.
+	Code CurrencyCode `json:"code"`
+	// Digits after the decimal point: 2 for most, 0 for JPY and KRW.
+	MinorUnits int `json:"minorUnits"`
 	// False for CNY: onshore RMB is only paid out to suppliers.
 	Holdable bool `json:"holdable"`
 }
 
+// The input of `deleteWebhookEndpoint`.
 type DeleteWebhookEndpointInput struct {
+	// The global id of the endpoint.
 	EndpointID string `json:"endpointId"`
 }
 
+// The result of `deleteWebhookEndpoint`: the objects it changed, or the user errors that stopped it.
 type DeleteWebhookEndpointPayload struct {
-	Endpoint   *WebhookEndpoint `json:"endpoint,omitempty"`
-	UserErrors []*UserError     `json:"userErrors"`
+	// The endpoint deleted, as it was; null when there are userErrors.
+	Endpoint *WebhookEndpoint `json:"endpoint,omitempty"`
+	// Why nothing changed; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 // A state change: written with the change itself, kept at least 90 days.
 type Event struct {
-	ID         string          `json:"id"`
-	Type       EventType       `json:"type"`
-	OccurredAt DateTime        `json:"occurredAt"`
+	// The global id, resolvable with `node(id:)`.
+	ID string `json:"id"`
+	// What happened.
+	Type EventType `json:"type"`
+	// When the change was committed (the sandbox clock in sandbox mode).
+	OccurredAt DateTime `json:"occurredAt"`
+	// The type of the object the event is about.
 	ObjectType EventObjectType `json:"objectType"`
 	// The global id of the object the event is about.
 	ObjectID string `json:"objectId"`
@@ -332,48 +461,71 @@ type Event struct {
 	PaymentID *string `json:"paymentId,omitempty"`
 }
 
-func (Event) IsNode()            {}
+func (Event) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this Event) GetID() string { return this.ID }
 
+// A page of a list of Event objects (Relay cursor connection), newest first unless the field says otherwise.
 type EventConnection struct {
-	Edges    []*EventEdge `json:"edges"`
-	PageInfo *PageInfo    `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*EventEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of Event objects, with its cursor.
 type EventEdge struct {
+	// Pass as `after` to read the items that follow this one.
 	Cursor string `json:"cursor"`
-	Node   *Event `json:"node"`
+	// The event.
+	Node *Event `json:"node"`
 }
 
+// The input of `executeQuote`.
 type ExecuteQuoteInput struct {
+	// The global id of the quote.
 	QuoteID string `json:"quoteId"`
 	// 1–255 characters, scoped to your API key's principal: repeating it returns the first result.
 	IdempotencyKey string `json:"idempotencyKey"`
 }
 
+// The result of `executeQuote`: the objects it changed, or the user errors that stopped it.
 type ExecuteQuotePayload struct {
-	Conversion *Conversion  `json:"conversion,omitempty"`
-	Account    *Account     `json:"account,omitempty"`
+	// The conversion as it is after the mutation; null when there are userErrors.
+	Conversion *Conversion `json:"conversion,omitempty"`
+	// The account as it is after the mutation; null when there are userErrors.
+	Account *Account `json:"account,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
 // This month so far, and where it takes next month's service-fee rate.
 type FeeForecast struct {
-	Month                         Month   `json:"month"`
-	MonthToDateVolume             *Money  `json:"monthToDateVolume"`
-	CurrentRate                   Decimal `json:"currentRate"`
-	ProjectedAverageMonthlyVolume *Money  `json:"projectedAverageMonthlyVolume"`
-	ProjectedRate                 Decimal `json:"projectedRate"`
+	// The current month (Asia/Shanghai).
+	Month Month `json:"month"`
+	// Succeeded payments so far this month, net of refunds (CNY).
+	MonthToDateVolume *Money `json:"monthToDateVolume"`
+	// The service-fee rate this month's payments pay (0.002 = 0.20%).
+	CurrentRate Decimal `json:"currentRate"`
+	// The three-month average if the month ended with today's volume.
+	ProjectedAverageMonthlyVolume *Money `json:"projectedAverageMonthlyVolume"`
+	// The rate next month would get from that average.
+	ProjectedRate Decimal `json:"projectedRate"`
 	// More volume this month that would reach the next tier; null at the best tier.
-	VolumeToNextTier *Money   `json:"volumeToNextTier,omitempty"`
-	NextTierRate     *Decimal `json:"nextTierRate,omitempty"`
+	VolumeToNextTier *Money `json:"volumeToNextTier,omitempty"`
+	// The next better tier's rate; null at the best tier.
+	NextTierRate *Decimal `json:"nextTierRate,omitempty"`
 }
 
 // One fee: its rate as a fraction (0.004 = 0.4%) and its amount, rounded half-up to the fen.
 type FeeLine struct {
-	Kind   FeeKind `json:"kind"`
-	Rate   Decimal `json:"rate"`
-	Amount *Money  `json:"amount"`
+	// Which fee.
+	Kind FeeKind `json:"kind"`
+	// The fee's rate, as a fraction (0.004 = 0.4%).
+	Rate Decimal `json:"rate"`
+	// The fee, rounded half-up to the fen.
+	Amount *Money `json:"amount"`
 }
 
 // The fees in force (FAQ 6).
@@ -390,133 +542,199 @@ type FeeSchedule struct {
 
 // One closed fee month of one account (months run in Asia/Shanghai time).
 type FeeStatement struct {
-	ID    string `json:"id"`
-	Month Month  `json:"month"`
+	// The global id, resolvable with `node(id:)`.
+	ID string `json:"id"`
+	// The fee month (Asia/Shanghai).
+	Month Month `json:"month"`
 	// Succeeded payments of the month, net of refunds.
-	Volume       *Money `json:"volume"`
-	PaymentCount int    `json:"paymentCount"`
+	Volume *Money `json:"volume"`
+	// Succeeded payments of the month.
+	PaymentCount int `json:"paymentCount"`
+	// The 0.4% standard fees charged, net of refunded fees (CNH).
 	StandardFees *Money `json:"standardFees"`
-	ServiceFees  *Money `json:"serviceFees"`
+	// The service fees charged, net of refunded fees (CNH).
+	ServiceFees *Money `json:"serviceFees"`
 	// Over the last three months (fewer for accounts younger than that).
 	AverageMonthlyVolume *Money `json:"averageMonthlyVolume"`
 	// The service-fee rate for the month after.
-	NextServiceFeeRate Decimal  `json:"nextServiceFeeRate"`
-	CreatedAt          DateTime `json:"createdAt"`
+	NextServiceFeeRate Decimal `json:"nextServiceFeeRate"`
+	// When it was created.
+	CreatedAt DateTime `json:"createdAt"`
 }
 
-func (FeeStatement) IsNode()            {}
+func (FeeStatement) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this FeeStatement) GetID() string { return this.ID }
 
+// A page of a list of FeeStatement objects (Relay cursor connection), newest first unless the field says otherwise.
 type FeeStatementConnection struct {
-	Edges    []*FeeStatementEdge `json:"edges"`
-	PageInfo *PageInfo           `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*FeeStatementEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of FeeStatement objects, with its cursor.
 type FeeStatementEdge struct {
-	Cursor string        `json:"cursor"`
-	Node   *FeeStatement `json:"node"`
+	// Pass as `after` to read the items that follow this one.
+	Cursor string `json:"cursor"`
+	// The fee statement.
+	Node *FeeStatement `json:"node"`
 }
 
 // A mid-market rate: `mid` units of `to` per 1 `from`.
 type FxRate struct {
-	From      CurrencyCode `json:"from"`
-	To        CurrencyCode `json:"to"`
-	Mid       Decimal      `json:"mid"`
-	Source    FxRateSource `json:"source"`
-	UpdatedAt DateTime     `json:"updatedAt"`
+	// The base currency.
+	From CurrencyCode `json:"from"`
+	// The quote currency.
+	To CurrencyCode `json:"to"`
+	// Units of `to` per 1 `from`, at mid-market.
+	Mid Decimal `json:"mid"`
+	// Where the rate came from.
+	Source FxRateSource `json:"source"`
+	// When the rate was last set; rates older than the configured maximum age are not used.
+	UpdatedAt DateTime `json:"updatedAt"`
 }
 
 // A background job (River), for operators.
 type Job struct {
-	ID          string   `json:"id"`
-	Kind        string   `json:"kind"`
-	State       JobState `json:"state"`
-	Queue       string   `json:"queue"`
-	Attempt     int      `json:"attempt"`
-	MaxAttempts int      `json:"maxAttempts"`
+	// The global id, resolvable with `node(id:)`.
+	ID string `json:"id"`
+	// What the job does, e.g. payout.submit, escrow.release, webhook.deliver, fees.close_month.
+	Kind string `json:"kind"`
+	// Where the job stands.
+	State JobState `json:"state"`
+	// The queue the job runs in, e.g. payouts.
+	Queue string `json:"queue"`
+	// Attempts made so far.
+	Attempt int `json:"attempt"`
+	// Attempts allowed before it is DISCARDED.
+	MaxAttempts int `json:"maxAttempts"`
 	// The error of each failed attempt, oldest first.
-	Errors      []string  `json:"errors"`
-	CreatedAt   DateTime  `json:"createdAt"`
-	ScheduledAt DateTime  `json:"scheduledAt"`
+	Errors []string `json:"errors"`
+	// When it was created.
+	CreatedAt DateTime `json:"createdAt"`
+	// When the job is or was due to run.
+	ScheduledAt DateTime `json:"scheduledAt"`
+	// When the last attempt started; null before the first.
 	AttemptedAt *DateTime `json:"attemptedAt,omitempty"`
+	// When it completed, was cancelled or discarded; null while it can still run.
 	FinalizedAt *DateTime `json:"finalizedAt,omitempty"`
 }
 
-func (Job) IsNode()            {}
+func (Job) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this Job) GetID() string { return this.ID }
 
+// A page of a list of Job objects (Relay cursor connection), newest first unless the field says otherwise.
 type JobConnection struct {
-	Edges    []*JobEdge `json:"edges"`
-	PageInfo *PageInfo  `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*JobEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of Job objects, with its cursor.
 type JobEdge struct {
+	// Pass as `after` to read the items that follow this one.
 	Cursor string `json:"cursor"`
-	Node   *Job   `json:"node"`
+	// The job.
+	Node *Job `json:"node"`
 }
 
 // One line of an account statement.
 type LedgerEntry struct {
+	// The global id, resolvable with `node(id:)`.
 	ID string `json:"id"`
 	// Signed: positive credits the account, negative debits it.
-	Amount       *Money          `json:"amount"`
-	BalanceAfter *Money          `json:"balanceAfter"`
-	Kind         LedgerEntryKind `json:"kind"`
+	Amount *Money `json:"amount"`
+	// The account's balance in that currency right after the line.
+	BalanceAfter *Money `json:"balanceAfter"`
+	// The business event the line records.
+	Kind LedgerEntryKind `json:"kind"`
 	// The id of the business object the line records (a TopUp, a Payment…).
-	Reference string   `json:"reference"`
+	Reference string `json:"reference"`
+	// When it was created.
 	CreatedAt DateTime `json:"createdAt"`
 }
 
-func (LedgerEntry) IsNode()            {}
+func (LedgerEntry) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this LedgerEntry) GetID() string { return this.ID }
 
+// A page of a list of LedgerEntry objects (Relay cursor connection), newest first unless the field says otherwise.
 type LedgerEntryConnection struct {
-	Edges    []*LedgerEntryEdge `json:"edges"`
-	PageInfo *PageInfo          `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*LedgerEntryEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of LedgerEntry objects, with its cursor.
 type LedgerEntryEdge struct {
-	Cursor string       `json:"cursor"`
-	Node   *LedgerEntry `json:"node"`
+	// Pass as `after` to read the items that follow this one.
+	Cursor string `json:"cursor"`
+	// The ledger entry.
+	Node *LedgerEntry `json:"node"`
 }
 
 // One ledger line of a payment's money trail.
 type LedgerLine struct {
+	// The business event the line records.
 	Kind LedgerEntryKind `json:"kind"`
-	Book LedgerBook      `json:"book"`
+	// The book the line is written to.
+	Book LedgerBook `json:"book"`
 	// Signed: positive adds to the book, negative takes from it.
-	Amount    *Money   `json:"amount"`
+	Amount *Money `json:"amount"`
+	// When it was created.
 	CreatedAt DateTime `json:"createdAt"`
 }
 
 // One link of the ledger's hash chain: it covers the ledger entries with ids in (afterEntryId, lastEntryId].
 type LedgerSeal struct {
-	Seq          int    `json:"seq"`
+	// The seal's place in the chain, from 1.
+	Seq int `json:"seq"`
+	// The last entry id of the previous seal; the range starts after it.
 	AfterEntryID string `json:"afterEntryId"`
-	LastEntryID  string `json:"lastEntryId"`
-	Entries      int    `json:"entries"`
-	Transactions int    `json:"transactions"`
+	// The last entry id the seal covers.
+	LastEntryID string `json:"lastEntryId"`
+	// Ledger entries covered.
+	Entries int `json:"entries"`
+	// Ledger transactions covered.
+	Transactions int `json:"transactions"`
 	// SHA-256, hex.
-	Hash     string   `json:"hash"`
-	PrevHash string   `json:"prevHash"`
+	Hash string `json:"hash"`
+	// The previous seal's hash (SHA-256, hex); 64 zeros for the first seal.
+	PrevHash string `json:"prevHash"`
+	// When the seal was made.
 	SealedAt DateTime `json:"sealedAt"`
 }
 
+// The first ledger seal whose recomputed hash does not match: the entries it covers were changed after sealing.
 type LedgerSealFailure struct {
-	Seq          int    `json:"seq"`
+	// The failing seal's place in the chain.
+	Seq int `json:"seq"`
+	// The last entry id of the previous seal.
 	AfterEntryID string `json:"afterEntryId"`
-	LastEntryID  string `json:"lastEntryId"`
+	// The last entry id the seal covers.
+	LastEntryID string `json:"lastEntryId"`
 	// The ledger transaction (its id) whose entries changed, when one can be named.
 	TransactionID *string `json:"transactionId,omitempty"`
-	Reason        string  `json:"reason"`
+	// What did not match, in words.
+	Reason string `json:"reason"`
 }
 
 // The result of recomputing every ledger seal from the ledger's entries.
 type LedgerVerification struct {
 	// True when every seal matched.
-	Ok             bool `json:"ok"`
-	SealsChecked   int  `json:"sealsChecked"`
-	EntriesChecked int  `json:"entriesChecked"`
+	Ok bool `json:"ok"`
+	// Seals recomputed.
+	SealsChecked int `json:"sealsChecked"`
+	// Ledger entries read to recompute them.
+	EntriesChecked int `json:"entriesChecked"`
 	// The last seal that matched.
 	Head *LedgerSeal `json:"head,omitempty"`
 	// Entries committed after the last seal (the next sealing run covers them).
@@ -525,17 +743,24 @@ type LedgerVerification struct {
 	Failure *LedgerSealFailure `json:"failure,omitempty"`
 }
 
+// The input of `linkMarketplaceAccount`.
 type LinkMarketplaceAccountInput struct {
+	// The global id of the account.
 	AccountID string `json:"accountId"`
 	// The marketplace's code: "1688".
-	Platform string  `json:"platform"`
-	MemberID string  `json:"memberId"`
+	Platform string `json:"platform"`
+	// The 1688 member's id, as its partner registered it.
+	MemberID string `json:"memberId"`
+	// A name for the link, for the account's own use.
 	Nickname *string `json:"nickname,omitempty"`
 }
 
+// The result of `linkMarketplaceAccount`: the objects it changed, or the user errors that stopped it.
 type LinkMarketplaceAccountPayload struct {
-	Link       *MarketplaceLink `json:"link,omitempty"`
-	UserErrors []*UserError     `json:"userErrors"`
+	// The marketplace link as it is after the mutation; null when there are userErrors.
+	Link *MarketplaceLink `json:"link,omitempty"`
+	// Why nothing changed; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 // A link's spending limits and what its payments have spent against them: order amounts in CNY, net of refunds, per Asia/Shanghai day and month.
@@ -552,40 +777,61 @@ type LinkSpending struct {
 
 // A link between a KJB account and a 1688 member. Unlinked links are kept as history.
 type MarketplaceLink struct {
-	ID                   string     `json:"id"`
-	Platform             string     `json:"platform"`
-	MemberID             string     `json:"memberId"`
-	Nickname             string     `json:"nickname"`
-	Status               LinkStatus `json:"status"`
-	CrossBorderPayActive bool       `json:"crossBorderPayActive"`
-	Account              *Account   `json:"account,omitempty"`
-	CreatedAt            DateTime   `json:"createdAt"`
-	UnlinkedAt           *DateTime  `json:"unlinkedAt,omitempty"`
+	// The global id, resolvable with `node(id:)`.
+	ID string `json:"id"`
+	// The marketplace's code: "1688".
+	Platform string `json:"platform"`
+	// The linked member's 1688 id.
+	MemberID string `json:"memberId"`
+	// A name the account gave the link; empty when none.
+	Nickname string `json:"nickname"`
+	// Pending, active or unlinked.
+	Status LinkStatus `json:"status"`
+	// Cross-border Pay (WORLD_PAY) is activated on this link.
+	CrossBorderPayActive bool `json:"crossBorderPayActive"`
+	// The KJB account linked; null when the caller may not see it.
+	Account *Account `json:"account,omitempty"`
+	// When it was created.
+	CreatedAt DateTime `json:"createdAt"`
+	// When the link was removed; null while not unlinked.
+	UnlinkedAt *DateTime `json:"unlinkedAt,omitempty"`
 	// The link's spending limits and what it has spent today and this month.
 	Spending *LinkSpending `json:"spending"`
 }
 
-func (MarketplaceLink) IsNode()            {}
+func (MarketplaceLink) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this MarketplaceLink) GetID() string { return this.ID }
 
+// A page of a list of MarketplaceLink objects (Relay cursor connection), newest first unless the field says otherwise.
 type MarketplaceLinkConnection struct {
-	Edges    []*MarketplaceLinkEdge `json:"edges"`
-	PageInfo *PageInfo              `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*MarketplaceLinkEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of MarketplaceLink objects, with its cursor.
 type MarketplaceLinkEdge struct {
-	Cursor string           `json:"cursor"`
-	Node   *MarketplaceLink `json:"node"`
+	// Pass as `after` to read the items that follow this one.
+	Cursor string `json:"cursor"`
+	// The marketplace link.
+	Node *MarketplaceLink `json:"node"`
 }
 
 // A 1688 buyer account, as its marketplace reports it.
 type MarketplaceMember struct {
+	// The global id, resolvable with `node(id:)`.
 	ID string `json:"id"`
 	// The member's 1688 id.
-	ExternalID     string      `json:"externalId"`
-	MemberID       string      `json:"memberId"`
-	Type           AccountType `json:"type"`
-	AlipayVerified bool        `json:"alipayVerified"`
+	ExternalID string `json:"externalId"`
+	// The member's 1688 id (the same as externalId).
+	MemberID string `json:"memberId"`
+	// A company or a person.
+	Type AccountType `json:"type"`
+	// Passed Alipay identity verification (needed to link).
+	AlipayVerified bool `json:"alipayVerified"`
 	// An overseas member authorized by 1688.
 	Authorized bool `json:"authorized"`
 	// Bound to an Alipay account registered in mainland China (needed for Cross-border Pay).
@@ -593,56 +839,85 @@ type MarketplaceMember struct {
 	// Still bound to Alipay International: it must unbind before linking to KJB.
 	AlipayInternationalLinked bool `json:"alipayInternationalLinked"`
 	// The member's active link to a KJB account, if any.
-	Link      *MarketplaceLink `json:"link,omitempty"`
-	UpdatedAt DateTime         `json:"updatedAt"`
+	Link *MarketplaceLink `json:"link,omitempty"`
+	// When the partner last registered or changed the member.
+	UpdatedAt DateTime `json:"updatedAt"`
 }
 
-func (MarketplaceMember) IsNode()            {}
+func (MarketplaceMember) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this MarketplaceMember) GetID() string { return this.ID }
 
+// An amount in one currency.
 type Money struct {
-	Amount   Decimal      `json:"amount"`
+	// The amount, a decimal string with at most the currency's minor units.
+	Amount Decimal `json:"amount"`
+	// The amount's currency.
 	Currency CurrencyCode `json:"currency"`
 }
 
+// The input of `money`.
 type MoneyInput struct {
-	Amount   Decimal      `json:"amount"`
+	// The amount, a decimal string with at most the currency's minor units.
+	Amount Decimal `json:"amount"`
+	// The amount's currency; a currency the field does not accept is INVALID_INPUT naming it.
 	Currency CurrencyCode `json:"currency"`
 }
 
+// Every change. Each mutation takes one `input` and returns a payload with the result and `userErrors`; a mutation with user errors changed nothing.
 type Mutation struct {
 }
 
 // A 1688 order, in CNY.
 type Order struct {
-	ID         string `json:"id"`
+	// The global id, resolvable with `node(id:)`.
+	ID string `json:"id"`
+	// The 1688 order id; unique per partner.
 	ExternalID string `json:"externalId"`
 	// The buyer's 1688 member id.
 	BuyerMemberID string `json:"buyerMemberId"`
 	// The buyer's 1688 member; null for an account the member is not linked to (partners and operators always see it).
-	BuyerMember             *MarketplaceMember `json:"buyerMember,omitempty"`
-	Supplier                *Supplier          `json:"supplier"`
-	Amount                  *Money             `json:"amount"`
-	TradeMode               TradeMode          `json:"tradeMode"`
-	ContainsProhibitedItems bool               `json:"containsProhibitedItems"`
-	RedPacketDiscount       bool               `json:"redPacketDiscount"`
-	Status                  OrderStatus        `json:"status"`
-	CreatedAt               DateTime           `json:"createdAt"`
-	UpdatedAt               DateTime           `json:"updatedAt"`
-	Payment                 *Payment           `json:"payment,omitempty"`
+	BuyerMember *MarketplaceMember `json:"buyerMember,omitempty"`
+	// The supplier paid for the order.
+	Supplier *Supplier `json:"supplier"`
+	// The order amount, in CNY.
+	Amount *Money `json:"amount"`
+	// How the order is traded.
+	TradeMode TradeMode `json:"tradeMode"`
+	// The order has items Cross-border Pay may not pay for.
+	ContainsProhibitedItems bool `json:"containsProhibitedItems"`
+	// A Red Packet discount was used (only payable by an Alipay-linked bank card).
+	RedPacketDiscount bool `json:"redPacketDiscount"`
+	// Where the order stands.
+	Status OrderStatus `json:"status"`
+	// When it was created.
+	CreatedAt DateTime `json:"createdAt"`
+	// When the order last changed.
+	UpdatedAt DateTime `json:"updatedAt"`
+	// The order's payment; null while unpaid or when the caller may not see it.
+	Payment *Payment `json:"payment,omitempty"`
 }
 
-func (Order) IsNode()            {}
+func (Order) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this Order) GetID() string { return this.ID }
 
+// A page of a list of Order objects (Relay cursor connection), newest first unless the field says otherwise.
 type OrderConnection struct {
-	Edges    []*OrderEdge `json:"edges"`
-	PageInfo *PageInfo    `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*OrderEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of Order objects, with its cursor.
 type OrderEdge struct {
+	// Pass as `after` to read the items that follow this one.
 	Cursor string `json:"cursor"`
-	Node   *Order `json:"node"`
+	// The order.
+	Node *Order `json:"node"`
 }
 
 // Where a page of a connection sits in the whole list (Relay cursor connections).
@@ -657,24 +932,35 @@ type PageInfo struct {
 	EndCursor *string `json:"endCursor,omitempty"`
 }
 
+// A marketplace that sends its members, suppliers and orders to KJB (1688).
 type Partner struct {
-	ID        string   `json:"id"`
-	Code      string   `json:"code"`
-	Name      string   `json:"name"`
+	// The global id, resolvable with `node(id:)`.
+	ID string `json:"id"`
+	// The partner's short code, e.g. "1688"; unique.
+	Code string `json:"code"`
+	// The partner's display name.
+	Name string `json:"name"`
+	// When it was created.
 	CreatedAt DateTime `json:"createdAt"`
 }
 
-func (Partner) IsNode()            {}
+func (Partner) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this Partner) GetID() string { return this.ID }
 
 // A partner's reconciliation report: per day and supplier, payments, fees, refunds and payouts.
 // The totals tie to partnerSummary for the same period (payoutsPending and payoutsFailed there
 // count every payout; here those created in the period).
 type PartnerReconciliation struct {
-	From   DateTime                     `json:"from"`
-	To     DateTime                     `json:"to"`
-	Lines  []*PartnerReconciliationLine `json:"lines"`
-	Totals *ReconciliationFigures       `json:"totals"`
+	// The period's start, inclusive.
+	From DateTime `json:"from"`
+	// The period's end, exclusive.
+	To DateTime `json:"to"`
+	// One line per Asia/Shanghai day and supplier with any figure, in day order.
+	Lines []*PartnerReconciliationLine `json:"lines"`
+	// The whole period's figures.
+	Totals *ReconciliationFigures `json:"totals"`
 	// Where the same report downloads as CSV (send the same Authorization header).
 	CSVPath string `json:"csvPath"`
 }
@@ -682,107 +968,148 @@ type PartnerReconciliation struct {
 // One supplier's figures on one Asia/Shanghai day.
 type PartnerReconciliationLine struct {
 	// YYYY-MM-DD, Asia/Shanghai.
-	Day      string                 `json:"day"`
-	Supplier *Supplier              `json:"supplier"`
-	Figures  *ReconciliationFigures `json:"figures"`
+	Day string `json:"day"`
+	// The supplier the line is about.
+	Supplier *Supplier `json:"supplier"`
+	// The supplier's figures on that day.
+	Figures *ReconciliationFigures `json:"figures"`
 	// The payouts paid to the supplier that day.
 	PaidPayouts []*ReconciledPayout `json:"paidPayouts"`
 }
 
 // A partner dashboard's first screen for a period.
 type PartnerSummary struct {
-	PaymentCount  int    `json:"paymentCount"`
+	// Payments made in the period.
+	PaymentCount int `json:"paymentCount"`
+	// Those payments' order amounts, in CNY.
 	PaymentVolume *Money `json:"paymentVolume"`
 	// Fees charged on the period's payments, net of refunded fees.
-	Fees    *Money `json:"fees"`
+	Fees *Money `json:"fees"`
+	// Refunds made in the period, in CNY.
 	Refunds *Money `json:"refunds"`
 	// Supplier payouts paid in the period.
 	PayoutsPaid *Money `json:"payoutsPaid"`
 	// Payouts not yet paid (pending or submitted), now.
 	PayoutsPending int `json:"payoutsPending"`
-	PayoutsFailed  int `json:"payoutsFailed"`
+	// Payouts FAILED now.
+	PayoutsFailed int `json:"payoutsFailed"`
 	// What buyers converted to pay the period's orders from their balances, by currency.
 	ConversionVolume []*Money `json:"conversionVolume"`
 }
 
+// The input of `payOrder`.
 type PayOrderInput struct {
-	OrderID string        `json:"orderId"`
-	Method  PaymentMethod `json:"method"`
+	// The global id of the order.
+	OrderID string `json:"orderId"`
+	// How to pay; only WORLD_PAY and WORLDFIRST_BALANCE are paid through KJB.
+	Method PaymentMethod `json:"method"`
 	// For WORLDFIRST_BALANCE: the foreign currency to pay from.
 	PayCurrency *CurrencyCode `json:"payCurrency,omitempty"`
 	// ISO 3166-1 alpha-2 country of the buyer's IP, as the marketplace saw it.
 	BuyerIPCountry *string `json:"buyerIpCountry,omitempty"`
-	IdempotencyKey string  `json:"idempotencyKey"`
+	// 1–255 characters, scoped to your API key's principal: the same key with the same input returns the original result and moves nothing again.
+	IdempotencyKey string `json:"idempotencyKey"`
 	// For WORLD_PAY: an open quote of this account that buys at least the CNH shortfall; it is executed with the payment instead of auto-converting.
 	QuoteID *string `json:"quoteId,omitempty"`
 }
 
+// The result of `payOrder`: the objects it changed, or the user errors that stopped it.
 type PayOrderPayload struct {
-	Payment    *Payment     `json:"payment,omitempty"`
+	// The payment as it is after the mutation; null when there are userErrors.
+	Payment *Payment `json:"payment,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `payOrders`.
 type PayOrdersInput struct {
 	// 1 to 30 orders, each listed once; they may be bought by different members linked to the same account.
-	OrderIds []string      `json:"orderIds"`
-	Method   PaymentMethod `json:"method"`
+	OrderIds []string `json:"orderIds"`
+	// How to pay every order; only WORLD_PAY and WORLDFIRST_BALANCE are paid through KJB.
+	Method PaymentMethod `json:"method"`
 	// For WORLDFIRST_BALANCE: the foreign currency to pay from.
 	PayCurrency *CurrencyCode `json:"payCurrency,omitempty"`
 	// ISO 3166-1 alpha-2 country of the buyer's IP, as the marketplace saw it.
 	BuyerIPCountry *string `json:"buyerIpCountry,omitempty"`
-	IdempotencyKey string  `json:"idempotencyKey"`
+	// 1–255 characters, scoped to your API key's principal: the same key with the same input returns the original result and moves nothing again.
+	IdempotencyKey string `json:"idempotencyKey"`
 	// For WORLD_PAY: an open quote of this account that buys at least the checkout's CNH shortfall.
 	QuoteID *string `json:"quoteId,omitempty"`
 }
 
+// The result of `payOrders`: the objects it changed, or the user errors that stopped it.
 type PayOrdersPayload struct {
 	// One payment per order, in the order of orderIds; null when nothing was paid.
-	Payments   []*Payment   `json:"payments,omitempty"`
+	Payments []*Payment `json:"payments,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
 // An order paid from a KJB account. The money sits in escrow until receipt is confirmed.
 type Payment struct {
-	ID    string `json:"id"`
+	// The global id, resolvable with `node(id:)`.
+	ID string `json:"id"`
+	// The order paid; null when the caller may not see it.
 	Order *Order `json:"order,omitempty"`
 	// The paying account; null for a partner, which sees its orders' payments but not its buyers' accounts.
-	Account *Account      `json:"account,omitempty"`
-	Method  PaymentMethod `json:"method"`
-	Status  PaymentStatus `json:"status"`
+	Account *Account `json:"account,omitempty"`
+	// How the order was paid.
+	Method PaymentMethod `json:"method"`
+	// Where the payment stands after its refunds.
+	Status PaymentStatus `json:"status"`
 	// The order amount (CNY); the supplier receives it in CNY.
-	Amount    *Money     `json:"amount"`
-	Fees      []*FeeLine `json:"fees"`
-	TotalFees *Money     `json:"totalFees"`
+	Amount *Money `json:"amount"`
+	// The fees charged, one line per fee.
+	Fees []*FeeLine `json:"fees"`
+	// The fee lines together.
+	TotalFees *Money `json:"totalFees"`
 	// What left the buyer's balance.
 	Debited *Money `json:"debited"`
 	// For WORLDFIRST_BALANCE: CNH per 1 unit of the debited currency.
-	FxRate       *Decimal     `json:"fxRate,omitempty"`
-	Conversion   *Conversion  `json:"conversion,omitempty"`
+	FxRate *Decimal `json:"fxRate,omitempty"`
+	// The conversion that covered a CNH shortfall (auto-convert or a quote); null when none was booked.
+	Conversion *Conversion `json:"conversion,omitempty"`
+	// Where the money held in escrow stands.
 	EscrowStatus EscrowStatus `json:"escrowStatus"`
-	Payout       *Payout      `json:"payout,omitempty"`
-	Refunds      []*Refund    `json:"refunds"`
+	// The supplier payout, once escrow is released; null before.
+	Payout *Payout `json:"payout,omitempty"`
+	// The payment's refunds; empty when none.
+	Refunds []*Refund `json:"refunds"`
 	// The money trail: every ledger line of the conversion, payment, refunds, release and payout.
 	LedgerLines []*LedgerLine `json:"ledgerLines"`
-	CreatedAt   DateTime      `json:"createdAt"`
+	// When it was created.
+	CreatedAt DateTime `json:"createdAt"`
 }
 
-func (Payment) IsNode()            {}
+func (Payment) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this Payment) GetID() string { return this.ID }
 
+// A page of a list of Payment objects (Relay cursor connection), newest first unless the field says otherwise.
 type PaymentConnection struct {
-	Edges    []*PaymentEdge `json:"edges"`
-	PageInfo *PageInfo      `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*PaymentEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of Payment objects, with its cursor.
 type PaymentEdge struct {
-	Cursor string   `json:"cursor"`
-	Node   *Payment `json:"node"`
+	// Pass as `after` to read the items that follow this one.
+	Cursor string `json:"cursor"`
+	// The payment.
+	Node *Payment `json:"node"`
 }
 
+// Narrows a list of Payment objects; every field set must match.
 type PaymentFilter struct {
-	Status    *PaymentStatus `json:"status,omitempty"`
-	Method    *PaymentMethod `json:"method,omitempty"`
-	AccountID *string        `json:"accountId,omitempty"`
+	// Only payments in this status.
+	Status *PaymentStatus `json:"status,omitempty"`
+	// Only payments made with this method.
+	Method *PaymentMethod `json:"method,omitempty"`
+	// The global id of the account.
+	AccountID *string `json:"accountId,omitempty"`
 	// Created at or after.
 	From *DateTime `json:"from,omitempty"`
 	// Created before.
@@ -791,11 +1118,16 @@ type PaymentFilter struct {
 
 // One way to pay an order: whether it is available now, every reason it is not, and its cost.
 type PaymentOption struct {
-	Method    PaymentMethod   `json:"method"`
-	Available bool            `json:"available"`
-	Reasons   []PaymentReason `json:"reasons"`
-	HandledBy Handler         `json:"handledBy"`
-	Fees      []*FeeLine      `json:"fees"`
+	// The payment method.
+	Method PaymentMethod `json:"method"`
+	// True when nothing stands in the way of paying with this method now.
+	Available bool `json:"available"`
+	// Every reason the method is unavailable; empty when it is available.
+	Reasons []PaymentReason `json:"reasons"`
+	// Who takes the money: KJB or the marketplace.
+	HandledBy Handler `json:"handledBy"`
+	// The fees this method would charge.
+	Fees []*FeeLine `json:"fees"`
 	// What the buyer would pay, in the currency it is taken from; null for WORLDFIRST_BALANCE without payCurrency.
 	Total *Money `json:"total,omitempty"`
 	// For WORLD_PAY when the CNH balance falls short and auto-convert (or a quote) covers it: the conversion the payment books.
@@ -810,31 +1142,50 @@ type PaymentOption struct {
 
 // A supplier payout in CNY.
 type Payout struct {
-	ID            string       `json:"id"`
-	Supplier      *Supplier    `json:"supplier,omitempty"`
-	Amount        *Money       `json:"amount"`
-	Status        PayoutStatus `json:"status"`
-	Attempts      int          `json:"attempts"`
-	RailReference *string      `json:"railReference,omitempty"`
-	FailureReason *string      `json:"failureReason,omitempty"`
-	CreatedAt     DateTime     `json:"createdAt"`
-	PaidAt        *DateTime    `json:"paidAt,omitempty"`
+	// The global id, resolvable with `node(id:)`.
+	ID string `json:"id"`
+	// The supplier paid; null when the caller may not see it.
+	Supplier *Supplier `json:"supplier,omitempty"`
+	// The amount, in CNY.
+	Amount *Money `json:"amount"`
+	// Where the payout stands.
+	Status PayoutStatus `json:"status"`
+	// Times the payout was handed to the payout rail.
+	Attempts int `json:"attempts"`
+	// The payout rail's reference for the transfer; null until the rail gives one.
+	RailReference *string `json:"railReference,omitempty"`
+	// Why the rail refused the payout; null unless FAILED.
+	FailureReason *string `json:"failureReason,omitempty"`
+	// When it was created.
+	CreatedAt DateTime `json:"createdAt"`
+	// When the rail paid it; null until PAID.
+	PaidAt *DateTime `json:"paidAt,omitempty"`
 }
 
-func (Payout) IsNode()            {}
+func (Payout) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this Payout) GetID() string { return this.ID }
 
+// A page of a list of Payout objects (Relay cursor connection), newest first unless the field says otherwise.
 type PayoutConnection struct {
-	Edges    []*PayoutEdge `json:"edges"`
-	PageInfo *PageInfo     `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*PayoutEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of Payout objects, with its cursor.
 type PayoutEdge struct {
-	Cursor string  `json:"cursor"`
-	Node   *Payout `json:"node"`
+	// Pass as `after` to read the items that follow this one.
+	Cursor string `json:"cursor"`
+	// The payout.
+	Node *Payout `json:"node"`
 }
 
+// Narrows a list of Payout objects; every field set must match.
 type PayoutFilter struct {
+	// Only payouts in this status.
 	Status *PayoutStatus `json:"status,omitempty"`
 }
 
@@ -848,72 +1199,105 @@ type PlannedConversion struct {
 	Rate Decimal `json:"rate"`
 }
 
+// Every read. Without an API key only viewer, currencies, fxRates and feeSchedule answer.
 type Query struct {
 }
 
 // A locked price for one conversion, valid until expiresAt.
 type Quote struct {
-	ID         string   `json:"id"`
-	Account    *Account `json:"account,omitempty"`
-	SellAmount *Money   `json:"sellAmount"`
-	BuyAmount  *Money   `json:"buyAmount"`
+	// The global id, resolvable with `node(id:)`.
+	ID string `json:"id"`
+	// The account the quote is for; null when the caller may not see it.
+	Account *Account `json:"account,omitempty"`
+	// What the account pays, in the sell currency (rounded up).
+	SellAmount *Money `json:"sellAmount"`
+	// What the account receives, in the buy currency (rounded down).
+	BuyAmount *Money `json:"buyAmount"`
 	// The customer rate: units of the buy currency per 1 unit of the sell currency (mid × (1 − spread)).
 	Rate Decimal `json:"rate"`
 	// The mid-market rate the quote was priced from, as `FxRate.mid`: units of the buy currency per 1 unit of the sell currency.
-	Mid     Decimal `json:"mid"`
+	Mid Decimal `json:"mid"`
+	// The same value as `mid`.
 	MidRate Decimal `json:"midRate"`
 	// The spread taken from the mid rate, in basis points: 50 = 0.50%.
-	SpreadBps int         `json:"spreadBps"`
-	ExpiresAt DateTime    `json:"expiresAt"`
-	Status    QuoteStatus `json:"status"`
-	CreatedAt DateTime    `json:"createdAt"`
+	SpreadBps int `json:"spreadBps"`
+	// After this the quote cannot be executed (QUOTE_EXPIRED).
+	ExpiresAt DateTime `json:"expiresAt"`
+	// Open, executed or expired.
+	Status QuoteStatus `json:"status"`
+	// When it was created.
+	CreatedAt DateTime `json:"createdAt"`
 }
 
-func (Quote) IsNode()            {}
+func (Quote) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this Quote) GetID() string { return this.ID }
 
 // A paid supplier payout and the payout rail's reference for it.
 type ReconciledPayout struct {
-	PayoutID      string   `json:"payoutId"`
-	RailReference string   `json:"railReference"`
-	Amount        *Money   `json:"amount"`
-	PaidAt        DateTime `json:"paidAt"`
+	// The payout's global id.
+	PayoutID string `json:"payoutId"`
+	// The payout rail's reference for the transfer.
+	RailReference string `json:"railReference"`
+	// The amount paid, in CNY.
+	Amount *Money `json:"amount"`
+	// When the rail paid it.
+	PaidAt DateTime `json:"paidAt"`
 }
 
 // A disagreement found by the daily reconciliation, with both sides' figures (a missing side is null).
 type ReconciliationBreak struct {
+	// The global id, resolvable with `node(id:)`.
 	ID string `json:"id"`
 	// The Asia/Shanghai day whose run found it (YYYY-MM-DD).
-	Day          string       `json:"day"`
+	Day string `json:"day"`
+	// Who our books were compared with.
 	Counterparty Counterparty `json:"counterparty"`
 	// The payout's or settlement's id.
-	ObjectID   string                    `json:"objectId"`
-	Problem    ReconciliationProblem     `json:"problem"`
-	Ours       *ReconciliationSide       `json:"ours,omitempty"`
-	Theirs     *ReconciliationSide       `json:"theirs,omitempty"`
-	Status     ReconciliationBreakStatus `json:"status"`
-	Note       string                    `json:"note"`
-	ResolvedAt *DateTime                 `json:"resolvedAt,omitempty"`
-	CreatedAt  DateTime                  `json:"createdAt"`
+	ObjectID string `json:"objectId"`
+	// What kind of disagreement.
+	Problem ReconciliationProblem `json:"problem"`
+	// Our record; null when we have none.
+	Ours *ReconciliationSide `json:"ours,omitempty"`
+	// The counterparty's record; null when it has none.
+	Theirs *ReconciliationSide `json:"theirs,omitempty"`
+	// Open or resolved.
+	Status ReconciliationBreakStatus `json:"status"`
+	// The operator's note on resolving it; empty while open.
+	Note string `json:"note"`
+	// When an operator resolved it; null while open.
+	ResolvedAt *DateTime `json:"resolvedAt,omitempty"`
+	// When it was created.
+	CreatedAt DateTime `json:"createdAt"`
 }
 
-func (ReconciliationBreak) IsNode()            {}
+func (ReconciliationBreak) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this ReconciliationBreak) GetID() string { return this.ID }
 
+// A page of a list of ReconciliationBreak objects (Relay cursor connection), newest first unless the field says otherwise.
 type ReconciliationBreakConnection struct {
-	Edges    []*ReconciliationBreakEdge `json:"edges"`
-	PageInfo *PageInfo                  `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*ReconciliationBreakEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of ReconciliationBreak objects, with its cursor.
 type ReconciliationBreakEdge struct {
-	Cursor string               `json:"cursor"`
-	Node   *ReconciliationBreak `json:"node"`
+	// Pass as `after` to read the items that follow this one.
+	Cursor string `json:"cursor"`
+	// The reconciliation break.
+	Node *ReconciliationBreak `json:"node"`
 }
 
 // Money figures of a reconciliation line or of a whole report.
 type ReconciliationFigures struct {
 	// Payments made in the period.
-	PaymentCount  int    `json:"paymentCount"`
+	PaymentCount int `json:"paymentCount"`
+	// Those payments' order amounts, in CNY.
 	PaymentVolume *Money `json:"paymentVolume"`
 	// Fees charged on those payments, net of refunded fees (as in partnerSummary).
 	Fees *Money `json:"fees"`
@@ -921,165 +1305,232 @@ type ReconciliationFigures struct {
 	Refunds *Money `json:"refunds"`
 	// Supplier payouts paid in the period.
 	PayoutsPaid *Money `json:"payoutsPaid"`
-	PaidCount   int    `json:"paidCount"`
+	// Supplier payouts paid in the period.
+	PaidCount int `json:"paidCount"`
 	// Payouts created in the period that are FAILED now.
-	PayoutsFailed int    `json:"payoutsFailed"`
-	FailedAmount  *Money `json:"failedAmount"`
+	PayoutsFailed int `json:"payoutsFailed"`
+	// Those failed payouts' amount, in CNY.
+	FailedAmount *Money `json:"failedAmount"`
 	// Payouts created in the period that are not paid yet (pending or submitted) now.
-	PayoutsPending int    `json:"payoutsPending"`
-	PendingAmount  *Money `json:"pendingAmount"`
+	PayoutsPending int `json:"payoutsPending"`
+	// Those pending payouts' amount, in CNY.
+	PendingAmount *Money `json:"pendingAmount"`
 }
 
 // One side's record of a payout (amount in CNY) or of an FX settlement (the base sold, negative when bought, and the quote received).
 type ReconciliationSide struct {
-	Amount        *Money `json:"amount"`
+	// The payout's amount (CNY), or the base currency sold in a settlement (negative when bought).
+	Amount *Money `json:"amount"`
+	// For an FX settlement: the quote currency received; null for a payout.
 	CounterAmount *Money `json:"counterAmount,omitempty"`
 	// PENDING, PAID, FAILED or SETTLED.
-	Status    string `json:"status"`
+	Status string `json:"status"`
+	// The side's own id for the record (our payout or settlement id, or the counterparty's reference).
 	Reference string `json:"reference"`
 }
 
+// The input of `redeliverEvent`.
 type RedeliverEventInput struct {
-	EventID    string `json:"eventId"`
+	// The global id of the event.
+	EventID string `json:"eventId"`
+	// The global id of the endpoint.
 	EndpointID string `json:"endpointId"`
 }
 
+// The result of `redeliverEvent`: the objects it changed, or the user errors that stopped it.
 type RedeliverEventPayload struct {
 	// The event sent again.
 	Event *Event `json:"event,omitempty"`
 	// The endpoint it is sent to.
 	Endpoint *WebhookEndpoint `json:"endpoint,omitempty"`
 	// Always true when there are no userErrors.
-	Enqueued   bool         `json:"enqueued"`
+	Enqueued bool `json:"enqueued"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
 // Money returned from escrow to the buyer.
 type Refund struct {
+	// The global id, resolvable with `node(id:)`.
 	ID string `json:"id"`
 	// The part of the order refunded, in CNY.
 	Amount *Money `json:"amount"`
 	// The fees returned with it, pro rata.
 	FeesRefunded *Money `json:"feesRefunded"`
 	// What reached the buyer's balance, in the currency the payment was taken from.
-	Credited  *Money   `json:"credited"`
-	Reason    string   `json:"reason"`
+	Credited *Money `json:"credited"`
+	// Why the order was refunded, as given to refundOrder; empty when none was.
+	Reason string `json:"reason"`
+	// When it was created.
 	CreatedAt DateTime `json:"createdAt"`
 }
 
-func (Refund) IsNode()            {}
+func (Refund) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this Refund) GetID() string { return this.ID }
 
+// The input of `refundOrder`.
 type RefundOrderInput struct {
+	// The global id of the order.
 	OrderID string `json:"orderId"`
 	// In CNY (another currency: INVALID_INPUT naming amount.currency); default: everything still in escrow.
-	Amount         *MoneyInput `json:"amount,omitempty"`
-	Reason         *string     `json:"reason,omitempty"`
-	IdempotencyKey string      `json:"idempotencyKey"`
+	Amount *MoneyInput `json:"amount,omitempty"`
+	// Why, for the record and the buyer.
+	Reason *string `json:"reason,omitempty"`
+	// 1–255 characters, scoped to your API key's principal: the same key with the same input returns the original result and moves nothing again.
+	IdempotencyKey string `json:"idempotencyKey"`
 }
 
+// The result of `refundOrder`: the objects it changed, or the user errors that stopped it.
 type RefundOrderPayload struct {
-	Refund     *Refund      `json:"refund,omitempty"`
-	Payment    *Payment     `json:"payment,omitempty"`
+	// The refund as it is after the mutation; null when there are userErrors.
+	Refund *Refund `json:"refund,omitempty"`
+	// The payment as it is after the mutation; null when there are userErrors.
+	Payment *Payment `json:"payment,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `resolveReconciliationBreak`.
 type ResolveReconciliationBreakInput struct {
+	// The global id of the break.
 	BreakID string `json:"breakId"`
 	// What was found and done (1–1000 characters).
 	Note string `json:"note"`
 }
 
+// The result of `resolveReconciliationBreak`: the objects it changed, or the user errors that stopped it.
 type ResolveReconciliationBreakPayload struct {
+	// The reconciliation break as it is after the mutation; null when there are userErrors.
 	ReconciliationBreak *ReconciliationBreak `json:"reconciliationBreak,omitempty"`
-	UserErrors          []*UserError         `json:"userErrors"`
+	// Why nothing changed; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `retryJob`.
 type RetryJobInput struct {
+	// The global id of the job.
 	JobID string `json:"jobId"`
 }
 
+// The result of `retryJob`: the objects it changed, or the user errors that stopped it.
 type RetryJobPayload struct {
-	Job        *Job         `json:"job,omitempty"`
+	// The job as it is after the mutation; null when there are userErrors.
+	Job *Job `json:"job,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `retryPayout`.
 type RetryPayoutInput struct {
+	// The global id of the payout.
 	PayoutID string `json:"payoutId"`
 }
 
+// The result of `retryPayout`: the objects it changed, or the user errors that stopped it.
 type RetryPayoutPayload struct {
-	Payout     *Payout      `json:"payout,omitempty"`
+	// The payout as it is after the mutation; null when there are userErrors.
+	Payout *Payout `json:"payout,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `reviewKyc`.
 type ReviewKycInput struct {
-	AccountID string      `json:"accountId"`
-	Decision  KycDecision `json:"decision"`
-	Note      *string     `json:"note,omitempty"`
+	// The global id of the account.
+	AccountID string `json:"accountId"`
+	// Approve or reject.
+	Decision KycDecision `json:"decision"`
+	// Why, for the record.
+	Note *string `json:"note,omitempty"`
 }
 
+// The result of `reviewKyc`: the objects it changed, or the user errors that stopped it.
 type ReviewKycPayload struct {
-	Account    *Account     `json:"account,omitempty"`
+	// The account as it is after the mutation; null when there are userErrors.
+	Account *Account `json:"account,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `revokeApiKey`.
 type RevokeAPIKeyInput struct {
+	// The global id of the API key.
 	APIKeyID string `json:"apiKeyId"`
 }
 
+// The result of `revokeApiKey`: the objects it changed, or the user errors that stopped it.
 type RevokeAPIKeyPayload struct {
-	APIKey     *APIKey      `json:"apiKey,omitempty"`
+	// The API key as it is after the mutation; null when there are userErrors.
+	APIKey *APIKey `json:"apiKey,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `rotateApiKey`.
 type RotateAPIKeyInput struct {
+	// The global id of the API key.
 	APIKeyID string `json:"apiKeyId"`
 	// How long the old key keeps working beside the new one (default 86400, at most 2592000).
 	OverlapSeconds *int `json:"overlapSeconds,omitempty"`
 }
 
+// The result of `rotateApiKey`: the objects it changed, or the user errors that stopped it.
 type RotateAPIKeyPayload struct {
 	// The replacement.
 	APIKey *APIKey `json:"apiKey,omitempty"`
 	// The replacement's secret: shown once; only its hash is stored.
 	Secret *string `json:"secret,omitempty"`
 	// The key replaced, with its new expiresAt.
-	Previous   *APIKey      `json:"previous,omitempty"`
+	Previous *APIKey `json:"previous,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `rotateWebhookSecret`.
 type RotateWebhookSecretInput struct {
+	// The global id of the endpoint.
 	EndpointID string `json:"endpointId"`
 }
 
+// The result of `rotateWebhookSecret`: the objects it changed, or the user errors that stopped it.
 type RotateWebhookSecretPayload struct {
+	// The webhook endpoint as it is after the mutation; null when there are userErrors.
 	Endpoint *WebhookEndpoint `json:"endpoint,omitempty"`
 	// The new signing secret, shown once; the previous one keeps signing for 24 hours.
-	Secret     *string      `json:"secret,omitempty"`
+	Secret *string `json:"secret,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `runMonthlyFees`.
 type RunMonthlyFeesInput struct {
 	// A month that has ended, e.g. "2026-10" (Asia/Shanghai).
 	Month Month `json:"month"`
 }
 
+// The result of `runMonthlyFees`: the objects it changed, or the user errors that stopped it.
 type RunMonthlyFeesPayload struct {
 	// Always true when there are no userErrors (closing a closed month changes nothing).
 	Enqueued bool `json:"enqueued"`
 	// The month whose close was enqueued.
-	Month      *Month       `json:"month,omitempty"`
+	Month *Month `json:"month,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// One step of the monthly service fee: the rate paid from a three-month average volume up.
 type ServiceTier struct {
 	// Accounts whose three-month average volume (CNY) reaches this pay `rate`.
-	MinAverageMonthlyVolume *Money  `json:"minAverageMonthlyVolume"`
-	Rate                    Decimal `json:"rate"`
+	MinAverageMonthlyVolume *Money `json:"minAverageMonthlyVolume"`
+	// The service-fee rate, as a fraction (0.0015 = 0.15%).
+	Rate Decimal `json:"rate"`
 }
 
+// The input of `setAutoConvert`.
 type SetAutoConvertInput struct {
+	// The global id of the account.
 	AccountID string `json:"accountId"`
 	// The funding currency (holdable, not CNH); null turns auto-convert off.
 	Currency *CurrencyCode `json:"currency,omitempty"`
@@ -1087,26 +1538,37 @@ type SetAutoConvertInput struct {
 	MaxSpreadBps *int `json:"maxSpreadBps,omitempty"`
 }
 
+// The result of `setAutoConvert`: the objects it changed, or the user errors that stopped it.
 type SetAutoConvertPayload struct {
 	// Null when auto-convert was turned off (and on user errors).
 	AutoConvert *AutoConvert `json:"autoConvert,omitempty"`
-	Account     *Account     `json:"account,omitempty"`
-	UserErrors  []*UserError `json:"userErrors"`
+	// The account as it is after the mutation; null when there are userErrors.
+	Account *Account `json:"account,omitempty"`
+	// Why nothing changed; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `setFxRate`.
 type SetFxRateInput struct {
+	// The base currency.
 	From CurrencyCode `json:"from"`
-	To   CurrencyCode `json:"to"`
+	// The quote currency.
+	To CurrencyCode `json:"to"`
 	// Units of `to` per 1 `from`.
 	Mid Decimal `json:"mid"`
 }
 
+// The result of `setFxRate`: the objects it changed, or the user errors that stopped it.
 type SetFxRatePayload struct {
-	Rate       *FxRate      `json:"rate,omitempty"`
+	// The fx rate as it is after the mutation; null when there are userErrors.
+	Rate *FxRate `json:"rate,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `setLinkSpendingLimit`.
 type SetLinkSpendingLimitInput struct {
+	// The global id of the link.
 	LinkID string `json:"linkId"`
 	// CNY per Asia/Shanghai day; null: no daily limit.
 	Daily *MoneyInput `json:"daily,omitempty"`
@@ -1114,33 +1576,48 @@ type SetLinkSpendingLimitInput struct {
 	Monthly *MoneyInput `json:"monthly,omitempty"`
 }
 
+// The result of `setLinkSpendingLimit`: the objects it changed, or the user errors that stopped it.
 type SetLinkSpendingLimitPayload struct {
-	Link       *MarketplaceLink `json:"link,omitempty"`
-	UserErrors []*UserError     `json:"userErrors"`
+	// The marketplace link as it is after the mutation; null when there are userErrors.
+	Link *MarketplaceLink `json:"link,omitempty"`
+	// Why nothing changed; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `setSandboxClock`.
 type SetSandboxClockInput struct {
+	// The time the API and the workers read from now on.
 	Now DateTime `json:"now"`
 }
 
+// The result of `setSandboxClock`: the objects it changed, or the user errors that stopped it.
 type SetSandboxClockPayload struct {
-	Now        *DateTime    `json:"now,omitempty"`
+	// The clock's new time; null on user errors.
+	Now *DateTime `json:"now,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
 // An account statement. opening + totalIn − totalOut = closing.
 type Statement struct {
-	Account  *Account     `json:"account"`
+	// The account the statement is of.
+	Account *Account `json:"account"`
+	// The statement's currency.
 	Currency CurrencyCode `json:"currency"`
-	From     DateTime     `json:"from"`
-	To       DateTime     `json:"to"`
+	// The period's start, inclusive.
+	From DateTime `json:"from"`
+	// The period's end, exclusive.
+	To DateTime `json:"to"`
 	// The balance at from: every movement posted before it.
 	Opening *Money `json:"opening"`
 	// The balance at to.
-	Closing       *Money `json:"closing"`
-	TotalIn       *Money `json:"totalIn"`
-	TotalOut      *Money `json:"totalOut"`
-	MovementCount int    `json:"movementCount"`
+	Closing *Money `json:"closing"`
+	// Every credit in the period.
+	TotalIn *Money `json:"totalIn"`
+	// Every debit in the period, as a positive amount.
+	TotalOut *Money `json:"totalOut"`
+	// The number of movements in the period.
+	MovementCount int `json:"movementCount"`
 	// The movements in posting order, oldest first.
 	Movements *StatementMovementConnection `json:"movements"`
 	// Where the same statement downloads as CSV (send the same Authorization header).
@@ -1152,26 +1629,35 @@ type Statement struct {
 // One movement of a statement.
 type StatementMovement struct {
 	// The ledger entry (a LedgerEntry node).
-	ID       string          `json:"id"`
-	PostedAt DateTime        `json:"postedAt"`
-	Kind     LedgerEntryKind `json:"kind"`
+	ID string `json:"id"`
+	// When the ledger entry was posted.
+	PostedAt DateTime `json:"postedAt"`
+	// The business event the movement records.
+	Kind LedgerEntryKind `json:"kind"`
 	// What the movement records, in words: the top-up reference, the conversion and its rate, the 1688 order and supplier of a payment or refund, the fees.
 	Description string `json:"description"`
 	// Signed: positive credits the account, negative debits it.
-	Amount       *Money `json:"amount"`
+	Amount *Money `json:"amount"`
+	// The balance right after the movement.
 	BalanceAfter *Money `json:"balanceAfter"`
 	// The id of the business object the movement records.
 	Reference string `json:"reference"`
 }
 
+// A page of a list of StatementMovement objects (Relay cursor connection), newest first unless the field says otherwise.
 type StatementMovementConnection struct {
-	Edges    []*StatementMovementEdge `json:"edges"`
-	PageInfo *PageInfo                `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*StatementMovementEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of StatementMovement objects, with its cursor.
 type StatementMovementEdge struct {
-	Cursor string             `json:"cursor"`
-	Node   *StatementMovement `json:"node"`
+	// Pass as `after` to read the items that follow this one.
+	Cursor string `json:"cursor"`
+	// The statement movement.
+	Node *StatementMovement `json:"node"`
 }
 
 // Over WebSocket (graphql-transport-ws) on /query; authenticate in connection_init with {"authorization": "Bearer …"}.
@@ -1180,145 +1666,216 @@ type Subscription struct {
 
 // A 1688 supplier; paid in CNY.
 type Supplier struct {
+	// The global id, resolvable with `node(id:)`.
 	ID string `json:"id"`
 	// The supplier's 1688 id.
-	ExternalID            string `json:"externalId"`
-	SupplierID            string `json:"supplierId"`
-	Name                  string `json:"name"`
-	AcceptsCrossBorderPay bool   `json:"acceptsCrossBorderPay"`
+	ExternalID string `json:"externalId"`
+	// The supplier's 1688 id (the same as externalId).
+	SupplierID string `json:"supplierId"`
+	// The supplier's name on 1688.
+	Name string `json:"name"`
+	// Whether the supplier takes Cross-border Pay (WORLD_PAY).
+	AcceptsCrossBorderPay bool `json:"acceptsCrossBorderPay"`
 	// Masked: only the last four characters, e.g. ****0002.
-	PayoutAccount string   `json:"payoutAccount"`
-	UpdatedAt     DateTime `json:"updatedAt"`
+	PayoutAccount string `json:"payoutAccount"`
+	// When the partner last registered or changed the supplier.
+	UpdatedAt DateTime `json:"updatedAt"`
 }
 
-func (Supplier) IsNode()            {}
+func (Supplier) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this Supplier) GetID() string { return this.ID }
 
 // Money that arrived from the buyer's bank.
 type TopUp struct {
-	ID        string   `json:"id"`
-	Account   *Account `json:"account"`
-	Amount    *Money   `json:"amount"`
-	Reference string   `json:"reference"`
+	// The global id, resolvable with `node(id:)`.
+	ID string `json:"id"`
+	// The account credited.
+	Account *Account `json:"account"`
+	// What was credited.
+	Amount *Money `json:"amount"`
+	// The bank transfer's reference, unique per account.
+	Reference string `json:"reference"`
+	// When it was created.
 	CreatedAt DateTime `json:"createdAt"`
 }
 
-func (TopUp) IsNode()            {}
+func (TopUp) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this TopUp) GetID() string { return this.ID }
 
+// The input of `topUp`.
 type TopUpInput struct {
-	AccountID string      `json:"accountId"`
-	Amount    *MoneyInput `json:"amount"`
+	// The global id of the account.
+	AccountID string `json:"accountId"`
+	// What arrived, in a holdable currency.
+	Amount *MoneyInput `json:"amount"`
 	// The bank transfer's reference, unique per account: repeating it returns the same top-up.
 	Reference string `json:"reference"`
 }
 
+// The result of `topUp`: the objects it changed, or the user errors that stopped it.
 type TopUpPayload struct {
-	TopUp      *TopUp       `json:"topUp,omitempty"`
-	Account    *Account     `json:"account,omitempty"`
+	// The top up as it is after the mutation; null when there are userErrors.
+	TopUp *TopUp `json:"topUp,omitempty"`
+	// The account as it is after the mutation; null when there are userErrors.
+	Account *Account `json:"account,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `unlinkMarketplaceAccount`.
 type UnlinkMarketplaceAccountInput struct {
+	// The global id of the link.
 	LinkID string `json:"linkId"`
 }
 
+// The result of `unlinkMarketplaceAccount`: the objects it changed, or the user errors that stopped it.
 type UnlinkMarketplaceAccountPayload struct {
-	Link       *MarketplaceLink `json:"link,omitempty"`
-	UserErrors []*UserError     `json:"userErrors"`
+	// The marketplace link as it is after the mutation; null when there are userErrors.
+	Link *MarketplaceLink `json:"link,omitempty"`
+	// Why nothing changed; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `upsertMarketplaceMember`.
 type UpsertMarketplaceMemberInput struct {
-	MemberID                  string      `json:"memberId"`
-	Type                      AccountType `json:"type"`
-	AlipayVerified            bool        `json:"alipayVerified"`
-	Authorized                bool        `json:"authorized"`
-	MainlandAlipayLinked      bool        `json:"mainlandAlipayLinked"`
-	AlipayInternationalLinked bool        `json:"alipayInternationalLinked"`
+	// The member's 1688 id; registering it again updates it.
+	MemberID string `json:"memberId"`
+	// A company or a person.
+	Type AccountType `json:"type"`
+	// Passed Alipay identity verification.
+	AlipayVerified bool `json:"alipayVerified"`
+	// For an overseas member: authorized by 1688.
+	Authorized bool `json:"authorized"`
+	// Bound to an Alipay account registered in mainland China.
+	MainlandAlipayLinked bool `json:"mainlandAlipayLinked"`
+	// Still bound to Alipay International.
+	AlipayInternationalLinked bool `json:"alipayInternationalLinked"`
 }
 
+// The result of `upsertMarketplaceMember`: the objects it changed, or the user errors that stopped it.
 type UpsertMarketplaceMemberPayload struct {
-	Member     *MarketplaceMember `json:"member,omitempty"`
-	UserErrors []*UserError       `json:"userErrors"`
+	// The marketplace member as it is after the mutation; null when there are userErrors.
+	Member *MarketplaceMember `json:"member,omitempty"`
+	// Why nothing changed; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The input of `upsertSupplier`.
 type UpsertSupplierInput struct {
-	SupplierID            string `json:"supplierId"`
-	Name                  string `json:"name"`
-	AcceptsCrossBorderPay bool   `json:"acceptsCrossBorderPay"`
+	// The supplier's 1688 id; registering it again updates it.
+	SupplierID string `json:"supplierId"`
+	// The supplier's name on 1688.
+	Name string `json:"name"`
+	// Whether the supplier takes Cross-border Pay.
+	AcceptsCrossBorderPay bool `json:"acceptsCrossBorderPay"`
 	// A mainland bank or Alipay account number; stored, and only ever shown masked.
 	PayoutAccount string `json:"payoutAccount"`
 }
 
+// The result of `upsertSupplier`: the objects it changed, or the user errors that stopped it.
 type UpsertSupplierPayload struct {
-	Supplier   *Supplier    `json:"supplier,omitempty"`
+	// The supplier as it is after the mutation; null when there are userErrors.
+	Supplier *Supplier `json:"supplier,omitempty"`
+	// Why nothing changed; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
 // What went wrong with a mutation's input or the state it met. Nothing changed.
 type UserError struct {
+	// What kind of rule was broken; stable, for programs.
 	Code ErrorCode `json:"code"`
 	// The path of the offending input field, e.g. ["input", "amount", "amount"].
-	Field   []string `json:"field,omitempty"`
-	Message string   `json:"message"`
+	Field []string `json:"field,omitempty"`
+	// A sentence for people; its wording may change.
+	Message string `json:"message"`
 }
 
 // Who is calling. `role` is null for a caller without an API key.
 type Viewer struct {
-	Role    *Role    `json:"role,omitempty"`
+	// The API key's role; null without a key.
+	Role *Role `json:"role,omitempty"`
+	// The key's account, for an ACCOUNT key; null otherwise.
 	Account *Account `json:"account,omitempty"`
+	// The key's partner, for a PARTNER key; null otherwise.
 	Partner *Partner `json:"partner,omitempty"`
 }
 
 // One attempt to deliver an event to an endpoint.
 type WebhookDelivery struct {
+	// The global id, resolvable with `node(id:)`.
 	ID string `json:"id"`
 	// The event delivered; null once it is past its retention.
 	Event *Event `json:"event,omitempty"`
 	// The delivered event's global id.
-	EventID   string    `json:"eventId"`
+	EventID string `json:"eventId"`
+	// The delivered event's type.
 	EventType EventType `json:"eventType"`
-	Attempt   int       `json:"attempt"`
+	// 1 for the first attempt, counting up with each retry.
+	Attempt int `json:"attempt"`
 	// 0 when no answer came (timeout, connection refused).
-	StatusCode  int       `json:"statusCode"`
-	DurationMs  int       `json:"durationMs"`
-	Error       *string   `json:"error,omitempty"`
+	StatusCode int `json:"statusCode"`
+	// How long the endpoint took to answer, in milliseconds.
+	DurationMs int `json:"durationMs"`
+	// Why the attempt failed (timeout, connection error, non-2xx status); null when it succeeded.
+	Error *string `json:"error,omitempty"`
+	// When the next retry is due; null after a success or the last attempt.
 	NextRetryAt *DateTime `json:"nextRetryAt,omitempty"`
-	CreatedAt   DateTime  `json:"createdAt"`
+	// When it was created.
+	CreatedAt DateTime `json:"createdAt"`
 }
 
-func (WebhookDelivery) IsNode()            {}
+func (WebhookDelivery) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this WebhookDelivery) GetID() string { return this.ID }
 
+// A page of a list of WebhookDelivery objects (Relay cursor connection), newest first unless the field says otherwise.
 type WebhookDeliveryConnection struct {
-	Edges    []*WebhookDeliveryEdge `json:"edges"`
-	PageInfo *PageInfo              `json:"pageInfo"`
+	// The page's items, each with its cursor.
+	Edges []*WebhookDeliveryEdge `json:"edges"`
+	// Where the page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One item of a list of WebhookDelivery objects, with its cursor.
 type WebhookDeliveryEdge struct {
-	Cursor string           `json:"cursor"`
-	Node   *WebhookDelivery `json:"node"`
+	// Pass as `after` to read the items that follow this one.
+	Cursor string `json:"cursor"`
+	// The webhook delivery.
+	Node *WebhookDelivery `json:"node"`
 }
 
 // Where a partner receives its events, signed with KJB-Signature.
 type WebhookEndpoint struct {
-	ID  string `json:"id"`
+	// The global id, resolvable with `node(id:)`.
+	ID string `json:"id"`
+	// Where events are POSTed.
 	URL string `json:"url"`
 	// Event types delivered; empty means all.
-	Types     []EventType `json:"types"`
-	CreatedAt DateTime    `json:"createdAt"`
+	Types []EventType `json:"types"`
+	// When it was created.
+	CreatedAt DateTime `json:"createdAt"`
 	// Delivery attempts, newest first.
 	Deliveries *WebhookDeliveryConnection `json:"deliveries"`
 }
 
-func (WebhookEndpoint) IsNode()            {}
+func (WebhookEndpoint) IsNode() {}
+
+// The global id, resolvable with `node(id:)`.
 func (this WebhookEndpoint) GetID() string { return this.ID }
 
+// Whether a KJB account (or a 1688 member) is a company or a person.
 type AccountType string
 
 const (
+	// A company.
 	AccountTypeCorporate AccountType = "CORPORATE"
-	AccountTypePersonal  AccountType = "PERSONAL"
+	// A person.
+	AccountTypePersonal AccountType = "PERSONAL"
 )
 
 var AllAccountType = []AccountType{
@@ -1369,10 +1926,13 @@ func (e AccountType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Where a conversion stands with the house's liquidity provider.
 type ConversionStatus string
 
 const (
-	ConversionStatusBooked  ConversionStatus = "BOOKED"
+	// Both balances moved; not yet netted with the liquidity provider.
+	ConversionStatusBooked ConversionStatus = "BOOKED"
+	// Netted with the liquidity provider.
 	ConversionStatusSettled ConversionStatus = "SETTLED"
 )
 
@@ -1482,37 +2042,67 @@ func (e Counterparty) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// An ISO 4217 currency code. CNH is the offshore RMB wallet; CNY (onshore RMB) only pays suppliers and is not holdable.
 type CurrencyCode string
 
 const (
+	// Offshore Chinese yuan: the wallet Cross-border Pay debits.
 	CurrencyCodeCnh CurrencyCode = "CNH"
+	// Onshore Chinese yuan: order amounts and supplier payouts only; not holdable.
 	CurrencyCodeCny CurrencyCode = "CNY"
+	// US dollar.
 	CurrencyCodeUsd CurrencyCode = "USD"
+	// Euro.
 	CurrencyCodeEur CurrencyCode = "EUR"
+	// Pound sterling.
 	CurrencyCodeGbp CurrencyCode = "GBP"
+	// Japanese yen (no minor units).
 	CurrencyCodeJpy CurrencyCode = "JPY"
+	// Australian dollar.
 	CurrencyCodeAud CurrencyCode = "AUD"
+	// Canadian dollar.
 	CurrencyCodeCad CurrencyCode = "CAD"
+	// Swiss franc.
 	CurrencyCodeChf CurrencyCode = "CHF"
+	// Hong Kong dollar.
 	CurrencyCodeHkd CurrencyCode = "HKD"
+	// Singapore dollar.
 	CurrencyCodeSgd CurrencyCode = "SGD"
+	// New Zealand dollar.
 	CurrencyCodeNzd CurrencyCode = "NZD"
+	// Swedish krona.
 	CurrencyCodeSek CurrencyCode = "SEK"
+	// Norwegian krone.
 	CurrencyCodeNok CurrencyCode = "NOK"
+	// Danish krone.
 	CurrencyCodeDkk CurrencyCode = "DKK"
+	// Polish złoty.
 	CurrencyCodePln CurrencyCode = "PLN"
+	// Czech koruna.
 	CurrencyCodeCzk CurrencyCode = "CZK"
+	// Hungarian forint.
 	CurrencyCodeHuf CurrencyCode = "HUF"
+	// UAE dirham.
 	CurrencyCodeAed CurrencyCode = "AED"
+	// Saudi riyal.
 	CurrencyCodeSar CurrencyCode = "SAR"
+	// Israeli new shekel.
 	CurrencyCodeIls CurrencyCode = "ILS"
+	// South African rand.
 	CurrencyCodeZar CurrencyCode = "ZAR"
+	// Mexican peso.
 	CurrencyCodeMxn CurrencyCode = "MXN"
+	// Thai baht.
 	CurrencyCodeThb CurrencyCode = "THB"
+	// Malaysian ringgit.
 	CurrencyCodeMyr CurrencyCode = "MYR"
+	// Indonesian rupiah.
 	CurrencyCodeIDR CurrencyCode = "IDR"
+	// Philippine peso.
 	CurrencyCodePhp CurrencyCode = "PHP"
+	// South Korean won (no minor units).
 	CurrencyCodeKrw CurrencyCode = "KRW"
+	// Turkish lira.
 	CurrencyCodeTry CurrencyCode = "TRY"
 )
 
@@ -1591,35 +2181,62 @@ func (e CurrencyCode) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The code of a UserError: what kind of rule the input or the state it met broke.
 type ErrorCode string
 
 const (
-	ErrorCodeInvalidInput               ErrorCode = "INVALID_INPUT"
-	ErrorCodeNotFound                   ErrorCode = "NOT_FOUND"
-	ErrorCodeAlreadyExists              ErrorCode = "ALREADY_EXISTS"
-	ErrorCodeInvalidState               ErrorCode = "INVALID_STATE"
-	ErrorCodeIdempotencyKeyReused       ErrorCode = "IDEMPOTENCY_KEY_REUSED"
-	ErrorCodeInsufficientBalance        ErrorCode = "INSUFFICIENT_BALANCE"
-	ErrorCodeAlreadyLinked              ErrorCode = "ALREADY_LINKED"
-	ErrorCodeAlipayInternationalLinked  ErrorCode = "ALIPAY_INTERNATIONAL_LINKED"
-	ErrorCodeMemberNotAlipayVerified    ErrorCode = "MEMBER_NOT_ALIPAY_VERIFIED"
-	ErrorCodeMemberNotAuthorized        ErrorCode = "MEMBER_NOT_AUTHORIZED"
-	ErrorCodeKycNotVerified             ErrorCode = "KYC_NOT_VERIFIED"
-	ErrorCodeQuoteExpired               ErrorCode = "QUOTE_EXPIRED"
-	ErrorCodeQuoteAlreadyExecuted       ErrorCode = "QUOTE_ALREADY_EXECUTED"
-	ErrorCodeRateUnavailable            ErrorCode = "RATE_UNAVAILABLE"
-	ErrorCodeRefundExceedsPayment       ErrorCode = "REFUND_EXCEEDS_PAYMENT"
-	ErrorCodeNotSecuredTransaction      ErrorCode = "NOT_SECURED_TRANSACTION"
-	ErrorCodeCreditTermOrContractOrder  ErrorCode = "CREDIT_TERM_OR_CONTRACT_ORDER"
-	ErrorCodeProhibitedItems            ErrorCode = "PROHIBITED_ITEMS"
-	ErrorCodeRedPacketDiscount          ErrorCode = "RED_PACKET_DISCOUNT"
-	ErrorCodeMemberNotLinked            ErrorCode = "MEMBER_NOT_LINKED"
-	ErrorCodeNotLinkedToMainlandAlipay  ErrorCode = "NOT_LINKED_TO_MAINLAND_ALIPAY"
+	// A field's value is malformed or out of range; `field` names it.
+	ErrorCodeInvalidInput ErrorCode = "INVALID_INPUT"
+	// The object does not exist, or the caller may not see it.
+	ErrorCodeNotFound ErrorCode = "NOT_FOUND"
+	// An object with this unique value (a partner code, say) exists already.
+	ErrorCodeAlreadyExists ErrorCode = "ALREADY_EXISTS"
+	// The object is not in a state that allows this (cancelling a paid order, say).
+	ErrorCodeInvalidState ErrorCode = "INVALID_STATE"
+	// The idempotency key was used before with another input.
+	ErrorCodeIdempotencyKeyReused ErrorCode = "IDEMPOTENCY_KEY_REUSED"
+	// The balance cannot cover the amount.
+	ErrorCodeInsufficientBalance ErrorCode = "INSUFFICIENT_BALANCE"
+	// The 1688 member already has an active link.
+	ErrorCodeAlreadyLinked ErrorCode = "ALREADY_LINKED"
+	// The member is still bound to Alipay International and must unbind first.
+	ErrorCodeAlipayInternationalLinked ErrorCode = "ALIPAY_INTERNATIONAL_LINKED"
+	// The member has not passed Alipay identity verification.
+	ErrorCodeMemberNotAlipayVerified ErrorCode = "MEMBER_NOT_ALIPAY_VERIFIED"
+	// The overseas member is not authorized by 1688.
+	ErrorCodeMemberNotAuthorized ErrorCode = "MEMBER_NOT_AUTHORIZED"
+	// The account's identity verification is not VERIFIED.
+	ErrorCodeKycNotVerified ErrorCode = "KYC_NOT_VERIFIED"
+	// The quote is past its expiresAt.
+	ErrorCodeQuoteExpired ErrorCode = "QUOTE_EXPIRED"
+	// The quote was executed already.
+	ErrorCodeQuoteAlreadyExecuted ErrorCode = "QUOTE_ALREADY_EXECUTED"
+	// No current mid rate for the currency pair.
+	ErrorCodeRateUnavailable ErrorCode = "RATE_UNAVAILABLE"
+	// The refund is more than what is still in escrow.
+	ErrorCodeRefundExceedsPayment ErrorCode = "REFUND_EXCEEDS_PAYMENT"
+	// Cross-border Pay needs a secured-transaction order.
+	ErrorCodeNotSecuredTransaction ErrorCode = "NOT_SECURED_TRANSACTION"
+	// Credit-term and contract orders cannot be paid with Cross-border Pay.
+	ErrorCodeCreditTermOrContractOrder ErrorCode = "CREDIT_TERM_OR_CONTRACT_ORDER"
+	// The order contains items Cross-border Pay may not pay for.
+	ErrorCodeProhibitedItems ErrorCode = "PROHIBITED_ITEMS"
+	// The order used a Red Packet discount, payable only by an Alipay-linked bank card.
+	ErrorCodeRedPacketDiscount ErrorCode = "RED_PACKET_DISCOUNT"
+	// The order's buyer member has no active link to the paying account.
+	ErrorCodeMemberNotLinked ErrorCode = "MEMBER_NOT_LINKED"
+	// The buyer member is not bound to a mainland-China Alipay account.
+	ErrorCodeNotLinkedToMainlandAlipay ErrorCode = "NOT_LINKED_TO_MAINLAND_ALIPAY"
+	// Cross-border Pay is not active on the buyer member's link.
 	ErrorCodeCrossBorderPayNotActivated ErrorCode = "CROSS_BORDER_PAY_NOT_ACTIVATED"
-	ErrorCodeSupplierNotAccepting       ErrorCode = "SUPPLIER_NOT_ACCEPTING"
-	ErrorCodeBelowMinimumOrder          ErrorCode = "BELOW_MINIMUM_ORDER"
-	ErrorCodeMainlandChinaIP            ErrorCode = "MAINLAND_CHINA_IP"
-	ErrorCodeOrderNotPayable            ErrorCode = "ORDER_NOT_PAYABLE"
+	// The supplier does not accept Cross-border Pay.
+	ErrorCodeSupplierNotAccepting ErrorCode = "SUPPLIER_NOT_ACCEPTING"
+	// The order is below the WorldFirst-balance minimum (feeSchedule.worldFirstBalanceMinimum, CNY 1,000).
+	ErrorCodeBelowMinimumOrder ErrorCode = "BELOW_MINIMUM_ORDER"
+	// A WorldFirst balance cannot pay from a mainland-China IP address.
+	ErrorCodeMainlandChinaIP ErrorCode = "MAINLAND_CHINA_IP"
+	// The order is not AWAITING_PAYMENT.
+	ErrorCodeOrderNotPayable ErrorCode = "ORDER_NOT_PAYABLE"
 	// Auto-converting the shortfall would take a wider spread than the account's maxSpreadBps.
 	ErrorCodeAutoConvertSpreadExceeded ErrorCode = "AUTO_CONVERT_SPREAD_EXCEEDED"
 	// The payment would take the buyer member's link past its daily or monthly spending limit.
@@ -1700,11 +2317,15 @@ func (e ErrorCode) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Where a payment's money held in escrow stands.
 type EscrowStatus string
 
 const (
-	EscrowStatusHeld     EscrowStatus = "HELD"
+	// In escrow, until receipt is confirmed or the hold ends.
+	EscrowStatusHeld EscrowStatus = "HELD"
+	// Released to the supplier payable; a payout follows.
 	EscrowStatusReleased EscrowStatus = "RELEASED"
+	// Everything held was refunded to the buyer.
 	EscrowStatusRefunded EscrowStatus = "REFUNDED"
 )
 
@@ -1942,12 +2563,16 @@ func (e EventType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The kind of a fee line.
 type FeeKind string
 
 const (
+	// The 0.4% fee on every Cross-border Pay auto-debit.
 	FeeKindStandard FeeKind = "STANDARD"
-	FeeKindService  FeeKind = "SERVICE"
-	FeeKindCard     FeeKind = "CARD"
+	// The account's monthly tiered service fee.
+	FeeKindService FeeKind = "SERVICE"
+	// The marketplace's card fee.
+	FeeKindCard FeeKind = "CARD"
 )
 
 var AllFeeKind = []FeeKind{
@@ -2060,10 +2685,13 @@ func (e FxRateSource) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Who takes the money for a payment method.
 type Handler string
 
 const (
-	HandlerWorldfirst  Handler = "WORLDFIRST"
+	// KJB (WorldFirst) takes the money.
+	HandlerWorldfirst Handler = "WORLDFIRST"
+	// The marketplace's own checkout takes it; KJB only shows the option.
 	HandlerMarketplace Handler = "MARKETPLACE"
 )
 
@@ -2191,11 +2819,14 @@ func (e JobState) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// An operator's decision on an account's identity verification.
 type KycDecision string
 
 const (
+	// Makes the account VERIFIED.
 	KycDecisionApprove KycDecision = "APPROVE"
-	KycDecisionReject  KycDecision = "REJECT"
+	// Makes the account REJECTED.
+	KycDecisionReject KycDecision = "REJECT"
 )
 
 var AllKycDecision = []KycDecision{
@@ -2246,11 +2877,15 @@ func (e KycDecision) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Where an account's identity verification stands.
 type KycStatus string
 
 const (
-	KycStatusPending  KycStatus = "PENDING"
+	// Not yet reviewed: no Cross-border Pay and no payments.
+	KycStatusPending KycStatus = "PENDING"
+	// Verified by an operator.
 	KycStatusVerified KycStatus = "VERIFIED"
+	// Refused by an operator.
 	KycStatusRejected KycStatus = "REJECTED"
 )
 
@@ -2376,16 +3011,24 @@ func (e LedgerBook) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The business event a ledger line records.
 type LedgerEntryKind string
 
 const (
-	LedgerEntryKindTopUp         LedgerEntryKind = "TOP_UP"
-	LedgerEntryKindConversion    LedgerEntryKind = "CONVERSION"
-	LedgerEntryKindPayment       LedgerEntryKind = "PAYMENT"
-	LedgerEntryKindRefund        LedgerEntryKind = "REFUND"
+	// Money arrived from the buyer's bank.
+	LedgerEntryKindTopUp LedgerEntryKind = "TOP_UP"
+	// An exchange between two balances.
+	LedgerEntryKindConversion LedgerEntryKind = "CONVERSION"
+	// An order paid into escrow, with its fees.
+	LedgerEntryKindPayment LedgerEntryKind = "PAYMENT"
+	// Money returned from escrow.
+	LedgerEntryKindRefund LedgerEntryKind = "REFUND"
+	// Escrow released to the supplier payable.
 	LedgerEntryKindEscrowRelease LedgerEntryKind = "ESCROW_RELEASE"
-	LedgerEntryKindPayout        LedgerEntryKind = "PAYOUT"
-	LedgerEntryKindFxSettlement  LedgerEntryKind = "FX_SETTLEMENT"
+	// A payout to a supplier.
+	LedgerEntryKindPayout LedgerEntryKind = "PAYOUT"
+	// The house's conversions netted with its liquidity provider.
+	LedgerEntryKindFxSettlement LedgerEntryKind = "FX_SETTLEMENT"
 )
 
 var AllLedgerEntryKind = []LedgerEntryKind{
@@ -2441,10 +3084,13 @@ func (e LedgerEntryKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Where a link between a KJB account and a 1688 member stands.
 type LinkStatus string
 
 const (
-	LinkStatusActive   LinkStatus = "ACTIVE"
+	// Confirmed: the account may pay the member's orders.
+	LinkStatusActive LinkStatus = "ACTIVE"
+	// Removed; kept as history.
 	LinkStatusUnlinked LinkStatus = "UNLINKED"
 	// Waiting for the member's confirmation code; grants nothing yet.
 	LinkStatusPending LinkStatus = "PENDING"
@@ -2499,15 +3145,22 @@ func (e LinkStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Where a 1688 order stands.
 type OrderStatus string
 
 const (
-	OrderStatusAwaitingPayment   OrderStatus = "AWAITING_PAYMENT"
-	OrderStatusPaid              OrderStatus = "PAID"
-	OrderStatusCompleted         OrderStatus = "COMPLETED"
+	// Created, not paid yet; the only payable status.
+	OrderStatusAwaitingPayment OrderStatus = "AWAITING_PAYMENT"
+	// Paid; its money is in escrow.
+	OrderStatusPaid OrderStatus = "PAID"
+	// Escrow released and the supplier paid.
+	OrderStatusCompleted OrderStatus = "COMPLETED"
+	// Part of the amount was refunded.
 	OrderStatusPartiallyRefunded OrderStatus = "PARTIALLY_REFUNDED"
-	OrderStatusRefunded          OrderStatus = "REFUNDED"
-	OrderStatusCancelled         OrderStatus = "CANCELLED"
+	// The whole amount was refunded.
+	OrderStatusRefunded OrderStatus = "REFUNDED"
+	// Cancelled before payment.
+	OrderStatusCancelled OrderStatus = "CANCELLED"
 )
 
 var AllOrderStatus = []OrderStatus{
@@ -2562,6 +3215,7 @@ func (e OrderStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// How a 1688 order is paid.
 type PaymentMethod string
 
 const (
@@ -2632,20 +3286,34 @@ func (e PaymentMethod) MarshalJSON() ([]byte, error) {
 type PaymentReason string
 
 const (
-	PaymentReasonNotSecuredTransaction      PaymentReason = "NOT_SECURED_TRANSACTION"
-	PaymentReasonCreditTermOrContractOrder  PaymentReason = "CREDIT_TERM_OR_CONTRACT_ORDER"
-	PaymentReasonProhibitedItems            PaymentReason = "PROHIBITED_ITEMS"
-	PaymentReasonRedPacketDiscount          PaymentReason = "RED_PACKET_DISCOUNT"
-	PaymentReasonMemberNotLinked            PaymentReason = "MEMBER_NOT_LINKED"
-	PaymentReasonNotLinkedToMainlandAlipay  PaymentReason = "NOT_LINKED_TO_MAINLAND_ALIPAY"
+	// Cross-border Pay needs a secured-transaction order.
+	PaymentReasonNotSecuredTransaction PaymentReason = "NOT_SECURED_TRANSACTION"
+	// Credit-term and contract orders cannot be paid with Cross-border Pay.
+	PaymentReasonCreditTermOrContractOrder PaymentReason = "CREDIT_TERM_OR_CONTRACT_ORDER"
+	// The order contains items Cross-border Pay may not pay for.
+	PaymentReasonProhibitedItems PaymentReason = "PROHIBITED_ITEMS"
+	// The order used a Red Packet discount, payable only by an Alipay-linked bank card.
+	PaymentReasonRedPacketDiscount PaymentReason = "RED_PACKET_DISCOUNT"
+	// The order's buyer member has no active link to the paying account.
+	PaymentReasonMemberNotLinked PaymentReason = "MEMBER_NOT_LINKED"
+	// The buyer member is not bound to a mainland-China Alipay account.
+	PaymentReasonNotLinkedToMainlandAlipay PaymentReason = "NOT_LINKED_TO_MAINLAND_ALIPAY"
+	// Cross-border Pay is not active on the buyer member's link.
 	PaymentReasonCrossBorderPayNotActivated PaymentReason = "CROSS_BORDER_PAY_NOT_ACTIVATED"
-	PaymentReasonSupplierNotAccepting       PaymentReason = "SUPPLIER_NOT_ACCEPTING"
-	PaymentReasonKycNotVerified             PaymentReason = "KYC_NOT_VERIFIED"
-	PaymentReasonInsufficientBalance        PaymentReason = "INSUFFICIENT_BALANCE"
-	PaymentReasonBelowMinimumOrder          PaymentReason = "BELOW_MINIMUM_ORDER"
-	PaymentReasonMainlandChinaIP            PaymentReason = "MAINLAND_CHINA_IP"
-	PaymentReasonOrderNotPayable            PaymentReason = "ORDER_NOT_PAYABLE"
-	PaymentReasonRateUnavailable            PaymentReason = "RATE_UNAVAILABLE"
+	// The supplier does not accept Cross-border Pay.
+	PaymentReasonSupplierNotAccepting PaymentReason = "SUPPLIER_NOT_ACCEPTING"
+	// The account's identity verification is not VERIFIED.
+	PaymentReasonKycNotVerified PaymentReason = "KYC_NOT_VERIFIED"
+	// The balance cannot cover the amount.
+	PaymentReasonInsufficientBalance PaymentReason = "INSUFFICIENT_BALANCE"
+	// The order is below the WorldFirst-balance minimum (feeSchedule.worldFirstBalanceMinimum, CNY 1,000).
+	PaymentReasonBelowMinimumOrder PaymentReason = "BELOW_MINIMUM_ORDER"
+	// A WorldFirst balance cannot pay from a mainland-China IP address.
+	PaymentReasonMainlandChinaIP PaymentReason = "MAINLAND_CHINA_IP"
+	// The order is not AWAITING_PAYMENT.
+	PaymentReasonOrderNotPayable PaymentReason = "ORDER_NOT_PAYABLE"
+	// No current mid rate for the currency pair.
+	PaymentReasonRateUnavailable PaymentReason = "RATE_UNAVAILABLE"
 	// Auto-converting the shortfall would take a wider spread than the account's maxSpreadBps.
 	PaymentReasonAutoConvertSpreadExceeded PaymentReason = "AUTO_CONVERT_SPREAD_EXCEEDED"
 	// The payment would take the buyer member's link past its daily or monthly spending limit.
@@ -2714,12 +3382,16 @@ func (e PaymentReason) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Where a payment stands after its refunds.
 type PaymentStatus string
 
 const (
-	PaymentStatusSucceeded         PaymentStatus = "SUCCEEDED"
+	// Paid; nothing refunded.
+	PaymentStatusSucceeded PaymentStatus = "SUCCEEDED"
+	// Part of the order amount was refunded.
 	PaymentStatusPartiallyRefunded PaymentStatus = "PARTIALLY_REFUNDED"
-	PaymentStatusRefunded          PaymentStatus = "REFUNDED"
+	// The whole order amount was refunded.
+	PaymentStatusRefunded PaymentStatus = "REFUNDED"
 )
 
 var AllPaymentStatus = []PaymentStatus{
@@ -2771,13 +3443,18 @@ func (e PaymentStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Where a supplier payout stands with the payout rail.
 type PayoutStatus string
 
 const (
-	PayoutStatusPending   PayoutStatus = "PENDING"
+	// Created, not yet handed to the payout rail.
+	PayoutStatusPending PayoutStatus = "PENDING"
+	// Handed to the payout rail, not yet paid.
 	PayoutStatusSubmitted PayoutStatus = "SUBMITTED"
-	PayoutStatusPaid      PayoutStatus = "PAID"
-	PayoutStatusFailed    PayoutStatus = "FAILED"
+	// Paid to the supplier.
+	PayoutStatusPaid PayoutStatus = "PAID"
+	// Refused for good (see failureReason); retryPayout after fixing the supplier's account.
+	PayoutStatusFailed PayoutStatus = "FAILED"
 )
 
 var AllPayoutStatus = []PayoutStatus{
@@ -2830,12 +3507,16 @@ func (e PayoutStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Where a quote stands.
 type QuoteStatus string
 
 const (
-	QuoteStatusOpen     QuoteStatus = "OPEN"
+	// Executable until expiresAt.
+	QuoteStatusOpen QuoteStatus = "OPEN"
+	// Executed into a conversion.
 	QuoteStatusExecuted QuoteStatus = "EXECUTED"
-	QuoteStatusExpired  QuoteStatus = "EXPIRED"
+	// Past expiresAt without being executed.
+	QuoteStatusExpired QuoteStatus = "EXPIRED"
 )
 
 var AllQuoteStatus = []QuoteStatus{
@@ -2887,10 +3568,13 @@ func (e QuoteStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Whether an operator has resolved a reconciliation break.
 type ReconciliationBreakStatus string
 
 const (
-	ReconciliationBreakStatusOpen     ReconciliationBreakStatus = "OPEN"
+	// Not yet looked into.
+	ReconciliationBreakStatusOpen ReconciliationBreakStatus = "OPEN"
+	// Closed by an operator with a note.
 	ReconciliationBreakStatusResolved ReconciliationBreakStatus = "RESOLVED"
 )
 
@@ -2942,16 +3626,20 @@ func (e ReconciliationBreakStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What kind of disagreement a reconciliation break is.
 type ReconciliationProblem string
 
 const (
 	// We have it; the counterparty has no record of it.
 	ReconciliationProblemMissingAtCounterparty ReconciliationProblem = "MISSING_AT_COUNTERPARTY"
 	// The counterparty has it; we have no record of it.
-	ReconciliationProblemMissingAtKjb    ReconciliationProblem = "MISSING_AT_KJB"
-	ReconciliationProblemAmountDiffers   ReconciliationProblem = "AMOUNT_DIFFERS"
+	ReconciliationProblemMissingAtKjb ReconciliationProblem = "MISSING_AT_KJB"
+	// Both sides have it with different amounts.
+	ReconciliationProblemAmountDiffers ReconciliationProblem = "AMOUNT_DIFFERS"
+	// Both sides have it in different currencies.
 	ReconciliationProblemCurrencyDiffers ReconciliationProblem = "CURRENCY_DIFFERS"
-	ReconciliationProblemStatusDiffers   ReconciliationProblem = "STATUS_DIFFERS"
+	// Both sides have it with different statuses.
+	ReconciliationProblemStatusDiffers ReconciliationProblem = "STATUS_DIFFERS"
 )
 
 var AllReconciliationProblem = []ReconciliationProblem{
@@ -3005,12 +3693,16 @@ func (e ReconciliationProblem) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What an API key may do: the access table in the README's "Roles and the access table".
 type Role string
 
 const (
+	// KJB staff: every object.
 	RoleOperator Role = "OPERATOR"
-	RolePartner  Role = "PARTNER"
-	RoleAccount  Role = "ACCOUNT"
+	// A marketplace: its own members, suppliers, orders and their payments.
+	RolePartner Role = "PARTNER"
+	// A buyer: its own account, and the orders of the members linked to it.
+	RoleAccount Role = "ACCOUNT"
 )
 
 var AllRole = []Role{
@@ -3062,13 +3754,18 @@ func (e Role) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// How a 1688 order is traded; only SECURED_TRANSACTION orders can be paid with Cross-border Pay.
 type TradeMode string
 
 const (
+	// 1688's secured transaction (escrowed): the only mode Cross-border Pay pays.
 	TradeModeSecuredTransaction TradeMode = "SECURED_TRANSACTION"
-	TradeModeDirect             TradeMode = "DIRECT"
-	TradeModeCreditTerm         TradeMode = "CREDIT_TERM"
-	TradeModeContract           TradeMode = "CONTRACT"
+	// Paid straight to the supplier, without 1688's escrow.
+	TradeModeDirect TradeMode = "DIRECT"
+	// Paid later, on credit terms.
+	TradeModeCreditTerm TradeMode = "CREDIT_TERM"
+	// Paid under a contract.
+	TradeModeContract TradeMode = "CONTRACT"
 )
 
 var AllTradeMode = []TradeMode{

@@ -59,12 +59,11 @@ var layers = map[string]rule{
 	"secretbox":        {},
 	"cmd/kjb": {internal: []string{"db", "dnsresolver", "domain", "fxfeed", "graph", "internal/bench", "sandboxliquidity", "sandboxlink", "sandboxrail", "secretbox", "telemetry", "worker"},
 		external: []string{pgx, river}},
-	"internal/bench":       {internal: []string{"db", "domain", "graph", "worker"}, external: []string{pgx}},
-	"internal/apitest":     {internal: []string{"db", "domain", "graph", "internal/testdb", "internal/wait", "sandboxliquidity", "sandboxlink", "sandboxrail", "secretbox", "telemetry", "worker"}, external: []string{pgx, websocket}},
-	"internal/testdb":      {internal: []string{"db", "worker"}, external: []string{pgx}},
-	"internal/wait":        {},
-	"internal/layering":    {},
-	"internal/schemacheck": {external: []string{gqlparser}},
+	"internal/bench":    {internal: []string{"db", "domain", "graph", "worker"}, external: []string{pgx}},
+	"internal/apitest":  {internal: []string{"db", "domain", "graph", "internal/testdb", "internal/wait", "sandboxliquidity", "sandboxlink", "sandboxrail", "secretbox", "telemetry", "worker"}, external: []string{pgx, websocket}},
+	"internal/testdb":   {internal: []string{"db", "worker"}, external: []string{pgx}},
+	"internal/wait":     {},
+	"internal/layering": {},
 }
 
 // listed is what `go list -json` says of one package (Deps: everything it imports, directly
