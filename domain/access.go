@@ -102,6 +102,11 @@ const (
 	ActVerifyLedger Action = "VerifyLedger"
 )
 
+// The schema.
+const (
+	ActIntrospect Action = "Introspect" // outside sandbox mode; in sandbox mode anyone may
+)
+
 // Background jobs.
 const (
 	ActListJobs  Action = "Jobs"
@@ -199,6 +204,7 @@ var access = map[Action]rule{
 	ActReadBreak:                {who: operatorOnly, hidden: "reconciliation break"},
 	ActResolveBreak:             {who: operatorOnly, refusal: "resolve reconciliation breaks"},
 	ActVerifyLedger:             {who: operatorOnly, refusal: "verify the ledger"},
+	ActIntrospect:               {who: operatorOnly, refusal: "introspect the schema"},
 	ActListJobs:                 {who: operatorOnly, refusal: "list jobs"},
 	ActReadJob:                  {who: operatorOnly, refusal: "read jobs"},
 	ActRetryJob:                 {who: operatorOnly, refusal: "retry jobs"},

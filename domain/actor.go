@@ -41,3 +41,7 @@ func (a Actor) Principal() string {
 	}
 	return "anonymous"
 }
+
+// MayIntrospect reports whether the actor may read the schema by introspection outside
+// sandbox mode (the access table's Introspect row).
+func (a Actor) MayIntrospect() bool { return a.Can(ActIntrospect) == nil }

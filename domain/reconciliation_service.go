@@ -111,3 +111,9 @@ func (s *Service) ResolveReconciliationBreak(ctx context.Context, actor Actor, i
 	})
 	return out, err
 }
+
+// DueReconciliationDay is the day the periodic reconciliation checks now: the Asia/Shanghai
+// day before the service clock's.
+func (s *Service) DueReconciliationDay() string {
+	return ShanghaiDay(s.clock.Now().In(Shanghai).AddDate(0, 0, -1))
+}

@@ -153,7 +153,7 @@ type operatorIntrospection struct{}
 func (operatorIntrospection) ExtensionName() string                   { return "OperatorIntrospection" }
 func (operatorIntrospection) Validate(graphql.ExecutableSchema) error { return nil }
 func (operatorIntrospection) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
-	oc.DisableIntrospection = !ActorFrom(ctx).IsOperator()
+	oc.DisableIntrospection = !ActorFrom(ctx).MayIntrospect()
 	if oc.DisableIntrospection && introspects(oc.Doc, oc.Operation.SelectionSet, 0) {
 		return &gqlerror.Error{Message: "introspection is available to operators only",
 			Extensions: map[string]any{"code": string(domain.CodeForbidden)}}

@@ -34,7 +34,6 @@ func (w *reconcileDayWorker) Work(ctx context.Context, job *river.Job[domain.Rec
 // the service clock's (unique by day, so hourly checks run each day once).
 func reconcileYesterday(svc *domain.Service) func() (river.JobArgs, *river.InsertOpts) {
 	return func() (river.JobArgs, *river.InsertOpts) {
-		day := domain.ShanghaiDay(svc.Now().In(domain.Shanghai).AddDate(0, 0, -1))
-		return domain.ReconcileDayJob{Day: day}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: 48 * time.Hour}}
+		return domain.ReconcileDayJob{Day: svc.DueReconciliationDay()}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: 48 * time.Hour}}
 	}
 }
