@@ -105,7 +105,7 @@ func (t *txStore) FeeMonthFigures(ctx context.Context, m domain.Month) ([]domain
 		LEFT JOIN activity a ON a.account_id = m.account_id LEFT JOIN earlier e ON e.account_id = m.account_id
 		UNION ALL
 		SELECT account_id, NULL, 0, 0, standard_fee, service_fee, refunded_fees, 0 FROM payments
-		WHERE id IN (SELECT payment_id FROM refunds) AND refunded_fees > 0 AND standard_fee IS NOT NULL AND service_fee IS NOT NULL
+		WHERE refunded_fees > 0 AND standard_fee IS NOT NULL AND service_fee IS NOT NULL
 			AND created_at >= $2 AND created_at < $3`,
 		m.String(), m.Start(), m.End(), []string{m.Add(-1).String(), m.Add(-2).String()})
 	if err != nil {
