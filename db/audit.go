@@ -14,63 +14,78 @@ import (
 	"github.com/kjb/kjb/domain"
 )
 
-// auditChecks are the ledger invariants; each query returns one text row per violation.
-var auditChecks = []struct{ name, sql string }{
+// auditChecks are the ledger invariants; each query returns one text row per violation. A
+// fullOnly check reads whole tables and runs in the full audit only.
+var auditChecks = []struct {
+	name, sql string
+	fullOnly  bool
+}{
 	{"transaction balanced per currency", `
 		SELECT format('transaction %s is off by %s %s', transaction_id, sum(amount), currency)
-		FROM {tx_entries} GROUP BY transaction_id, currency HAVING sum(amount) <> 0`},
+		FROM {tx_entries} GROUP BY transaction_id, currency HAVING sum(amount) <> 0`, false},
 	{"transaction has two or more entries", `
 		SELECT format('transaction %s (%s %s) has %s entries', t.id, t.kind, t.reference, count(e.id))
 		FROM {transactions} t LEFT JOIN ledger_entries e ON e.transaction_id = t.id
-		GROUP BY t.id, t.kind, t.reference HAVING count(e.id) < 2`},
+		GROUP BY t.id, t.kind, t.reference HAVING count(e.id) < 2`, false},
 	{"customer balance equals its entries", `
 		SELECT format('account %s %s: balance %s, entries sum to %s',
 			coalesce(b.account_id, e.account_id), coalesce(b.currency, e.currency), coalesce(b.available, 0), coalesce(e.total, 0))
 		FROM balances b
 		FULL JOIN {customer_totals} e
 			ON e.account_id = b.account_id AND e.currency = b.currency
-		WHERE coalesce(b.available, 0) <> coalesce(e.total, 0)`},
+		WHERE coalesce(b.available, 0) <> coalesce(e.total, 0)`, false},
 	{"no negative balance", `
-		SELECT format('account %s %s is negative: %s', account_id, currency, available) FROM balances WHERE available < 0`},
+		SELECT format('account %s %s is negative: %s', account_id, currency, available) FROM balances WHERE available < 0`, false},
 	{"top-up booked once", `
 		SELECT format('top-up %s has %s ledger transactions', u.id, count(t.id))
 		FROM {top_ups} u LEFT JOIN ledger_transactions t ON t.kind = 'TOP_UP' AND t.reference = u.id::text
-		GROUP BY u.id HAVING count(t.id) <> 1`},
+		GROUP BY u.id HAVING count(t.id) <> 1`, false},
 	{"conversion booked once", `
 		SELECT format('conversion %s has %s ledger transactions', c.id, count(t.id))
 		FROM {conversions} c LEFT JOIN ledger_transactions t ON t.kind = 'CONVERSION' AND t.reference = c.id::text
-		GROUP BY c.id HAVING count(t.id) <> 1`},
+		GROUP BY c.id HAVING count(t.id) <> 1`, false},
 	{"quote executed at most once", `
 		SELECT format('quote %s has %s conversions', quote_id, count(*)) FROM conversions
-		WHERE quote_id IN (SELECT quote_id FROM {conversions} c) GROUP BY quote_id HAVING count(*) > 1`},
+		WHERE quote_id IN (SELECT quote_id FROM {conversions} c) GROUP BY quote_id HAVING count(*) > 1`, false},
 	{"settlement traded and booked once", `
 		SELECT format('settlement %s: %s trades, %s ledger transactions', s.id,
 			(SELECT count(*) FROM sandbox_lp_trades l WHERE l.settlement_id = s.id),
 			(SELECT count(*) FROM ledger_transactions t WHERE t.kind = 'FX_SETTLEMENT' AND t.reference = s.id::text))
 		FROM {fx_settlements} s WHERE s.status = 'SETTLED' AND s.base_net <> 0 AND
-			(SELECT count(*) FROM ledger_transactions t WHERE t.kind = 'FX_SETTLEMENT' AND t.reference = s.id::text) <> 1`},
+			(SELECT count(*) FROM ledger_transactions t WHERE t.kind = 'FX_SETTLEMENT' AND t.reference = s.id::text) <> 1`, false},
 	{"payment booked once", `
 		SELECT format('payment %s has %s ledger transactions', p.id, count(t.id))
 		FROM {payments} p LEFT JOIN ledger_transactions t ON t.kind = 'PAYMENT' AND t.reference = p.id::text
-		GROUP BY p.id HAVING count(t.id) <> 1`},
+		GROUP BY p.id HAVING count(t.id) <> 1`, false},
 	{"escrow released at most once, and only with a payout", `
 		SELECT format('payment %s: escrow %s, %s release transactions, %s payouts', p.id, p.escrow_status,
 			(SELECT count(*) FROM ledger_transactions t WHERE t.kind = 'ESCROW_RELEASE' AND t.reference = p.id::text),
 			(SELECT count(*) FROM payouts o WHERE o.payment_id = p.id))
 		FROM {payments} p
 		WHERE (p.escrow_status = 'RELEASED') <> ((SELECT count(*) FROM ledger_transactions t WHERE t.kind = 'ESCROW_RELEASE' AND t.reference = p.id::text) = 1)
-		   OR (p.escrow_status = 'RELEASED') <> EXISTS (SELECT 1 FROM payouts o WHERE o.payment_id = p.id)`},
+		   OR (p.escrow_status = 'RELEASED') <> EXISTS (SELECT 1 FROM payouts o WHERE o.payment_id = p.id)`, false},
 	{"paid payout transferred and booked once", `
 		SELECT format('payout %s (%s): %s rail transfers paid, %s ledger transactions', o.id, o.status,
 			(SELECT count(*) FROM sandbox_rail_transfers r WHERE r.payout_id = o.id AND r.status = 'PAID'),
 			(SELECT count(*) FROM ledger_transactions t WHERE t.kind = 'PAYOUT' AND t.reference = o.id::text))
 		FROM {payouts} o
 		WHERE (o.status = 'PAID') <> ((SELECT count(*) FROM ledger_transactions t WHERE t.kind = 'PAYOUT' AND t.reference = o.id::text) = 1)
-		   OR (o.status <> 'PAID' AND EXISTS (SELECT 1 FROM sandbox_rail_transfers r WHERE r.payout_id = o.id AND r.status = 'PAID'))`},
+		   OR (o.status <> 'PAID' AND EXISTS (SELECT 1 FROM sandbox_rail_transfers r WHERE r.payout_id = o.id AND r.status = 'PAID'))`, false},
 	{"refunds within the payment", `
 		SELECT format('payment %s: refunded %s of %s, refunds sum to %s', p.id, p.refunded_amount, p.amount, coalesce(sum(r.amount), 0))
 		FROM {payments} p LEFT JOIN refunds r ON r.payment_id = p.id
-		GROUP BY p.id, p.refunded_amount, p.amount HAVING p.refunded_amount <> coalesce(sum(r.amount), 0) OR coalesce(sum(r.amount), 0) > p.amount`},
+		GROUP BY p.id, p.refunded_amount, p.amount HAVING p.refunded_amount <> coalesce(sum(r.amount), 0) OR coalesce(sum(r.amount), 0) > p.amount`, false},
+	{"link spending equals its payments net of refunds", `
+		WITH days AS (
+			SELECT link_id, (created_at AT TIME ZONE 'Asia/Shanghai')::date AS day, sum(amount - refunded_amount) AS spent
+			FROM payments WHERE link_id IS NOT NULL GROUP BY 1, 2),
+		expected AS (
+			SELECT link_id, 'DAY' AS period, day AS starts, spent FROM days
+			UNION ALL SELECT link_id, 'MONTH', date_trunc('month', day)::date, sum(spent) FROM days GROUP BY 1, 3)
+		SELECT format('link %s %s from %s: spending %s, payments net of refunds %s', coalesce(u.link_id, x.link_id),
+			coalesce(u.period, x.period), coalesce(u.starts, x.starts), coalesce(u.spent, 0), coalesce(x.spent, 0))
+		FROM link_spending u FULL JOIN expected x ON x.link_id = u.link_id AND x.period = u.period AND x.starts = u.starts
+		WHERE coalesce(u.spent, 0) <> coalesce(x.spent, 0)`, true},
 }
 
 // fullScope reads every row: the checks as they are written.
@@ -180,6 +195,9 @@ func (q queries) audit(ctx context.Context, full bool) ([]domain.Violation, erro
 			scope = sinceScope(after, from)
 		}
 		for _, c := range auditChecks {
+			if c.fullOnly && !full {
+				continue
+			}
 			rows, err := tx.Query(ctx, scope.Replace(c.sql))
 			if err != nil {
 				return fmt.Errorf("audit %q: %w", c.name, err)

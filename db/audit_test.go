@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	. "github.com/kjb/kjb/internal/apitest"
@@ -27,5 +28,26 @@ func TestAuditFindsCorruption(t *testing.T) {
 	// The ledger refuses edits.
 	if _, err := e.Pool.Exec(context.Background(), `UPDATE ledger_entries SET amount = amount * 2`); err == nil {
 		t.Fatal("ledger entries were updated")
+	}
+}
+
+// TestAuditFindsLinkSpendingOff: a link's stored spending that no longer matches its
+// payments net of refunds is reported by the full audit, for its day and its month.
+func TestAuditFindsLinkSpendingOff(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	s := e.NewShop("6222020200118888")
+	e.Fund(s.AccountID, "5000.00", "CNH")
+	e.Pay(s.AccountKey, e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "1000.00"), "k1")
+	e.Audit()
+	if _, err := e.Pool.Exec(context.Background(), `UPDATE link_spending SET spent = spent - 1`); err != nil {
+		t.Fatal(err)
+	}
+	vs, err := e.Svc.Audit(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 2 || vs[0].Check != "link spending equals its payments net of refunds" || !strings.Contains(vs[0].Detail, "spending 999.00, payments net of refunds 1000.00") {
+		t.Fatalf("got %v", vs)
 	}
 }

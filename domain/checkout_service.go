@@ -123,8 +123,9 @@ func (s *Service) CheckoutOptions(ctx context.Context, actor Actor, orderIDs []s
 // would. Ineligible: one user error per reason, each naming its order (orderIds[i]) or, for
 // the balance, the list; nothing changed. INVALID_INPUT for an empty, too long or repeating
 // list; NOT_FOUND (orderIds[i]) for an order out of reach. Of two checkouts racing for an
-// order, one pays it and the other fails with its ORDER_NOT_PAYABLE.
-func (s *Service) PayOrders(ctx context.Context, actor Actor, in PayOrdersInput) (ps []Payment, err error) {
+// order, one pays it and the other fails with its ORDER_NOT_PAYABLE. The orders are returned
+// as the payments left them, in the listed order.
+func (s *Service) PayOrders(ctx context.Context, actor Actor, in PayOrdersInput) (ps []Payment, paid []Order, err error) {
 	defer func() {
 		if err != nil {
 			s.observePayment(in.Method, err, Money{})
@@ -134,13 +135,14 @@ func (s *Service) PayOrders(ctx context.Context, actor Actor, in PayOrdersInput)
 		}
 	}()
 	if err := actor.Can(ActPayOrders); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cur, ip, err := in.validate()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out []Payment
+	var orders []Order
 	err = s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
 		hash := RequestHash("payOrders", append(slices.Clone(in.OrderIDs), string(in.Method), string(cur), ip, in.QuoteID)...)
 		prior, err := claimKey(ctx, tx, actor, in.IdempotencyKey, "payOrders", hash)
@@ -151,8 +153,7 @@ func (s *Service) PayOrders(ctx context.Context, actor Actor, in PayOrdersInput)
 			out, err = paymentsOf(ctx, tx, strings.Split(prior, ","))
 			return err
 		}
-		orders, err := lockOrders(ctx, tx, actor, in.OrderIDs)
-		if err != nil {
+		if orders, err = lockOrders(ctx, tx, actor, in.OrderIDs); err != nil {
 			return err
 		}
 		c, err := s.checkout(ctx, tx, orders, cur, ip)
@@ -209,9 +210,9 @@ func (s *Service) PayOrders(ctx context.Context, actor Actor, in PayOrdersInput)
 		return tx.PostLedgersAtCommit(ctx, ls)
 	})
 	if err != nil {
-		return nil, checkoutInsufficient(err)
+		return nil, nil, checkoutInsufficient(err)
 	}
-	return out, nil
+	return out, orders, nil
 }
 
 // lockOrders locks the listed orders in one statement, in id order (so checkouts sharing

@@ -256,9 +256,9 @@ func (s *Service) chargeBuyer(ctx context.Context, tx Tx, sit PaymentSituation, 
 }
 
 // recordPayments stores payments made together (setting their ids), marks their orders
-// (orders[i] is ps[i]'s, locked) PAID, schedules each escrow's auto-release and records the
-// events: each in one statement for all of them. INVALID_STATE for an order that cannot
-// become PAID.
+// (orders[i] is ps[i]'s, locked) PAID, in the database and in orders, schedules each
+// escrow's auto-release and records the events: each in one statement for all of them.
+// INVALID_STATE for an order that cannot become PAID.
 func (s *Service) recordPayments(ctx context.Context, tx Tx, orders []Order, ps []Payment) error {
 	if err := tx.InsertPayments(ctx, ps); err != nil {
 		return err
@@ -272,6 +272,9 @@ func (s *Service) recordPayments(ctx context.Context, tx Tx, orders []Order, ps 
 	}
 	if err := tx.SetOrdersStatus(ctx, ids, OrderPaid, ps[0].CreatedAt); err != nil {
 		return err
+	}
+	for i := range orders {
+		orders[i].Status, orders[i].UpdatedAt = OrderPaid, ps[0].CreatedAt
 	}
 	jobs := make([]Job, len(ps))
 	events := make([]Event, 0, 2*len(ps))

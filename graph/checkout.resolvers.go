@@ -25,7 +25,9 @@ func (r *mutationResolver) PayOrders(ctx context.Context, input model.PayOrdersI
 		in.PayCurrency = string(*input.PayCurrency)
 	}
 	return mutate(err, func() ([]domain.Payment, error) {
-		return r.Svc.PayOrders(ctx, ActorFrom(ctx), in)
+		ps, orders, err := r.Svc.PayOrders(ctx, ActorFrom(ctx), in)
+		knowOrders(ctx, orders...)
+		return ps, err
 	}, func(ps []domain.Payment) *model.PayOrdersPayload {
 		return &model.PayOrdersPayload{Payments: each(toPayment)(ps)}
 	})

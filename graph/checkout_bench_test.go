@@ -72,7 +72,7 @@ func BenchmarkCheckout(b *testing.B) {
 	const (
 		rounds  = 3
 		perCall = 10
-		calls   = 20 // checkouts per round: 200 orders
+		calls   = 50 // checkouts per round: 500 orders
 		clients = 4
 	)
 	e := New(b)

@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -12,7 +13,7 @@ import (
 )
 
 const (
-	payOrders = `mutation($input: PayOrdersInput!) { payOrders(input: $input) { payments { id order { id } method status amount { amount currency }
+	payOrders = `mutation($input: PayOrdersInput!) { payOrders(input: $input) { payments { id order { id status updatedAt amount { amount } } method status amount { amount currency }
 		totalFees { amount } debited { amount currency } escrowStatus } userErrors { code field message } } }`
 	checkoutOptions = `query($ids: [ID!]!, $cur: CurrencyCode, $ip: String) { checkoutOptions(orderIds: $ids, payCurrency: $cur, buyerIpCountry: $ip) {
 		method available reasons handledBy total { amount currency }
@@ -80,6 +81,14 @@ func TestPayOrders(t *testing.T) {
 	}
 	if Str(ps[1], "debited", "amount") != "2359.74" || Str(ps[2], "totalFees", "amount") != "0.00" {
 		t.Fatalf("payments %v", ps)
+	}
+	// The payload's orders are as the payments left them, the same as reading them afresh.
+	for i, p := range ps {
+		fresh := e.MustData(s.AccountKey, `query($id: ID!) { node(id: $id) { ... on Order { id status updatedAt amount { amount } } } }`,
+			map[string]any{"id": ids[i]})["node"]
+		if Str(p, "order", "status") != "PAID" || !reflect.DeepEqual(p.(map[string]any)["order"], fresh) {
+			t.Fatalf("payment %d's order %v, read afresh %v", i, Get(p, "order"), fresh)
+		}
 	}
 	if e.Balance(s.AccountID, "CNH") != "16633.02" {
 		t.Fatalf("CNH left %s", e.Balance(s.AccountID, "CNH"))

@@ -141,6 +141,7 @@ func newGraphQLServer(svc *domain.Service, cfg ServerConfig, lim limiters) *hand
 	srv.AroundFields(checkArguments)
 	srv.AroundOperations(limitWebsocketOperations(lim.requests))
 	srv.AroundOperations(traceOperations)
+	srv.AroundOperations(withKnownObjects)
 	srv.AroundResponses(logResponses(cfg.Logger, cfg.Observer))
 	srv.SetErrorPresenter(presentErrors(cfg.Logger, !cfg.Sandbox))
 	srv.SetRecoverFunc(recoverPanic(cfg.Logger))
