@@ -65,6 +65,7 @@ func Run(ctx context.Context, cfg Config, args []string) error {
 	backlog := fs.Int("backlog", 20000, "escrow releases drained by the worker")
 	keep := fs.Bool("keep", false, "keep the benchmark database")
 	grow := fs.Int("grow", 0, "grow a database to this many payments and compare every operation with an empty one (10000000 is the reference size)")
+	checkout := fs.Bool("checkout", false, "compare paying 10 orders per payOrders call with 10 payOrder calls")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -72,38 +73,15 @@ func Run(ctx context.Context, cfg Config, args []string) error {
 		return RunGrow(ctx, cfg, *grow, *clients, *payments, *keep)
 	}
 	self := cfg.Binary
-	dbURL, dbName, err := benchDatabaseURL(cfg.DatabaseURL)
+	b, err := openBench(ctx, cfg, *keep)
 	if err != nil {
 		return err
 	}
-	if err := db.EnsureDatabase(ctx, dbURL); err != nil {
-		return err
+	defer b.close()
+	pool, svc, dbURL, dbName, api := b.pool, b.svc, b.url, b.name, b.api
+	if *checkout {
+		return runCheckout(ctx, b, *clients, *payments)
 	}
-	if !*keep {
-		defer dropDatabase(cfg.DatabaseURL, dbName)
-	}
-	pool, err := db.Open(ctx, db.PoolConfig{URL: dbURL, MaxConns: int32(cfg.DBMaxConns), AppName: "kjb-bench"})
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	if _, err := db.Migrate(ctx, pool); err != nil {
-		return err
-	}
-	if err := worker.Migrate(ctx, pool); err != nil {
-		return err
-	}
-	rc, err := worker.NewInsertClient(pool, slog.New(slog.DiscardHandler))
-	if err != nil {
-		return err
-	}
-	svc := domain.NewService(db.NewStore(pool, worker.Enqueue(rc)), domain.SystemClock{}, domain.Config{Sandbox: true, LinkCodes: linkCodes})
-
-	api, err := startProcess(ctx, self, "api", dbURL, map[string]string{"KJB_LISTEN": "127.0.0.1:0", "KJB_RATE_LIMIT": "0"})
-	if err != nil {
-		return err
-	}
-	defer api.stop()
 
 	fmt.Printf("kjb bench — %d clients, %d payments per run, each run %d times (figures are medians), pool %d per process, database %s\n\n",
 		*clients, *payments, benchRuns, cfg.DBMaxConns, dbName)
@@ -165,6 +143,55 @@ func Run(ctx context.Context, cfg Config, args []string) error {
 	fmt.Printf("payout drain                 %.0f/s (target ≥ 1000)\n", drained)
 	fmt.Printf("peak RSS: api %.0f MB (target ≤ 150), worker %.0f MB\n", apiRSS/1e6, workerRSS/1e6)
 	return nil
+}
+
+// benchDB is a benchmark database of its own, migrated, with a service on it and a `kjb api`
+// process serving it.
+type benchDB struct {
+	pool      *pgxpool.Pool
+	svc       *domain.Service
+	url, name string
+	api       *process
+	close     func()
+}
+
+// openBench creates and migrates a benchmark database on cfg's server and starts `kjb api` on
+// it; close stops the process and drops the database unless keep.
+func openBench(ctx context.Context, cfg Config, keep bool) (*benchDB, error) {
+	dbURL, dbName, err := benchDatabaseURL(cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.EnsureDatabase(ctx, dbURL); err != nil {
+		return nil, err
+	}
+	drop := func() {
+		if !keep {
+			dropDatabase(cfg.DatabaseURL, dbName)
+		}
+	}
+	pool, err := db.Open(ctx, db.PoolConfig{URL: dbURL, MaxConns: int32(cfg.DBMaxConns), AppName: "kjb-bench"})
+	if err != nil {
+		drop()
+		return nil, err
+	}
+	fail := func(err error) (*benchDB, error) { pool.Close(); drop(); return nil, err }
+	if _, err := db.Migrate(ctx, pool); err != nil {
+		return fail(err)
+	}
+	if err := worker.Migrate(ctx, pool); err != nil {
+		return fail(err)
+	}
+	rc, err := worker.NewInsertClient(pool, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return fail(err)
+	}
+	svc := domain.NewService(db.NewStore(pool, worker.Enqueue(rc)), domain.SystemClock{}, domain.Config{Sandbox: true, LinkCodes: linkCodes})
+	api, err := startProcess(ctx, cfg.Binary, "api", dbURL, map[string]string{"KJB_LISTEN": "127.0.0.1:0", "KJB_RATE_LIMIT": "0"})
+	if err != nil {
+		return fail(err)
+	}
+	return &benchDB{pool: pool, svc: svc, url: dbURL, name: dbName, api: api, close: func() { api.stop(); pool.Close(); drop() }}, nil
 }
 
 func printRow(shape, run string, r benchResult) {
@@ -441,14 +468,6 @@ func runPayments(endpoint, key string, orders []string, clients int, rate float6
 }
 
 func postPayment(hc *http.Client, endpoint, key string, body []byte) bool {
-	req, _ := http.NewRequest(http.MethodPost, endpoint, bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+key)
-	res, err := hc.Do(req)
-	if err != nil {
-		return false
-	}
-	defer res.Body.Close()
 	var out struct {
 		Data struct {
 			PayOrder struct {
@@ -457,8 +476,21 @@ func postPayment(hc *http.Client, endpoint, key string, body []byte) bool {
 		}
 		Errors []any
 	}
+	return postGraphQL(hc, endpoint, key, body, &out) && len(out.Errors) == 0 && out.Data.PayOrder.Payment != nil
+}
+
+// postGraphQL posts one GraphQL request with the key and decodes the answer into out.
+func postGraphQL(hc *http.Client, endpoint, key string, body []byte, out any) bool {
+	req, _ := http.NewRequest(http.MethodPost, endpoint, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+key)
+	res, err := hc.Do(req)
+	if err != nil {
+		return false
+	}
+	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
-	return json.Unmarshal(raw, &out) == nil && len(out.Errors) == 0 && out.Data.PayOrder.Payment != nil
+	return json.Unmarshal(raw, out) == nil
 }
 
 // drainPayouts makes `backlog` escrow releases due at once (topping up with fresh payments if
