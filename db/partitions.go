@@ -26,9 +26,10 @@ func partitionedTable(data domain.Retained) (table, key string, err error) {
 	return p.table, p.key, nil
 }
 
-// dropLockTimeout bounds the wait for the parent table's lock when a partition is dropped:
-// while the drop waits, every statement on the table queues behind it.
-const dropLockTimeout = "1s"
+// lockTimeout bounds the wait for the exclusive lock a partition's drop (on the parent) or
+// making (on the catch-all partition) takes: while it waits, the statements on the table queue
+// behind it. A run that times out changes nothing and fails; River runs it again later.
+const lockTimeout = "1s"
 
 func (t *txStore) Partitions(ctx context.Context, data domain.Retained) ([]domain.Partition, error) {
 	table, _, err := partitionedTable(data)
@@ -57,6 +58,9 @@ func (t *txStore) EnsurePartition(ctx context.Context, data domain.Retained, p d
 	if err != nil {
 		return "", false, err
 	}
+	// Making a partition locks the catch-all partition, which every read of the table not
+	// narrowed by time passes through: wait for it only briefly, as DropPartition does.
+	t.tx.deferExec(`SET LOCAL lock_timeout = '` + lockTimeout + `'`)
 	var name *string
 	err = t.tx.QueryRow(ctx, `SELECT kjb_ensure_partition($1::regclass, $2, $3, $4)`, table, key, p.From, p.To).Scan(&name)
 	if err != nil || name == nil {
@@ -82,9 +86,7 @@ func (t *txStore) DropPartition(ctx context.Context, data domain.Retained, name 
 	// Dropping a partition locks the parent (and the catch-all) in ACCESS EXCLUSIVE mode for
 	// the moment the drop takes. DETACH … CONCURRENTLY would not, but PostgreSQL refuses it on a
 	// table with a DEFAULT partition.
-	if _, err := t.tx.Exec(ctx, `SET LOCAL lock_timeout = '`+dropLockTimeout+`'`); err != nil {
-		return err
-	}
+	t.tx.deferExec(`SET LOCAL lock_timeout = '` + lockTimeout + `'`)
 	_, err = t.tx.Exec(ctx, `DROP TABLE `+pgx.Identifier{name}.Sanitize())
 	if err != nil {
 		return fmt.Errorf("db: dropping partition %s: %w", name, err)

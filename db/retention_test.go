@@ -96,3 +96,52 @@ func TestRetention(t *testing.T) {
 		}
 	}
 }
+
+// TestRetentionWaitsBrieflyForABusyTable: while a long transaction reads the events, their
+// expired partition is not dropped (the drop gives up waiting for its lock instead of holding
+// up every statement queued behind it) and the run says so; the other tables' retention goes
+// on; the next run, once the reader is gone, drops it.
+func TestRetentionWaitsBrieflyForABusyTable(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	ctx := context.Background()
+	if _, err := e.Svc.PruneEvents(ctx); err != nil { // every partition needed exists
+		t.Fatal(err)
+	}
+	now := time.Now()
+	expired := map[string]string{}
+	for table, keep := range map[string]time.Duration{"events": domain.EventRetention, "idempotency_keys": domain.IdempotencyRetention} {
+		old := domain.PartitionStart(now.Add(-keep)).Add(-domain.PartitionSpan)
+		var name string
+		if err := e.Pool.QueryRow(ctx, `SELECT kjb_ensure_partition($1::regclass, $2, $3, $4)`, table,
+			map[string]string{"events": "occurred_at", "idempotency_keys": "created_at"}[table], old, old.Add(domain.PartitionSpan)).Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		expired[table] = name
+	}
+	reader, err := e.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Rollback(ctx) //nolint:errcheck
+	if _, err := reader.Exec(ctx, `SELECT count(*) FROM events`); err != nil {
+		t.Fatal(err)
+	}
+	pruned, err := e.Svc.PruneEvents(ctx)
+	if err == nil {
+		t.Fatalf("pruned %+v while a transaction read the events, with no error", pruned)
+	}
+	if slices.Contains(pruned.Dropped, expired["events"]) || e.Count(`SELECT count(*) FROM pg_class WHERE relname = $1`, expired["events"]) != 1 {
+		t.Fatalf("the events partition %s was dropped under a reader", expired["events"])
+	}
+	if !slices.Contains(pruned.Dropped, expired["idempotency_keys"]) {
+		t.Fatalf("dropped %v: the idempotency keys' partition %s waited for the events", pruned.Dropped, expired["idempotency_keys"])
+	}
+	if err := reader.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	pruned, err = e.Svc.PruneEvents(ctx)
+	if err != nil || !slices.Contains(pruned.Dropped, expired["events"]) {
+		t.Fatalf("once the reader ended: dropped %v, %v; want %s dropped", pruned.Dropped, err, expired["events"])
+	}
+}

@@ -6,7 +6,8 @@
 -- <parent>_p<YYYYMMDD of lower in UTC>, unless it exists. Rows of that range in the default
 -- partition move into it first (attaching would fail on them). The new table is attached, not
 -- created as a partition: attaching locks the parent in SHARE UPDATE EXCLUSIVE mode, which
--- writers and readers pass; the default partition is locked (and scanned) for the move.
+-- writers and readers pass; the default partition is locked in ACCESS EXCLUSIVE mode (and
+-- scanned) for the moment of the move.
 CREATE FUNCTION kjb_ensure_partition(parent regclass, key text, lower timestamptz, upper timestamptz) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -23,6 +24,8 @@ BEGIN
         WHERE i.inhparent = parent AND pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT';
     EXECUTE format('CREATE TABLE %I (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', name, parent);
     IF dflt IS NOT NULL THEN
+        -- Attaching takes this lock anyway; taken first, no row of the range arrives meanwhile.
+        EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', dflt);
         EXECUTE format('WITH moved AS (DELETE FROM %s WHERE %I >= $1 AND %I < $2 RETURNING *) INSERT INTO %I SELECT * FROM moved',
             dflt, key, key, name) USING lower, upper;
     END IF;
