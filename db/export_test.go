@@ -7,6 +7,9 @@ import (
 	"github.com/kjb/kjb/domain"
 )
 
+// MigrateUpTo applies the migrations up to the one numbered last.
+var MigrateUpTo = migrateUpTo
+
 // NewID makes an id as the store does, for tests that write rows by hand.
 var NewID = newID
 
