@@ -45,7 +45,11 @@ func TestPartitioningMigrationsKeepRows(t *testing.T) {
 	}
 	t.Cleanup(func() {
 		pool.Close()
-		_, _ = conn.Exec(context.Background(), `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
+		c, err := pgx.Connect(context.Background(), admin)
+		if err == nil {
+			_, _ = c.Exec(context.Background(), `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
+			c.Close(context.Background())
+		}
 	})
 	if _, err := db.MigrateUpTo(ctx, pool, 59); err != nil {
 		t.Fatal(err)
