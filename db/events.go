@@ -82,23 +82,6 @@ func (q queries) Event(ctx context.Context, id string, scope domain.Scope) (doma
 		id, all, partner, account))
 }
 
-func (t *txStore) PruneEvents(ctx context.Context, before time.Time) (int, error) {
-	tag, err := t.tx.Exec(ctx, `DELETE FROM events WHERE occurred_at < $1`, before)
-	return int(tag.RowsAffected()), translate(err)
-}
-
-func (t *txStore) PruneIdempotencyKeys(ctx context.Context, before, deliveries time.Time, limit int) (int, error) {
-	tag, err := t.tx.Exec(ctx, `DELETE FROM idempotency_keys WHERE (principal, key) IN (
-		SELECT principal, key FROM idempotency_keys WHERE created_at < $1 LIMIT $2)`, before, limit)
-	if err != nil {
-		return 0, translate(err)
-	}
-	n := int(tag.RowsAffected())
-	tag, err = t.tx.Exec(ctx, `DELETE FROM webhook_deliveries WHERE id IN (
-		SELECT id FROM webhook_deliveries WHERE created_at < $1 LIMIT $2)`, deliveries, limit)
-	return n + int(tag.RowsAffected()), translate(err)
-}
-
 const endpointColumns = `id, partner_id, url, types, secret, previous_secret, previous_expires_at, created_at`
 
 func (q queries) scanEndpoint(row pgx.Row) (domain.WebhookEndpoint, error) {

@@ -1,7 +1,24 @@
 package db
 
+import (
+	"context"
+	"time"
+
+	"github.com/kjb/kjb/domain"
+)
+
+// MigrateUpTo applies the migrations up to the one numbered last.
+var MigrateUpTo = migrateUpTo
+
 // NewID makes an id as the store does, for tests that write rows by hand.
 var NewID = newID
 
 // ListenEventsEvery is ListenEvents checkpointing at a given interval, reporting each mark.
 var ListenEventsEvery = listenEvents
+
+// TxStart begins tx (when it has not begun) and returns its start time, now() in it.
+func TxStart(ctx context.Context, tx domain.Tx) (time.Time, error) {
+	var at time.Time
+	err := tx.(*txStore).tx.QueryRow(ctx, `SELECT now()`).Scan(&at)
+	return at, err
+}

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"hash/fnv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -105,23 +106,42 @@ func (t *txStore) InsertConversion(ctx context.Context, c *domain.Conversion) er
 	return nil
 }
 
+// ClaimIdempotencyKey keeps (principal, key) unique over every partition of idempotency_keys
+// (a unique index holds within one partition only): a transaction-level advisory lock on the
+// key makes concurrent claims of it take turns, and each looks in every partition (with a
+// snapshot taken after the lock, so a claim committed meanwhile is seen) before it inserts.
+// The lock and the claim travel in one round trip.
 func (t *txStore) ClaimIdempotencyKey(ctx context.Context, principal, key, operation, hash string) (domain.IdempotencyRecord, bool, error) {
-	tag, err := t.tx.Exec(ctx, `INSERT INTO idempotency_keys (principal, key, operation, request_hash) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (principal, key) DO NOTHING`, principal, key, operation, hash)
-	if err != nil {
-		return domain.IdempotencyRecord{}, false, translate(err)
-	}
-	if tag.RowsAffected() == 1 {
-		return domain.IdempotencyRecord{}, true, nil
-	}
+	t.tx.deferExec(`SELECT pg_advisory_xact_lock($1)`, idempotencyLock(principal, key))
+	var claimed bool
 	var r domain.IdempotencyRecord
 	var result *string
-	err = t.tx.QueryRow(ctx, `SELECT operation, request_hash, result_id FROM idempotency_keys WHERE principal = $1 AND key = $2`,
-		principal, key).Scan(&r.Operation, &r.RequestHash, &result)
+	err := t.tx.QueryRow(ctx, `WITH prior AS (
+			SELECT operation, request_hash, result_id FROM idempotency_keys WHERE principal = $1 AND key = $2 LIMIT 1
+		), claim AS (
+			INSERT INTO idempotency_keys (principal, key, operation, request_hash)
+			SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM prior)
+		)
+		SELECT false, operation, request_hash, result_id FROM prior
+		UNION ALL SELECT true, '', '', NULL WHERE NOT EXISTS (SELECT 1 FROM prior)`,
+		principal, key, operation, hash).Scan(&claimed, &r.Operation, &r.RequestHash, &result)
+	if err != nil || claimed {
+		return domain.IdempotencyRecord{}, claimed, translate(err)
+	}
 	if result != nil {
 		r.ResultID = *result
 	}
-	return r, false, translate(err)
+	return r, false, nil
+}
+
+// idempotencyLock is the advisory lock key of an idempotency key: a 64-bit hash of both parts
+// (a collision only makes two claims take turns).
+func idempotencyLock(principal, key string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte(principal))
+	h.Write([]byte{0})
+	h.Write([]byte(key))
+	return int64(h.Sum64())
 }
 
 func (t *txStore) SetIdempotencyResult(ctx context.Context, principal, key, resultID string) error {

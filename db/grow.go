@@ -180,6 +180,13 @@ SELECT 'partner:' || partner_id, 'grow-' || i, 'payOrder', md5(i::text), payment
 FROM g_pay WHERE ts >= $5::timestamptz - interval '30 days';
 `
 
+// growPartitions makes the weekly partitions of the events (90 days) and idempotency keys (30
+// days) growBatch writes, up to $1.
+const growPartitions = `
+SELECT kjb_ensure_partition(t.parent, t.key, w, w + interval '168 hours')
+FROM (VALUES ('events'::regclass, 'occurred_at', interval '90 days'), ('idempotency_keys'::regclass, 'created_at', interval '30 days')) t(parent, key, span),
+	generate_series(date_trunc('week', $1::timestamptz - t.span, 'UTC'), $1::timestamptz, interval '168 hours') w`
+
 // Grow adds a year of consistent history to the database, set-based: every payment with its
 // order, ledger transaction and entries (balanced; customer balances equal to their entries),
 // refunds, released escrows with paid payouts, top-ups, events and idempotency keys. It is for
@@ -213,6 +220,11 @@ func Grow(ctx context.Context, pool *pgxpool.Pool, shape GrowShape, now time.Tim
 	// The simple protocol runs a script of several statements; pgx interpolates the arguments.
 	if _, err := conn.Exec(ctx, growSetup, pgx.QueryExecModeSimpleProtocol, from, accounts, suppliers); err != nil {
 		return GrowResult{}, fmt.Errorf("grow setup: %w", err)
+	}
+	// The weeks of grown events and idempotency keys get their partitions first, as the
+	// retention job would have made them, so the rows do not pile up in the catch-all ones.
+	if _, err := conn.Exec(ctx, growPartitions, to); err != nil {
+		return GrowResult{}, fmt.Errorf("grow partitions: %w", err)
 	}
 	for lo := 0; lo < n; lo += batch {
 		hi := min(n, lo+batch)

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -62,9 +63,17 @@ func MigrationsHash() string {
 // Migrate applies the migrations not yet applied, each in its own transaction, under an
 // advisory lock so concurrent runs apply each once. Safe to run any number of times.
 func Migrate(ctx context.Context, pool *pgxpool.Pool) (applied []string, err error) {
+	return migrateUpTo(ctx, pool, math.MaxInt)
+}
+
+// migrateUpTo is Migrate stopping after the migration numbered last.
+func migrateUpTo(ctx context.Context, pool *pgxpool.Pool, last int) (applied []string, err error) {
 	ms, err := migrations()
 	if err != nil {
 		return nil, err
+	}
+	for len(ms) > 0 && ms[len(ms)-1].version > last {
+		ms = ms[:len(ms)-1]
 	}
 	conn, err := pool.Acquire(ctx)
 	if err != nil {

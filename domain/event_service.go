@@ -3,7 +3,6 @@ package domain
 import (
 	"context"
 	"slices"
-	"time"
 )
 
 // emit records events in tx, stamped with the service's clock, and enqueues one delivery job
@@ -90,42 +89,6 @@ func (s *Service) PartnerEvents(actor Actor, types []string) (func(Event) bool, 
 func EventVisible(a Actor, e Event) bool {
 	return a.Scope().Sees(e.PartnerID, e.AccountID)
 }
-
-// PruneEvents deletes events older than the retention (system use: the job).
-func (s *Service) PruneEvents(ctx context.Context) (int, error) {
-	var n int
-	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
-		var err error
-		n, err = tx.PruneEvents(ctx, s.clock.Now().Add(-EventRetention))
-		return err
-	})
-	if err != nil {
-		return n, err
-	}
-	// In bounded batches, each its own transaction: a first run after a long time never holds
-	// one transaction over millions of rows.
-	for {
-		var m int
-		err = s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
-			var err error
-			now := s.clock.Now()
-			m, err = tx.PruneIdempotencyKeys(ctx, now.Add(-IdempotencyRetention), now.Add(-WebhookDeliveryRetention), pruneBatch)
-			return err
-		})
-		n += m
-		if err != nil || m < pruneBatch {
-			return n, err
-		}
-	}
-}
-
-// Retention of the other rows PruneEvents removes: a key can be replayed for a week, a
-// delivery attempt is shown for 30 days.
-const (
-	IdempotencyRetention     = 7 * 24 * time.Hour
-	WebhookDeliveryRetention = 30 * 24 * time.Hour
-	pruneBatch               = 10000
-)
 
 // EventByID returns an event the actor may see.
 func (s *Service) EventByID(ctx context.Context, actor Actor, id string) (Event, error) {

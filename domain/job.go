@@ -58,7 +58,8 @@ type WebhookDeliverJob struct {
 // Kind is stable forever.
 func (WebhookDeliverJob) Kind() string { return "webhook.deliver" }
 
-// PruneEventsJob deletes events past their retention.
+// PruneEventsJob applies the retention policies (Service.PruneEvents): events, webhook delivery
+// attempts and idempotency keys past their periods are dropped, the partitions ahead made.
 type PruneEventsJob struct{}
 
 // Kind is stable forever.

@@ -230,11 +230,7 @@ type Tx interface {
 	UpdateWebhookSecrets(ctx context.Context, w WebhookEndpoint) error
 	DeleteWebhookEndpoint(ctx context.Context, id string, at time.Time) error
 	InsertWebhookDelivery(ctx context.Context, d *WebhookDelivery) error
-	// PruneEvents deletes events that occurred before t.
-	PruneEvents(ctx context.Context, before time.Time) (int, error)
-	// PruneIdempotencyKeys deletes up to limit idempotency keys created before t and
-	// webhook delivery attempts made before deliveries, returning how many rows went.
-	PruneIdempotencyKeys(ctx context.Context, before, deliveries time.Time, limit int) (int, error)
+	RetentionTx
 	// Enqueue inserts a job in this transaction, so it runs only if the transaction commits.
 	Enqueue(ctx context.Context, job Job) error
 	// EnqueueMany inserts jobs in this transaction in one statement, as Enqueue inserts one.

@@ -2,6 +2,7 @@ package worker
 
 import (
 	"context"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/kjb/kjb/domain"
@@ -14,12 +15,18 @@ type JobCounter struct{ Pool *pgxpool.Pool }
 // WatchedJobStates are the River job states CountJobs reports.
 var WatchedJobStates = []string{"available", "running", "retryable", "discarded", "scheduled"}
 
+// watchedStates is WatchedJobStates as a constant of River's enum in the SQL text. A text array
+// cast to the enum is not folded at planning, so the planner guessed a third of the table and
+// scanned all of it (800 ms with a week of finished jobs, a million rows); with the constant it
+// reads the few open and discarded jobs on River's (state, …) index.
+var watchedStates = "'{" + strings.Join(WatchedJobStates, ",") + "}'::river_job_state[]"
+
 // CountJobs calls each with the number of jobs of every kind in WatchedJobStates: every kind in
 // domain.JobKinds in every such state, 0 when there is none, so a series never disappears; a
 // kind found in the table but no longer known is reported as it is.
 func (c JobCounter) CountJobs(ctx context.Context, each func(kind, state string, n int)) error {
 	rows, err := c.Pool.Query(ctx, `SELECT kind, state::text, count(*) FROM river_job
-		WHERE state = ANY($1::text[]::river_job_state[]) GROUP BY kind, state`, WatchedJobStates)
+		WHERE state = ANY(`+watchedStates+`) GROUP BY kind, state`)
 	if err != nil {
 		return err
 	}

@@ -122,9 +122,13 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 			&river.PeriodicJobOpts{RunOnStart: true, ID: "fx.settle"}),
 		river.NewPeriodicJob(river.PeriodicInterval(cfg.FeeCheckInterval), closeDueMonth(svc),
 			&river.PeriodicJobOpts{RunOnStart: true, ID: "fees.close_month"}),
+		// Also on start: it makes the partitions ahead, and a worker restarted more often than
+		// daily must still make them.
 		river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
-			func() (river.JobArgs, *river.InsertOpts) { return domain.PruneEventsJob{}, nil },
-			&river.PeriodicJobOpts{ID: "events.prune"}),
+			func() (river.JobArgs, *river.InsertOpts) {
+				return domain.PruneEventsJob{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: unfinishedStates}}
+			},
+			&river.PeriodicJobOpts{RunOnStart: true, ID: "events.prune"}),
 	}
 	if cfg.SealInterval <= 0 {
 		cfg.SealInterval = 30 * time.Second
@@ -161,9 +165,17 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 		MaxAttempts:          domain.MaxWebhookAttempts,
 		RescueStuckJobsAfter: cfg.RescueAfter,
 		PeriodicJobs:         periodic,
-		Middleware:           []rivertype.Middleware{observeJobs(cfg.Logger, cfg.Jobs)},
+		// Finished jobs are kept a week (River deletes them on its index of state and
+		// finalized_at), as long as idempotency keys.
+		CompletedJobRetentionPeriod: FinishedJobRetention,
+		CancelledJobRetentionPeriod: FinishedJobRetention,
+		DiscardedJobRetentionPeriod: FinishedJobRetention,
+		Middleware:                  []rivertype.Middleware{observeJobs(cfg.Logger, cfg.Jobs)},
 	})
 }
+
+// FinishedJobRetention is how long River keeps completed, cancelled and discarded jobs.
+const FinishedJobRetention = 7 * 24 * time.Hour
 
 // unfinishedStates are the job states a periodic job is unique among: one waits or runs at a time.
 var unfinishedStates = []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
