@@ -66,6 +66,10 @@ func (t *txStore) EnsurePartition(ctx context.Context, data domain.Retained, p d
 	if err != nil || name == nil {
 		return "", false, translate(err)
 	}
+	// A new partition takes its table's autovacuum and fillfactor settings (migration 0090).
+	if _, err := t.tx.Exec(ctx, `SELECT apply_table_storage_settings()`); err != nil {
+		return "", false, translate(err)
+	}
 	return *name, true, nil
 }
 

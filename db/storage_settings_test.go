@@ -3,16 +3,21 @@ package db_test
 import (
 	"context"
 	"testing"
+	"time"
+
+	"github.com/kjb/kjb/domain"
 
 	. "github.com/kjb/kjb/internal/apitest"
 )
 
 // TestStorageSettingsApplied: every table named by table_storage_settings() exists, every one
 // of its leaf tables carries the options after migrating, a table that lost them gets them
-// back from apply_table_storage_settings(), and a second call changes nothing.
+// back from apply_table_storage_settings(), a second call changes nothing, and the partitions
+// the retention job makes ahead carry them too.
 func TestStorageSettingsApplied(t *testing.T) {
 	t.Parallel()
-	e := New(t)
+	clock := NewClock(time.Now())
+	e := New(t, Options{Clock: clock})
 	missing := e.Count(`SELECT count(*) FROM table_storage_settings() WHERE to_regclass(table_name) IS NULL`)
 	if missing != 0 {
 		t.Fatalf("%d tables named by the settings do not exist", missing)
@@ -36,5 +41,14 @@ func TestStorageSettingsApplied(t *testing.T) {
 	}
 	if n := e.Count(`SELECT apply_table_storage_settings()`); n != 0 || e.Count(unset) != 0 {
 		t.Fatalf("a second call altered %d tables", n)
+	}
+	clock.Advance(3 * domain.PartitionSpan)
+	if p, err := e.Svc.PruneEvents(context.Background()); err != nil {
+		t.Fatal(err)
+	} else if len(p.Created) == 0 {
+		t.Fatalf("no partition made ahead: %+v", p)
+	}
+	if n := e.Count(unset); n != 0 {
+		t.Fatalf("%d new partitions without their settings", n)
 	}
 }
