@@ -5,3 +5,6 @@ var NewID = newID
 
 // ListenEventsEvery is ListenEvents checkpointing at a given interval, reporting each mark.
 var ListenEventsEvery = listenEvents
+
+// LivePartnerSummary reads a partner summary's period live, without the roll-up.
+var LivePartnerSummary = livePartnerSummary

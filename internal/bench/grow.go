@@ -96,8 +96,9 @@ func ratio(a, b time.Duration) float64 {
 	return float64(a) / float64(b)
 }
 
-// growDatabase creates a database, migrates it, grows it to size payments, runs the full audit
-// (which must be clean, and sets the incremental audit's checkpoint) and vacuums it.
+// growDatabase creates a database, migrates it, grows it to size payments, rolls up its
+// partner summaries (as the worker would), runs the full audit (which must be clean, and sets
+// the incremental audit's checkpoint) and vacuums it.
 func growDatabase(ctx context.Context, cfg Config, size, i int) (*grownDB, error) {
 	url, name, err := benchDatabaseURL(cfg.DatabaseURL)
 	if err != nil {
@@ -132,6 +133,9 @@ func growDatabase(ctx context.Context, cfg Config, size, i int) (*grownDB, error
 		}
 	}}, time.Now())
 	if err != nil {
+		return d, err
+	}
+	if _, err := d.svc.RollUpSummaries(ctx, time.Minute, 0); err != nil {
 		return d, err
 	}
 	if err := db.Vacuum(ctx, pool); err != nil {
