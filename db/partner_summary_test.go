@@ -192,3 +192,57 @@ func TestPartnerSummaryRollupIsLive(t *testing.T) {
 		t.Fatal("no conversions: the periods never summed any")
 	}
 }
+
+// TestSandboxClockMoveDropsUnsafeDays: moving the sandbox clock back drops the roll-up of every
+// day not safely over at the new time (and only those), the roll-up rolls nothing up right
+// after a move forward, and a payment stamped with the moved clock inside a day that was
+// rolled up counts in the summary.
+func TestSandboxClockMoveDropsUnsafeDays(t *testing.T) {
+	t.Parallel()
+	e := New(t, Options{SandboxClock: true})
+	ctx := context.Background()
+	now := time.Now()
+	if _, err := db.Grow(ctx, e.Pool, db.GrowShape{Payments: 400, Batch: 400}, now); err != nil {
+		t.Fatal(err)
+	}
+	s := e.NewShop("6222020200118888")
+	e.Fund(s.AccountID, "100000.00", "CNH")
+	if n, err := e.Svc.RollUpSummaries(ctx, time.Minute, 0); err != nil || n < 300 {
+		t.Fatalf("rolled up %d days (%v), want the year", n, err)
+	}
+	days := e.Count(`SELECT count(*) FROM summary_days`)
+	// Forward: the days in between are over at the new time, but processes may still stamp
+	// rows with the clock from before the move for a moment.
+	e.SetSandboxClock(now.Add(3 * 24 * time.Hour).Format(time.RFC3339Nano))
+	if n, err := e.Svc.RollUpSummaries(ctx, time.Minute, 0); err != nil || n != 0 {
+		t.Fatalf("rolled up %d days (%v) right after the clock moved forward", n, err)
+	}
+	back := now.Add(-5 * 24 * time.Hour)
+	e.SetSandboxClock(back.Format(time.RFC3339Nano))
+	unsafe := domain.SummaryDayStart(back.Add(-domain.SummaryRollupMargin))
+	if n := e.Count(`SELECT count(*) FROM summary_days WHERE day >= ($1::timestamptz AT TIME ZONE 'UTC')::date`, unsafe); n != 0 {
+		t.Fatalf("%d days from %s still rolled up after the clock moved back to %s", n, unsafe, back)
+	}
+	if left, dropped := e.Count(`SELECT count(*) FROM summary_days`), int(now.Sub(unsafe).Hours()/24); left < days-dropped-1 {
+		t.Fatalf("%d of %d days left after the move, want all but about %d", left, days, dropped)
+	}
+	e.Pay(s.AccountKey, e.Order(s.PartnerKey, "late", "buyer", "supplier", "1234.56"), "late")
+	var shopID string
+	if err := e.Pool.QueryRow(ctx, `SELECT id::text FROM partners WHERE code = '1688'`).Scan(&shopID); err != nil {
+		t.Fatal(err)
+	}
+	from := domain.SummaryDayStart(back).Add(-24 * time.Hour)
+	for _, sc := range []domain.Scope{{PartnerID: shopID}, {All: true}} {
+		got, err := db.NewStore(e.Pool, nil).Reports().PartnerSummary(ctx, sc, from, from.Add(72*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := db.LivePartnerSummary(ctx, e.Pool, sc, from, from.Add(72*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := sameSummary(got, want); d != "" || (sc.PartnerID != "" && got.PaymentCount != 1) {
+			t.Fatalf("scope %+v: %s (payments %d, want 1)", sc, d, got.PaymentCount)
+		}
+	}
+}
