@@ -12,8 +12,8 @@ import (
 // summaryRollupInterval is how often the worker rolls up the days that are over.
 const summaryRollupInterval = 10 * time.Minute
 
-// summaryDaysPerRun bounds one run (a run rolls up two months of a large database in seconds;
-// catching up years takes a few runs).
+// summaryDaysPerRun bounds one run, well within the job timeout (two months of a large
+// database take seconds); a run that reaches it goes on after a second, until no day is left.
 const summaryDaysPerRun = 62
 
 // rollUpSummariesWorker rolls up partnerSummary's figures of the UTC days that are over.
@@ -27,6 +27,9 @@ func (w *rollUpSummariesWorker) Work(ctx context.Context, _ *river.Job[domain.Ro
 	n, err := w.svc.RollUpSummaries(ctx, 10*time.Second, summaryDaysPerRun)
 	if n > 0 {
 		w.log.InfoContext(ctx, "partner summaries rolled up", "days", n)
+	}
+	if err == nil && n == summaryDaysPerRun {
+		return river.JobSnooze(time.Second) // more to catch up: the same job goes on a second later
 	}
 	return err
 }
