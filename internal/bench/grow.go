@@ -135,9 +135,12 @@ func growDatabase(ctx context.Context, cfg Config, size, i int) (*grownDB, error
 	if err != nil {
 		return d, err
 	}
-	if _, err := d.svc.RollUpSummaries(ctx, time.Minute, 0); err != nil {
+	rolled := time.Now()
+	days, err := d.svc.RollUpSummaries(ctx, time.Minute, 0)
+	if err != nil {
 		return d, err
 	}
+	fmt.Printf("  rolled up %d days of partner summaries in %s\n", days, time.Since(rolled).Round(time.Millisecond))
 	if err := db.Vacuum(ctx, pool); err != nil {
 		return d, err
 	}
