@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"testing"
 	"time"
 
@@ -244,5 +245,31 @@ func TestSandboxClockMoveDropsUnsafeDays(t *testing.T) {
 		if d := sameSummary(got, want); d != "" || (sc.PartnerID != "" && got.PaymentCount != 1) {
 			t.Fatalf("scope %+v: %s (payments %d, want 1)", sc, d, got.PaymentCount)
 		}
+	}
+}
+
+// TestRollUpsAtOnceRollUpEachDayOnce: four roll-ups racing over a grown year roll up each day
+// once between them, and none fails.
+func TestRollUpsAtOnceRollUpEachDayOnce(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	ctx := context.Background()
+	if _, err := db.Grow(ctx, e.Pool, db.GrowShape{Payments: 400, Batch: 400}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	total := 0
+	var errs []error
+	Race(4, func(int) {
+		n, err := e.Svc.RollUpSummaries(ctx, time.Minute, 0)
+		mu.Lock()
+		defer mu.Unlock()
+		total += n
+		if err != nil {
+			errs = append(errs, err)
+		}
+	})
+	if days := e.Count(`SELECT count(*) FROM summary_days`); len(errs) > 0 || total != days || days < 360 {
+		t.Fatalf("%d days rolled up by the four, %d stored, errors %v", total, days, errs)
 	}
 }

@@ -35,9 +35,8 @@ const summaryDaysPerTx = 31
 // returns how many days it rolled up: at most maxDays, oldest first (0: no bound; the next run
 // goes on). It first waits (up to wait) for the transactions writing the summed rows when it
 // read the clock to end; INVALID_STATE when they are still under way then (the next run rolls
-// up).
-// Running it again, or twice at once, rolls up no day twice. The roll-up is for reports only:
-// nothing that decides about money reads it.
+// up). Running it again, or twice at once, rolls up no day twice. The roll-up is for reports
+// only: nothing that decides about money reads it.
 func (s *Service) RollUpSummaries(ctx context.Context, wait time.Duration, maxDays int) (int, error) {
 	before := SummaryRollableBefore(s.clock.Now())
 	if err := s.store.Queries().WaitSummaryWriters(ctx, wait); err != nil {
@@ -55,9 +54,11 @@ func (s *Service) RollUpSummaries(ctx context.Context, wait time.Duration, maxDa
 			n, err = tx.RollUpSummaryDays(ctx, before, limit)
 			return err
 		})
-		total += n
-		if err != nil || n < limit || total == maxDays {
+		if err != nil {
 			return total, err
+		}
+		if total += n; n < limit || total == maxDays {
+			return total, nil
 		}
 	}
 }
