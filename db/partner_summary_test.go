@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/domain"
 	. "github.com/kjb/kjb/internal/apitest"
+	"github.com/kjb/kjb/internal/wait"
 	"github.com/kjb/kjb/sandboxrail"
 )
 
@@ -271,5 +273,101 @@ func TestRollUpsAtOnceRollUpEachDayOnce(t *testing.T) {
 	})
 	if days := e.Count(`SELECT count(*) FROM summary_days`); len(errs) > 0 || total != days || days < 360 {
 		t.Fatalf("%d days rolled up by the four, %d stored, errors %v", total, days, errs)
+	}
+}
+
+// TestRefundDuringRollUpLowersItsDay: a refund of a payment whose day is being rolled up,
+// committed after the roll-up has read the day and before it commits, still lowers the day's
+// rolled-up fees: the refund waits for the roll-up, then finds the day's row.
+func TestRefundDuringRollUpLowersItsDay(t *testing.T) {
+	t.Parallel()
+	start := time.Now().UTC().Truncate(time.Hour)
+	clock := NewClock(start)
+	e := New(t, Options{Clock: clock})
+	ctx := context.Background()
+	s := e.NewShop("6222020200118888")
+	e.Fund(s.AccountID, "100000.00", "CNH")
+	e.Pay(s.AccountKey, e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "1000.00"), "p1")
+	var shopID, orderID string
+	if err := e.Pool.QueryRow(ctx, `SELECT partner_id::text, order_id::text FROM payments WHERE id = $1`, e.PaymentOf("o-1")).
+		Scan(&shopID, &orderID); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(50 * time.Hour)
+
+	// The roll-up's rows wait, as they are written, for advisory lock 42, which the test holds:
+	// the roll-up has read the day (its statement's snapshot is taken) and not committed.
+	if _, err := e.Pool.Exec(ctx, `CREATE FUNCTION hold_summary_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+			BEGIN PERFORM pg_advisory_xact_lock_shared(42); RETURN NEW; END $$;
+		CREATE TRIGGER hold BEFORE INSERT ON summary_rollups FOR EACH ROW EXECUTE FUNCTION hold_summary_rows()`); err != nil {
+		t.Fatal(err)
+	}
+	hold, err := e.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hold.Rollback(ctx) //nolint:errcheck
+	if _, err := hold.Exec(ctx, `SELECT pg_advisory_xact_lock(42)`); err != nil {
+		t.Fatal(err)
+	}
+	rolled := make(chan error, 1)
+	go func() {
+		_, err := e.Svc.RollUpSummaries(ctx, time.Minute, 0)
+		rolled <- err
+	}()
+	wait.For(t, time.Minute, func() error {
+		if e.Count(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 42 AND NOT granted`) == 0 {
+			return errors.New("the roll-up is not held yet")
+		}
+		return nil
+	})
+	refunded := make(chan error, 1)
+	go func() {
+		_, _, err := e.Svc.RefundOrder(ctx, domain.Actor{Role: domain.RolePartner, PartnerID: shopID, KeyID: "test"},
+			domain.RefundInput{OrderID: orderID, IdempotencyKey: "r1"})
+		refunded <- err
+	}()
+	// The refund waits for the roll-up's lock (or, did it not, commits first).
+	var refundErr error
+	done := false
+	wait.For(t, time.Minute, func() error {
+		if e.Count(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid <> 42 AND NOT granted`) > 0 {
+			return nil
+		}
+		select {
+		case refundErr = <-refunded:
+			done = true
+			return nil
+		default:
+			return errors.New("the refund neither waits nor has committed")
+		}
+	})
+	if err := hold.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-rolled; err != nil {
+		t.Fatal(err)
+	}
+	if !done {
+		refundErr = <-refunded
+	}
+	if refundErr != nil {
+		t.Fatal(refundErr)
+	}
+	day := domain.SummaryDayStart(start)
+	if n := e.Count(`SELECT count(*) FROM summary_days WHERE day = ($1::timestamptz AT TIME ZONE 'UTC')::date`, day); n != 1 {
+		t.Fatal("the payment's day is not rolled up")
+	}
+	sc := domain.Scope{PartnerID: shopID}
+	got, err := db.NewStore(e.Pool, nil).Reports().PartnerSummary(ctx, sc, day, day.Add(24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := db.LivePartnerSummary(ctx, e.Pool, sc, day, day.Add(24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := sameSummary(got, want); d != "" || got.PaymentCount != 1 || !got.Fees.Amount.IsZero() {
+		t.Fatalf("the refunded payment's day: %s (fees %s, want 0)", d, got.Fees.Amount)
 	}
 }
