@@ -229,25 +229,36 @@ func ledgerWatermark(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
 	if err := pool.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM ledger_entries`).Scan(&upTo); err != nil {
 		return 0, err
 	}
-	var writers []string
-	err := pool.QueryRow(ctx, `SELECT coalesce(array_agg(virtualtransaction), '{}') FROM pg_locks
-		WHERE locktype = 'relation' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-		AND relation = 'ledger_entries'::regclass AND mode = 'RowExclusiveLock' AND granted AND pid <> pg_backend_pid()`).Scan(&writers)
+	running, err := waitForWriters(ctx, pool, []string{"ledger_entries"}, []string{"RowExclusiveLock"}, time.Minute)
 	if err != nil {
 		return 0, err
 	}
-	deadline := time.Now().Add(time.Minute)
+	if running > 0 {
+		return 0, fmt.Errorf("%d ledger writers still running after a minute", running)
+	}
+	return upTo, nil
+}
+
+// waitForWriters waits (up to wait) until every other transaction of this database that holds
+// a lock in one of modes on one of the tables when it is called has ended, and returns how many
+// are still running when it gives up (0 once they have all ended).
+func waitForWriters(ctx context.Context, q querier, tables, modes []string, wait time.Duration) (int, error) {
+	var writers []string
+	err := q.QueryRow(ctx, `SELECT coalesce(array_agg(DISTINCT virtualtransaction), '{}') FROM pg_locks
+		WHERE locktype = 'relation' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+		AND relation = ANY($1::text[]::regclass[]) AND mode = ANY($2) AND granted AND pid <> pg_backend_pid()`, tables, modes).Scan(&writers)
+	if err != nil {
+		return 0, err
+	}
+	deadline := time.Now().Add(wait)
 	for len(writers) > 0 {
 		var running int
-		if err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_locks WHERE locktype = 'virtualxid' AND virtualxid = ANY($1)`,
+		if err := q.QueryRow(ctx, `SELECT count(*) FROM pg_locks WHERE locktype = 'virtualxid' AND virtualxid = ANY($1)`,
 			writers).Scan(&running); err != nil {
 			return 0, err
 		}
-		if running == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			return 0, fmt.Errorf("%d ledger writers still running after a minute", running)
+		if running == 0 || time.Now().After(deadline) {
+			return running, nil
 		}
 		select {
 		case <-ctx.Done():
@@ -255,7 +266,7 @@ func ledgerWatermark(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
-	return upTo, nil
+	return 0, nil
 }
 
 // moveCheckpoint records that the ledger is verified up to entry upTo: the rolled-up totals

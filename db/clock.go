@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/kjb/kjb/domain"
 )
 
 // SandboxClock is the clock kept in Postgres that the API and the workers both read. It runs
@@ -80,11 +81,25 @@ func (c *SandboxClock) reload() {
 	}
 }
 
-// Set moves the clock to now for every process.
+// Set moves the clock to now for every process. It drops the partner summary roll-up of every
+// day that is not yet over for domain.SummaryRollupMargin at the new time: rows may now be
+// stamped inside them again (the roll-up waits for that margin after a move before it rolls
+// up any day).
 func (c *SandboxClock) Set(ctx context.Context, now time.Time) error {
 	wall := time.Now()
-	_, err := c.pool.Exec(ctx, `INSERT INTO sandbox_clock (singleton, now, set_at) VALUES (true, $1, $2)
-		ON CONFLICT (singleton) DO UPDATE SET now = EXCLUDED.now, set_at = EXCLUDED.set_at`, now, wall)
+	err := pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
+		// The roll-up's lock first: a roll-up under way commits before the drop reads its days,
+		// and a later one sees the move.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(summaryLock)); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO sandbox_clock (singleton, now, set_at) VALUES (true, $1, $2)
+			ON CONFLICT (singleton) DO UPDATE SET now = EXCLUDED.now, set_at = EXCLUDED.set_at`, now, wall)
+		if err != nil {
+			return err
+		}
+		return dropSummaryDaysFrom(ctx, tx, now.Add(-domain.SummaryRollupMargin))
+	})
 	if err != nil {
 		return translate(err)
 	}

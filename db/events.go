@@ -189,59 +189,6 @@ func scanDelivery(r pgx.CollectableRow) (domain.WebhookDelivery, error) {
 	return d, err
 }
 
-// PartnerSummary reads the period's figures by time within the partner (operators: over all
-// partners): each statement's cost follows the period's rows, never all time.
-func (q queries) PartnerSummary(ctx context.Context, scope domain.Scope, from, to time.Time) (domain.PartnerSummary, error) {
-	s := domain.PartnerSummary{PaymentVolume: domain.Money{Currency: domain.CNY}, Fees: domain.Money{Currency: domain.CNH},
-		Refunds: domain.Money{Currency: domain.CNY}, PayoutsPaid: domain.Money{Currency: domain.CNY}}
-	// $1 and $2 are the period; $3, when the scope is a partner's, the partner.
-	args := []any{from, to}
-	partner := func(col string) string { return "true" }
-	switch {
-	case scope.All:
-	case scope.PartnerID != "":
-		args = append(args, scope.PartnerID)
-		partner = func(col string) string { return col + " = $3" }
-	default:
-		return s, nil
-	}
-	err := q.q.QueryRow(ctx, `SELECT count(*), coalesce(sum(amount), 0),
-			coalesce(sum(coalesce(standard_fee, 0) + coalesce(service_fee, 0) - refunded_fees), 0)
-		FROM payments WHERE `+partner("partner_id")+` AND created_at >= $1 AND created_at < $2`, args...).
-		Scan(&s.PaymentCount, &s.PaymentVolume.Amount, &s.Fees.Amount)
-	if err != nil {
-		return s, translate(err)
-	}
-	err = q.q.QueryRow(ctx, `SELECT coalesce(sum(r.amount), 0) FROM refunds r JOIN payments p ON p.id = r.payment_id
-		WHERE `+partner("p.partner_id")+` AND r.created_at >= $1 AND r.created_at < $2`, args...).Scan(&s.Refunds.Amount)
-	if err != nil {
-		return s, translate(err)
-	}
-	err = q.q.QueryRow(ctx, `SELECT coalesce(sum(amount), 0) FROM payouts
-		WHERE `+partner("partner_id")+` AND status = 'PAID' AND paid_at >= $1 AND paid_at < $2`, args...).Scan(&s.PayoutsPaid.Amount)
-	if err != nil {
-		return s, translate(err)
-	}
-	// Open payouts are few whatever the history: counted on their partial index.
-	err = q.q.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status IN ('PENDING', 'SUBMITTED')), count(*) FILTER (WHERE status = 'FAILED')
-		FROM payouts WHERE `+partner("partner_id")+` AND status IN ('PENDING', 'SUBMITTED', 'FAILED') AND $1::timestamptz <= $2`, args...).
-		Scan(&s.PayoutsPending, &s.PayoutsFailed)
-	if err != nil {
-		return s, translate(err)
-	}
-	rows, err := q.q.Query(ctx, `SELECT c.sell_currency, sum(c.sell_amount) FROM payments p JOIN conversions c ON c.id = p.conversion_id
-		WHERE `+partner("p.partner_id")+` AND p.created_at >= $1 AND p.created_at < $2 GROUP BY c.sell_currency ORDER BY c.sell_currency`, args...)
-	if err != nil {
-		return s, err
-	}
-	s.ConversionVolume, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Money, error) {
-		var m domain.Money
-		err := r.Scan(&m.Currency, &m.Amount)
-		return m, err
-	})
-	return s, err
-}
-
 // checkpointEvery is how often a connected listener moves its catch-up mark forward.
 const checkpointEvery = 5 * time.Second
 

@@ -22,3 +22,6 @@ func TxStart(ctx context.Context, tx domain.Tx) (time.Time, error) {
 	err := tx.(*txStore).tx.QueryRow(ctx, `SELECT now()`).Scan(&at)
 	return at, err
 }
+
+// LivePartnerSummary reads a partner summary's period live, without the roll-up.
+var LivePartnerSummary = livePartnerSummary

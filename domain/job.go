@@ -115,8 +115,18 @@ func (SealLedgerJob) Kind() string { return "ledger.seal" }
 // Schedule runs now, one at a time.
 func (SealLedgerJob) Schedule() (time.Time, bool) { return time.Time{}, true }
 
+// RollUpSummariesJob rolls up partnerSummary's figures of the UTC days that are over and not
+// rolled up yet (periodic); one is queued at a time.
+type RollUpSummariesJob struct{}
+
+// Kind is stable forever.
+func (RollUpSummariesJob) Kind() string { return "summaries.rollup" }
+
+// Schedule runs now, one at a time.
+func (RollUpSummariesJob) Schedule() (time.Time, bool) { return time.Time{}, true }
+
 // JobKinds is every kind of job there is. A stored job is found by its kind, so a kind never
 // changes once shipped (a test pins them).
 var JobKinds = []string{PayoutJob{}.Kind(), ReleaseEscrowJob{}.Kind(), SettleFXJob{}.Kind(), CloseMonthJob{}.Kind(),
 	WebhookDeliverJob{}.Kind(), PruneEventsJob{}.Kind(), AuditLedgerJob{}.Kind(), RefreshRatesJob{}.Kind(),
-	ReconcileDayJob{}.Kind(), SealLedgerJob{}.Kind()}
+	ReconcileDayJob{}.Kind(), SealLedgerJob{}.Kind(), RollUpSummariesJob{}.Kind()}

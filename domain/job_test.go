@@ -10,7 +10,7 @@ import (
 func TestJobKindsNeverChange(t *testing.T) {
 	t.Parallel()
 	want := []string{"payout.submit", "escrow.release", "fx.settle", "fees.close_month", "webhook.deliver", "events.prune",
-		"ledger.audit", "fx.refresh_rates", "reconciliation.daily", "ledger.seal"}
+		"ledger.audit", "fx.refresh_rates", "reconciliation.daily", "ledger.seal", "summaries.rollup"}
 	if !slices.Equal(JobKinds, want) {
 		t.Fatalf("job kinds %v, want %v", JobKinds, want)
 	}

@@ -112,6 +112,7 @@ type Queries interface {
 	ReconciliationQueries
 	ReconciliationStore
 	SealQueries
+	SummaryRollupQueries
 }
 
 // Tx is a database transaction: the reads plus every write.
@@ -237,6 +238,7 @@ type Tx interface {
 	EnqueueMany(ctx context.Context, jobs []Job) error
 	ReconciliationTx
 	SealTx
+	SummaryRollupTx
 }
 
 // SecretSealer encrypts secrets that must be read back (webhook signing secrets) before they

@@ -147,6 +147,10 @@ func (s *Service) bookRefund(ctx context.Context, tx Tx, o Order, p *Payment, r 
 	if err := tx.UpdatePayment(ctx, *p); err != nil {
 		return err
 	}
+	// The payment's fees net of refunded fees count on its own day, which may be rolled up.
+	if err := tx.LowerSummaryFees(ctx, p.PartnerID, p.CreatedAt, r.FeesRefunded.Amount); err != nil {
+		return err
+	}
 	if err := moveOrder(ctx, tx, o, order, r.CreatedAt); err != nil {
 		return err
 	}

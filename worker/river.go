@@ -139,6 +139,12 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 			return domain.SealLedgerJob{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: cfg.SealInterval}}
 		},
 		&river.PeriodicJobOpts{RunOnStart: true, ID: "ledger.seal"}))
+	river.AddWorker(workers, &rollUpSummariesWorker{svc: svc, log: cfg.Logger})
+	periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(summaryRollupInterval),
+		func() (river.JobArgs, *river.InsertOpts) {
+			return domain.RollUpSummariesJob{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: unfinishedStates}}
+		},
+		&river.PeriodicJobOpts{RunOnStart: true, ID: "summaries.rollup"}))
 	if cfg.RailReport != nil && cfg.ProviderReport != nil {
 		river.AddWorker(workers, &reconcileDayWorker{svc: svc, rail: cfg.RailReport, provider: cfg.ProviderReport, log: cfg.Logger})
 		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(time.Hour), reconcileYesterday(svc),

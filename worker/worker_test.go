@@ -1,11 +1,13 @@
 package worker_test
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/domain"
 	. "github.com/kjb/kjb/internal/apitest"
 	"github.com/kjb/kjb/internal/wait"
@@ -125,5 +127,26 @@ func TestAuditRunsEveryInterval(t *testing.T) {
 	})
 	if n := e.Count(`SELECT count(*) FROM ledger_audit_checkpoint WHERE entry_id = (SELECT max(id) FROM ledger_entries)`); n != 1 {
 		t.Fatal("the audit left no checkpoint at the last entry")
+	}
+}
+
+// TestSummariesRollUpOnStart: a worker started on a database with history (a year grown while
+// no worker ran) rolls up its days at once, a bounded run at a time, until every day that is
+// over is rolled up.
+func TestSummariesRollUpOnStart(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	now := time.Now()
+	if _, err := db.Grow(context.Background(), e.Pool, db.GrowShape{Payments: 400, Batch: 400}, now); err != nil {
+		t.Fatal(err)
+	}
+	first := e.Count(`SELECT (($1::timestamptz AT TIME ZONE 'UTC')::date - (min(created_at) AT TIME ZONE 'UTC')::date)::int FROM payments`,
+		domain.SummaryRollableBefore(now))
+	e.StartWorkers(nil)
+	waitFor(t, e, `SELECT count(*) FROM summary_days`, first)
+	// One job, snoozed while there was more to catch up, then done.
+	waitFor(t, e, `SELECT count(*) FROM river_job WHERE kind = 'summaries.rollup' AND state = 'completed'`, 1)
+	if n := e.Count(`SELECT count(*) FROM river_job WHERE kind = 'summaries.rollup'`); n != 1 {
+		t.Fatalf("%d roll-up jobs, want the one run at start", n)
 	}
 }

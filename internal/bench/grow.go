@@ -96,8 +96,9 @@ func ratio(a, b time.Duration) float64 {
 	return float64(a) / float64(b)
 }
 
-// growDatabase creates a database, migrates it, grows it to size payments, runs the full audit
-// (which must be clean, and sets the incremental audit's checkpoint) and vacuums it.
+// growDatabase creates a database, migrates it, grows it to size payments, rolls up its
+// partner summaries (as the worker would), runs the full audit (which must be clean, and sets
+// the incremental audit's checkpoint) and vacuums it.
 func growDatabase(ctx context.Context, cfg Config, size, i int) (*grownDB, error) {
 	url, name, err := benchDatabaseURL(cfg.DatabaseURL)
 	if err != nil {
@@ -134,6 +135,12 @@ func growDatabase(ctx context.Context, cfg Config, size, i int) (*grownDB, error
 	if err != nil {
 		return d, err
 	}
+	rolled := time.Now()
+	days, err := d.svc.RollUpSummaries(ctx, time.Minute, 0)
+	if err != nil {
+		return d, err
+	}
+	fmt.Printf("  rolled up %d days of partner summaries in %s\n", days, time.Since(rolled).Round(time.Millisecond))
 	if err := db.Vacuum(ctx, pool); err != nil {
 		return d, err
 	}
