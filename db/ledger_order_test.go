@@ -52,7 +52,8 @@ func TestBalanceEntriesTakeIdsInLockOrder(t *testing.T) {
 		second <- store.InTx(ctx, func(ctx context.Context, tx domain.Tx) error { return tx.PostLedgerAtCommit(ctx, topUp("2.00")) })
 	}()
 	deadline := time.Now().Add(30 * time.Second)
-	for e.Count(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`) == 0 {
+	for e.Count(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+		AND query LIKE '%INSERT INTO ledger_entries%'`) == 0 {
 		if time.Now().After(deadline) {
 			t.Fatal("the second posting never waited for the balance")
 		}
