@@ -86,6 +86,17 @@ var auditChecks = []struct {
 			coalesce(u.period, x.period), coalesce(u.starts, x.starts), coalesce(u.spent, 0), coalesce(x.spent, 0))
 		FROM link_spending u FULL JOIN expected x ON x.link_id = u.link_id AND x.period = u.period AND x.starts = u.starts
 		WHERE coalesce(u.spent, 0) <> coalesce(x.spent, 0)`, true},
+	// Statements start from a stored balance after (db/statement.go): they rely on both.
+	{"customer entries run in id order, backdated ones recorded", `
+		SELECT format('entry %s (account %s %s): %s', e.id, e.account_id, e.currency,
+			CASE WHEN e.balance_after <> coalesce(e.before, 0) + e.amount
+				THEN format('balance after %s, the entry before it by id leaves %s', e.balance_after, coalesce(e.before, 0))
+				ELSE format('posted at %s, after an earlier entry posted at %s, and not recorded as backdated', e.created_at, e.latest) END)
+		FROM (SELECT id, account_id, currency, amount, balance_after, created_at, lag(balance_after) OVER w AS before,
+				max(created_at) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS latest
+			FROM ledger_entries WHERE account_id IS NOT NULL WINDOW w AS (PARTITION BY account_id, currency ORDER BY id)) e
+		WHERE e.balance_after <> coalesce(e.before, 0) + e.amount
+			OR e.created_at < e.latest AND NOT EXISTS (SELECT FROM ledger_backdated_entries b WHERE b.entry_id = e.id)`, true},
 }
 
 // fullScope reads every row: the checks as they are written.

@@ -51,3 +51,57 @@ func TestAuditFindsLinkSpendingOff(t *testing.T) {
 		t.Fatalf("got %v", vs)
 	}
 }
+
+// TestAuditFindsStatementOrderBroken: the full audit reports a customer entry whose balance
+// after does not follow the one before it by id, and a backdated entry missing from its record,
+// both of which would make statements start from a wrong balance.
+func TestAuditFindsStatementOrderBroken(t *testing.T) {
+	t.Parallel()
+	e := New(t, Options{SandboxClock: true})
+	ctx := context.Background()
+	id, _ := e.Account("Acme")
+	e.SetSandboxClock("2026-10-10T12:00:00Z")
+	e.Fund(id, "10.00", "USD")
+	e.SetSandboxClock("2026-10-01T12:00:00Z")
+	e.Fund(id, "5.00", "USD")
+	e.Fund(id, "1.00", "USD")
+	if vs, _ := e.Svc.Audit(ctx); len(vs) != 0 {
+		t.Fatalf("clean ledger reported %v", vs)
+	}
+	tamper := func(sql string) {
+		t.Helper()
+		tx, err := e.Pool.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback(ctx) //nolint:errcheck
+		for _, q := range []string{`SET LOCAL session_replication_role = replica`, sql} {
+			if _, err := tx.Exec(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := tx.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const check = "customer entries run in id order, backdated ones recorded"
+	tamper(`DELETE FROM ledger_backdated_entries WHERE entry_id = (SELECT min(entry_id) FROM ledger_backdated_entries)`)
+	vs, _ := e.Svc.Audit(ctx)
+	if len(vs) != 1 || vs[0].Check != check || !strings.Contains(vs[0].Detail, "not recorded as backdated") {
+		t.Fatalf("after forgetting a backdated entry: %v", vs)
+	}
+	// The middle entry's balance after is off by one: neither it nor the entry after it is the
+	// balance before plus the amount any more.
+	tamper(`UPDATE ledger_entries SET balance_after = balance_after - 1 WHERE id = (SELECT id FROM ledger_entries
+		WHERE book = 'CUSTOMER' ORDER BY id OFFSET 1 LIMIT 1)`)
+	vs, _ = e.Svc.Audit(ctx)
+	var broken int
+	for _, v := range vs {
+		if v.Check == check && strings.Contains(v.Detail, "the entry before it by id leaves") {
+			broken++
+		}
+	}
+	if broken != 2 {
+		t.Fatalf("after changing a balance after: %v", vs)
+	}
+}

@@ -2,9 +2,11 @@ package db
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/shopspring/decimal"
 )
 
 // Support for `kjb bench`'s payout drain.
@@ -68,4 +70,23 @@ func SlowestStatements(ctx context.Context, pool *pgxpool.Pool, n int) ([]Statem
 		err := r.Scan(&s.Query, &s.Calls, &s.MeanMillis, &s.Rows)
 		return s, err
 	})
+}
+
+// MonthPaymentsPerAccount is the month close's reference: one aggregation of the payments made
+// in [from, to) per account (volume net of refunds, count, fees, refunded fees), read to the
+// end. It returns the number of accounts.
+func MonthPaymentsPerAccount(ctx context.Context, pool *pgxpool.Pool, from, to time.Time) (int, error) {
+	rows, err := pool.Query(ctx, `SELECT account_id, sum(amount - refunded_amount), count(*),
+			coalesce(sum(standard_fee), 0), coalesce(sum(service_fee), 0), sum(refunded_fees)
+		FROM payments WHERE created_at >= $1 AND created_at < $2 GROUP BY account_id`, from, to)
+	if err != nil {
+		return 0, err
+	}
+	var (
+		account              string
+		count                int
+		volume, std, svc, rf decimal.Decimal
+	)
+	n, err := pgx.ForEachRow(rows, []any{&account, &volume, &count, &std, &svc, &rf}, func() error { return nil })
+	return int(n.RowsAffected()), err
 }

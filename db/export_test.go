@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/kjb/kjb/domain"
 )
 
@@ -25,3 +27,8 @@ func TxStart(ctx context.Context, tx domain.Tx) (time.Time, error) {
 
 // LivePartnerSummary reads a partner summary's period live, without the roll-up.
 var LivePartnerSummary = livePartnerSummary
+
+// EntriesAfterCounting is EntriesAfter counting at most counted entries one by one.
+func EntriesAfterCounting(ctx context.Context, pool *pgxpool.Pool, id, counted int64) (int64, error) {
+	return queries{q: pool}.entriesAfter(ctx, id, counted)
+}

@@ -243,6 +243,10 @@ func Grow(ctx context.Context, pool *pgxpool.Pool, shape GrowShape, now time.Tim
 			shape.Progress(hi)
 		}
 	}
+	// The row trigger that records backdated customer entries is off while growing (replica).
+	if _, err := conn.Exec(ctx, `SELECT ledger_note_backdated_entries()`); err != nil {
+		return GrowResult{}, fmt.Errorf("grow: backdated entries: %w", err)
+	}
 	var r GrowResult
 	err = conn.QueryRow(ctx, `SELECT p.id::text, a.id::text,
 			coalesce((SELECT id::text FROM payments WHERE partner_id = p.id AND created_at < $1 ORDER BY created_at DESC LIMIT 1), ''),

@@ -87,7 +87,10 @@ func moveBalance(amount domain.Money, guarded bool, account, currency, amt strin
 
 // appendLedger queues the insert of l's transaction and all its entries in one statement. A
 // customer entry's balance after is after[i] or, when that is nil, what the statement move
-// (run first, on the extra arguments $10 onwards) returns.
+// (on the extra arguments $10 onwards) returns. The move runs to its end before the
+// transaction row is made, so no entry id is drawn before the balance's row lock is held: the
+// entries of one balance get their ids in the order their balances after are computed, which
+// the statements' opening balances rely on (db/statement.go).
 func (t *txStore) appendLedger(l domain.LedgerTx, after []*decimal.Decimal, move string, moveArgs ...any) {
 	if move == "" {
 		move = `SELECT NULL::numeric AS available`
@@ -100,7 +103,8 @@ func (t *txStore) appendLedger(l domain.LedgerTx, after []*decimal.Decimal, move
 	args := append([]any{newID(), l.Kind, l.Reference, l.CreatedAt, books, accounts, currencies, amounts, after}, moveArgs...)
 	t.tx.deferExec(`WITH moved AS (`+move+`),
 		txn AS (
-			INSERT INTO ledger_transactions (id, kind, reference, created_at) VALUES ($1, $2, $3, $4) RETURNING id)
+			INSERT INTO ledger_transactions (id, kind, reference, created_at)
+			SELECT $1, $2, $3, $4 FROM (SELECT count(*) FROM moved) locked RETURNING id)
 		INSERT INTO ledger_entries (transaction_id, book, account_id, currency, amount, balance_after, created_at)
 		SELECT txn.id, e.book, e.account_id, e.currency, e.amount,
 			CASE WHEN e.book = 'CUSTOMER' THEN coalesce(e.balance_after, (SELECT available FROM moved)) END, $4

@@ -11,7 +11,8 @@ import (
 // PostLedgersAtCommit queues one statement, sent with COMMIT, that moves the one customer
 // balance all of ls debit by their sum and appends every transaction and its entries. Each
 // customer line's balance after is the moved balance less what the later transactions take.
-// The balances' CHECK refuses a sum beyond the balance, as PostLedgerAtCommit's does.
+// The balances' CHECK refuses a sum beyond the balance, as PostLedgerAtCommit's does. As
+// there, the move ends before the transactions are inserted and any entry id is drawn.
 // Transactions that do not share one customer balance are posted one by one.
 func (t *txStore) PostLedgersAtCommit(ctx context.Context, ls []domain.LedgerTx) error {
 	account, currency, ok := oneCustomerBalance(ls)
@@ -59,7 +60,8 @@ func (t *txStore) PostLedgersAtCommit(ctx context.Context, ls []domain.LedgerTx)
 	t.tx.deferExec(`WITH moved AS (`+moveBalance(domain.Money{Amount: total, Currency: currency}, false, "$9", "$10", "$11")+`),
 		txn AS (
 			INSERT INTO ledger_transactions (id, kind, reference, created_at)
-			SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $12::timestamptz[]) RETURNING id)
+			SELECT t.* FROM (SELECT count(*) FROM moved) locked, unnest($1::uuid[], $2::text[], $3::text[], $12::timestamptz[]) AS t
+			RETURNING id)
 		INSERT INTO ledger_entries (transaction_id, book, account_id, currency, amount, balance_after, created_at)
 		SELECT e.transaction_id, e.book, e.account_id, e.currency, e.amount,
 			CASE WHEN e.book = 'CUSTOMER' THEN (SELECT available FROM moved) - e.later END, $4

@@ -113,9 +113,21 @@ func optionalSeal(rows pgx.Rows, err error) (*domain.Seal, error) {
 	return &s, err
 }
 
+// entriesCounted is how many unsealed entries EntriesAfter counts one by one.
+const entriesCounted = 100000
+
+// EntriesAfter counts the entries above id, reading at most entriesCounted of them: beyond
+// that it answers the number of entry ids handed out since id, an upper bound (an id drawn by
+// a transaction that rolled back is never used) that costs no read of the ledger.
 func (q queries) EntriesAfter(ctx context.Context, id int64) (int64, error) {
+	return q.entriesAfter(ctx, id, entriesCounted)
+}
+
+func (q queries) entriesAfter(ctx context.Context, id, counted int64) (int64, error) {
 	var n int64
-	err := q.q.QueryRow(ctx, `SELECT count(*) FROM ledger_entries WHERE id > $1`, id).Scan(&n)
+	err := q.q.QueryRow(ctx, `SELECT CASE WHEN n < $2 THEN n
+			ELSE greatest(n, coalesce(pg_sequence_last_value(pg_get_serial_sequence('ledger_entries', 'id')::regclass), 0) - $1) END
+		FROM (SELECT count(*) AS n FROM (SELECT FROM ledger_entries WHERE id > $1 ORDER BY id LIMIT $2) e) c`, id, counted).Scan(&n)
 	return n, err
 }
 

@@ -9,15 +9,37 @@ import (
 	"github.com/shopspring/decimal"
 )
 
+// balanceAt is the SQL of an account's balance in a currency ($1, $2) over the entries posted
+// up to the position (at, id) in posting order (created_at, then id) — without reading the
+// entries before it. The entries of a balance get their ids in the order their balances after
+// were computed, and their posting times grow with their ids except for the backdated entries
+// (ledger_backdated_entries: posted at a time before an earlier entry's). So the first entry
+// past the position that is not backdated (next) has every entry before it by id at or before
+// the position: its balance after less its amount is their sum. Past the position by id,
+// only backdated entries can still be at or before it: they are added. With no such next
+// entry, every entry is at or before the position: the balance as it stands.
+func balanceAt(at, id string) string {
+	return `(WITH next AS (
+			SELECT e.id, e.balance_after - e.amount AS before FROM ledger_entries e
+			WHERE e.account_id = $1 AND e.currency = $2 AND (e.created_at, e.id) > (` + at + `, ` + id + `)
+				AND NOT EXISTS (SELECT FROM ledger_backdated_entries b WHERE b.entry_id = e.id)
+			ORDER BY e.created_at, e.id LIMIT 1)
+		SELECT coalesce((SELECT before FROM next), (SELECT available FROM balances WHERE account_id = $1 AND currency = $2), 0)
+			+ coalesce((SELECT sum(b.amount) FROM ledger_backdated_entries b
+				WHERE b.account_id = $1 AND b.currency = $2 AND (b.created_at, b.entry_id) <= (` + at + `, ` + id + `)
+					AND b.entry_id > (SELECT id FROM next)), 0))`
+}
+
+// StatementSummary reads the opening balance at From (balanceAt) and sums the period's entries
+// alone: its cost follows the period, not the account's history.
 func (q queries) StatementSummary(ctx context.Context, p domain.StatementPeriod) (domain.Statement, error) {
 	s := domain.Statement{StatementPeriod: p}
 	var opening, in, out decimal.Decimal
-	err := q.q.QueryRow(ctx, `SELECT coalesce(sum(amount) FILTER (WHERE created_at < $3), 0),
-			coalesce(sum(amount) FILTER (WHERE created_at >= $3 AND amount > 0), 0),
-			coalesce(-sum(amount) FILTER (WHERE created_at >= $3 AND amount < 0), 0),
-			count(*) FILTER (WHERE created_at >= $3), coalesce(max(id) FILTER (WHERE created_at >= $3), 0)
+	err := q.q.QueryRow(ctx, `SELECT `+balanceAt("$3::timestamptz", "0")+`,
+			coalesce(sum(amount) FILTER (WHERE amount > 0), 0), coalesce(-sum(amount) FILTER (WHERE amount < 0), 0),
+			count(*), coalesce(max(id), 0)
 		FROM ledger_entries
-		WHERE account_id = $1 AND currency = $2 AND created_at < $4`,
+		WHERE account_id = $1 AND currency = $2 AND created_at >= $3 AND created_at < $4`,
 		p.AccountID, p.Currency, p.From, p.To).Scan(&opening, &in, &out, &s.Movements, &s.LastEntryID)
 	if err != nil {
 		return domain.Statement{}, translate(err)
@@ -29,10 +51,10 @@ func (q queries) StatementSummary(ctx context.Context, p domain.StatementPeriod)
 }
 
 // movementsSelect reads the period's lines in posting order after the cursor ($5, $6), each
-// with its balance after: everything posted before the cursor plus the running sum. $7 limits.
-const movementsSelect = `WITH before AS (
-		SELECT coalesce(sum(amount), 0) AS total FROM ledger_entries
-		WHERE account_id = $1 AND currency = $2 AND created_at < $4 AND (created_at, id) <= ($5, $6))
+// with its balance after: the balance at the cursor (balanceAt) plus the running sum. $7
+// limits. A line's payment is joined on one equality (the payment itself, or the refunded
+// one), so the join is a lookup by the payments' key.
+var movementsSelect = `WITH before AS (SELECT ` + balanceAt("$5::timestamptz", "$6::bigint") + ` AS total)
 	SELECT e.id, e.created_at, e.amount, before.total + sum(e.amount) OVER (ORDER BY e.created_at, e.id),
 		t.kind, t.reference,
 		coalesce(tu.reference, ''),
@@ -47,7 +69,7 @@ const movementsSelect = `WITH before AS (
 	LEFT JOIN top_ups tu ON t.kind = 'TOP_UP' AND tu.id = t.reference::uuid
 	LEFT JOIN conversions c ON t.kind = 'CONVERSION' AND c.id = t.reference::uuid
 	LEFT JOIN refunds r ON t.kind = 'REFUND' AND r.id = t.reference::uuid
-	LEFT JOIN payments p ON (t.kind = 'PAYMENT' AND p.id = t.reference::uuid) OR (t.kind = 'REFUND' AND p.id = r.payment_id)
+	LEFT JOIN payments p ON p.id = CASE t.kind WHEN 'PAYMENT' THEN t.reference::uuid WHEN 'REFUND' THEN r.payment_id END
 	LEFT JOIN orders o ON o.id = p.order_id
 	LEFT JOIN suppliers s ON s.id = p.supplier_row_id
 	ORDER BY e.created_at, e.id`

@@ -737,7 +737,7 @@ type LedgerVerification struct {
 	EntriesChecked int `json:"entriesChecked"`
 	// The last seal that matched.
 	Head *LedgerSeal `json:"head,omitempty"`
-	// Entries committed after the last seal (the next sealing run covers them).
+	// Entries committed after the last seal (the next sealing run covers them). Counted one by one up to 100000; above that, the number of entry ids handed out since the last seal, an upper bound (ids of rolled-back transactions are never used).
 	UnsealedEntries int `json:"unsealedEntries"`
 	// The first seal that does not match, when one does not.
 	Failure *LedgerSealFailure `json:"failure,omitempty"`

@@ -84,6 +84,7 @@ func RunGrow(ctx context.Context, cfg Config, n, clients, payments int, keep boo
 		}
 		fmt.Printf("%-28s %10.2f %10.2f %10.2f %10.2f %7.2f\n", e.name, ms(e.p50), ms(e.p99), ms(g.p50), ms(g.p99), ratio(g.p99, e.p99))
 	}
+	printCloseRatio(results[0], results[1])
 	fmt.Printf("\nfull audit: empty %s, grown %s\n", dbs[0].audit.Round(time.Millisecond), dbs[1].audit.Round(time.Millisecond))
 	fmt.Printf("database size: grown %.1f GB, %.0f bytes per payment\n", float64(dbs[1].bytes)/1e9, float64(dbs[1].bytes)/float64(n))
 	return nil
@@ -202,6 +203,11 @@ func measureOperations(ctx context.Context, d *grownDB, clients, payments int) (
 			return counter.CountJobs(ctx, func(string, string, int) {})
 		}},
 	}
+	more, err := statementOps(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	ops = append(ops, more...)
 	var out []opResult
 	for _, op := range ops {
 		r, err := timeOp(op.do)
