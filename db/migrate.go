@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -62,6 +63,11 @@ func MigrationsHash() string {
 // Migrate applies the migrations not yet applied, each in its own transaction, under an
 // advisory lock so concurrent runs apply each once. Safe to run any number of times.
 func Migrate(ctx context.Context, pool *pgxpool.Pool) (applied []string, err error) {
+	return migrateTo(ctx, pool, math.MaxInt)
+}
+
+// migrateTo is Migrate applying only the migrations up to version last.
+func migrateTo(ctx context.Context, pool *pgxpool.Pool, last int) (applied []string, err error) {
 	ms, err := migrations()
 	if err != nil {
 		return nil, err
@@ -81,6 +87,9 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) (applied []string, err err
 		return nil, err
 	}
 	for _, m := range ms {
+		if m.version > last {
+			break
+		}
 		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 			var done bool
 			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM kjb_schema_migrations WHERE version = $1)`, m.version).Scan(&done); err != nil || done {

@@ -241,6 +241,7 @@ type Tx interface {
 	EnqueueMany(ctx context.Context, jobs []Job) error
 	ReconciliationTx
 	SealTx
+	LedgerPartitionTx
 }
 
 // SecretSealer encrypts secrets that must be read back (webhook signing secrets) before they
