@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -109,9 +110,6 @@ func TestLedgerPartitionMigration(t *testing.T) {
 	}
 	if _, err := svc.SealLedger(ctx, 3, 2*time.Minute); err != nil {
 		t.Fatal(err)
-	}
-	if vs, err := svc.Audit(ctx); err != nil || len(vs) != 0 {
-		t.Fatalf("audit before migrating: %v %v", vs, err)
 	}
 	before := ledgerDigest(t, d)
 
@@ -240,5 +238,50 @@ func TestGrowFillsTheLedgerMonths(t *testing.T) {
 	if n := e.Count(`SELECT count(*) FROM ledger_transactions t FULL JOIN ledger_references r ON r.transaction_id = t.id
 		WHERE t.id IS NULL OR r.transaction_id IS NULL`); n != 0 {
 		t.Errorf("%d grown transactions and references do not match", n)
+	}
+}
+
+// TestAuditFindsATransactionItsReferenceDoesNotName: a second ledger transaction for a
+// payment, written with the triggers off (so without its reference row), is reported by the
+// incremental and the full audit.
+func TestAuditFindsATransactionItsReferenceDoesNotName(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	ctx := context.Background()
+	s := e.NewShop("6222020200118888")
+	e.Fund(s.AccountID, "5000.00", "CNH")
+	e.Pay(s.AccountKey, e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "1000.00"), "k1")
+	e.Audit()
+	id := db.NewID()
+	tx, err := e.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck
+	if _, err := tx.Exec(ctx, `SET LOCAL session_replication_role = replica`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, `WITH t AS (INSERT INTO ledger_transactions (id, kind, reference, created_at)
+			SELECT $1, kind, reference, now() FROM ledger_transactions WHERE kind = 'PAYMENT' RETURNING id)
+		INSERT INTO ledger_entries (transaction_id, book, currency, amount, created_at)
+		SELECT t.id, b, 'CNH', x, now() FROM t, (VALUES ('FEE_REVENUE', -1), ('ESCROW', 1)) v(b, x)`, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for name, audit := range map[string]func(context.Context) ([]domain.Violation, error){
+		"incremental": e.Svc.AuditIncremental, "full": e.Svc.Audit} {
+		vs, err := audit(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, v := range vs {
+			found = found || v.Check == "transaction is its reference's" && strings.Contains(v.Detail, id)
+		}
+		if !found {
+			t.Errorf("%s audit: %v, want the transaction %s its reference does not name", name, checks(vs), id)
+		}
 	}
 }
