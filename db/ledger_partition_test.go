@@ -285,3 +285,33 @@ func TestAuditFindsATransactionItsReferenceDoesNotName(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditFindsAReferenceNamingAnotherTransaction: a reference row written by hand, naming a
+// transaction of another kind, is reported by the incremental and the full audit.
+func TestAuditFindsAReferenceNamingAnotherTransaction(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	ctx := context.Background()
+	s := e.NewShop("6222020200118888")
+	e.Fund(s.AccountID, "5000.00", "CNH")
+	e.Pay(s.AccountKey, e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "1000.00"), "k1")
+	e.Audit()
+	if _, err := e.Pool.Exec(ctx, `INSERT INTO ledger_references (kind, reference, transaction_id)
+		SELECT 'ESCROW_RELEASE', reference, id FROM ledger_transactions WHERE kind = 'PAYMENT'`); err != nil {
+		t.Fatal(err)
+	}
+	for name, audit := range map[string]func(context.Context) ([]domain.Violation, error){
+		"incremental": e.Svc.AuditIncremental, "full": e.Svc.Audit} {
+		vs, err := audit(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, v := range vs {
+			found = found || v.Check == "reference names its transaction" && strings.HasPrefix(v.Detail, "reference ESCROW_RELEASE ")
+		}
+		if !found {
+			t.Errorf("%s audit: %v, want the reference that names another transaction", name, checks(vs))
+		}
+	}
+}
