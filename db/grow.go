@@ -125,12 +125,18 @@ FROM g_pay GROUP BY account_id;
 INSERT INTO top_ups (id, account_id, currency, amount, reference, created_at)
 SELECT id, account_id, 'CNH', amount, 'grow-' || $1 || '-' || id, ts FROM g_topup;
 
-INSERT INTO ledger_transactions (id, kind, reference, created_at)
-SELECT tx, 'TOP_UP', id::text, ts FROM g_topup
-UNION ALL SELECT pay_tx, 'PAYMENT', payment_id::text, ts FROM g_pay
-UNION ALL SELECT refund_tx, 'REFUND', refund_id::text, ts + interval '2 days' FROM g_pay WHERE refunded > 0
-UNION ALL SELECT release_tx, 'ESCROW_RELEASE', payment_id::text, ts + interval '10 days' FROM g_pay WHERE released
-UNION ALL SELECT payout_tx, 'PAYOUT', payout_id::text, ts + interval '10 days 1 hour' FROM g_pay WHERE released;
+-- Each transaction's (kind, reference) row is written by the ledger's trigger, or here when
+-- triggers are off (session_replication_role = replica).
+WITH t AS (
+	INSERT INTO ledger_transactions (id, kind, reference, created_at)
+	SELECT tx, 'TOP_UP', id::text, ts FROM g_topup
+	UNION ALL SELECT pay_tx, 'PAYMENT', payment_id::text, ts FROM g_pay
+	UNION ALL SELECT refund_tx, 'REFUND', refund_id::text, ts + interval '2 days' FROM g_pay WHERE refunded > 0
+	UNION ALL SELECT release_tx, 'ESCROW_RELEASE', payment_id::text, ts + interval '10 days' FROM g_pay WHERE released
+	UNION ALL SELECT payout_tx, 'PAYOUT', payout_id::text, ts + interval '10 days 1 hour' FROM g_pay WHERE released
+	RETURNING id, kind, reference)
+INSERT INTO ledger_references (kind, reference, transaction_id)
+SELECT kind, reference, id FROM t WHERE current_setting('session_replication_role') = 'replica';
 
 -- Entries in time order; a customer entry's balance after is the balance before the batch plus
 -- the running sum of the account's entries in this batch.
@@ -217,6 +223,12 @@ func Grow(ctx context.Context, pool *pgxpool.Pool, shape GrowShape, now time.Tim
 		}
 	}
 	defer conn.Exec(context.WithoutCancel(ctx), `RESET session_replication_role`) //nolint:errcheck
+	// The ledger's months of the year grown (top-ups are dated a minute before their batch).
+	if _, err := conn.Exec(ctx, `SELECT ledger_create_month(m::date) FROM generate_series(
+			date_trunc('month', ($1::timestamptz - interval '1 day') AT TIME ZONE 'UTC'), $2::timestamptz AT TIME ZONE 'UTC', interval '1 month') m`,
+		from, to); err != nil {
+		return GrowResult{}, fmt.Errorf("grow ledger months: %w", err)
+	}
 	// The simple protocol runs a script of several statements; pgx interpolates the arguments.
 	if _, err := conn.Exec(ctx, growSetup, pgx.QueryExecModeSimpleProtocol, from, accounts, suppliers); err != nil {
 		return GrowResult{}, fmt.Errorf("grow setup: %w", err)

@@ -35,6 +35,8 @@ func (q queries) TransactionsEndedBefore(ctx context.Context, xact uint64) (bool
 	return ended, err
 }
 
+// EachSealEntry looks each entry's transaction up by id (the LIMIT keeps the planner from
+// hash-joining a large range with every month's transactions, which would read old months).
 func (q queries) EachSealEntry(ctx context.Context, after, last int64, limit int, fn func(domain.SealEntry) error) error {
 	var lim *int
 	if limit > 0 {
@@ -43,7 +45,7 @@ func (q queries) EachSealEntry(ctx context.Context, after, last int64, limit int
 	rows, err := q.q.Query(ctx, `SELECT e.id, e.transaction_id::text, t.kind, t.reference, t.created_at, e.book,
 			coalesce(e.account_id::text, ''), e.currency, e.amount::text, coalesce(e.balance_after::text, ''), e.created_at
 		FROM (SELECT * FROM ledger_entries WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3) e
-		LEFT JOIN ledger_transactions t ON t.id = e.transaction_id
+		LEFT JOIN LATERAL (SELECT kind, reference, created_at FROM ledger_transactions t WHERE t.id = e.transaction_id LIMIT 1) t ON true
 		ORDER BY e.id`, after, last, lim)
 	if err != nil {
 		return err

@@ -239,6 +239,7 @@ type Tx interface {
 	ReconciliationTx
 	SealTx
 	SummaryRollupTx
+	LedgerPartitionTx
 }
 
 // SecretSealer encrypts secrets that must be read back (webhook signing secrets) before they

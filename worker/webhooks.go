@@ -76,6 +76,9 @@ type pruneEventsWorker struct {
 }
 
 func (w *pruneEventsWorker) Work(ctx context.Context, _ *river.Job[domain.PruneEventsJob]) error {
+	if err := prepareLedgerMonths(ctx, w.svc); err != nil {
+		return err
+	}
 	_, err := w.svc.PruneEvents(ctx)
 	return err
 }

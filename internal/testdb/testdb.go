@@ -59,6 +59,20 @@ func New(t testing.TB) DB {
 	if templateErr != nil {
 		t.Fatalf("test template database: %v", templateErr)
 	}
+	return create(t, admin, "TEMPLATE "+templateName)
+}
+
+// Empty returns a fresh database with no migrations applied, dropped when the test ends.
+func Empty(t testing.TB) DB {
+	t.Helper()
+	return create(t, adminURL(t), "")
+}
+
+// create makes a database with the given CREATE DATABASE options and a pool on it, dropped
+// when the test ends.
+func create(t testing.TB, admin, options string) DB {
+	t.Helper()
+	ctx := context.Background()
 	name := fmt.Sprintf("kjb_test_%d_%d", os.Getpid(), rand.Uint64())
 	conn, err := pgx.Connect(ctx, admin)
 	if err != nil {
@@ -66,7 +80,7 @@ func New(t testing.TB) DB {
 	}
 	defer conn.Close(ctx)
 	for attempt := 0; ; attempt++ {
-		_, err = conn.Exec(ctx, fmt.Sprintf(`CREATE DATABASE %s TEMPLATE %s`, name, templateName))
+		_, err = conn.Exec(ctx, fmt.Sprintf(`CREATE DATABASE %s %s`, name, options))
 		var pg *pgconn.PgError
 		// 55006: another session is briefly connected to the template (a concurrent clone).
 		if errors.As(err, &pg) && pg.Code == "55006" && attempt < 100 {
