@@ -90,41 +90,44 @@ func (t *txStore) ClaimFeeMonth(ctx context.Context, m domain.Month, now time.Ti
 // account in one pass, followed by one row per payment of the month with refunded fees (found
 // through refunds, which are few), with its fees, for the per-payment split.
 func (t *txStore) FeeMonthFigures(ctx context.Context, m domain.Month) ([]domain.FeeMonthFigures, error) {
-	// One pass over the month's payments: per account, the totals and, in three arrays of the
-	// same order, the fees of each payment with refunded fees.
 	rows, err := t.tx.Query(ctx, `WITH activity AS (
 			SELECT account_id, sum(amount - refunded_amount) AS volume, count(*) AS n,
-				coalesce(sum(standard_fee), 0) AS std, coalesce(sum(service_fee), 0) AS svc, sum(refunded_fees) AS refunded,
-				array_agg(standard_fee) FILTER (WHERE refunded) AS r_std, array_agg(service_fee) FILTER (WHERE refunded) AS r_svc,
-				array_agg(refunded_fees) FILTER (WHERE refunded) AS r_fees
-			FROM (SELECT *, refunded_fees > 0 AND standard_fee IS NOT NULL AND service_fee IS NOT NULL AS refunded
-				FROM payments WHERE created_at >= $2 AND created_at < $3) p
-			GROUP BY account_id),
+				coalesce(sum(standard_fee), 0) AS std, coalesce(sum(service_fee), 0) AS svc, sum(refunded_fees) AS refunded
+			FROM payments WHERE created_at >= $2 AND created_at < $3 GROUP BY account_id),
 		members AS (
 			SELECT account_id FROM activity
 			UNION SELECT DISTINCT account_id FROM fee_statements WHERE month < $1),
 		earlier AS (
 			SELECT account_id, sum(volume) AS volume FROM fee_statements WHERE month = ANY($4) GROUP BY account_id)
 		SELECT m.account_id, acc.created_at, coalesce(a.volume, 0), coalesce(a.n, 0)::int, coalesce(a.std, 0), coalesce(a.svc, 0),
-			coalesce(a.refunded, 0), coalesce(e.volume, 0), a.r_std, a.r_svc, a.r_fees
+			coalesce(a.refunded, 0), coalesce(e.volume, 0)
 		FROM members m JOIN accounts acc ON acc.id = m.account_id
-		LEFT JOIN activity a ON a.account_id = m.account_id LEFT JOIN earlier e ON e.account_id = m.account_id`,
+		LEFT JOIN activity a ON a.account_id = m.account_id LEFT JOIN earlier e ON e.account_id = m.account_id
+		UNION ALL
+		SELECT account_id, NULL, 0, 0, standard_fee, service_fee, refunded_fees, 0 FROM payments
+		WHERE refunded_fees > 0 AND standard_fee IS NOT NULL AND service_fee IS NOT NULL
+			AND created_at >= $2 AND created_at < $3`,
 		m.String(), m.Start(), m.End(), []string{m.Add(-1).String(), m.Add(-2).String()})
 	if err != nil {
 		return nil, translate(err)
 	}
 	var figures []domain.FeeMonthFigures
+	refunded := map[string][]domain.RefundedFees{}
 	var f domain.FeeMonthFigures
-	var std, svc, refunded []decimal.Decimal
-	_, err = pgx.ForEachRow(rows, []any{&f.AccountID, &f.AccountCreated, &f.Volume, &f.PaymentCount, &f.StandardFees, &f.ServiceFees,
-		&f.RefundedFees, &f.EarlierVolume, &std, &svc, &refunded}, func() error {
-		f.Refunded = nil
-		for i := range std {
-			f.Refunded = append(f.Refunded, domain.RefundedFees{Standard: std[i], Service: svc[i], Refunded: refunded[i]})
+	var created *time.Time
+	_, err = pgx.ForEachRow(rows, []any{&f.AccountID, &created, &f.Volume, &f.PaymentCount, &f.StandardFees, &f.ServiceFees,
+		&f.RefundedFees, &f.EarlierVolume}, func() error {
+		if created == nil { // a payment with refunded fees
+			refunded[f.AccountID] = append(refunded[f.AccountID], domain.RefundedFees{Standard: f.StandardFees, Service: f.ServiceFees, Refunded: f.RefundedFees})
+			return nil
 		}
+		f.AccountCreated = *created
 		figures = append(figures, f)
 		return nil
 	})
+	for i := range figures {
+		figures[i].Refunded = refunded[figures[i].AccountID]
+	}
 	return figures, translate(err)
 }
 
