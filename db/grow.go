@@ -238,6 +238,10 @@ func Grow(ctx context.Context, pool *pgxpool.Pool, shape GrowShape, now time.Tim
 	if _, err := conn.Exec(ctx, growPartitions, to); err != nil {
 		return GrowResult{}, fmt.Errorf("grow partitions: %w", err)
 	}
+	// The partitions made above take their tables' autovacuum settings (migration 0090).
+	if _, err := conn.Exec(ctx, `SELECT apply_table_storage_settings()`); err != nil {
+		return GrowResult{}, fmt.Errorf("grow storage settings: %w", err)
+	}
 	for lo := 0; lo < n; lo += batch {
 		hi := min(n, lo+batch)
 		tx, err := conn.Begin(ctx)

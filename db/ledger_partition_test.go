@@ -196,7 +196,15 @@ func TestPrepareLedgerMonths(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2031, 5, 31, 23, 0, 0, 0, time.UTC)
 	e := New(t, Options{Clock: NewClock(now)})
-	n, err := e.Svc.PrepareLedgerMonths(ctx)
+	// The service's clock (a sandbox clock, here in 2031) does not decide the months: ledger ids
+	// carry the wall clock's time.
+	if _, err := e.Svc.PrepareLedgerMonths(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if e.Count(`SELECT count(*) FROM pg_class WHERE relname LIKE 'ledger_%_2031_%'`) != 0 {
+		t.Fatal("months of the service's clock were created")
+	}
+	n, err := e.Svc.PrepareLedgerMonthsAt(ctx, now)
 	if err != nil || n != 4 {
 		t.Fatalf("created %d months (%v), want 4", n, err)
 	}
@@ -208,7 +216,7 @@ func TestPrepareLedgerMonths(t *testing.T) {
 	if e.Count(`SELECT count(*) FROM pg_class WHERE relname IN ('ledger_entries_2031_09', 'ledger_transactions_2031_04')`) != 0 {
 		t.Error("a month outside the window was created")
 	}
-	if n, err := e.Svc.PrepareLedgerMonths(ctx); err != nil || n != 0 {
+	if n, err := e.Svc.PrepareLedgerMonthsAt(ctx, now); err != nil || n != 0 {
 		t.Fatalf("second run created %d months (%v), want 0", n, err)
 	}
 	id := uuid7At(time.Date(2031, 8, 31, 23, 59, 59, 0, time.UTC))

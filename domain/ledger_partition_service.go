@@ -15,10 +15,18 @@ type LedgerPartitionTx interface {
 // PrepareLedgerMonths creates the ledger partitions of the current month and the
 // LedgerMonthsAhead after it that do not exist yet, each month in its own transaction, and
 // returns how many months it created. A month it cannot create now (its lock not granted in
-// time) is an error; the months already ahead keep inserts going until the next run.
+// time) is an error; the months already ahead keep inserts going until the next run. Months
+// follow the wall clock, not the service's: the partition key is the transaction id, a UUIDv7
+// of the time it was made, and a sandbox clock moved months away must not leave the real
+// months uncreated.
 func (s *Service) PrepareLedgerMonths(ctx context.Context) (int, error) {
+	return s.PrepareLedgerMonthsAt(ctx, SystemClock{}.Now())
+}
+
+// PrepareLedgerMonthsAt is PrepareLedgerMonths as of now.
+func (s *Service) PrepareLedgerMonthsAt(ctx context.Context, now time.Time) (int, error) {
 	created := 0
-	for _, m := range LedgerMonths(s.clock.Now()) {
+	for _, m := range LedgerMonths(now) {
 		var ok bool
 		err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {
 			var err error

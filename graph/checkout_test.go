@@ -261,3 +261,29 @@ func TestPayOrdersRacingOverlappingSets(t *testing.T) {
 	}
 	e.Audit()
 }
+
+// TestKnownOrdersStayInTheirField: in one operation that pays two orders and then refunds one
+// of them in full, the refund's answer shows that order as the refund left it, not as the
+// payment had (what payOrders knows of its orders serves its own answer only).
+func TestKnownOrdersStayInTheirField(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	s := e.NewShop("6222020200118888")
+	e.Fund(s.AccountID, "5000.00", "CNH")
+	ids := []string{e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "1000.00"), e.Order(s.PartnerKey, "o-2", "buyer", "supplier", "500.00")}
+	r := e.Do(e.Operator, `mutation($pay: PayOrdersInput!, $refund: RefundOrderInput!) {
+		a: payOrders(input: $pay) { payments { order { id status } } userErrors { code } }
+		b: refundOrder(input: $refund) { payment { order { id status } } userErrors { code } } }`,
+		map[string]any{"pay": map[string]any{"orderIds": ids, "method": "WORLD_PAY", "idempotencyKey": "pay"},
+			"refund": map[string]any{"orderId": ids[0], "idempotencyKey": "refund"}})
+	if len(r.Errors) != 0 || len(Get(r.Data, "a", "userErrors").([]any)) != 0 || len(Get(r.Data, "b", "userErrors").([]any)) != 0 {
+		t.Fatalf("%s", r.Raw)
+	}
+	if Str(r.Data, "a", "payments", 0, "order", "status") != "PAID" {
+		t.Fatalf("payOrders' order %v", Get(r.Data, "a", "payments", 0, "order"))
+	}
+	fresh := e.MustData(e.Operator, `query($id: ID!) { node(id: $id) { ... on Order { id status } } }`, map[string]any{"id": ids[0]})["node"]
+	if got := Get(r.Data, "b", "payment", "order"); !reflect.DeepEqual(got, fresh) || Str(fresh, "status") == "PAID" {
+		t.Fatalf("refundOrder's order %v, read afresh %v", got, fresh)
+	}
+}

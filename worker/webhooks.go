@@ -3,6 +3,7 @@ package worker
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"time"
@@ -76,9 +77,9 @@ type pruneEventsWorker struct {
 }
 
 func (w *pruneEventsWorker) Work(ctx context.Context, _ *river.Job[domain.PruneEventsJob]) error {
-	if err := prepareLedgerMonths(ctx, w.svc); err != nil {
-		return err
-	}
+	// Each step runs whatever the other's outcome: a ledger month that cannot be made today
+	// must not stop retention, nor the reverse.
+	ledgerErr := prepareLedgerMonths(ctx, w.svc)
 	_, err := w.svc.PruneEvents(ctx)
-	return err
+	return errors.Join(ledgerErr, err)
 }

@@ -86,9 +86,9 @@ CREATE TABLE ledger_transactions (
 
 CREATE TABLE ledger_entries (
     id             bigint GENERATED ALWAYS AS IDENTITY,
-    transaction_id uuid NOT NULL CONSTRAINT ledger_entries_transaction_id_fkey REFERENCES ledger_transactions,
+    transaction_id uuid NOT NULL,
     book           text NOT NULL,
-    account_id     uuid CONSTRAINT ledger_entries_account_id_fkey REFERENCES accounts,
+    account_id     uuid,
     currency       text NOT NULL,
     amount         numeric NOT NULL CONSTRAINT ledger_entries_amount_check CHECK (amount <> 0),
     balance_after  numeric,
@@ -115,9 +115,6 @@ BEGIN
     INSERT INTO ledger_references (kind, reference, transaction_id) VALUES (NEW.kind, NEW.reference, NEW.id);
     RETURN NULL;
 END $$;
-CREATE TRIGGER ledger_transactions_reference_once AFTER INSERT ON ledger_transactions
-    FOR EACH ROW EXECUTE FUNCTION ledger_reference_once();
-
 CREATE TRIGGER ledger_transactions_append_only BEFORE UPDATE OR DELETE ON ledger_transactions
     FOR EACH ROW EXECUTE FUNCTION ledger_append_only();
 CREATE TRIGGER ledger_entries_append_only BEFORE UPDATE OR DELETE ON ledger_entries
@@ -137,6 +134,16 @@ INSERT INTO ledger_entries (id, transaction_id, book, account_id, currency, amou
     SELECT id, transaction_id, book, account_id, currency, amount, balance_after, created_at
     FROM ledger_entries_unpartitioned ORDER BY id;
 SELECT setval(pg_get_serial_sequence('ledger_entries', 'id'), last_value, is_called) FROM ledger_entries_unpartitioned_id_seq;
+
+-- The foreign keys, and the trigger that fills ledger_references, come after the copy: each
+-- would otherwise queue one event per copied row in memory until the statement ends. The keys
+-- are checked in one scan each, the references written in one statement.
+INSERT INTO ledger_references (kind, reference, transaction_id) SELECT kind, reference, id FROM ledger_transactions;
+CREATE TRIGGER ledger_transactions_reference_once AFTER INSERT ON ledger_transactions
+    FOR EACH ROW EXECUTE FUNCTION ledger_reference_once();
+ALTER TABLE ledger_entries
+    ADD CONSTRAINT ledger_entries_transaction_id_fkey FOREIGN KEY (transaction_id) REFERENCES ledger_transactions,
+    ADD CONSTRAINT ledger_entries_account_id_fkey FOREIGN KEY (account_id) REFERENCES accounts;
 
 DROP TABLE ledger_entries_unpartitioned;
 DROP TABLE ledger_transactions_unpartitioned;

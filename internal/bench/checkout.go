@@ -24,7 +24,10 @@ const payOrdersMutation = `mutation($input: PayOrdersInput!) { payOrders(input: 
 // benchRuns of each; the figures are the medians, in orders per second, and the p99 of one
 // checkout.
 func runCheckout(ctx context.Context, b *benchDB, clients, payments int) error {
-	checkouts := max(1, payments/checkoutSize)
+	checkouts := payments / checkoutSize
+	if clients < 1 || checkouts < clients {
+		return fmt.Errorf("-checkout needs -clients of at least 1 and -payments of at least %d × -clients", checkoutSize)
+	}
 	perRun := checkouts * checkoutSize
 	type buyer struct {
 		key    string
