@@ -118,6 +118,11 @@ func (s *Service) planRefund(p Payment, amount *Money, reason string) (Refund, e
 // transaction, and moves the payment, its escrow and its order along their state machines (in
 // full once nothing is left), with events.
 func (s *Service) bookRefund(ctx context.Context, tx Tx, o Order, p *Payment, r *Refund) error {
+	// The payment's fees net of refunded fees count on its own day, which may be rolled up.
+	// First, before the buyer's balance is locked: it may wait for a roll-up to finish.
+	if err := tx.LowerSummaryFees(ctx, p.PartnerID, p.CreatedAt, r.FeesRefunded.Amount); err != nil {
+		return err
+	}
 	if err := tx.InsertRefund(ctx, r); err != nil {
 		return err
 	}
@@ -145,10 +150,6 @@ func (s *Service) bookRefund(ctx context.Context, tx Tx, o Order, p *Payment, r 
 	}
 	p.Status, p.EscrowStatus = payment, escrow
 	if err := tx.UpdatePayment(ctx, *p); err != nil {
-		return err
-	}
-	// The payment's fees net of refunded fees count on its own day, which may be rolled up.
-	if err := tx.LowerSummaryFees(ctx, p.PartnerID, p.CreatedAt, r.FeesRefunded.Amount); err != nil {
 		return err
 	}
 	if err := moveOrder(ctx, tx, o, order, r.CreatedAt); err != nil {
