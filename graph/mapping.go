@@ -67,6 +67,15 @@ func toAPIKeyConnection(sl domain.Slice[domain.APIKey]) *model.APIKeyConnection 
 	return &model.APIKeyConnection{Edges: edges, PageInfo: info}
 }
 
+// optionalTimeOf is nil for no time.
+func optionalTimeOf(t *time.Time) *model.DateTime {
+	if t == nil {
+		return nil
+	}
+	d := model.DateTime(*t)
+	return &d
+}
+
 // optionalTime is nil for the zero time.
 func optionalTime(t time.Time) *model.DateTime {
 	if t.IsZero() {
@@ -138,10 +147,7 @@ func toLink(l domain.MarketplaceLink) *model.MarketplaceLink {
 	out := &model.MarketplaceLink{ID: globalID(typeLink, l.ID), Platform: l.Platform, MemberID: l.MemberExternalID, Nickname: l.Nickname,
 		Status: model.LinkStatus(l.Status), CrossBorderPayActive: l.CrossBorderPayActive,
 		Account: &model.Account{ID: globalID(typeAccount, l.AccountID)}, CreatedAt: model.DateTime(l.CreatedAt)}
-	if l.UnlinkedAt != nil {
-		t := model.DateTime(*l.UnlinkedAt)
-		out.UnlinkedAt = &t
-	}
+	out.UnlinkedAt = optionalTimeOf(l.UnlinkedAt)
 	return out
 }
 
@@ -177,10 +183,7 @@ func toConversion(c domain.Conversion) *model.Conversion {
 	if c.QuoteID != "" {
 		out.Quote = &model.Quote{ID: globalID(typeQuote, c.QuoteID)}
 	}
-	if c.SettledAt != nil {
-		t := model.DateTime(*c.SettledAt)
-		out.SettledAt = &t
-	}
+	out.SettledAt = optionalTimeOf(c.SettledAt)
 	return out
 }
 
@@ -246,10 +249,7 @@ func toPayout(p domain.Payout) *model.Payout {
 	if p.FailureReason != "" {
 		out.FailureReason = &p.FailureReason
 	}
-	if p.PaidAt != nil {
-		t := model.DateTime(*p.PaidAt)
-		out.PaidAt = &t
-	}
+	out.PaidAt = optionalTimeOf(p.PaidAt)
 	return out
 }
 
@@ -316,10 +316,7 @@ func toDelivery(d domain.WebhookDelivery) *model.WebhookDelivery {
 	if d.Error != "" {
 		out.Error = &d.Error
 	}
-	if d.NextRetryAt != nil {
-		t := model.DateTime(*d.NextRetryAt)
-		out.NextRetryAt = &t
-	}
+	out.NextRetryAt = optionalTimeOf(d.NextRetryAt)
 	return out
 }
 
@@ -337,14 +334,8 @@ func toJob(j domain.JobInfo) *model.Job {
 	if out.Errors == nil {
 		out.Errors = []string{}
 	}
-	if j.AttemptedAt != nil {
-		t := model.DateTime(*j.AttemptedAt)
-		out.AttemptedAt = &t
-	}
-	if j.FinalizedAt != nil {
-		t := model.DateTime(*j.FinalizedAt)
-		out.FinalizedAt = &t
-	}
+	out.AttemptedAt = optionalTimeOf(j.AttemptedAt)
+	out.FinalizedAt = optionalTimeOf(j.FinalizedAt)
 	return out
 }
 

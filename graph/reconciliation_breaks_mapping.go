@@ -27,10 +27,7 @@ func toReconciliationBreak(b domain.ReconciliationBreak) *model.ReconciliationBr
 	out := &model.ReconciliationBreak{ID: globalID(typeReconciliationBreak, b.ID), Day: b.Day, Counterparty: model.Counterparty(b.Counterparty),
 		ObjectID: b.ObjectID, Problem: model.ReconciliationProblem(b.Problem), Ours: toReconciliationSide(b.Ours), Theirs: toReconciliationSide(b.Theirs),
 		Status: model.ReconciliationBreakStatus(b.Status), Note: b.Note, CreatedAt: model.DateTime(b.CreatedAt)}
-	if b.ResolvedAt != nil {
-		t := model.DateTime(*b.ResolvedAt)
-		out.ResolvedAt = &t
-	}
+	out.ResolvedAt = optionalTimeOf(b.ResolvedAt)
 	return out
 }
 
