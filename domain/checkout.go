@@ -146,11 +146,11 @@ func (c Checkout) Eligible(method PaymentMethod) error {
 	var es Errors
 	for i, o := range opt.Orders {
 		for _, r := range o.Reasons {
-			es = append(es, &Error{Code: r, Message: reasonMessages[r], Field: Field("orderIds", strconv.Itoa(i))})
+			es = append(es, reasonAt(r, orderIDField(i)))
 		}
 	}
 	for _, r := range opt.Reasons {
-		es = append(es, &Error{Code: r, Message: reasonMessages[r] + " for the orders together", Field: Field("orderIds")})
+		es = append(es, checkoutReason(r))
 	}
 	return es
 }

@@ -255,7 +255,7 @@ func paymentsOf(ctx context.Context, q Queries, ids []string) ([]Payment, error)
 // checkout's INSUFFICIENT_BALANCE or LINK_LIMIT_EXCEEDED.
 func checkoutInsufficient(err error) error {
 	if r := CodeOf(err); r == CodeInsufficientBalance || r == ReasonLinkLimitExceeded {
-		return &Error{Code: r, Message: reasonMessages[r] + " for the orders together", Field: Field("orderIds")}
+		return checkoutReason(r)
 	}
 	return err
 }

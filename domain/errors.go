@@ -182,7 +182,19 @@ var reasonMessages = map[ErrorCode]string{
 
 // ReasonError is the user error payOrder returns for one reason.
 func ReasonError(r ErrorCode) *Error {
-	return &Error{Code: r, Message: reasonMessages[r], Field: Field("orderId")}
+	return reasonAt(r, Field("orderId"))
+}
+
+// reasonAt is the user error of reason r naming field.
+func reasonAt(r ErrorCode, field []string) *Error {
+	return &Error{Code: r, Message: reasonMessages[r], Field: field}
+}
+
+// checkoutReason is the user error of reason r that holds for a checkout's orders together.
+func checkoutReason(r ErrorCode) *Error {
+	e := reasonAt(r, Field("orderIds"))
+	e.Message += " for the orders together"
+	return e
 }
 
 // CodeRefundExceedsPayment is returned for a refund larger than what is left.
