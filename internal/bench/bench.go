@@ -96,27 +96,15 @@ func Run(ctx context.Context, cfg Config, args []string) error {
 		}
 		next := func(k int) []string { o := orders[:k]; orders = orders[k:]; return o }
 		endpoint := "http://" + api.addr + "/query"
-		// Each kind of run is repeated benchRuns times and the median is the figure: the median
-		// rate for the reference and the peak, the run with the median p99 for the load at 70%
-		// (a shared machine's noisy neighbours show most in a p99). Each run starts from
-		// vacuumed, analyzed tables, as pgbench's runs do.
+		// The median rate for the reference and the peak, the run with the median p99 for the
+		// load at 70% (a shared machine's noisy neighbours show most in a p99).
 		repeat := func(label string, by func(benchResult) float64, run func() benchResult) benchResult {
-			var rs []benchResult
-			for i := range benchRuns {
-				if err == nil {
-					err = db.Vacuum(ctx, pool)
-				}
-				rs = append(rs, run())
-				printRow(sc.name, fmt.Sprintf("%s %d", label, i+1), rs[i])
-			}
-			sort.Slice(rs, func(a, b int) bool { return by(rs[a]) < by(rs[b]) })
-			return rs[len(rs)/2]
+			return repeatRuns(ctx, pool, &err, func(i int, r benchResult) { printRow(sc.name, fmt.Sprintf("%s %d", label, i+1), r) }, by, run)
 		}
-		rate := func(r benchResult) float64 { return r.rate }
 		var r shapeResult
-		r.ref = repeat("reference", rate, func() benchResult { return runReference(ctx, svc, partner, next(n), *clients) })
+		r.ref = repeat("reference", byRate, func() benchResult { return runReference(ctx, svc, partner, next(n), *clients) })
 		runPayments(endpoint, key, next(200), *clients, 0) // warm-up
-		r.peak = repeat("API peak", rate, func() benchResult { return runPayments(endpoint, key, next(n), *clients, 0) })
+		r.peak = repeat("API peak", byRate, func() benchResult { return runPayments(endpoint, key, next(n), *clients, 0) })
 		r.at70 = repeat("API at 70%", func(r benchResult) float64 { return float64(r.p99) }, func() benchResult {
 			return runPayments(endpoint, key, next(n), *clients*4, 0.7*r.peak.rate)
 		})
@@ -195,7 +183,12 @@ func openBench(ctx context.Context, cfg Config, keep bool) (*benchDB, error) {
 }
 
 func printRow(shape, run string, r benchResult) {
-	fmt.Printf("%-8s %-16s %11.0f %8.1f %8.1f %8.1f %7d\n", shape, run, r.rate, ms(r.p50), ms(r.p95), ms(r.p99), r.errors)
+	printRowAs(fmt.Sprintf("%-8s %-16s", shape, run), r)
+}
+
+// printRowAs prints a run's figures after its label.
+func printRowAs(label string, r benchResult) {
+	fmt.Printf("%s %11.0f %8.1f %8.1f %8.1f %7d\n", label, r.rate, ms(r.p50), ms(r.p95), ms(r.p99), r.errors)
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -441,9 +434,40 @@ func measure(n, workers int, rate float64, do func(i int) bool) benchResult {
 	wg.Wait()
 	elapsed := time.Since(start)
 	sort.Slice(lat, func(a, b int) bool { return lat[a] < lat[b] })
-	pct := func(p float64) time.Duration { return lat[min(n-1, int(p*float64(n)))] }
-	return benchResult{rate: float64(n) / elapsed.Seconds(), p50: pct(0.50), p95: pct(0.95), p99: pct(0.99), errors: int(errs.Load())}
+	return benchResult{rate: float64(n) / elapsed.Seconds(), p50: percentile(lat, 0.50), p95: percentile(lat, 0.95),
+		p99: percentile(lat, 0.99), errors: int(errs.Load())}
 }
+
+// percentile is the p-th percentile of sorted latencies.
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	return sorted[min(len(sorted)-1, int(p*float64(len(sorted))))]
+}
+
+// repeatRuns makes benchRuns runs, each from vacuumed, analyzed tables (as pgbench's runs do),
+// shows each with show, and returns the median run by by. A failed vacuum is kept in *err (the
+// first one) and the runs go on.
+func repeatRuns(ctx context.Context, pool *pgxpool.Pool, err *error, show func(i int, r benchResult),
+	by func(benchResult) float64, run func() benchResult) benchResult {
+	var rs []benchResult
+	for i := range benchRuns {
+		if *err == nil {
+			*err = db.Vacuum(ctx, pool)
+		}
+		rs = append(rs, run())
+		show(i, rs[i])
+	}
+	return medianBy(rs, by)
+}
+
+// medianBy is the run with the median by.
+func medianBy(rs []benchResult, by func(benchResult) float64) benchResult {
+	s := append([]benchResult(nil), rs...)
+	sort.Slice(s, func(a, b int) bool { return by(s[a]) < by(s[b]) })
+	return s[len(s)/2]
+}
+
+// byRate orders runs by their rate.
+func byRate(r benchResult) float64 { return r.rate }
 
 // runReference drives the payment transaction straight against the store: the same
 // statements, locks and pool size as the API's, without HTTP, GraphQL or authentication.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"sort"
 	"time"
 
 	"github.com/kjb/kjb/db"
@@ -84,25 +83,14 @@ func runCheckout(ctx context.Context, b *benchDB, clients, payments int) error {
 			return err
 		}
 		single = append(single, run(false))
-		printCheckoutRow(fmt.Sprintf("10 × payOrder %d", i+1), single[i])
+		printRowAs(fmt.Sprintf("%-26s", fmt.Sprintf("10 × payOrder %d", i+1)), single[i])
 		batched = append(batched, run(true))
-		printCheckoutRow(fmt.Sprintf("payOrders of 10 %d", i+1), batched[i])
+		printRowAs(fmt.Sprintf("%-26s", fmt.Sprintf("payOrders of 10 %d", i+1)), batched[i])
 	}
-	s, t := medianRate(single), medianRate(batched)
+	s, t := medianBy(single, byRate), medianBy(batched, byRate)
 	fmt.Printf("\npayOrders of 10 ÷ 10 × payOrder   %.2f× orders/s   (target ≥ 3)\n", t.rate/s.rate)
 	fmt.Printf("p99 of a checkout: 10 × payOrder %.1f ms, payOrders of 10 %.1f ms\n", ms(s.p99), ms(t.p99))
 	return nil
-}
-
-func printCheckoutRow(run string, r benchResult) {
-	fmt.Printf("%-26s %11.0f %8.1f %8.1f %8.1f %7d\n", run, r.rate, ms(r.p50), ms(r.p95), ms(r.p99), r.errors)
-}
-
-// medianRate is the run with the median rate.
-func medianRate(rs []benchResult) benchResult {
-	s := append([]benchResult(nil), rs...)
-	sort.Slice(s, func(a, b int) bool { return s[a].rate < s[b].rate })
-	return s[len(s)/2]
 }
 
 // checkoutBodies are the request bodies paying the orders: one payOrders, or one payOrder each.

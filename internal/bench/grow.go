@@ -260,8 +260,7 @@ func timeOp(do func() error) (opResult, error) {
 		lat = append(lat, time.Since(t0))
 	}
 	sort.Slice(lat, func(a, b int) bool { return lat[a] < lat[b] })
-	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
-	return opResult{p50: pct(0.5), p99: pct(0.99)}, nil
+	return opResult{p50: percentile(lat, 0.5), p99: percentile(lat, 0.99)}, nil
 }
 
 func timeOnce(do func() error) (opResult, error) {
