@@ -40,8 +40,8 @@ type AutoFunding struct {
 // (rounded up to the fen), or the reason it cannot be made. Without auto-convert the reason
 // is INSUFFICIENT_BALANCE, which keeps meaning "even with auto-convert".
 func (f AutoFunding) cover(total Money, balances map[Currency]decimal.Decimal) (*PlannedConversion, []ErrorCode) {
-	short := RoundUp(total.Amount.Sub(balances[CNH]), CNH.MinorUnits())
-	if short.Sign() <= 0 {
+	short := Shortfall(total, balances)
+	if short.Sign() == 0 {
 		return nil, nil
 	}
 	need := Money{Amount: short, Currency: CNH}

@@ -2,9 +2,6 @@ package domain
 
 import (
 	"slices"
-	"strconv"
-
-	"github.com/shopspring/decimal"
 )
 
 // MaxCheckoutOrders is how many orders one checkout pays at most (1688's own cross-border
@@ -55,7 +52,7 @@ func (c Checkout) SameAccount() error {
 	a := c.account()
 	for i, s := range c {
 		if a != nil && s.Account != nil && s.Account.ID != a.ID {
-			return Errorf(CodeInvalidInput, Field("orderIds", strconv.Itoa(i)),
+			return Errorf(CodeInvalidInput, orderIDField(i),
 				"is bought by a member linked to another account than the other orders")
 		}
 	}
@@ -79,20 +76,14 @@ func (c Checkout) Options() []CheckoutOption {
 	for m := range per[0] {
 		first := per[0][m]
 		co := CheckoutOption{Method: first.Method, HandledBy: first.HandledBy, Available: true, Orders: make([]PaymentOption, len(c))}
-		total, known := decimal.Zero, true
+		totals := make([]*Money, len(c))
 		for i := range c {
 			o := per[i][m]
 			co.Orders[i] = o.PaymentOption
 			co.Available = co.Available && o.Available
-			if o.Total == nil || o.Total.Currency != first.Total.Currency {
-				known = false
-				continue
-			}
-			total = total.Add(o.Total.Amount)
+			totals[i] = o.Total
 		}
-		if known {
-			co.Total = &Money{Amount: total, Currency: first.Total.Currency}
-		}
+		co.Total = sumMoney(totals)
 		if a := c.account(); first.FromBalance && a != nil && co.Total != nil && c[0].Balances[co.Total.Currency].LessThan(co.Total.Amount) {
 			if co.Method == MethodWorldPay {
 				// Cross-border Pay may buy the shortfall (auto-convert or a locked quote).

@@ -26,7 +26,7 @@ func validateOrderIDs(ids []string) error {
 	seen := make(map[string]int, len(ids))
 	for i, id := range ids {
 		if j, ok := seen[id]; ok {
-			errs = append(errs, Errorf(CodeInvalidInput, Field("orderIds", strconv.Itoa(i)), "repeats orderIds[%d]", j))
+			errs = append(errs, Errorf(CodeInvalidInput, orderIDField(i), "repeats orderIds[%d]", j))
 			continue
 		}
 		seen[id] = i

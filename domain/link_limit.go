@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"cmp"
 	"slices"
 	"time"
 
@@ -63,15 +64,7 @@ func linkSpends(ps []Payment, limits map[string]LinkLimits) []LinkSpend {
 		}
 		out[i].Amount = out[i].Amount.Add(p.Amount.Amount)
 	}
-	slices.SortFunc(out, func(a, b LinkSpend) int {
-		switch {
-		case a.LinkID < b.LinkID:
-			return -1
-		case a.LinkID > b.LinkID:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out, func(a, b LinkSpend) int { return cmp.Compare(a.LinkID, b.LinkID) })
 	return out
 }
 

@@ -205,8 +205,7 @@ func (p PaymentSituation) orderOptions() []orderOption {
 
 	// A bank transfer goes through the marketplace, slowly, with intermediary charges no one
 	// can know beforehand: no fee and no total are shown for it.
-	bank := PaymentOption{Method: MethodBankTransfer, Reasons: []ErrorCode{}, HandledBy: HandledByMarketplace}
-	bank.Reasons = notPayable(nil)
+	bank := PaymentOption{Method: MethodBankTransfer, Reasons: notPayable(nil), HandledBy: HandledByMarketplace}
 	bank.Available = len(bank.Reasons) == 0
 	// Only WorldFirst's methods are taken from the buyer's balance.
 	opts := []orderOption{
