@@ -25,10 +25,7 @@ func (r *accountResolver) AutoConvert(ctx context.Context, obj *model.Account) (
 // SetAutoConvert is the resolver for the setAutoConvert field.
 func (r *mutationResolver) SetAutoConvert(ctx context.Context, input model.SetAutoConvertInput) (*model.SetAutoConvertPayload, error) {
 	id, err := decodeID(input.AccountID, typeAccount, "accountId")
-	in := domain.SetAutoConvertInput{AccountID: id, MaxSpreadBps: input.MaxSpreadBps}
-	if input.Currency != nil {
-		in.Currency = string(*input.Currency)
-	}
+	in := domain.SetAutoConvertInput{AccountID: id, MaxSpreadBps: input.MaxSpreadBps, Currency: currencyOrEmpty(input.Currency)}
 	return mutate2(err, func() (domain.AutoConvert, domain.Account, error) {
 		return r.Svc.SetAutoConvert(ctx, ActorFrom(ctx), in)
 	}, func(a domain.AutoConvert, acct domain.Account) *model.SetAutoConvertPayload {
