@@ -267,10 +267,18 @@ func (t *txStore) UpdatePayout(ctx context.Context, p domain.Payout) error {
 	return nil
 }
 
-func (q queries) Trail(ctx context.Context, references []string) ([]domain.PostedEntry, error) {
-	rows, err := q.q.Query(ctx, `SELECT e.id::text, t.kind, t.reference, e.book, coalesce(e.account_id::text, ''), e.currency, e.amount, e.created_at
-		FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_id = t.id
-		WHERE t.reference = ANY($1) ORDER BY e.id`, references)
+// Trail finds each transaction by its (kind, reference) in ledger_references, one key lookup,
+// and its entries by transaction id, in its month's partition only.
+func (q queries) Trail(ctx context.Context, references []domain.LedgerRef) ([]domain.PostedEntry, error) {
+	kinds, refs := make([]string, len(references)), make([]string, len(references))
+	for i, r := range references {
+		kinds[i], refs[i] = string(r.Kind), r.Reference
+	}
+	rows, err := q.q.Query(ctx, `SELECT e.id::text, r.kind, r.reference, e.book, coalesce(e.account_id::text, ''), e.currency, e.amount, e.created_at
+		FROM unnest($1::text[], $2::text[]) AS x(kind, reference)
+		JOIN ledger_references r ON r.kind = x.kind AND r.reference = x.reference
+		JOIN ledger_entries e ON e.transaction_id = r.transaction_id
+		ORDER BY e.id`, kinds, refs)
 	if err != nil {
 		return nil, err
 	}

@@ -29,6 +29,13 @@ const (
 	LedgerTopUp LedgerKind = "TOP_UP"
 )
 
+// LedgerRef names the ledger transaction that records one business event: its kind and the
+// id of the object it is about.
+type LedgerRef struct {
+	Kind      LedgerKind
+	Reference string
+}
+
 // Entry is one signed line of a ledger transaction. For BookCustomer a positive amount adds
 // to the account's balance and a negative one takes from it.
 type Entry struct {

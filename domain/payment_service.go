@@ -342,19 +342,19 @@ func (s *Service) PaymentTrail(ctx context.Context, actor Actor, paymentID strin
 		return nil, err
 	}
 	q := s.store.Queries()
-	refs := []string{p.ID}
+	refs := []LedgerRef{{LedgerPayment, p.ID}, {LedgerEscrowRelease, p.ID}}
 	if p.ConversionID != "" {
-		refs = append(refs, p.ConversionID)
+		refs = append(refs, LedgerRef{LedgerConversion, p.ConversionID})
 	}
 	rs, err := q.Refunds(ctx, p.ID)
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range rs {
-		refs = append(refs, r.ID)
+		refs = append(refs, LedgerRef{LedgerRefund, r.ID})
 	}
 	if po, err := q.PayoutByPayment(ctx, p.ID); err == nil {
-		refs = append(refs, po.ID)
+		refs = append(refs, LedgerRef{LedgerPayout, po.ID})
 	} else if CodeOf(err) != CodeNotFound {
 		return nil, err
 	}

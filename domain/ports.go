@@ -79,8 +79,9 @@ type Queries interface {
 	PayoutByPayment(ctx context.Context, paymentID string) (Payout, error)
 	// Payouts lists payouts within scope, optionally by status, newest first, up to page.First+1.
 	Payouts(ctx context.Context, scope Scope, status PayoutStatus, page Page) ([]Payout, error)
-	// Trail returns every ledger line of the transactions recording the given references.
-	Trail(ctx context.Context, references []string) ([]PostedEntry, error)
+	// Trail returns every ledger line of the transactions recording the given references, in
+	// posting order.
+	Trail(ctx context.Context, references []LedgerRef) ([]PostedEntry, error)
 	// FeeSchedule returns the schedule in force at t.
 	FeeSchedule(ctx context.Context, t time.Time) (FeeSchedule, error)
 	// FeeStatements lists an account's statements, newest month first, up to page.First+1.

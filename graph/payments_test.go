@@ -443,3 +443,35 @@ func TestPaymentsListing(t *testing.T) {
 		t.Fatalf("second page %v, want %v and no next page: %v", got, newestFirst(0), d)
 	}
 }
+
+// TestPaymentMoneyTrail: a payment's ledgerLines are every line of its conversion, the payment
+// itself, its refund, its escrow release and its payout, in posting order.
+func TestPaymentMoneyTrail(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	s := e.NewShop("6222020200118888")
+	e.MustSucceed(e.Operator, "setFxRate", SetFxRate, map[string]any{"from": "USD", "to": "CNH", "mid": "7.1000"})
+	e.Fund(s.AccountID, "1000.00", "USD")
+	e.MustSucceed(s.AccountKey, "setAutoConvert", setAutoConvert, map[string]any{"accountId": s.AccountID, "currency": "USD", "maxSpreadBps": 100})
+	oid := e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "1000.00")
+	e.Pay(s.AccountKey, oid, "p")
+	e.MustSucceed(s.PartnerKey, "refundOrder", RefundOrder, map[string]any{"orderId": oid, "amount": Money("100.00", "CNY"), "idempotencyKey": "r"})
+	e.MustSucceed(s.PartnerKey, "confirmReceipt", ConfirmReceipt, map[string]any{"orderId": oid})
+	var po string
+	if err := e.Pool.QueryRow(context.Background(), `SELECT id::text FROM payouts`).Scan(&po); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Svc.SubmitPayout(context.Background(), po, sandboxrail.Rail{Pool: e.Pool}); err != nil {
+		t.Fatal(err)
+	}
+	d := e.MustData(s.PartnerKey, `query($id: ID!) { order(id: $id) { payment { ledgerLines { kind } } } }`, map[string]any{"id": oid})
+	var kinds []string
+	for _, l := range Get(d, "order", "payment", "ledgerLines").([]any) {
+		if k := Str(l, "kind"); len(kinds) == 0 || kinds[len(kinds)-1] != k {
+			kinds = append(kinds, k)
+		}
+	}
+	if want := []string{"CONVERSION", "PAYMENT", "REFUND", "ESCROW_RELEASE", "PAYOUT"}; !slices.Equal(kinds, want) {
+		t.Fatalf("trail %v, want %v", kinds, want)
+	}
+}
