@@ -247,15 +247,16 @@ func (q queries) audit(ctx context.Context, full bool) ([]domain.Violation, erro
 	return out, err
 }
 
-// ledgerWatermark returns an entry id below which no entry can still appear: the largest
-// committed id, once every transaction that was writing the ledger when it was read has ended.
-// A writer holds its lock on ledger_entries from before it draws an id until it ends, so the
+// ledgerWatermark returns an entry id below which no entry can still appear: the last id the
+// entries' sequence handed out (LedgerHorizon's; a read of the sequence, not of every month's
+// entries), once every transaction that was writing the ledger when it was read has ended. A
+// writer holds its lock on ledger_entries from before it draws an id until it ends, so the
 // writers still running after the read hold every id that was drawn and not yet committed;
 // their end is awaited (as CREATE INDEX CONCURRENTLY awaits lockers), taking no lock, so
-// payments never wait for the audit.
+// payments never wait for the audit. Ids of rolled-back writers are never used: gaps.
 func ledgerWatermark(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
-	var upTo int64
-	if err := pool.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM ledger_entries`).Scan(&upTo); err != nil {
+	upTo, _, err := queries{q: pool}.LedgerHorizon(ctx)
+	if err != nil {
 		return 0, err
 	}
 	running, err := waitForWriters(ctx, pool, []string{"ledger_entries"}, []string{"RowExclusiveLock"}, time.Minute)
