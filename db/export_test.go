@@ -26,7 +26,9 @@ func TxStart(ctx context.Context, tx domain.Tx) (time.Time, error) {
 }
 
 // LivePartnerSummary reads a partner summary's period live, without the roll-up.
-var LivePartnerSummary = livePartnerSummary
+func LivePartnerSummary(ctx context.Context, q querier, scope domain.Scope, from, to time.Time) (domain.PartnerSummary, error) {
+	return partnerSummary(ctx, q, scope, from, to, false)
+}
 
 // EntriesAfterCounting is EntriesAfter counting at most counted entries one by one.
 func EntriesAfterCounting(ctx context.Context, pool *pgxpool.Pool, id, counted int64) (int64, error) {

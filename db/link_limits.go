@@ -8,14 +8,11 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// day is a Shanghai period's first instant as a SQL date.
-func day(t time.Time) string { return t.In(domain.Shanghai).Format(time.DateOnly) }
-
 func (q queries) LinkSpent(ctx context.Context, linkID string, period domain.SpendingPeriod) (domain.LinkSpent, error) {
 	var s domain.LinkSpent
 	err := q.q.QueryRow(ctx, `SELECT coalesce(sum(spent) FILTER (WHERE period = 'DAY'), 0), coalesce(sum(spent) FILTER (WHERE period = 'MONTH'), 0)
 		FROM link_spending WHERE link_id = $1 AND ((period = 'DAY' AND starts = $2::date) OR (period = 'MONTH' AND starts = $3::date))`,
-		linkID, day(period.Day), day(period.Month)).Scan(&s.Day, &s.Month)
+		linkID, domain.ShanghaiDay(period.Day), domain.ShanghaiDay(period.Month)).Scan(&s.Day, &s.Month)
 	return s, translate(err)
 }
 
@@ -41,7 +38,7 @@ func (t *txStore) AddLinkSpending(ctx context.Context, spends []domain.LinkSpend
 	amounts := make([]decimal.Decimal, len(spends))
 	daily, monthly := make([]*decimal.Decimal, len(spends)), make([]*decimal.Decimal, len(spends))
 	for i, s := range spends {
-		links[i], days[i], months[i], amounts[i] = s.LinkID, day(s.Period.Day), day(s.Period.Month), s.Amount
+		links[i], days[i], months[i], amounts[i] = s.LinkID, domain.ShanghaiDay(s.Period.Day), domain.ShanghaiDay(s.Period.Month), s.Amount
 		daily[i], monthly[i] = s.Limits.Daily, s.Limits.Monthly
 	}
 	t.tx.deferExec(`INSERT INTO link_spending AS u (link_id, period, starts, spent, cap)
@@ -60,6 +57,6 @@ func (t *txStore) FreeLinkSpending(ctx context.Context, paymentID string, period
 	t.tx.deferExec(`UPDATE link_spending u SET spent = u.spent - $4 FROM payments p
 		WHERE p.id = $1 AND u.link_id = p.link_id
 			AND ((u.period = 'DAY' AND u.starts = $2::date) OR (u.period = 'MONTH' AND u.starts = $3::date))`,
-		paymentID, day(period.Day), day(period.Month), amount)
+		paymentID, domain.ShanghaiDay(period.Day), domain.ShanghaiDay(period.Month), amount)
 	return nil
 }

@@ -14,14 +14,10 @@ import (
 // the rolled-up UTC days inside the period from the roll-up, the rest (the edges of a period
 // not aligned to days, today, days not rolled up yet) live, by time. A month costs a month's
 // roll-up rows and at most two days' payments. It reads in one snapshot, so the figures are
-// those of one moment, equal to what livePartnerSummary reads.
+// those of one moment, equal to what reading it all live (partnerSummary without the roll-up)
+// gives.
 func (q queries) PartnerSummary(ctx context.Context, scope domain.Scope, from, to time.Time) (domain.PartnerSummary, error) {
 	return partnerSummary(ctx, q.q, scope, from, to, true)
-}
-
-// livePartnerSummary reads the whole period live, without the roll-up.
-func livePartnerSummary(ctx context.Context, q querier, scope domain.Scope, from, to time.Time) (domain.PartnerSummary, error) {
-	return partnerSummary(ctx, q, scope, from, to, false)
 }
 
 // summaryScope is a scope's condition on a partner column; its argument, when it has one, is
