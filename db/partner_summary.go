@@ -142,8 +142,7 @@ func (t *summaryTotals) addLive(ctx context.Context, q querier, sc summaryScope,
 	args := sc.args(from, to)
 	var volume, fees, refunds, paid decimal.Decimal
 	var n int
-	err := q.QueryRow(ctx, `SELECT count(*), coalesce(sum(amount), 0),
-			coalesce(sum(coalesce(standard_fee, 0) + coalesce(service_fee, 0) - refunded_fees), 0)
+	err := q.QueryRow(ctx, `SELECT count(*), coalesce(sum(amount), 0), coalesce(sum(`+netFees("")+`), 0)
 		FROM payments WHERE `+sc.on("partner_id")+` AND created_at >= $1 AND created_at < $2`, args...).Scan(&n, &volume, &fees)
 	if err != nil {
 		return err

@@ -267,6 +267,16 @@ func (t *txStore) UpdatePayout(ctx context.Context, p domain.Payout) error {
 	return nil
 }
 
+// netFees is a payment's fees net of its refunded fees (domain.Payment's TotalFees less
+// RefundedFees) as SQL, for the payments row named by alias ("" when unaliased): the fee figure
+// of partnerSummary, its roll-up and the partner reconciliation report.
+func netFees(alias string) string {
+	if alias != "" {
+		alias += "."
+	}
+	return "coalesce(" + alias + "standard_fee, 0) + coalesce(" + alias + "service_fee, 0) - " + alias + "refunded_fees"
+}
+
 // Trail finds each transaction by its (kind, reference) in ledger_references, one key lookup,
 // and its entries by transaction id, in its month's partition only.
 func (q queries) Trail(ctx context.Context, references []domain.LedgerRef) ([]domain.PostedEntry, error) {

@@ -20,7 +20,7 @@ func (q queries) ReconciliationLines(ctx context.Context, scope domain.Scope, fr
 			sum(x.failed_n)::int, sum(x.failed), sum(x.pending_n)::int, sum(x.pending)
 		FROM (
 			SELECT `+shanghaiDay("p.created_at")+` AS day, p.supplier_row_id AS supplier, 1 AS n, p.amount AS volume,
-				coalesce(p.standard_fee, 0) + coalesce(p.service_fee, 0) - p.refunded_fees AS fees,
+				`+netFees("p")+` AS fees,
 				0 AS refunds, 0 AS paid, 0 AS paid_n, 0 AS failed_n, 0 AS failed, 0 AS pending_n, 0 AS pending
 			FROM payments p WHERE `+partnerScope(all, "p.partner_id")+` AND p.created_at >= $3 AND p.created_at < $4
 			UNION ALL

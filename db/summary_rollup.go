@@ -81,7 +81,7 @@ func (t *txStore) RollUpSummaryDays(ctx context.Context, before time.Time, limit
 	t.tx.deferExec(`INSERT INTO summary_rollups (partner_id, day, payment_count, payment_volume, fees, refunds, payouts_paid)
 		SELECT partner_id, day, sum(n), sum(volume), sum(fees), sum(refunds), sum(paid) FROM (
 			SELECT partner_id, `+utcDay("created_at")+` AS day, count(*) AS n, sum(amount) AS volume,
-				sum(coalesce(standard_fee, 0) + coalesce(service_fee, 0) - refunded_fees) AS fees, 0 AS refunds, 0 AS paid
+				sum(`+netFees("")+`) AS fees, 0 AS refunds, 0 AS paid
 			FROM payments WHERE created_at >= $2 AND created_at < $3 GROUP BY 1, 2
 			UNION ALL
 			SELECT p.partner_id, `+utcDay("r.created_at")+`, 0, 0, 0, sum(r.amount), 0
