@@ -109,10 +109,7 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 	river.AddWorker(workers, &pruneEventsWorker{svc: svc})
 	periodic := []*river.PeriodicJob{
 		river.NewPeriodicJob(river.PeriodicInterval(cfg.AuditInterval),
-			func() (river.JobArgs, *river.InsertOpts) {
-				// Unique among the jobs not yet finished only: a completed audit never stops the next hour's.
-				return domain.AuditLedgerJob{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: unfinishedStates}}
-			},
+			oneAtATime(domain.AuditLedgerJob{}),
 			&river.PeriodicJobOpts{RunOnStart: true, ID: "ledger.audit"}),
 		// Settles every closed window, catching up whatever per-conversion jobs missed.
 		river.NewPeriodicJob(river.PeriodicInterval(cfg.SettlementInterval),
@@ -125,9 +122,7 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 		// Also on start: it makes the partitions ahead, and a worker restarted more often than
 		// daily must still make them.
 		river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
-			func() (river.JobArgs, *river.InsertOpts) {
-				return domain.PruneEventsJob{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: unfinishedStates}}
-			},
+			oneAtATime(domain.PruneEventsJob{}),
 			&river.PeriodicJobOpts{RunOnStart: true, ID: "events.prune"}),
 	}
 	if cfg.SealInterval <= 0 {
@@ -141,9 +136,7 @@ func NewClient(pool *pgxpool.Pool, svc *domain.Service, cfg Config) (*river.Clie
 		&river.PeriodicJobOpts{RunOnStart: true, ID: "ledger.seal"}))
 	river.AddWorker(workers, &rollUpSummariesWorker{svc: svc, log: cfg.Logger})
 	periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(summaryRollupInterval),
-		func() (river.JobArgs, *river.InsertOpts) {
-			return domain.RollUpSummariesJob{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: unfinishedStates}}
-		},
+		oneAtATime(domain.RollUpSummariesJob{}),
 		&river.PeriodicJobOpts{RunOnStart: true, ID: "summaries.rollup"}))
 	if cfg.RailReport != nil && cfg.ProviderReport != nil {
 		river.AddWorker(workers, &reconcileDayWorker{svc: svc, rail: cfg.RailReport, provider: cfg.ProviderReport, log: cfg.Logger})
@@ -219,5 +212,13 @@ func Enqueue(client *river.Client[pgx.Tx]) func(context.Context, pgx.Tx, ...doma
 		}
 		_, err := client.InsertManyTx(ctx, tx, params)
 		return err
+	}
+}
+
+// oneAtATime makes a periodic job of args unique among the jobs not yet finished only: one
+// runs at a time, and a completed run never stops the next one.
+func oneAtATime(args river.JobArgs) func() (river.JobArgs, *river.InsertOpts) {
+	return func() (river.JobArgs, *river.InsertOpts) {
+		return args, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: unfinishedStates}}
 	}
 }

@@ -77,9 +77,10 @@ type pruneEventsWorker struct {
 }
 
 func (w *pruneEventsWorker) Work(ctx context.Context, _ *river.Job[domain.PruneEventsJob]) error {
-	// Each step runs whatever the other's outcome: a ledger month that cannot be made today
-	// must not stop retention, nor the reverse.
-	ledgerErr := prepareLedgerMonths(ctx, w.svc)
+	// The daily maintenance also keeps the ledger's monthly partitions made ahead. Each step
+	// runs whatever the other's outcome: a ledger month that cannot be made today must not stop
+	// retention, nor the reverse.
+	_, ledgerErr := w.svc.PrepareLedgerMonths(ctx)
 	_, err := w.svc.PruneEvents(ctx)
 	return errors.Join(ledgerErr, err)
 }
