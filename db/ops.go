@@ -20,7 +20,7 @@ type OpsSnapshot struct {
 func ReadOpsSnapshot(ctx context.Context, pool *pgxpool.Pool) (OpsSnapshot, error) {
 	var s OpsSnapshot
 	if err := pool.QueryRow(ctx, `SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8, count(*)
-		FROM payouts WHERE status IN ('PENDING', 'SUBMITTED', 'FAILED')`).Scan(&s.OldestPayoutSecs, &s.OpenPayouts); err != nil {
+		FROM payouts WHERE status IN `+openPayouts).Scan(&s.OldestPayoutSecs, &s.OpenPayouts); err != nil {
 		return s, err
 	}
 	s.FXPositions = map[string]float64{}

@@ -73,7 +73,7 @@ func partnerSummary(ctx context.Context, q querier, scope domain.Scope, from, to
 		}
 		// Open payouts are few whatever the history: counted on their partial index.
 		return q.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status IN ('PENDING', 'SUBMITTED')), count(*) FILTER (WHERE status = 'FAILED')
-			FROM payouts WHERE `+sc.on("partner_id")+` AND status IN ('PENDING', 'SUBMITTED', 'FAILED') AND $1::timestamptz <= $2`,
+			FROM payouts WHERE `+sc.on("partner_id")+` AND status IN `+openPayouts+` AND $1::timestamptz <= $2`,
 			sc.args(from, to)...).Scan(&t.s.PayoutsPending, &t.s.PayoutsFailed)
 	})
 	if err != nil {

@@ -267,6 +267,11 @@ func (t *txStore) UpdatePayout(ctx context.Context, p domain.Payout) error {
 	return nil
 }
 
+// openPayouts are the payout statuses of a payout not yet paid (PENDING, SUBMITTED) or
+// failed, written out as the partial indexes payouts_open and payouts_open_partner (migration
+// 0031) are, so a query on them can use those indexes.
+const openPayouts = `('PENDING', 'SUBMITTED', 'FAILED')`
+
 // netFees is a payment's fees net of its refunded fees (domain.Payment's TotalFees less
 // RefundedFees) as SQL, for the payments row named by alias ("" when unaliased): the fee figure
 // of partnerSummary, its roll-up and the partner reconciliation report.
