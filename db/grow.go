@@ -2,7 +2,10 @@ package db
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -274,3 +277,40 @@ func Grow(ctx context.Context, pool *pgxpool.Pool, shape GrowShape, now time.Tim
 		Scan(&r.MainPartnerID, &r.BusyAccountID, &r.DeepPayment, &r.DeepPayout, &r.DeepOrder, &r.DeepEvent)
 	return r, err
 }
+
+// grownNote is what a grown database says of itself, kept as its comment so a later run can
+// measure it again without growing it anew.
+type grownNote struct {
+	Payments int        `json:"payments"`
+	Result   GrowResult `json:"result"`
+}
+
+// RememberGrowth notes, on the pool's database, the size it was grown to and what Grow found.
+func RememberGrowth(ctx context.Context, pool *pgxpool.Pool, payments int, r GrowResult) error {
+	note, err := json.Marshal(grownNote{Payments: payments, Result: r})
+	if err != nil {
+		return err
+	}
+	var name string
+	if err := pool.QueryRow(ctx, `SELECT current_database()`).Scan(&name); err != nil {
+		return err
+	}
+	_, err = pool.Exec(ctx, `COMMENT ON DATABASE `+pgx.Identifier{name}.Sanitize()+` IS `+quoteLiteral(string(note)))
+	return err
+}
+
+// RecallGrowth reads what RememberGrowth noted on the pool's database.
+func RecallGrowth(ctx context.Context, pool *pgxpool.Pool) (int, GrowResult, error) {
+	var text *string
+	if err := pool.QueryRow(ctx, `SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()`).
+		Scan(&text); err != nil {
+		return 0, GrowResult{}, err
+	}
+	var note grownNote
+	if text == nil || json.Unmarshal([]byte(*text), &note) != nil || note.Payments == 0 {
+		return 0, GrowResult{}, errors.New("this database was not grown by kjb bench -grow")
+	}
+	return note.Payments, note.Result, nil
+}
+
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	pgxdecimal "github.com/jackc/pgx-shopspring-decimal"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -87,7 +86,7 @@ func Open(ctx context.Context, c PoolConfig) (*pgxpool.Pool, error) {
 	}
 	cfg.ConnConfig.DialFunc = dialer.DialContext
 	cfg.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
-		pgxdecimal.Register(conn.TypeMap())
+		registerDecimal(conn.TypeMap())
 		return nil
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)

@@ -41,7 +41,7 @@ const maxTxAttempts = 8
 func (s *Store) InTx(ctx context.Context, fn func(context.Context, domain.Tx) error) error {
 	var err error
 	for attempt := 0; attempt < maxTxAttempts; attempt++ {
-		err = s.runTx(ctx, fn)
+		err = s.runTx(ctx, fn, "COMMIT")
 		if !retryable(err) {
 			return translate(err)
 		}
@@ -49,9 +49,17 @@ func (s *Store) InTx(ctx context.Context, fn func(context.Context, domain.Tx) er
 	return translate(err)
 }
 
-// runTx is one attempt: committed when fn returns nil, rolled back otherwise. BEGIN and COMMIT
-// travel with other statements (see txConn); a transaction that sent nothing ends with nothing.
-func (s *Store) runTx(ctx context.Context, fn func(context.Context, domain.Tx) error) (err error) {
+// Rehearse runs fn in a transaction as InTx does, sends every statement fn queued, and then
+// rolls the transaction back: what fn does is done in full, and undone (for measuring a write,
+// such as the month close, on the same data again and again).
+func (s *Store) Rehearse(ctx context.Context, fn func(context.Context, domain.Tx) error) error {
+	return translate(s.runTx(ctx, fn, "ROLLBACK"))
+}
+
+// runTx is one attempt: ended with end (COMMIT) when fn returns nil, rolled back otherwise.
+// BEGIN and the end travel with other statements (see txConn); a transaction that sent nothing
+// ends with nothing.
+func (s *Store) runTx(ctx context.Context, fn func(context.Context, domain.Tx) error, end string) (err error) {
 	pc, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return err
@@ -72,7 +80,7 @@ func (s *Store) runTx(ctx context.Context, fn func(context.Context, domain.Tx) e
 	if !conn.begun && len(conn.pending) == 1 {
 		return nil // nothing but BEGIN: nothing was read or written
 	}
-	conn.deferExec("COMMIT")
+	conn.deferExec(end)
 	return conn.flush(ctx)
 }
 

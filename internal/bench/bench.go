@@ -28,6 +28,7 @@ import (
 	"github.com/kjb/kjb/domain"
 	"github.com/kjb/kjb/graph"
 	"github.com/kjb/kjb/worker"
+	"github.com/riverqueue/river"
 )
 
 // benchRuns is how many times each kind of measured run is repeated per shape.
@@ -65,12 +66,13 @@ func Run(ctx context.Context, cfg Config, args []string) error {
 	backlog := fs.Int("backlog", 20000, "escrow releases drained by the worker")
 	keep := fs.Bool("keep", false, "keep the benchmark database")
 	grow := fs.Int("grow", 0, "grow a database to this many payments and compare every operation with an empty one (10000000 is the reference size)")
+	grown := fs.String("grown", "", "with -grow: measure this database, kept (-keep) by an earlier -grow run, instead of growing one")
 	checkout := fs.Bool("checkout", false, "compare paying 10 orders per payOrders call with 10 payOrder calls")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *grow > 0 {
-		return RunGrow(ctx, cfg, *grow, *clients, *payments, *keep)
+	if *grow > 0 || *grown != "" {
+		return RunGrow(ctx, cfg, *grow, *clients, *payments, *keep, *grown)
 	}
 	self := cfg.Binary
 	b, err := openBench(ctx, cfg, *keep)
@@ -158,23 +160,12 @@ func openBench(ctx context.Context, cfg Config, keep bool) (*benchDB, error) {
 			dropDatabase(cfg.DatabaseURL, dbName)
 		}
 	}
-	pool, err := db.Open(ctx, db.PoolConfig{URL: dbURL, MaxConns: int32(cfg.DBMaxConns), AppName: "kjb-bench"})
+	pool, svc, err := openService(ctx, cfg, dbURL)
 	if err != nil {
 		drop()
 		return nil, err
 	}
 	fail := func(err error) (*benchDB, error) { pool.Close(); drop(); return nil, err }
-	if _, err := db.Migrate(ctx, pool); err != nil {
-		return fail(err)
-	}
-	if err := worker.Migrate(ctx, pool); err != nil {
-		return fail(err)
-	}
-	rc, err := worker.NewInsertClient(pool, slog.New(slog.DiscardHandler))
-	if err != nil {
-		return fail(err)
-	}
-	svc := domain.NewService(db.NewStore(pool, worker.Enqueue(rc)), domain.SystemClock{}, domain.Config{Sandbox: true, LinkCodes: linkCodes})
 	api, err := startProcess(ctx, cfg.Binary, "api", dbURL, map[string]string{"KJB_LISTEN": "127.0.0.1:0", "KJB_RATE_LIMIT": "0"})
 	if err != nil {
 		return fail(err)
@@ -192,6 +183,27 @@ func printRowAs(label string, r benchResult) {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// openService opens a pool on the database at url, migrates it (KJB's tables and River's) and
+// puts a sandbox service on it.
+func openService(ctx context.Context, cfg Config, url string) (*pgxpool.Pool, *domain.Service, error) {
+	pool, err := db.Open(ctx, db.PoolConfig{URL: url, MaxConns: int32(cfg.DBMaxConns), AppName: "kjb-bench"})
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err = db.Migrate(ctx, pool); err == nil {
+		err = worker.Migrate(ctx, pool)
+	}
+	var rc *river.Client[pgx.Tx]
+	if err == nil {
+		rc, err = worker.NewInsertClient(pool, slog.New(slog.DiscardHandler))
+	}
+	if err != nil {
+		pool.Close()
+		return nil, nil, err
+	}
+	return pool, domain.NewService(db.NewStore(pool, worker.Enqueue(rc)), domain.SystemClock{}, domain.Config{Sandbox: true, LinkCodes: linkCodes}), nil
+}
 
 func benchDatabaseURL(server string) (string, string, error) {
 	cfg, err := pgx.ParseConfig(server)

@@ -3,8 +3,8 @@ package bench
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -37,42 +37,68 @@ type grownDB struct {
 }
 
 // RunGrow grows a database to n payments and an "empty" one to baselinePayments, measures every
-// operation on both and prints the table of ratios. keep leaves the grown database in place.
-func RunGrow(ctx context.Context, cfg Config, n, clients, payments int, keep bool) error {
+// operation on both and prints the table of ratios. keep leaves the grown database in place;
+// grown, when set, names a database kept by an earlier run, measured again instead of growing
+// a new one (n is then read from it).
+func RunGrow(ctx context.Context, cfg Config, n, clients, payments int, keep bool, grown string) error {
+	var kept *grownDB
+	if grown != "" {
+		var err error
+		if kept, err = openGrown(ctx, cfg, grown); err != nil {
+			return err
+		}
+		n = kept.payments
+	}
 	fmt.Printf("kjb bench -grow %d — %d clients, %d payments per payOrder run, pool %d\n\n", n, clients, payments, cfg.DBMaxConns)
 	var dbs []*grownDB
 	defer func() {
 		for _, d := range dbs {
 			d.pool.Close()
-			if !keep || d.payments != n {
+			if d != kept && (!keep || d.payments != n) {
 				dropDatabase(cfg.DatabaseURL, d.name)
 			}
 		}
 	}()
-	var results [][]opResult
 	for i, size := range []int{baselinePayments, n} {
-		d, err := growDatabase(ctx, cfg, size, i)
-		if err != nil {
-			return err
-		}
-		dbs = append(dbs, d)
-		fmt.Printf("grew %s to %d payments in %s; full audit clean in %s; %.1f MB (%.0f bytes per payment)\n",
-			d.name, size, d.grow.Round(time.Second), d.audit.Round(time.Millisecond), float64(d.bytes)/1e6, float64(d.bytes)/float64(size))
-		stats := db.ResetStatementStats(ctx, d.pool)
-		rs, err := measureOperations(ctx, d, clients, payments)
-		if err != nil {
-			return err
-		}
-		results = append(results, rs)
-		if stats && size == n {
-			top, err := db.SlowestStatements(ctx, d.pool, 12)
+		d := kept
+		if i == 0 || kept == nil {
+			var err error
+			d, err = growDatabase(ctx, cfg, size, i)
+			if d != nil {
+				dbs = append(dbs, d)
+			}
 			if err != nil {
 				return err
 			}
-			fmt.Printf("\nslowest statements on the grown database while measuring (pg_stat_statements, mean ms):\n")
-			for _, s := range top {
-				fmt.Printf("%9.2f ms %8d calls  %.160s\n", s.MeanMillis, s.Calls, s.Query)
-			}
+			fmt.Printf("grew %s to %d payments in %s; full audit clean in %s; %.1f MB (%.0f bytes per payment)\n",
+				d.name, size, d.grow.Round(time.Second), d.audit.Round(time.Millisecond), float64(d.bytes)/1e6, float64(d.bytes)/float64(size))
+		} else {
+			dbs = append(dbs, d)
+			fmt.Printf("measuring %s, kept from an earlier run at %d payments; %.1f MB (%.0f bytes per payment)\n",
+				d.name, size, float64(d.bytes)/1e6, float64(d.bytes)/float64(size))
+		}
+	}
+	empty, big := dbs[0], dbs[1]
+	stats := db.ResetStatementStats(ctx, big.pool)
+	results, err := measureReads(ctx, empty, big)
+	if err != nil {
+		return err
+	}
+	for i, d := range []*grownDB{empty, big} {
+		rs, err := measureWrites(ctx, d, clients, payments)
+		if err != nil {
+			return err
+		}
+		results[i] = append(results[i], rs...)
+	}
+	if stats {
+		top, err := db.SlowestStatements(ctx, big.pool, 12)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("\nslowest statements on the grown database while measuring (pg_stat_statements, mean ms):\n")
+		for _, s := range top {
+			fmt.Printf("%9.2f ms %8d calls  %.160s\n", s.MeanMillis, s.Calls, s.Query)
 		}
 	}
 	fmt.Printf("\n%-28s %10s %10s %10s %10s %7s\n", "operation", "empty p50", "empty p99", "grown p50", "grown p99", "ratio")
@@ -85,7 +111,9 @@ func RunGrow(ctx context.Context, cfg Config, n, clients, payments int, keep boo
 		fmt.Printf("%-28s %10.2f %10.2f %10.2f %10.2f %7.2f\n", e.name, ms(e.p50), ms(e.p99), ms(g.p50), ms(g.p99), ratio(g.p99, e.p99))
 	}
 	printCloseRatio(results[0], results[1])
-	fmt.Printf("\nfull audit: empty %s, grown %s\n", dbs[0].audit.Round(time.Millisecond), dbs[1].audit.Round(time.Millisecond))
+	if kept == nil {
+		fmt.Printf("\nfull audit: empty %s, grown %s\n", dbs[0].audit.Round(time.Millisecond), dbs[1].audit.Round(time.Millisecond))
+	}
 	fmt.Printf("database size: grown %.1f GB, %.0f bytes per payment\n", float64(dbs[1].bytes)/1e9, float64(dbs[1].bytes)/float64(n))
 	return nil
 }
@@ -99,7 +127,8 @@ func ratio(a, b time.Duration) float64 {
 
 // growDatabase creates a database, migrates it, grows it to size payments, rolls up its
 // partner summaries (as the worker would), runs the full audit (which must be clean, and sets
-// the incremental audit's checkpoint) and vacuums it.
+// the incremental audit's checkpoint) and vacuums it. It notes what it grew on the database, for
+// a later run's -grown. A database it created is returned with its error, to be dropped.
 func growDatabase(ctx context.Context, cfg Config, size, i int) (*grownDB, error) {
 	url, name, err := benchDatabaseURL(cfg.DatabaseURL)
 	if err != nil {
@@ -109,25 +138,15 @@ func growDatabase(ctx context.Context, cfg Config, size, i int) (*grownDB, error
 	if err := db.EnsureDatabase(ctx, url); err != nil {
 		return nil, err
 	}
-	pool, err := db.Open(ctx, db.PoolConfig{URL: url, MaxConns: int32(cfg.DBMaxConns), AppName: "kjb-bench"})
+	d, err := attachDatabase(ctx, cfg, url, name)
 	if err != nil {
+		dropDatabase(cfg.DatabaseURL, name)
 		return nil, err
 	}
-	d := &grownDB{url: url, name: name, pool: pool, payments: size}
-	if _, err := db.Migrate(ctx, pool); err != nil {
-		return d, err
-	}
-	if err := worker.Migrate(ctx, pool); err != nil {
-		return d, err
-	}
-	rc, err := worker.NewInsertClient(pool, slog.New(slog.DiscardHandler))
-	if err != nil {
-		return d, err
-	}
-	d.svc = domain.NewService(db.NewStore(pool, worker.Enqueue(rc)), domain.SystemClock{}, domain.Config{Sandbox: true, LinkCodes: linkCodes})
+	d.payments = size
 	start := time.Now()
 	last := time.Now()
-	d.grown, err = db.Grow(ctx, pool, db.GrowShape{Payments: size, Progress: func(done int) {
+	d.grown, err = db.Grow(ctx, d.pool, db.GrowShape{Payments: size, Progress: func(done int) {
 		if time.Since(last) > 30*time.Second {
 			fmt.Printf("  … %d payments (%s)\n", done, time.Since(start).Round(time.Second))
 			last = time.Now()
@@ -142,7 +161,7 @@ func growDatabase(ctx context.Context, cfg Config, size, i int) (*grownDB, error
 		return d, err
 	}
 	fmt.Printf("  rolled up %d days of partner summaries in %s\n", days, time.Since(rolled).Round(time.Millisecond))
-	if err := db.Vacuum(ctx, pool); err != nil {
+	if err := db.Vacuum(ctx, d.pool); err != nil {
 		return d, err
 	}
 	d.grow = time.Since(start)
@@ -155,12 +174,88 @@ func growDatabase(ctx context.Context, cfg Config, size, i int) (*grownDB, error
 		return d, fmt.Errorf("the grown database fails the audit: %d violations, first %s: %s", len(vs), vs[0].Check, vs[0].Detail)
 	}
 	d.audit = time.Since(start)
-	d.bytes, err = db.DatabaseSize(ctx, pool)
+	if err := db.RememberGrowth(ctx, d.pool, size, d.grown); err != nil {
+		return d, err
+	}
+	d.bytes, err = db.DatabaseSize(ctx, d.pool)
 	return d, err
 }
 
-// measureOperations times each dashboard and app read, the /metrics snapshot and payOrder.
-func measureOperations(ctx context.Context, d *grownDB, clients, payments int) ([]opResult, error) {
+// openGrown attaches to a database an earlier run grew and kept (applying any migration added
+// since), to measure it again.
+func openGrown(ctx context.Context, cfg Config, name string) (*grownDB, error) {
+	url, _, err := benchDatabaseURL(cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	url = url[:strings.LastIndex(url, "/")+1] + name + "?sslmode=disable"
+	d, err := attachDatabase(ctx, cfg, url, name)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if d.payments, d.grown, err = db.RecallGrowth(ctx, d.pool); err == nil {
+		d.bytes, err = db.DatabaseSize(ctx, d.pool)
+	}
+	if err != nil {
+		d.pool.Close()
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return d, nil
+}
+
+// attachDatabase opens a pool on the database, migrates it and puts a service on it.
+func attachDatabase(ctx context.Context, cfg Config, url, name string) (*grownDB, error) {
+	pool, svc, err := openService(ctx, cfg, url)
+	if err != nil {
+		return nil, err
+	}
+	return &grownDB{url: url, name: name, pool: pool, svc: svc}, nil
+}
+
+// readRounds and readsPerRound: each read is timed in rounds that alternate between the two
+// databases, so both see the same machine (a noisy neighbour in one phase would otherwise show
+// as a ratio); each round runs the read readsPerRound times or for roundBudget.
+const (
+	readRounds    = 5
+	readsPerRound = 100
+	roundBudget   = 3 * time.Second
+)
+
+// measureReads times each dashboard and app read, the /metrics snapshot and the month close on
+// both databases, alternating rounds between them, and returns each one's results.
+func measureReads(ctx context.Context, empty, grown *grownDB) ([2][]opResult, error) {
+	var out [2][]opResult
+	var ops [2][]growOp
+	for i, d := range []*grownDB{empty, grown} {
+		var err error
+		if ops[i], err = readOps(ctx, d); err != nil {
+			return out, err
+		}
+	}
+	for k := range ops[0] {
+		var lat [2][]time.Duration
+		for range readRounds {
+			for i := range ops {
+				start := time.Now()
+				for n := 0; n < readsPerRound && (n < 3 || time.Since(start) < roundBudget); n++ {
+					t0 := time.Now()
+					if err := ops[i][k].do(); err != nil {
+						return out, fmt.Errorf("%s: %w", ops[i][k].name, err)
+					}
+					lat[i] = append(lat[i], time.Since(t0))
+				}
+			}
+		}
+		for i := range lat {
+			sort.Slice(lat[i], func(a, b int) bool { return lat[i][a] < lat[i][b] })
+			out[i] = append(out[i], opResult{name: ops[i][k].name, p50: percentile(lat[i], 0.5), p99: percentile(lat[i], 0.99)})
+		}
+	}
+	return out, nil
+}
+
+// readOps are the reads measured on d.
+func readOps(ctx context.Context, d *grownDB) ([]growOp, error) {
 	g := d.grown
 	partner := domain.Actor{Role: domain.RolePartner, PartnerID: g.MainPartnerID, KeyID: "bench"}
 	account := domain.Actor{Role: domain.RoleAccount, AccountID: g.BusyAccountID, KeyID: "bench"}
@@ -204,21 +299,15 @@ func measureOperations(ctx context.Context, d *grownDB, clients, payments int) (
 		}},
 	}
 	more, err := statementOps(ctx, d)
-	if err != nil {
-		return nil, err
-	}
-	ops = append(ops, more...)
+	return append(ops, more...), err
+}
+
+// measureWrites measures payOrder on d, at its peak through the store and then in an open loop
+// at 70% of it, and the incremental audit of what those payments changed.
+func measureWrites(ctx context.Context, d *grownDB, clients, payments int) ([]opResult, error) {
 	var out []opResult
-	for _, op := range ops {
-		r, err := timeOp(op.do)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", op.name, err)
-		}
-		r.name = op.name
-		out = append(out, r)
-	}
 	// payOrder: peak through the store, then an open-loop load at 70% of it.
-	orders, payer, _, err := seedBench(ctx, d.svc, benchScenario{"grow-pay", 50, 50}, 2*payments+200)
+	orders, payer, _, err := seedBench(ctx, d.svc, benchScenario{fmt.Sprintf("grow-pay-%d", time.Now().Unix()), 50, 50}, 2*payments+200)
 	if err != nil {
 		return nil, fmt.Errorf("seed payOrder: %w", err)
 	}
@@ -245,22 +334,6 @@ func measureOperations(ctx context.Context, d *grownDB, clients, payments int) (
 	r.name = "incremental audit"
 	out = append(out, r)
 	return out, nil
-}
-
-// timeOp runs do sequentially, 200 times or for 10 seconds (at least 5 times), and reports its
-// latency percentiles.
-func timeOp(do func() error) (opResult, error) {
-	var lat []time.Duration
-	start := time.Now()
-	for len(lat) < 200 && (len(lat) < 5 || time.Since(start) < 10*time.Second) {
-		t0 := time.Now()
-		if err := do(); err != nil {
-			return opResult{}, err
-		}
-		lat = append(lat, time.Since(t0))
-	}
-	sort.Slice(lat, func(a, b int) bool { return lat[a] < lat[b] })
-	return opResult{p50: percentile(lat, 0.5), p99: percentile(lat, 0.99)}, nil
 }
 
 func timeOnce(do func() error) (opResult, error) {

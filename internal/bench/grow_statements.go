@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -82,20 +81,10 @@ func printCloseRatio(empty, grown []opResult) {
 	fmt.Printf("month close / reference SQL (p50): empty %.2f×, grown %.2f× (target ≤ 2×)\n", ratioOf(empty), ratioOf(grown))
 }
 
-// rolledBack is a store whose transactions always roll back: what fn did is measured and undone.
-type rolledBack struct{ domain.Store }
-
-var errRollBack = errors.New("rolled back on purpose")
+// rolledBack is a store whose transactions are rehearsed: what fn does is sent in full, then
+// rolled back.
+type rolledBack struct{ *db.Store }
 
 func (s rolledBack) InTx(ctx context.Context, fn func(context.Context, domain.Tx) error) error {
-	err := s.Store.InTx(ctx, func(ctx context.Context, tx domain.Tx) error {
-		if err := fn(ctx, tx); err != nil {
-			return err
-		}
-		return errRollBack
-	})
-	if errors.Is(err, errRollBack) {
-		return nil
-	}
-	return err
+	return s.Rehearse(ctx, fn)
 }
