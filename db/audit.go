@@ -85,6 +85,13 @@ var auditChecks = []struct {
 		SELECT format('payment %s: refunded %s of %s, refunds sum to %s', p.id, p.refunded_amount, p.amount, coalesce(sum(r.amount), 0))
 		FROM {payments} p LEFT JOIN refunds r ON r.payment_id = p.id
 		GROUP BY p.id, p.refunded_amount, p.amount HAVING p.refunded_amount <> coalesce(sum(r.amount), 0) OR coalesce(sum(r.amount), 0) > p.amount`, false},
+	// Statements add this share up (db/fees.go); the refund works it out in the domain
+	// (Payment.RefundedStandardFee), restated here to check it: TestRefundedStandardShareAgrees.
+	{"refunded standard fee is its share of the refunded fees", `
+		SELECT format('payment %s: refunded standard fee %s, share of refunded fees %s %s', p.id, p.refunded_standard_fee,
+			p.refunded_fees, p.share)
+		FROM (SELECT id, refunded_standard_fee, refunded_fees, ` + refundedStandardShare("") + ` AS share FROM {payments} x) p
+		WHERE p.refunded_standard_fee <> p.share`, false},
 	{"link spending equals its payments net of refunds", `
 		WITH days AS (
 			SELECT link_id, (created_at AT TIME ZONE 'Asia/Shanghai')::date AS day, sum(amount - refunded_amount) AS spent
@@ -107,6 +114,14 @@ var auditChecks = []struct {
 			FROM ledger_entries WHERE account_id IS NOT NULL WINDOW w AS (PARTITION BY account_id, currency ORDER BY id)) e
 		WHERE e.balance_after <> coalesce(e.before, 0) + e.amount
 			OR e.created_at < e.latest AND NOT EXISTS (SELECT FROM ledger_backdated_entries b WHERE b.entry_id = e.id)`, true},
+}
+
+// refundedStandardShare is the standard fee line's share of a payment's refunded fees, as
+// domain.Payment.RefundedStandardFee works it out (pro rata, half-up to the fen; round() rounds
+// a positive half up, and the division is exact to far more places than a fee has).
+func refundedStandardShare(alias string) string {
+	return `CASE WHEN ` + alias + `refunded_fees > 0 AND ` + alias + `standard_fee + ` + alias + `service_fee > 0
+		THEN round(` + alias + `refunded_fees * ` + alias + `standard_fee / (` + alias + `standard_fee + ` + alias + `service_fee), 2) ELSE 0 END`
 }
 
 // booked counts the ledger transactions of kind for reference as ledger_references records

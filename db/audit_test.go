@@ -2,10 +2,16 @@ package db_test
 
 import (
 	"context"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/kjb/kjb/db"
+	"github.com/kjb/kjb/domain"
 	. "github.com/kjb/kjb/internal/apitest"
+	"github.com/kjb/kjb/internal/testdb"
+	"github.com/shopspring/decimal"
 )
 
 func TestAuditFindsCorruption(t *testing.T) {
@@ -103,5 +109,79 @@ func TestAuditFindsStatementOrderBroken(t *testing.T) {
 	}
 	if broken != 2 {
 		t.Fatalf("after changing a balance after: %v", vs)
+	}
+}
+
+// TestAuditFindsRefundedStandardFeeOff: a refund keeps the standard line's share of the fees it
+// gave back on the payment (what the month's statement adds up), and the audit reports a share
+// that is not the refunded fees' split.
+func TestAuditFindsRefundedStandardFeeOff(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	ctx := context.Background()
+	s := e.NewShop("6222020200118888")
+	e.Fund(s.AccountID, "5000.00", "CNH")
+	order := e.Order(s.PartnerKey, "o-1", "buyer", "supplier", "1000.00")
+	e.Pay(s.AccountKey, order, "k1")
+	// Fees 4.00 + 2.00; a third of the order refunds 2.00 of them, 1.33 of it standard.
+	e.MustSucceed(s.PartnerKey, "refundOrder", RefundOrder, map[string]any{"orderId": order, "amount": Money("333.33", "CNY"), "idempotencyKey": "r1"})
+	var share string
+	if err := e.Pool.QueryRow(ctx, `SELECT refunded_fees || ' ' || refunded_standard_fee FROM payments`).Scan(&share); err != nil {
+		t.Fatal(err)
+	}
+	if share != "2.00 1.33" {
+		t.Fatalf("refunded fees and their standard share: %s, want 2.00 1.33", share)
+	}
+	e.Audit()
+	if _, err := e.Pool.Exec(ctx, `UPDATE payments SET refunded_standard_fee = refunded_standard_fee + 0.01`); err != nil {
+		t.Fatal(err)
+	}
+	vs, err := e.Svc.Audit(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 1 || vs[0].Check != "refunded standard fee is its share of the refunded fees" || !strings.Contains(vs[0].Detail, "refunded standard fee 1.34, share of refunded fees 2.00 1.33") {
+		t.Fatalf("got %v", vs)
+	}
+}
+
+// TestRefundedStandardShareAgrees: the audit's SQL for a payment's refunded standard fee agrees
+// with the domain's rule (Payment.RefundedStandardFee) on random fees and refunds, halves and
+// fees of one fen included.
+func TestRefundedStandardShareAgrees(t *testing.T) {
+	t.Parallel()
+	tdb := testdb.New(t)
+	ctx := context.Background()
+	pool, err := db.Open(ctx, db.PoolConfig{URL: tdb.URL, MaxConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	rng := rand.New(rand.NewPCG(19, 92))
+	cents := func(max int64) decimal.Decimal { return decimal.New(rng.Int64N(max+1), -2) }
+	const n = 5000
+	std, svc, refunded, want := make([]decimal.Decimal, n), make([]decimal.Decimal, n), make([]decimal.Decimal, n), make([]decimal.Decimal, n)
+	for i := range n {
+		limit := []int64{3, 100, 10_000, 100_000_000}[i%4]
+		std[i], svc[i] = cents(limit), cents(limit)
+		refunded[i] = cents(std[i].Add(svc[i]).Shift(2).IntPart())
+		p := domain.Payment{RefundedFees: refunded[i], Fees: []domain.FeeLine{
+			{Kind: domain.FeeStandard, Amount: domain.Money{Amount: std[i], Currency: domain.CNH}},
+			{Kind: domain.FeeService, Amount: domain.Money{Amount: svc[i], Currency: domain.CNH}}}}
+		want[i] = p.RefundedStandardFee()
+	}
+	rows, err := pool.Query(ctx, `SELECT `+db.RefundedStandardShare("")+` FROM unnest($1::numeric[], $2::numeric[], $3::numeric[])
+		WITH ORDINALITY AS p(standard_fee, service_fee, refunded_fees, n) ORDER BY n`, std, svc, refunded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := pgx.CollectRows(rows, pgx.RowTo[decimal.Decimal])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		if !got[i].Equal(want[i]) {
+			t.Fatalf("fees %s + %s, refunded %s: SQL %s, domain %s", std[i], svc[i], refunded[i], got[i], want[i])
+		}
 	}
 }

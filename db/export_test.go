@@ -34,3 +34,6 @@ func LivePartnerSummary(ctx context.Context, q querier, scope domain.Scope, from
 func EntriesAfterCounting(ctx context.Context, pool *pgxpool.Pool, id, counted int64) (int64, error) {
 	return queries{q: pool}.entriesAfter(ctx, id, counted)
 }
+
+// RefundedStandardShare is the audit's SQL for a payment's refunded standard fee.
+var RefundedStandardShare = refundedStandardShare

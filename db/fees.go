@@ -86,13 +86,13 @@ func (t *txStore) ClaimFeeMonth(ctx context.Context, m domain.Month, now time.Ti
 	return claimed, laterClosed, translate(err)
 }
 
-// FeeMonthFigures reads, in one statement (one snapshot), the month's payments aggregated per
-// account in one pass, followed by one row per payment of the month with refunded fees (found
-// through refunds, which are few), with its fees, for the per-payment split.
+// FeeMonthFigures reads, in one statement (one snapshot) and one pass over the month's
+// payments, each account's sums for the month and the statement volumes of the two before.
 func (t *txStore) FeeMonthFigures(ctx context.Context, m domain.Month) ([]domain.FeeMonthFigures, error) {
 	rows, err := t.tx.Query(ctx, `WITH activity AS (
 			SELECT account_id, sum(amount - refunded_amount) AS volume, count(*) AS n,
-				coalesce(sum(standard_fee), 0) AS std, coalesce(sum(service_fee), 0) AS svc, sum(refunded_fees) AS refunded
+				coalesce(sum(standard_fee), 0) AS std, coalesce(sum(service_fee), 0) AS svc, sum(refunded_fees) AS refunded,
+				sum(refunded_standard_fee) AS refunded_std
 			FROM payments WHERE created_at >= $2 AND created_at < $3 GROUP BY account_id),
 		members AS (
 			SELECT account_id FROM activity
@@ -100,34 +100,19 @@ func (t *txStore) FeeMonthFigures(ctx context.Context, m domain.Month) ([]domain
 		earlier AS (
 			SELECT account_id, sum(volume) AS volume FROM fee_statements WHERE month = ANY($4) GROUP BY account_id)
 		SELECT m.account_id, acc.created_at, coalesce(a.volume, 0), coalesce(a.n, 0)::int, coalesce(a.std, 0), coalesce(a.svc, 0),
-			coalesce(a.refunded, 0), coalesce(e.volume, 0)
+			coalesce(a.refunded, 0), coalesce(a.refunded_std, 0), coalesce(e.volume, 0)
 		FROM members m JOIN accounts acc ON acc.id = m.account_id
-		LEFT JOIN activity a ON a.account_id = m.account_id LEFT JOIN earlier e ON e.account_id = m.account_id
-		UNION ALL
-		SELECT account_id, NULL, 0, 0, standard_fee, service_fee, refunded_fees, 0 FROM payments
-		WHERE refunded_fees > 0 AND standard_fee IS NOT NULL AND service_fee IS NOT NULL
-			AND created_at >= $2 AND created_at < $3`,
+		LEFT JOIN activity a ON a.account_id = m.account_id LEFT JOIN earlier e ON e.account_id = m.account_id`,
 		m.String(), m.Start(), m.End(), []string{m.Add(-1).String(), m.Add(-2).String()})
 	if err != nil {
 		return nil, translate(err)
 	}
-	var figures []domain.FeeMonthFigures
-	refunded := map[string][]domain.RefundedFees{}
-	var f domain.FeeMonthFigures
-	var created *time.Time
-	_, err = pgx.ForEachRow(rows, []any{&f.AccountID, &created, &f.Volume, &f.PaymentCount, &f.StandardFees, &f.ServiceFees,
-		&f.RefundedFees, &f.EarlierVolume}, func() error {
-		if created == nil { // a payment with refunded fees
-			refunded[f.AccountID] = append(refunded[f.AccountID], domain.RefundedFees{Standard: f.StandardFees, Service: f.ServiceFees, Refunded: f.RefundedFees})
-			return nil
-		}
-		f.AccountCreated = *created
-		figures = append(figures, f)
-		return nil
+	figures, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.FeeMonthFigures, error) {
+		var f domain.FeeMonthFigures
+		err := r.Scan(&f.AccountID, &f.AccountCreated, &f.Volume, &f.PaymentCount, &f.StandardFees, &f.ServiceFees,
+			&f.RefundedFees, &f.RefundedStandardFees, &f.EarlierVolume)
+		return f, err
 	})
-	for i := range figures {
-		figures[i].Refunded = refunded[figures[i].AccountID]
-	}
 	return figures, translate(err)
 }
 

@@ -98,12 +98,14 @@ SELECT order_id, partner_id, 'go' || i, member_id, supplier_id, amount, 'CNY', '
 
 INSERT INTO payments (id, order_id, partner_id, account_id, supplier_row_id, method, status, amount, standard_rate, standard_fee,
 		service_rate, service_fee, debited_amount, debited_currency, escrow_status, refunded_amount, refunded_fees, credited_back,
-		created_at, released_at)
+		refunded_standard_fee, created_at, released_at)
 SELECT payment_id, order_id, partner_id, account_id, supplier_id, 'WORLD_PAY',
 	CASE WHEN refunded = amount THEN 'REFUNDED' WHEN refunded > 0 THEN 'PARTIALLY_REFUNDED' ELSE 'SUCCEEDED' END,
 	amount, 0.004, std_fee, 0.002, svc_fee, amount + std_fee + svc_fee, 'CNH',
 	CASE WHEN refunded = amount THEN 'REFUNDED' WHEN released THEN 'RELEASED' ELSE 'HELD' END,
-	refunded, refunded_fees, refunded + refunded_fees, ts, CASE WHEN released THEN ts + interval '10 days' END
+	refunded, refunded_fees, refunded + refunded_fees,
+	CASE WHEN refunded_fees > 0 THEN round(refunded_fees * std_fee / (std_fee + svc_fee), 2) ELSE 0 END,
+	ts, CASE WHEN released THEN ts + interval '10 days' END
 FROM g_pay ORDER BY i;
 
 INSERT INTO refunds (id, payment_id, amount, fees_refunded, credited_amount, credited_currency, reason, created_at)

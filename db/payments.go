@@ -162,8 +162,8 @@ func (t *txStore) LockPaymentByOrder(ctx context.Context, orderID string) (domai
 
 func (t *txStore) UpdatePayment(ctx context.Context, p domain.Payment) error {
 	t.tx.deferExec(`UPDATE payments SET status = $2, escrow_status = $3, refunded_amount = $4, refunded_fees = $5,
-		credited_back = $6, released_at = $7 WHERE id = $1`,
-		p.ID, p.Status, p.EscrowStatus, p.RefundedAmount, p.RefundedFees, p.CreditedBack, p.ReleasedAt)
+		credited_back = $6, released_at = $7, refunded_standard_fee = $8 WHERE id = $1`,
+		p.ID, p.Status, p.EscrowStatus, p.RefundedAmount, p.RefundedFees, p.CreditedBack, p.ReleasedAt, p.RefundedStandardFee())
 	return nil
 }
 

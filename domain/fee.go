@@ -139,9 +139,9 @@ type FeeMonthFigures struct {
 	StandardFees   decimal.Decimal // charged, before refunds
 	ServiceFees    decimal.Decimal // charged, before refunds
 	RefundedFees   decimal.Decimal // fees given back by refunds, both lines together
-	// Refunded lists, per payment with refunded fees, the fees charged and given back, so the
-	// standard/service split is rounded per payment exactly as the refund was.
-	Refunded []RefundedFees
+	// RefundedStandardFees is the standard line's part of RefundedFees: the sum of each
+	// payment's Payment.RefundedStandardFee, so the split is rounded per payment.
+	RefundedStandardFees decimal.Decimal
 	// EarlierVolume is the statement volume of the two months before.
 	EarlierVolume decimal.Decimal
 }
@@ -167,10 +167,7 @@ func (r RefundedFees) RefundedStandard() decimal.Decimal {
 // refunded fees, the average monthly volume over the months the account existed of the last
 // three (rounded half-up to the fen) and the tier rate for that average.
 func FeeStatementOf(m Month, sched FeeSchedule, f FeeMonthFigures, now time.Time) FeeStatement {
-	std := f.StandardFees
-	for _, r := range f.Refunded {
-		std = std.Sub(r.RefundedStandard())
-	}
+	std := f.StandardFees.Sub(f.RefundedStandardFees)
 	svc := f.StandardFees.Add(f.ServiceFees).Sub(f.RefundedFees).Sub(std)
 	months := decimal.NewFromInt(int64(MonthsExisted(f.AccountCreated, m)))
 	average := RoundHalfUp(f.Volume.Add(f.EarlierVolume).DivRound(months, 16), 2)

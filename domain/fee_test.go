@@ -99,13 +99,9 @@ func TestFeeStatementOf(t *testing.T) {
 			AccountCreated: time.Date(2026, 9, 30, 16, 0, 0, 0, time.UTC), Volume: d("5000000")}, "0", "0", "5000000", "0.0005"},
 		{"one minute earlier in UTC terms is September", FeeMonthFigures{
 			AccountCreated: time.Date(2026, 9, 30, 15, 59, 0, 0, time.UTC), Volume: d("5000000")}, "0", "0", "2500000", "0.001"},
-		{"refunded fees split per payment, half-up", FeeMonthFigures{AccountCreated: old, Volume: d("1000"), PaymentCount: 2,
-			StandardFees: d("4.00"), ServiceFees: d("2.00"), RefundedFees: d("1.01"),
-			Refunded: []RefundedFees{{d("0.40"), d("0.20"), d("0.01")}, {d("0.40"), d("0.20"), d("1.00")}}},
-			// 0.01 × 2/3 = 0.0067 → 0.01; 1.00 × 2/3 = 0.6667 → 0.67: standard 4.00 − 0.68.
+		{"refunded fees: the standard part the payments kept", FeeMonthFigures{AccountCreated: old, Volume: d("1000"), PaymentCount: 2,
+			StandardFees: d("4.00"), ServiceFees: d("2.00"), RefundedFees: d("1.01"), RefundedStandardFees: d("0.68")},
 			"3.32", "1.67", "333.33", "0.002"},
-		{"an exact half rounds up", FeeMonthFigures{AccountCreated: old, StandardFees: d("1"), ServiceFees: d("1"),
-			RefundedFees: d("0.05"), Refunded: []RefundedFees{{d("1"), d("1"), d("0.05")}}}, "0.97", "0.98", "0", "0.002"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -119,6 +115,39 @@ func TestFeeStatementOf(t *testing.T) {
 			if s.AccountID != "a" || s.Month != oct || !s.Volume.Amount.Equal(tc.fig.Volume) || s.PaymentCount != tc.fig.PaymentCount ||
 				s.Volume.Currency != CNY || s.StandardFees.Currency != CNH || !s.CreatedAt.Equal(now) {
 				t.Fatalf("statement %+v", s)
+			}
+		})
+	}
+}
+
+// TestRefundedStandardFee: a payment's refunded fees split pro rata to its fee lines, rounded
+// half-up to the fen on the payment's whole refunded fees.
+func TestRefundedStandardFee(t *testing.T) {
+	pay := func(std, svc, refunded string) Payment {
+		p := Payment{RefundedFees: d(refunded)}
+		if std != "" {
+			p.Fees = []FeeLine{{Kind: FeeStandard, Amount: Money{Amount: d(std), Currency: CNH}},
+				{Kind: FeeService, Amount: Money{Amount: d(svc), Currency: CNH}}}
+		}
+		return p
+	}
+	tests := []struct {
+		name string
+		p    Payment
+		want string
+	}{
+		{"a fen of 2/3 rounds up", pay("0.40", "0.20", "0.01"), "0.01"},     // 0.0067
+		{"two thirds of a yuan", pay("0.40", "0.20", "1.00"), "0.67"},       // 0.6667
+		{"an exact half rounds up", pay("1", "1", "0.05"), "0.03"},          // 0.025
+		{"everything refunded", pay("4.00", "2.00", "6.00"), "4.00"},        //
+		{"nothing refunded", pay("4.00", "2.00", "0"), "0"},                 //
+		{"no fee lines (a bank transfer's fees)", pay("", "", "0.30"), "0"}, //
+		{"no service fee", pay("4.00", "0", "1.00"), "1.00"},                //
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.p.RefundedStandardFee(); !got.Equal(d(tc.want)) {
+				t.Fatalf("RefundedStandardFee = %s, want %s", got, tc.want)
 			}
 		})
 	}

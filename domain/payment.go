@@ -274,6 +274,22 @@ type Payment struct {
 // TotalFees is the sum of the fee lines, in CNH.
 func (p Payment) TotalFees() Money { return SumFees(p.Fees, CNH) }
 
+// RefundedStandardFee is the standard fee line's share of the fees p's refunds gave back (see
+// RefundedFees.RefundedStandard); the rest of them was service fee. The store keeps it with the
+// payment, and a month's fee statement adds it up.
+func (p Payment) RefundedStandardFee() decimal.Decimal {
+	r := RefundedFees{Refunded: p.RefundedFees}
+	for _, f := range p.Fees {
+		switch f.Kind {
+		case FeeStandard:
+			r.Standard = f.Amount.Amount
+		case FeeService:
+			r.Service = f.Amount.Amount
+		}
+	}
+	return r.RefundedStandard()
+}
+
 // Remaining is the order amount still in escrow.
 func (p Payment) Remaining() decimal.Decimal { return p.Amount.Amount.Sub(p.RefundedAmount) }
 
