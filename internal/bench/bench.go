@@ -28,7 +28,6 @@ import (
 	"github.com/kjb/kjb/domain"
 	"github.com/kjb/kjb/graph"
 	"github.com/kjb/kjb/worker"
-	"github.com/riverqueue/river"
 )
 
 // benchRuns is how many times each kind of measured run is repeated per shape.
@@ -191,16 +190,16 @@ func openService(ctx context.Context, cfg Config, url string) (*pgxpool.Pool, *d
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err = db.Migrate(ctx, pool); err == nil {
-		err = worker.Migrate(ctx, pool)
+	fail := func(err error) (*pgxpool.Pool, *domain.Service, error) { pool.Close(); return nil, nil, err }
+	if _, err := db.Migrate(ctx, pool); err != nil {
+		return fail(err)
 	}
-	var rc *river.Client[pgx.Tx]
-	if err == nil {
-		rc, err = worker.NewInsertClient(pool, slog.New(slog.DiscardHandler))
+	if err := worker.Migrate(ctx, pool); err != nil {
+		return fail(err)
 	}
+	rc, err := worker.NewInsertClient(pool, slog.New(slog.DiscardHandler))
 	if err != nil {
-		pool.Close()
-		return nil, nil, err
+		return fail(err)
 	}
 	return pool, domain.NewService(db.NewStore(pool, worker.Enqueue(rc)), domain.SystemClock{}, domain.Config{Sandbox: true, LinkCodes: linkCodes}), nil
 }
