@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -29,6 +30,16 @@ func PaidPayouts(ctx context.Context, pool *pgxpool.Pool) (int, error) {
 // tables a seed has just filled are not then vacuumed by autovacuum in the middle of a run.
 func Vacuum(ctx context.Context, pool *pgxpool.Pool) error {
 	_, err := pool.Exec(ctx, `VACUUM (ANALYZE)`)
+	return err
+}
+
+// Analyze updates the planner's statistics of the tables.
+func Analyze(ctx context.Context, pool *pgxpool.Pool, tables ...string) error {
+	names := make([]string, len(tables))
+	for i, t := range tables {
+		names[i] = pgx.Identifier{t}.Sanitize()
+	}
+	_, err := pool.Exec(ctx, `ANALYZE `+strings.Join(names, ", "))
 	return err
 }
 
