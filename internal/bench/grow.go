@@ -182,7 +182,7 @@ func growDatabase(ctx context.Context, cfg Config, size, i int) (*grownDB, error
 }
 
 // openGrown attaches to a database an earlier run grew and kept (applying any migration added
-// since), to measure it again.
+// since, then vacuuming it), to measure it again.
 func openGrown(ctx context.Context, cfg Config, name string) (*grownDB, error) {
 	url, _, err := benchDatabaseURL(cfg.DatabaseURL)
 	if err != nil {
@@ -193,7 +193,11 @@ func openGrown(ctx context.Context, cfg Config, name string) (*grownDB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	// A migration applied since may have rewritten rows: vacuumed as the grow leaves a database.
 	if d.payments, d.grown, err = db.RecallGrowth(ctx, d.pool); err == nil {
+		err = db.Vacuum(ctx, d.pool)
+	}
+	if err == nil {
 		d.bytes, err = db.DatabaseSize(ctx, d.pool)
 	}
 	if err != nil {
