@@ -59,26 +59,33 @@ func RunGrow(ctx context.Context, cfg Config, n, clients, payments int, keep boo
 			}
 		}
 	}()
-	for i, size := range []int{baselinePayments, n} {
-		d := kept
-		if i == 0 || kept == nil {
-			var err error
-			d, err = growDatabase(ctx, cfg, size, i)
-			if d != nil {
-				dbs = append(dbs, d)
-			}
-			if err != nil {
-				return err
-			}
+	if kept != nil {
+		dbs = append(dbs, kept)
+	}
+	grow := func(size, i int) (*grownDB, error) {
+		d, err := growDatabase(ctx, cfg, size, i)
+		if d != nil {
+			dbs = append(dbs, d)
+		}
+		if err == nil {
 			fmt.Printf("grew %s to %d payments in %s; full audit clean in %s; %.1f MB (%.0f bytes per payment)\n",
 				d.name, size, d.grow.Round(time.Second), d.audit.Round(time.Millisecond), float64(d.bytes)/1e6, float64(d.bytes)/float64(size))
-		} else {
-			dbs = append(dbs, d)
-			fmt.Printf("measuring %s, kept from an earlier run at %d payments; %.1f MB (%.0f bytes per payment)\n",
-				d.name, size, float64(d.bytes)/1e6, float64(d.bytes)/float64(size))
 		}
+		return d, err
 	}
-	empty, big := dbs[0], dbs[1]
+	empty, err := grow(baselinePayments, 0)
+	if err != nil {
+		return err
+	}
+	big := kept
+	if big == nil {
+		if big, err = grow(n, 1); err != nil {
+			return err
+		}
+	} else {
+		fmt.Printf("measuring %s, kept from an earlier run at %d payments; %.1f MB (%.0f bytes per payment)\n",
+			big.name, n, float64(big.bytes)/1e6, float64(big.bytes)/float64(n))
+	}
 	stats := db.ResetStatementStats(ctx, big.pool)
 	results, err := measureReads(ctx, empty, big)
 	if err != nil {
@@ -112,9 +119,9 @@ func RunGrow(ctx context.Context, cfg Config, n, clients, payments int, keep boo
 	}
 	printCloseRatio(results[0], results[1])
 	if kept == nil {
-		fmt.Printf("\nfull audit: empty %s, grown %s\n", dbs[0].audit.Round(time.Millisecond), dbs[1].audit.Round(time.Millisecond))
+		fmt.Printf("\nfull audit: empty %s, grown %s\n", empty.audit.Round(time.Millisecond), big.audit.Round(time.Millisecond))
 	}
-	fmt.Printf("database size: grown %.1f GB, %.0f bytes per payment\n", float64(dbs[1].bytes)/1e9, float64(dbs[1].bytes)/float64(n))
+	fmt.Printf("database size: grown %.1f GB, %.0f bytes per payment\n", float64(big.bytes)/1e9, float64(big.bytes)/float64(n))
 	return nil
 }
 
