@@ -141,30 +141,47 @@ var fullScope = strings.NewReplacer(
 	"{top_ups}", "top_ups", "{conversions}", "conversions", "{fx_settlements}", "fx_settlements",
 	"{payments}", "payments", "{payouts}", "payouts")
 
-// sinceScope reads what changed since the checkpoint (entries after entry id `after`, rows
-// whose time-ordered id is from `from` on) and every row a new ledger transaction names, with
+// sinceScope reads what changed since the checkpoint (entries after entry id `after`), with
 // the customer totals as rolled up at the checkpoint plus the entries since. audit_txn is the
-// table of the ledger transactions to check (see AuditIncremental).
-func sinceScope(after int64, from string) *strings.Replacer {
-	by := func(kinds string) string {
-		return `(SELECT reference::uuid FROM audit_txn WHERE kind IN (` + kinds + `))`
-	}
-	f := "'" + from + "'::uuid"
-	return strings.NewReplacer(
+// table of the ledger transactions to check, and the business rows are in the tables of
+// sinceRows (see AuditIncremental).
+func sinceScope(after int64) *strings.Replacer {
+	pairs := []string{
 		"{tx_entries}", `(SELECT * FROM ledger_entries WHERE transaction_id IN (SELECT id FROM audit_txn)) le`,
 		"{transactions}", `(SELECT id, kind, reference FROM audit_txn)`,
 		"{customer_totals}", fmt.Sprintf(`(SELECT account_id, currency, sum(total) AS total FROM (
 			SELECT account_id, currency, total FROM ledger_audit_totals WHERE book = 'CUSTOMER'
 			UNION ALL SELECT account_id, currency, amount FROM ledger_entries WHERE id > %d AND book = 'CUSTOMER') x
 			GROUP BY account_id, currency)`, after),
-		"{top_ups}", `(SELECT * FROM top_ups WHERE id IN (`+newer("top_ups", "id", f)+` UNION `+by("'TOP_UP'")+`))`,
-		"{conversions}", `(SELECT * FROM conversions WHERE id IN (`+newer("conversions", "id", f)+` UNION `+by("'CONVERSION'")+`))`,
-		"{fx_settlements}", `(SELECT * FROM fx_settlements WHERE id IN (`+newer("fx_settlements", "id", f)+` UNION `+by("'FX_SETTLEMENT'")+`))`,
-		"{payments}", `(SELECT * FROM payments WHERE id IN (`+newer("payments", "id", f)+` UNION `+by("'PAYMENT', 'ESCROW_RELEASE'")+`
-			UNION `+newer("payouts", "payment_id", f)+` UNION `+lookup("payment_id", "payouts", "id", "'PAYOUT'")+`
-			UNION `+newer("refunds", "payment_id", f)+` UNION `+lookup("payment_id", "refunds", "id", "'REFUND'")+`))`,
-		"{payouts}", `(SELECT * FROM payouts WHERE id IN (`+newer("payouts", "id", f)+` UNION `+by("'PAYOUT'")+`
-			UNION `+lookup("id", "payouts", "payment_id", "'ESCROW_RELEASE'")+`))`)
+	}
+	for _, r := range sinceRows("") {
+		pairs = append(pairs, r.placeholder, r.table)
+	}
+	return strings.NewReplacer(pairs...)
+}
+
+// sinceRow is a table of business rows the incremental audit checks, and the query that fills it.
+type sinceRow struct{ placeholder, table, query string }
+
+// sinceRows are the business rows the incremental audit checks: those whose time-ordered id is
+// from `from` on and every row a new ledger transaction names. Each is kept in a temporary
+// table, analyzed, so every check is planned knowing how few rows it reads (as subqueries,
+// their estimates were the table's, and a check joined them to every month of the ledger).
+func sinceRows(from string) []sinceRow {
+	by := func(kinds string) string {
+		return `(SELECT reference::uuid FROM audit_txn WHERE kind IN (` + kinds + `))`
+	}
+	f := "'" + from + "'::uuid"
+	return []sinceRow{
+		{"{top_ups}", "audit_top_ups", `SELECT * FROM top_ups WHERE id IN (` + newer("top_ups", "id", f) + ` UNION ` + by("'TOP_UP'") + `)`},
+		{"{conversions}", "audit_conversions", `SELECT * FROM conversions WHERE id IN (` + newer("conversions", "id", f) + ` UNION ` + by("'CONVERSION'") + `)`},
+		{"{fx_settlements}", "audit_fx_settlements", `SELECT * FROM fx_settlements WHERE id IN (` + newer("fx_settlements", "id", f) + ` UNION ` + by("'FX_SETTLEMENT'") + `)`},
+		{"{payments}", "audit_payments", `SELECT * FROM payments WHERE id IN (` + newer("payments", "id", f) + ` UNION ` + by("'PAYMENT', 'ESCROW_RELEASE'") + `
+			UNION ` + newer("payouts", "payment_id", f) + ` UNION ` + lookup("payment_id", "payouts", "id", "'PAYOUT'") + `
+			UNION ` + newer("refunds", "payment_id", f) + ` UNION ` + lookup("payment_id", "refunds", "id", "'REFUND'") + `)`},
+		{"{payouts}", "audit_payouts", `SELECT * FROM payouts WHERE id IN (` + newer("payouts", "id", f) + ` UNION ` + by("'PAYOUT'") + `
+			UNION ` + lookup("id", "payouts", "payment_id", "'ESCROW_RELEASE'") + `)`},
+	}
 }
 
 // lookup selects col of the rows of table whose key column is the reference of a new ledger
@@ -236,7 +253,15 @@ func (q queries) audit(ctx context.Context, full bool) ([]domain.Violation, erro
 			if _, err := tx.Exec(ctx, `ANALYZE audit_txn`); err != nil {
 				return err
 			}
-			scope = sinceScope(after, from)
+			for _, r := range sinceRows(from) {
+				if _, err := tx.Exec(ctx, `CREATE TEMP TABLE `+r.table+` ON COMMIT DROP AS `+r.query); err != nil {
+					return err
+				}
+				if _, err := tx.Exec(ctx, `ANALYZE `+r.table); err != nil {
+					return err
+				}
+			}
+			scope = sinceScope(after)
 		}
 		for _, c := range auditChecks {
 			if c.fullOnly && !full {
