@@ -53,14 +53,30 @@ func (q queries) Events(ctx context.Context, scope domain.Scope, types []string,
 		after = &v
 	}
 	var l listSQL
-	l.scope(scope, "partner_id", "account_id", "")
+	order := "seq DESC"
+	// A partner's or an account's feed is read in the order of its own index, (partner_id, seq)
+	// or (account_id, seq), so the plan walks only its own events. Ordered by seq alone, the
+	// planner may walk the seq index and filter, skipping every newer event of the others: tens
+	// of thousands right after a month's close, before the partition's statistics know of them.
+	// An equality would make the owner a constant, which the planner drops from the order; the
+	// closed range keeps it there.
+	switch {
+	case !scope.All && scope.PartnerID != "":
+		l.and("partner_id >= %s AND partner_id <= %s", scope.PartnerID, scope.PartnerID)
+		order = "partner_id DESC, seq DESC"
+	case !scope.All && scope.AccountID != "":
+		l.and("account_id >= %s AND account_id <= %s", scope.AccountID, scope.AccountID)
+		order = "account_id DESC, seq DESC"
+	default:
+		l.scope(scope, "partner_id", "account_id", "")
+	}
 	if len(types) > 0 {
 		l.and("type = ANY(%s)", types)
 	}
 	if after != nil {
 		l.and("seq < %s", *after)
 	}
-	rows, err := q.q.Query(ctx, `SELECT `+eventColumns+`, seq FROM events`+l.clause()+` ORDER BY seq DESC LIMIT `+l.arg(page.First+1), l.args...)
+	rows, err := q.q.Query(ctx, `SELECT `+eventColumns+`, seq FROM events`+l.clause()+` ORDER BY `+order+` LIMIT `+l.arg(page.First+1), l.args...)
 	if err != nil {
 		return nil, err
 	}
