@@ -53,3 +53,15 @@ func (l *listSQL) clause() string {
 	}
 	return " WHERE " + strings.Join(l.where, " AND ")
 }
+
+// newestFirst is the query of a page of rows ordered by id, newest first: selectFrom (a SELECT
+// with its FROM, whose table's id is id) of the rows whose ids the conditions pick from from
+// (a table and its alias, the same as selectFrom's), first at most. The page's ids are read
+// first, from an index alone where one serves the conditions (the owner's (partner_id, id) or
+// (account_id, id)), then their rows. Ordered by id with the owner as a filter, the planner
+// may instead walk the primary key and skip every newer row of the other owners (all of a
+// busier partner's rows since).
+func (l *listSQL) newestFirst(selectFrom, id, from string, first int) string {
+	return selectFrom + ` WHERE ` + id + ` IN (SELECT ` + id + ` FROM ` + from + l.clause() + ` ORDER BY ` + id + ` DESC LIMIT ` +
+		l.arg(first) + `) ORDER BY ` + id + ` DESC`
+}

@@ -197,10 +197,7 @@ func (q queries) Orders(ctx context.Context, scope domain.Scope, status domain.O
 	if page.After != "" {
 		l.and("o.id < %s", page.After)
 	}
-	// The page's ids first, from an index alone (orders_partner for a partner): a partner's
-	// first page then reads its own orders only, however busy the other partners were lately.
-	rows, err := q.q.Query(ctx, orderSelect+` WHERE o.id IN (SELECT o.id FROM orders o`+l.clause()+
-		` ORDER BY o.id DESC LIMIT `+l.arg(page.First+1)+`) ORDER BY o.id DESC`, l.args...)
+	rows, err := q.q.Query(ctx, l.newestFirst(orderSelect, "o.id", "orders o", page.First+1), l.args...)
 	if err != nil {
 		return nil, err
 	}

@@ -79,7 +79,7 @@ func (q queries) Payments(ctx context.Context, scope domain.Scope, f domain.Paym
 	if !f.To.IsZero() {
 		l.and("created_at < %s", f.To)
 	}
-	rows, err := q.q.Query(ctx, `SELECT `+paymentColumns+` FROM payments`+l.clause()+` ORDER BY id DESC LIMIT `+l.arg(page.First+1), l.args...)
+	rows, err := q.q.Query(ctx, l.newestFirst(`SELECT `+paymentColumns+` FROM payments`, "id", "payments", page.First+1), l.args...)
 	if err != nil {
 		return nil, err
 	}
