@@ -230,7 +230,7 @@ func (q queries) Payouts(ctx context.Context, scope domain.Scope, status domain.
 	if status != "" {
 		l.and("status = %s", string(status))
 	}
-	rows, err := q.q.Query(ctx, `SELECT `+payoutColumns+` FROM payouts`+l.clause()+` ORDER BY id DESC LIMIT `+l.arg(page.First+1), l.args...)
+	rows, err := q.q.Query(ctx, l.newestFirst(`SELECT `+payoutColumns+` FROM payouts`, "id", "payouts", page.First+1), l.args...)
 	if err != nil {
 		return nil, err
 	}
