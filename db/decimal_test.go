@@ -70,3 +70,23 @@ func TestNumericReadsExactlyWithoutText(t *testing.T) {
 		t.Error("NaN read into a decimal.Decimal without an error")
 	}
 }
+
+// TestPoolRaisesParallelSetupCost: KJB's connections start parallel plans only for large
+// scans, unless the URL says otherwise.
+func TestPoolRaisesParallelSetupCost(t *testing.T) {
+	t.Parallel()
+	tdb := testdb.New(t)
+	ctx := context.Background()
+	for url, want := range map[string]string{tdb.URL: "10000", tdb.URL + "&parallel_setup_cost=250": "250"} {
+		pool, err := db.Open(ctx, db.PoolConfig{URL: url, MaxConns: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		err = pool.QueryRow(ctx, `SHOW parallel_setup_cost`).Scan(&got)
+		pool.Close()
+		if err != nil || got != want {
+			t.Errorf("%s: parallel_setup_cost %q, %v; want %s", url, got, err, want)
+		}
+	}
+}
