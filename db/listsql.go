@@ -54,13 +54,12 @@ func (l *listSQL) clause() string {
 	return " WHERE " + strings.Join(l.where, " AND ")
 }
 
-// newestFirst is the query of a page of rows ordered by id, newest first: selectFrom (a SELECT
-// with its FROM, whose table's id is id) of the rows whose ids the conditions pick from from
-// (a table and its alias, the same as selectFrom's), first at most. The page's ids are read
-// first, from an index alone where one serves the conditions (the owner's (partner_id, id) or
-// (account_id, id)), then their rows. Ordered by id with the owner as a filter, the planner
-// may instead walk the primary key and skip every newer row of the other owners (all of a
-// busier partner's rows since).
+// newestFirst is the query of a page of at most first rows, newest id first: selectFrom (a
+// SELECT with its FROM) of the ids the conditions pick from from (the same table, under the
+// alias the conditions use; id is its id column). The ids are read first, from an index alone
+// where one serves the conditions (the owner's (partner_id, id) or (account_id, id)), then
+// their rows by key. Ordered by id with the owner as a filter, the planner may instead walk
+// the primary key and skip every newer row of the other owners.
 func (l *listSQL) newestFirst(selectFrom, id, from string, first int) string {
 	return selectFrom + ` WHERE ` + id + ` IN (SELECT ` + id + ` FROM ` + from + l.clause() + ` ORDER BY ` + id + ` DESC LIMIT ` +
 		l.arg(first) + `) ORDER BY ` + id + ` DESC`
