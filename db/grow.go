@@ -264,8 +264,9 @@ func Grow(ctx context.Context, pool *pgxpool.Pool, shape GrowShape, now time.Tim
 			shape.Progress(hi)
 		}
 	}
-	// The row trigger that records backdated customer entries is off while growing (replica).
-	if _, err := conn.Exec(ctx, `SELECT ledger_note_backdated_entries()`); err != nil {
+	// The row trigger that records backdated customer entries is off while growing (replica),
+	// and the balances were summed, not moved by the writer: their latest posting times too.
+	if _, err := conn.Exec(ctx, `SELECT ledger_note_backdated_entries(), ledger_note_posted_until()`); err != nil {
 		return GrowResult{}, fmt.Errorf("grow: backdated entries: %w", err)
 	}
 	var r GrowResult

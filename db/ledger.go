@@ -68,20 +68,22 @@ func (t *txStore) PostLedgerAtCommit(ctx context.Context, l domain.LedgerTx) err
 }
 
 // moveBalance is the statement that moves one customer balance by amount and returns it, with
-// the given placeholders for the account, currency and amount, and $4 for the time. A credit
+// the given placeholders for the account, currency and amount, and $4 for the time (its
+// entries' posting time, which posted_until keeps the latest of: migration 0093). A credit
 // upserts. A debit updates: guarded, it finds no row rather than go below zero; unguarded, the
 // balances' CHECK refuses it.
 func moveBalance(amount domain.Money, guarded bool, account, currency, amt string) string {
 	if amount.Amount.Sign() > 0 {
-		return `INSERT INTO balances (account_id, currency, available, updated_at) VALUES (` + account + `, ` + currency + `, ` + amt + `, $4)
-			ON CONFLICT (account_id, currency) DO UPDATE SET available = balances.available + EXCLUDED.available, updated_at = EXCLUDED.updated_at
+		return `INSERT INTO balances (account_id, currency, available, updated_at, posted_until) VALUES (` + account + `, ` + currency + `, ` + amt + `, $4, $4)
+			ON CONFLICT (account_id, currency) DO UPDATE SET available = balances.available + EXCLUDED.available, updated_at = EXCLUDED.updated_at,
+				posted_until = greatest(balances.posted_until, EXCLUDED.posted_until)
 			RETURNING available`
 	}
 	guard := ""
 	if guarded {
 		guard = ` AND available + ` + amt + ` >= 0`
 	}
-	return `UPDATE balances SET available = available + ` + amt + `, updated_at = $4
+	return `UPDATE balances SET available = available + ` + amt + `, updated_at = $4, posted_until = greatest(posted_until, $4)
 		WHERE account_id = ` + account + ` AND currency = ` + currency + guard + ` RETURNING available`
 }
 

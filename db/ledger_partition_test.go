@@ -60,25 +60,25 @@ func TestLedgerPartitionMigration(t *testing.T) {
 		VALUES ($1, 'Before', 'CORPORATE', 'GB', 'VERIFIED', 0.002, now() - interval '4 months')`, account); err != nil {
 		t.Fatal(err)
 	}
-	// A top-up now, written by the store.
-	topUp := func(at time.Time, amount string) {
-		t.Helper()
-		id := uuid7At(at)
-		if _, err := d.Pool.Exec(ctx, `INSERT INTO top_ups (id, account_id, currency, amount, reference, created_at)
-			VALUES ($1, $2, 'CNH', $3, $5, $4)`, id, account, amount, at, id); err != nil {
-			t.Fatal(err)
-		}
-		amt := decimal.RequireFromString(amount)
-		err := store.InTx(ctx, func(ctx context.Context, tx domain.Tx) error {
-			return tx.PostLedger(ctx, domain.LedgerTx{Kind: domain.LedgerTopUp, Reference: id, CreatedAt: at, Entries: []domain.Entry{
-				{Book: domain.BookCustomer, AccountID: account, Amount: domain.Money{Amount: amt, Currency: "CNH"}},
-				{Book: domain.BookTopUpClearing, Amount: domain.Money{Amount: amt.Neg(), Currency: "CNH"}}}})
-		})
-		if err != nil {
+	// A top-up now, as the writer of that schema stored it (today's writer also keeps the
+	// balance's latest posting time, a column of a later migration).
+	now := time.Now()
+	nowID := uuid7At(now)
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`INSERT INTO top_ups (id, account_id, currency, amount, reference, created_at) VALUES ($1, $2, 'CNH', 5, $4, $3)`, []any{nowID, account, now, nowID}},
+		{`WITH t AS (INSERT INTO ledger_transactions (id, kind, reference, created_at) VALUES ($1, 'TOP_UP', $4, $2) RETURNING id)
+			INSERT INTO ledger_entries (transaction_id, book, account_id, currency, amount, balance_after, created_at)
+			SELECT t.id, b, a, 'CNH', x, CASE WHEN a IS NOT NULL THEN 5 END, $2 FROM t,
+				(VALUES ('CUSTOMER', $3::uuid, 5), ('TOP_UP_CLEARING', NULL, -5)) v(b, a, x)`, []any{nowID, now, account, nowID}},
+		{`INSERT INTO balances (account_id, currency, available, updated_at) VALUES ($1, 'CNH', 5, $2)`, []any{account, now}},
+	} {
+		if _, err := d.Pool.Exec(ctx, q.sql, q.args...); err != nil {
 			t.Fatal(err)
 		}
 	}
-	topUp(time.Now(), "5.00")
 	// Rows of past months: their transactions' ids are of their time.
 	months := map[string]int{}
 	for i, back := range []int{3, 2, 2, 1} {
@@ -154,7 +154,20 @@ func TestLedgerPartitionMigration(t *testing.T) {
 	}
 	// The ids go on from where they were, and the month's partitions take the new rows.
 	last := count(`SELECT max(id) FROM ledger_entries`)
-	topUp(time.Now(), "1.00")
+	id := uuid7At(time.Now())
+	if _, err := d.Pool.Exec(ctx, `INSERT INTO top_ups (id, account_id, currency, amount, reference, created_at)
+		VALUES ($1, $2, 'CNH', 1, $3, now())`, id, account, id); err != nil {
+		t.Fatal(err)
+	}
+	one := decimal.RequireFromString("1.00")
+	err = store.InTx(ctx, func(ctx context.Context, tx domain.Tx) error {
+		return tx.PostLedger(ctx, domain.LedgerTx{Kind: domain.LedgerTopUp, Reference: id, CreatedAt: time.Now(), Entries: []domain.Entry{
+			{Book: domain.BookCustomer, AccountID: account, Amount: domain.Money{Amount: one, Currency: "CNH"}},
+			{Book: domain.BookTopUpClearing, Amount: domain.Money{Amount: one.Neg(), Currency: "CNH"}}}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if n := count(`SELECT count(*) FROM ledger_entries WHERE id > $1 AND tableoid = to_regclass('ledger_entries_' || to_char(now() AT TIME ZONE 'UTC', 'YYYY_MM'))`, last); n != 2 {
 		t.Errorf("%d new entries in this month's partition after id %d, want 2", n, last)
 	}
