@@ -114,6 +114,15 @@ var auditChecks = []struct {
 			FROM ledger_entries WHERE account_id IS NOT NULL WINDOW w AS (PARTITION BY account_id, currency ORDER BY id)) e
 		WHERE e.balance_after <> coalesce(e.before, 0) + e.amount
 			OR e.created_at < e.latest AND NOT EXISTS (SELECT FROM ledger_backdated_entries b WHERE b.entry_id = e.id)`, true},
+	// The backdated entries are noted from the balance's latest posting time (migration 0093):
+	// a writer that moved a balance without keeping it would leave them unnoted. The full audit
+	// compares it with all the balance's entries; the incremental one with those since its
+	// checkpoint, which it must be at least.
+	{"balance keeps its entries' latest posting time", `
+		SELECT format('account %s %s: latest posting time %s, its entries'' latest %s', p.account_id, p.currency,
+			coalesce(b.posted_until::text, 'none'), p.at)
+		FROM {latest_postings} p LEFT JOIN balances b ON b.account_id = p.account_id AND b.currency = p.currency
+		WHERE b.posted_until IS NULL OR b.posted_until < p.at OR p.every AND b.posted_until > p.at`, false},
 }
 
 // refundedStandardShare is the standard fee line's share of a payment's refunded fees, as
@@ -139,7 +148,9 @@ var fullScope = strings.NewReplacer(
 	"{customer_totals}", `(SELECT account_id, currency, sum(amount) AS total FROM ledger_entries
 		WHERE book = 'CUSTOMER' GROUP BY account_id, currency)`,
 	"{top_ups}", "top_ups", "{conversions}", "conversions", "{fx_settlements}", "fx_settlements",
-	"{payments}", "payments", "{payouts}", "payouts")
+	"{payments}", "payments", "{payouts}", "payouts",
+	"{latest_postings}", `(SELECT account_id, currency, max(created_at) AS at, true AS every FROM ledger_entries
+		WHERE book = 'CUSTOMER' GROUP BY account_id, currency)`)
 
 // sinceScope reads what changed since the checkpoint (entries after entry id `after`), with
 // the customer totals as rolled up at the checkpoint plus the entries since. audit_txn is the
@@ -153,6 +164,8 @@ func sinceScope(after int64) *strings.Replacer {
 			SELECT account_id, currency, total FROM ledger_audit_totals WHERE book = 'CUSTOMER'
 			UNION ALL SELECT account_id, currency, amount FROM ledger_entries WHERE id > %d AND book = 'CUSTOMER') x
 			GROUP BY account_id, currency)`, after),
+		"{latest_postings}", fmt.Sprintf(`(SELECT account_id, currency, max(created_at) AS at, false AS every FROM ledger_entries
+			WHERE id > %d AND book = 'CUSTOMER' GROUP BY account_id, currency)`, after),
 	}
 	for _, r := range sinceRows("") {
 		pairs = append(pairs, r.placeholder, r.table)

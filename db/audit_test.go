@@ -185,3 +185,39 @@ func TestRefundedStandardShareAgrees(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditFindsLatestPostingTimeOff: a balance whose latest posting time is behind its
+// entries (a writer that moved it without keeping the time would leave backdated entries
+// unnoted) is reported by the incremental audit for its new entries and by the full audit; one
+// ahead of every entry, by the full audit.
+func TestAuditFindsLatestPostingTimeOff(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	ctx := context.Background()
+	id, _ := e.Account("Acme")
+	e.Fund(id, "10.00", "USD")
+	e.Audit()
+	e.Fund(id, "5.00", "USD")
+	set := func(sql string) {
+		t.Helper()
+		if _, err := e.Pool.Exec(ctx, sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const check = "balance keeps its entries' latest posting time"
+	set(`UPDATE balances SET posted_until = posted_until - interval '1 second'`)
+	for name, audit := range map[string]func(context.Context) ([]domain.Violation, error){"full": e.Svc.Audit, "incremental": e.Svc.AuditIncremental} {
+		vs, err := audit(ctx)
+		if err != nil || len(vs) != 1 || vs[0].Check != check {
+			t.Fatalf("%s audit of a time behind: %v %v", name, vs, err)
+		}
+	}
+	set(`UPDATE balances SET posted_until = posted_until + interval '1 day'`)
+	if vs, err := e.Svc.Audit(ctx); err != nil || len(vs) != 1 || vs[0].Check != check || !strings.Contains(vs[0].Detail, "latest posting time") {
+		t.Fatalf("full audit of a time ahead: %v %v", vs, err)
+	}
+	set(`UPDATE balances SET posted_until = NULL`)
+	if vs, err := e.Svc.AuditIncremental(ctx); err != nil || len(vs) != 1 || vs[0].Check != check || !strings.Contains(vs[0].Detail, "none") {
+		t.Fatalf("incremental audit of no time: %v %v", vs, err)
+	}
+}
