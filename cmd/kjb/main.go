@@ -23,9 +23,10 @@ usage:
   kjb audit [-incremental]    verify the ledger (all of it, or what changed since the last clean
                               audit); exits 1 on any violation
   kjb verify-ledger           recompute every ledger seal; exits 1 naming the first broken one
-  kjb bench [-clients N] [-payments N] [-backlog N] [-grow N] [-checkout] [-keep]
+  kjb bench [-clients N] [-payments N] [-backlog N] [-grow N] [-grown NAME] [-checkout] [-keep]
                               measure payments (reference, API, 70% load) and the payout drain;
-                              with -grow, every operation on a database grown to N payments;
+                              with -grow, every operation on a database grown to N payments
+                              (-grown: on one an earlier -grow -keep kept);
                               with -checkout, payOrders of 10 against 10 payOrder calls
   kjb health [URL]            exit 0 when URL (default http://localhost:8080/readyz) answers 200
 
