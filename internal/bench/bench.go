@@ -147,7 +147,8 @@ type benchDB struct {
 // openBench creates and migrates a benchmark database on cfg's server and starts `kjb api` on
 // it; close stops the process and drops the database unless keep.
 func openBench(ctx context.Context, cfg Config, keep bool) (*benchDB, error) {
-	dbURL, dbName, err := benchDatabaseURL(cfg.DatabaseURL)
+	dbName := fmt.Sprintf("kjb_bench_%d", time.Now().Unix())
+	dbURL, err := benchDatabaseURL(cfg.DatabaseURL, dbName)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +160,7 @@ func openBench(ctx context.Context, cfg Config, keep bool) (*benchDB, error) {
 			dropDatabase(cfg.DatabaseURL, dbName)
 		}
 	}
-	pool, svc, err := openService(ctx, cfg, dbURL)
+	pool, _, svc, err := openService(ctx, cfg, dbURL)
 	if err != nil {
 		drop()
 		return nil, err
@@ -184,13 +185,16 @@ func printRowAs(label string, r benchResult) {
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // openService opens a pool on the database at url, migrates it (KJB's tables and River's) and
-// puts a sandbox service on it.
-func openService(ctx context.Context, cfg Config, url string) (*pgxpool.Pool, *domain.Service, error) {
+// puts a store (enqueuing River jobs) and a sandbox service on it.
+func openService(ctx context.Context, cfg Config, url string) (*pgxpool.Pool, *db.Store, *domain.Service, error) {
 	pool, err := db.Open(ctx, db.PoolConfig{URL: url, MaxConns: int32(cfg.DBMaxConns), AppName: "kjb-bench"})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	fail := func(err error) (*pgxpool.Pool, *domain.Service, error) { pool.Close(); return nil, nil, err }
+	fail := func(err error) (*pgxpool.Pool, *db.Store, *domain.Service, error) {
+		pool.Close()
+		return nil, nil, nil, err
+	}
 	if _, err := db.Migrate(ctx, pool); err != nil {
 		return fail(err)
 	}
@@ -201,20 +205,21 @@ func openService(ctx context.Context, cfg Config, url string) (*pgxpool.Pool, *d
 	if err != nil {
 		return fail(err)
 	}
-	return pool, domain.NewService(db.NewStore(pool, worker.Enqueue(rc)), domain.SystemClock{}, domain.Config{Sandbox: true, LinkCodes: linkCodes}), nil
+	store := db.NewStore(pool, worker.Enqueue(rc))
+	return pool, store, domain.NewService(store, domain.SystemClock{}, domain.Config{Sandbox: true, LinkCodes: linkCodes}), nil
 }
 
-func benchDatabaseURL(server string) (string, string, error) {
+// benchDatabaseURL is the URL of the database name on the server of the URL server.
+func benchDatabaseURL(server, name string) (string, error) {
 	cfg, err := pgx.ParseConfig(server)
 	if err != nil {
-		return "", "", err
+		return "", err
 	}
-	name := fmt.Sprintf("kjb_bench_%d", time.Now().Unix())
 	u := fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, name)
 	if cfg.Password != "" {
 		u = fmt.Sprintf("postgres://%s:%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Password, cfg.Host, cfg.Port, name)
 	}
-	return u, name, nil
+	return u, nil
 }
 
 func dropDatabase(server, name string) {

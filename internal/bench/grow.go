@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -26,14 +25,15 @@ type opResult struct {
 
 // grownDB is one database the operations are measured on.
 type grownDB struct {
-	url, name string
-	pool      *pgxpool.Pool
-	svc       *domain.Service
-	grown     db.GrowResult
-	payments  int
-	grow      time.Duration
-	audit     time.Duration
-	bytes     int64
+	name     string
+	pool     *pgxpool.Pool
+	store    *db.Store
+	svc      *domain.Service
+	grown    db.GrowResult
+	payments int
+	grow     time.Duration
+	audit    time.Duration
+	bytes    int64
 }
 
 // RunGrow grows a database to n payments and an "empty" one to baselinePayments, measures every
@@ -51,10 +51,11 @@ func RunGrow(ctx context.Context, cfg Config, n, clients, payments int, keep boo
 	}
 	fmt.Printf("kjb bench -grow %d — %d clients, %d payments per payOrder run, pool %d\n\n", n, clients, payments, cfg.DBMaxConns)
 	var dbs []*grownDB
+	var big *grownDB // the grown database, which keep keeps
 	defer func() {
 		for _, d := range dbs {
 			d.pool.Close()
-			if d != kept && (!keep || d.payments != n) {
+			if d != kept && !(keep && d == big) {
 				dropDatabase(cfg.DatabaseURL, d.name)
 			}
 		}
@@ -77,7 +78,7 @@ func RunGrow(ctx context.Context, cfg Config, n, clients, payments int, keep boo
 	if err != nil {
 		return err
 	}
-	big := kept
+	big = kept
 	if big == nil {
 		if big, err = grow(n, 1); err != nil {
 			return err
@@ -137,11 +138,11 @@ func ratio(a, b time.Duration) float64 {
 // the incremental audit's checkpoint) and vacuums it. It notes what it grew on the database, for
 // a later run's -grown. A database it created is returned with its error, to be dropped.
 func growDatabase(ctx context.Context, cfg Config, size, i int) (*grownDB, error) {
-	url, name, err := benchDatabaseURL(cfg.DatabaseURL)
+	name := fmt.Sprintf("kjb_bench_%d_%d", time.Now().Unix(), i)
+	url, err := benchDatabaseURL(cfg.DatabaseURL, name)
 	if err != nil {
 		return nil, err
 	}
-	url, name = url[:len(url)-len("?sslmode=disable")]+fmt.Sprintf("_%d?sslmode=disable", i), fmt.Sprintf("%s_%d", name, i)
 	if err := db.EnsureDatabase(ctx, url); err != nil {
 		return nil, err
 	}
@@ -191,11 +192,10 @@ func growDatabase(ctx context.Context, cfg Config, size, i int) (*grownDB, error
 // openGrown attaches to a database an earlier run grew and kept (applying any migration added
 // since, then vacuuming it), to measure it again.
 func openGrown(ctx context.Context, cfg Config, name string) (*grownDB, error) {
-	url, _, err := benchDatabaseURL(cfg.DatabaseURL)
+	url, err := benchDatabaseURL(cfg.DatabaseURL, name)
 	if err != nil {
 		return nil, err
 	}
-	url = url[:strings.LastIndex(url, "/")+1] + name + "?sslmode=disable"
 	d, err := attachDatabase(ctx, cfg, url, name)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -216,11 +216,11 @@ func openGrown(ctx context.Context, cfg Config, name string) (*grownDB, error) {
 
 // attachDatabase opens a pool on the database, migrates it and puts a service on it.
 func attachDatabase(ctx context.Context, cfg Config, url, name string) (*grownDB, error) {
-	pool, svc, err := openService(ctx, cfg, url)
+	pool, store, svc, err := openService(ctx, cfg, url)
 	if err != nil {
 		return nil, err
 	}
-	return &grownDB{url: url, name: name, pool: pool, svc: svc}, nil
+	return &grownDB{name: name, pool: pool, store: store, svc: svc}, nil
 }
 
 // readRounds and readsPerRound: each read is timed in rounds that alternate between the two
@@ -275,10 +275,7 @@ func readOps(ctx context.Context, d *grownDB) ([]growOp, error) {
 	page := domain.Page{First: domain.DefaultPageSize}
 	deep := func(after string) domain.Page { return domain.Page{First: domain.DefaultPageSize, After: after} }
 	counter := worker.JobCounter{Pool: d.pool}
-	ops := []struct {
-		name string
-		do   func() error
-	}{
+	ops := []growOp{
 		{"partnerSummary day", func() error { _, err := d.svc.PartnerSummary(ctx, partner, day, day.Add(24*time.Hour)); return err }},
 		{"partnerSummary month", func() error {
 			_, err := d.svc.PartnerSummary(ctx, partner, day.Add(-30*24*time.Hour), day)

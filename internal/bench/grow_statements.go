@@ -3,15 +3,13 @@ package bench
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/domain"
-	"github.com/kjb/kjb/worker"
 )
 
-// growOp is one row of the grow table: an operation timed by timeOp.
+// growOp is one row of the grow table: an operation timed by measureReads.
 type growOp = struct {
 	name string
 	do   func() error
@@ -43,11 +41,7 @@ func statementOps(ctx context.Context, d *grownDB) ([]growOp, error) {
 	if err := db.Analyze(ctx, d.pool, "events", "fee_statements", "accounts"); err != nil {
 		return nil, err
 	}
-	rc, err := worker.NewInsertClient(d.pool, slog.New(slog.DiscardHandler))
-	if err != nil {
-		return nil, err
-	}
-	dry := domain.NewService(rolledBack{db.NewStore(d.pool, worker.Enqueue(rc))}, domain.SystemClock{}, domain.Config{Sandbox: true})
+	dry := domain.NewService(rolledBack{d.store}, domain.SystemClock{}, domain.Config{Sandbox: true})
 	page := domain.Page{First: domain.DefaultPageSize}
 	return []growOp{
 		{"feeStatements", func() error { _, err := d.svc.FeeStatements(ctx, account, g.BusyAccountID, page); return err }},
