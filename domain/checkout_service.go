@@ -124,7 +124,7 @@ func (s *Service) CheckoutOptions(ctx context.Context, actor Actor, orderIDs []s
 // the balance, the list; nothing changed. INVALID_INPUT for an empty, too long or repeating
 // list; NOT_FOUND (orderIds[i]) for an order out of reach. Of two checkouts racing for an
 // order, one pays it and the other fails with its ORDER_NOT_PAYABLE. The orders are returned
-// as the payments left them, in the listed order.
+// as the payments left them, in the listed order, to an actor who may read orders.
 func (s *Service) PayOrders(ctx context.Context, actor Actor, in PayOrdersInput) (ps []Payment, paid []Order, err error) {
 	defer func() {
 		if err != nil {
@@ -211,6 +211,9 @@ func (s *Service) PayOrders(ctx context.Context, actor Actor, in PayOrdersInput)
 	})
 	if err != nil {
 		return nil, nil, checkoutInsufficient(err)
+	}
+	if actor.Can(ActReadOrder) != nil {
+		orders = nil // paid, but not the actor's to read
 	}
 	return out, orders, nil
 }

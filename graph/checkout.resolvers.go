@@ -20,11 +20,10 @@ func (r *mutationResolver) PayOrders(ctx context.Context, input model.PayOrdersI
 	err = cmp.Or(err, qerr)
 	in := domain.PayOrdersInput{OrderIDs: ids, Method: domain.PaymentMethod(input.Method), BuyerIPCountry: deref(input.BuyerIPCountry),
 		IdempotencyKey: input.IdempotencyKey, QuoteID: quoteID, PayCurrency: currencyOrEmpty(input.PayCurrency)}
-	return mutate(err, func() ([]domain.Payment, error) {
-		ps, orders, err := r.Svc.PayOrders(ctx, ActorFrom(ctx), in)
+	return mutate2(err, func() ([]domain.Payment, []domain.Order, error) {
+		return r.Svc.PayOrders(ctx, ActorFrom(ctx), in)
+	}, func(ps []domain.Payment, orders []domain.Order) *model.PayOrdersPayload {
 		knowOrders(ctx, orders...)
-		return ps, err
-	}, func(ps []domain.Payment) *model.PayOrdersPayload {
 		return &model.PayOrdersPayload{Payments: each(toPayment)(ps)}
 	})
 }

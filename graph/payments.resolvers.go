@@ -141,11 +141,7 @@ func (r *queryResolver) PaymentOptions(ctx context.Context, orderID string, payC
 	if err != nil {
 		return nil, err
 	}
-	var cur string
-	if payCurrency != nil {
-		cur = string(*payCurrency)
-	}
-	opts, err := r.Svc.PaymentOptions(ctx, ActorFrom(ctx), id, cur, deref(buyerIPCountry), currencyOrEmpty(compareIn))
+	opts, err := r.Svc.PaymentOptions(ctx, ActorFrom(ctx), id, currencyOrEmpty(payCurrency), deref(buyerIPCountry), currencyOrEmpty(compareIn))
 	return nullIfNotFound(opts, err, each(toPaymentOption))
 }
 
