@@ -90,7 +90,7 @@ var auditChecks = []struct {
 	{"refunded standard fee is its share of the refunded fees", `
 		SELECT format('payment %s: refunded standard fee %s, share of refunded fees %s %s', p.id, p.refunded_standard_fee,
 			p.refunded_fees, p.share)
-		FROM (SELECT id, refunded_standard_fee, refunded_fees, ` + refundedStandardShare("") + ` AS share FROM {payments} x) p
+		FROM (SELECT id, refunded_standard_fee, refunded_fees, ` + refundedStandardShare + ` AS share FROM {payments} x) p
 		WHERE p.refunded_standard_fee <> p.share`, false},
 	{"link spending equals its payments net of refunds", `
 		WITH days AS (
@@ -128,10 +128,8 @@ var auditChecks = []struct {
 // refundedStandardShare is the standard fee line's share of a payment's refunded fees, as
 // domain.Payment.RefundedStandardFee works it out (pro rata, half-up to the fen; round() rounds
 // a positive half up, and the division is exact to far more places than a fee has).
-func refundedStandardShare(alias string) string {
-	return `CASE WHEN ` + alias + `refunded_fees > 0 AND ` + alias + `standard_fee + ` + alias + `service_fee > 0
-		THEN round(` + alias + `refunded_fees * ` + alias + `standard_fee / (` + alias + `standard_fee + ` + alias + `service_fee), 2) ELSE 0 END`
-}
+const refundedStandardShare = `CASE WHEN refunded_fees > 0 AND standard_fee + service_fee > 0
+	THEN round(refunded_fees * standard_fee / (standard_fee + service_fee), 2) ELSE 0 END`
 
 // booked counts the ledger transactions of kind for reference as ledger_references records
 // them: one lookup, where ledger_transactions, partitioned by month, would take one per month.

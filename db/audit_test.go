@@ -170,7 +170,7 @@ func TestRefundedStandardShareAgrees(t *testing.T) {
 			{Kind: domain.FeeService, Amount: domain.Money{Amount: svc[i], Currency: domain.CNH}}}}
 		want[i] = p.RefundedStandardFee()
 	}
-	rows, err := pool.Query(ctx, `SELECT `+db.RefundedStandardShare("")+` FROM unnest($1::numeric[], $2::numeric[], $3::numeric[])
+	rows, err := pool.Query(ctx, `SELECT `+db.RefundedStandardShare+` FROM unnest($1::numeric[], $2::numeric[], $3::numeric[])
 		WITH ORDINALITY AS p(standard_fee, service_fee, refunded_fees, n) ORDER BY n`, std, svc, refunded)
 	if err != nil {
 		t.Fatal(err)

@@ -90,9 +90,6 @@ func migrateUpTo(ctx context.Context, pool *pgxpool.Pool, last int) (applied []s
 		return nil, err
 	}
 	for _, m := range ms {
-		if m.version > last {
-			break
-		}
 		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 			var done bool
 			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM kjb_schema_migrations WHERE version = $1)`, m.version).Scan(&done); err != nil || done {
