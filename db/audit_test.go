@@ -150,13 +150,8 @@ func TestAuditFindsRefundedStandardFeeOff(t *testing.T) {
 // fees of one fen included.
 func TestRefundedStandardShareAgrees(t *testing.T) {
 	t.Parallel()
-	tdb := testdb.New(t)
 	ctx := context.Background()
-	pool, err := db.Open(ctx, db.PoolConfig{URL: tdb.URL, MaxConns: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	pool := testdb.New(t).Pool
 	rng := rand.New(rand.NewPCG(19, 92))
 	cents := func(max int64) decimal.Decimal { return decimal.New(rng.Int64N(max+1), -2) }
 	const n = 5000

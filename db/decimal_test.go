@@ -16,13 +16,8 @@ import (
 // text (the sql.Scanner path pgx would otherwise take for decimal.Decimal).
 func TestNumericReadsExactlyWithoutText(t *testing.T) {
 	t.Parallel()
-	tdb := testdb.New(t)
 	ctx := context.Background()
-	pool, err := db.Open(ctx, db.PoolConfig{URL: tdb.URL, MaxConns: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	pool := testdb.New(t).Pool
 	conn, err := pool.Acquire(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -2,12 +2,14 @@ package db_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/domain"
 	. "github.com/kjb/kjb/internal/apitest"
+	"github.com/kjb/kjb/internal/wait"
 	"github.com/shopspring/decimal"
 )
 
@@ -51,14 +53,13 @@ func TestBalanceEntriesTakeIdsInLockOrder(t *testing.T) {
 	go func() {
 		second <- store.InTx(ctx, func(ctx context.Context, tx domain.Tx) error { return tx.PostLedgerAtCommit(ctx, topUp("2.00")) })
 	}()
-	deadline := time.Now().Add(30 * time.Second)
-	for e.Count(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
-		AND query LIKE '%INSERT INTO ledger_entries%'`) == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("the second posting never waited for the balance")
+	wait.For(t, 30*time.Second, func() error {
+		if e.Count(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+			AND query LIKE '%INSERT INTO ledger_entries%'`) == 0 {
+			return errors.New("the second posting has not waited for the balance")
 		}
-		time.Sleep(5 * time.Millisecond)
-	}
+		return nil
+	})
 	close(release)
 	if err := <-first; err != nil {
 		t.Fatal(err)

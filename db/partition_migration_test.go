@@ -2,16 +2,12 @@ package db_test
 
 import (
 	"context"
-	"fmt"
-	"math/rand/v2"
-	"net/url"
-	"os"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/domain"
+	"github.com/kjb/kjb/internal/testdb"
 )
 
 // TestPartitioningMigrationsKeepRows: a database with events, webhook delivery attempts and
@@ -20,37 +16,8 @@ import (
 // weeks' partitions; the sequence goes on from where it was; a migrated key still replays.
 func TestPartitioningMigrationsKeepRows(t *testing.T) {
 	t.Parallel()
-	admin := os.Getenv("KJB_TEST_DATABASE_URL")
-	if admin == "" {
-		t.Fatal("KJB_TEST_DATABASE_URL is not set: run the tests with `make test`, which starts PostgreSQL")
-	}
 	ctx := context.Background()
-	name := fmt.Sprintf("kjb_convert_%d_%d", os.Getpid(), rand.Uint64())
-	conn, err := pgx.Connect(ctx, admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `CREATE DATABASE `+name); err != nil {
-		t.Fatal(err)
-	}
-	u, err := url.Parse(admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	pool, err := db.Open(ctx, db.PoolConfig{URL: u.String(), MaxConns: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		pool.Close()
-		c, err := pgx.Connect(context.Background(), admin)
-		if err == nil {
-			_, _ = c.Exec(context.Background(), `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
-			c.Close(context.Background())
-		}
-	})
+	pool := testdb.Empty(t).Pool
 	if _, err := db.MigrateUpTo(ctx, pool, 59); err != nil {
 		t.Fatal(err)
 	}

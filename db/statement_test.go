@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/domain"
 	. "github.com/kjb/kjb/internal/apitest"
@@ -30,13 +31,9 @@ func TestGrownStatementsAddUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var accounts []string
-	for rows.Next() {
-		var a string
-		if err := rows.Scan(&a); err != nil {
-			t.Fatal(err)
-		}
-		accounts = append(accounts, a)
+	accounts, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
 	}
 	if len(accounts) == 0 {
 		t.Fatal("no account with backdated entries")

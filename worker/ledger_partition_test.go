@@ -2,14 +2,12 @@ package worker_test
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/kjb/kjb/domain"
 	. "github.com/kjb/kjb/internal/apitest"
-	"github.com/kjb/kjb/internal/wait"
 	"github.com/kjb/kjb/worker"
 )
 
@@ -34,13 +32,7 @@ func TestMaintenanceCreatesLedgerMonths(t *testing.T) {
 	if _, err := rc.Insert(context.Background(), domain.PruneEventsJob{}, nil); err != nil {
 		t.Fatal(err)
 	}
-	wait.For(t, 60*time.Second, func() error {
-		n := e.Count(`SELECT count(*) FROM pg_class WHERE relname IN ('ledger_entries_` + last + `', 'ledger_transactions_` + last + `')`)
-		if n != 2 {
-			return fmt.Errorf("%d of the 2 partitions of %s", n, last)
-		}
-		return nil
-	})
+	waitFor(t, e, `SELECT count(*) FROM pg_class WHERE relname IN ('ledger_entries_`+last+`', 'ledger_transactions_`+last+`')`, 2)
 	if n := e.Count(`SELECT count(*) FROM pg_class WHERE relname LIKE 'ledger_%_2032_%'`); n != 0 {
 		t.Fatalf("%d partitions of the service clock's months", n)
 	}
