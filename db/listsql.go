@@ -46,6 +46,17 @@ func (l *listSQL) scope(s domain.Scope, partnerCol, accountCol, accountCond stri
 	}
 }
 
+// limit is the LIMIT clause of a page of n rows, n written into the statement. A placeholder
+// would make every run of the statement plan again: PostgreSQL estimates a generic plan's
+// LIMIT $n as a tenth of the rows, which never beats the custom plans, so it never settles on
+// the generic plan. On a table partitioned by month or week, planning over every partition
+// costs more than running the page (a year of ledger months: about 2.5 ms planning, 0.7 ms
+// running). With the number written in, the generic plan costs what the custom plans do and
+// is kept after PostgreSQL's first five runs. Page sizes are few, so the statements are few.
+func (l *listSQL) limit(n int) string {
+	return " LIMIT " + strconv.Itoa(n)
+}
+
 // clause is the WHERE clause (empty when nothing filters).
 func (l *listSQL) clause() string {
 	if len(l.where) == 0 {
@@ -61,6 +72,6 @@ func (l *listSQL) clause() string {
 // their rows by key. Ordered by id with the owner as a filter, the planner may instead walk
 // the primary key and skip every newer row of the other owners.
 func (l *listSQL) newestFirst(selectFrom, id, from string, first int) string {
-	return selectFrom + ` WHERE ` + id + ` IN (SELECT ` + id + ` FROM ` + from + l.clause() + ` ORDER BY ` + id + ` DESC LIMIT ` +
-		l.arg(first) + `) ORDER BY ` + id + ` DESC`
+	return selectFrom + ` WHERE ` + id + ` IN (SELECT ` + id + ` FROM ` + from + l.clause() + ` ORDER BY ` + id + ` DESC` +
+		l.limit(first) + `) ORDER BY ` + id + ` DESC`
 }
