@@ -117,7 +117,8 @@ func (t *txStore) FeeMonthFigures(ctx context.Context, m domain.Month) ([]domain
 }
 
 // InsertFeeStatements writes the statements, the month's count and (when setRates) the
-// accounts' next rates in one statement.
+// accounts' next rates in one statement. An account whose rate stays is not rewritten: most
+// keep theirs from month to month, and each rewrite is a new row version to write and vacuum.
 func (t *txStore) InsertFeeStatements(ctx context.Context, m domain.Month, statements []domain.FeeStatement, setRates bool) error {
 	n := len(statements)
 	ids, accounts, counts := make([]string, n), make([]string, n), make([]int, n)
@@ -141,7 +142,7 @@ func (t *txStore) InsertFeeStatements(ctx context.Context, m domain.Month, state
 			RETURNING account_id, next_service_fee_rate),
 		rated AS (
 			UPDATE accounts SET service_fee_rate = i.next_service_fee_rate FROM inserted i
-			WHERE $11 AND accounts.id = i.account_id)
+			WHERE $11 AND accounts.id = i.account_id AND accounts.service_fee_rate <> i.next_service_fee_rate)
 		UPDATE fee_months SET statements = (SELECT count(*) FROM inserted) WHERE month = $1`,
 		m.String(), ids, accounts, volumes, counts, std, svc, averages, rates, at, setRates)
 	return translate(err)
