@@ -44,6 +44,7 @@ type benchResult struct {
 	rate          float64
 	p50, p95, p99 time.Duration
 	errors        int
+	latencies     []time.Duration // every call's, sorted
 }
 
 // Config is what the harness takes from kjb's configuration.
@@ -451,7 +452,7 @@ func measure(n, workers int, rate float64, do func(i int) bool) benchResult {
 	elapsed := time.Since(start)
 	sort.Slice(lat, func(a, b int) bool { return lat[a] < lat[b] })
 	return benchResult{rate: float64(n) / elapsed.Seconds(), p50: percentile(lat, 0.50), p95: percentile(lat, 0.95),
-		p99: percentile(lat, 0.99), errors: int(errs.Load())}
+		p99: percentile(lat, 0.99), errors: int(errs.Load()), latencies: lat}
 }
 
 // percentile is the p-th percentile of sorted latencies.
