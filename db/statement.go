@@ -18,12 +18,20 @@ import (
 // the position: its balance after less its amount is their sum. Past the position by id,
 // only backdated entries can still be at or before it: they are added. With no such next
 // entry, every entry is at or before the position: the balance as it stands.
-func balanceAt(at, id string) string {
-	return `(WITH next AS (
-			SELECT e.id, e.balance_after - e.amount AS before FROM ledger_entries e
-			WHERE e.account_id = $1 AND e.currency = $2 AND (e.created_at, e.id) > (` + at + `, ` + id + `)
+//
+// next is looked for first among the entries posted before `until` (the period's end), and
+// past it only when there is none: any entry before until comes before every entry after it,
+// so the first found is the first overall, and the account's entries after the period, which
+// grow with every month that follows it, are read only when the period has none past the
+// position. (UNION ALL runs its second query only if the first returns no row.)
+func balanceAt(at, id, until string) string {
+	probe := func(bound string) string {
+		return `(SELECT e.id, e.balance_after - e.amount AS before FROM ledger_entries e
+			WHERE e.account_id = $1 AND e.currency = $2 AND (e.created_at, e.id) > (` + at + `, ` + id + `)` + bound + `
 				AND NOT EXISTS (SELECT FROM ledger_backdated_entries b WHERE b.entry_id = e.id)
-			ORDER BY e.created_at, e.id LIMIT 1)
+			ORDER BY e.created_at, e.id LIMIT 1)`
+	}
+	return `(WITH next AS (` + probe(` AND e.created_at < `+until) + ` UNION ALL ` + probe("") + ` LIMIT 1)
 		SELECT coalesce((SELECT before FROM next), (SELECT available FROM balances WHERE account_id = $1 AND currency = $2), 0)
 			+ coalesce((SELECT sum(b.amount) FROM ledger_backdated_entries b
 				WHERE b.account_id = $1 AND b.currency = $2 AND (b.created_at, b.entry_id) <= (` + at + `, ` + id + `)
@@ -35,7 +43,7 @@ func balanceAt(at, id string) string {
 func (q queries) StatementSummary(ctx context.Context, p domain.StatementPeriod) (domain.Statement, error) {
 	s := domain.Statement{StatementPeriod: p}
 	var opening, in, out decimal.Decimal
-	err := q.q.QueryRow(ctx, `SELECT `+balanceAt("$3::timestamptz", "0")+`,
+	err := q.q.QueryRow(ctx, `SELECT `+balanceAt("$3::timestamptz", "0", "$4::timestamptz")+`,
 			coalesce(sum(amount) FILTER (WHERE amount > 0), 0), coalesce(-sum(amount) FILTER (WHERE amount < 0), 0),
 			count(*), coalesce(max(id), 0)
 		FROM ledger_entries
@@ -54,7 +62,7 @@ func (q queries) StatementSummary(ctx context.Context, p domain.StatementPeriod)
 // with its balance after: the balance at the cursor (balanceAt) plus the running sum. $7
 // limits. A line's payment is joined on one equality (the payment itself, or the refunded
 // one), so the join is a lookup by the payments' key.
-var movementsSelect = `WITH before AS (SELECT ` + balanceAt("$5::timestamptz", "$6::bigint") + ` AS total)
+var movementsSelect = `WITH before AS (SELECT ` + balanceAt("$5::timestamptz", "$6::bigint", "$4::timestamptz") + ` AS total)
 	SELECT e.id, e.created_at, e.amount, before.total + sum(e.amount) OVER (ORDER BY e.created_at, e.id),
 		t.kind, t.reference,
 		coalesce(tu.reference, ''),
