@@ -76,7 +76,7 @@ func (q queries) Events(ctx context.Context, scope domain.Scope, types []string,
 	if after != nil {
 		l.and("seq < %s", *after)
 	}
-	rows, err := q.q.Query(ctx, `SELECT `+eventColumns+`, seq FROM events`+l.clause()+` ORDER BY `+order+l.limit(page.First+1), l.args...)
+	rows, err := q.q.Query(ctx, `SELECT `+eventColumns+`, seq FROM events`+l.clause()+` ORDER BY `+order+` LIMIT `+l.arg(page.First+1), l.args...)
 	if err != nil {
 		return nil, err
 	}
