@@ -20,7 +20,7 @@ import (
 // entry, every entry is at or before the position: the balance as it stands.
 //
 // next is looked for first among the entries posted before `until` (the period's end), and
-// past it only when there is none: any entry before until comes before every entry after it,
+// past it only when there is none: any entry before until comes before every entry at or after it,
 // so the first found is the first overall, and the account's entries after the period, which
 // grow with every month that follows it, are read only when the period has none past the
 // position. (UNION ALL runs its second query only if the first returns no row.)

@@ -225,8 +225,9 @@ func attachDatabase(ctx context.Context, cfg Config, url, name string) (*grownDB
 
 // readRounds and readsPerRound: each read is timed in rounds that alternate between the two
 // databases, so both see the same machine (a noisy neighbour in one phase would otherwise show
-// as a ratio); each round runs the read readsPerRound times or for roundBudget. A read's p99 is
-// then the 15th slowest of 1,500: one stall of the machine does not make it.
+// as a ratio); each round runs the read readsPerRound times or for roundBudget. A read done
+// 300 times a round has its p99 at the 15th slowest of 1,500: one stall of the machine does not
+// make it (the month close, at about a second, runs a few times a round: its p99 is its worst).
 const (
 	readRounds    = 5
 	readsPerRound = 300
