@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -53,30 +54,44 @@ func (q queries) Events(ctx context.Context, scope domain.Scope, types []string,
 		after = &v
 	}
 	var l listSQL
-	order := "seq DESC"
+	order, limit := "seq DESC", ""
 	// A partner's or an account's feed is read in the order of its own index, (partner_id, seq)
 	// or (account_id, seq), so the plan walks only its own events. Ordered by seq alone, the
 	// planner may walk the seq index and filter, skipping every newer event of the others: tens
 	// of thousands right after a month's close, before the partition's statistics know of them.
-	// An equality would make the owner a constant, which the planner drops from the order; the
-	// closed range keeps it there.
+	// An equality would make the owner a constant, which the planner drops from the order. So
+	// the owner and the cursor are one row comparison, (owner, seq) < (id, cursor), with owner
+	// >= id: the same rows as owner = id AND seq < cursor (the first page's cursor is past every
+	// seq), with the owner kept in the order. Written so, the generic plan's estimate is a fair
+	// share of the rows (a closed range on the owner gets 0.5%, which makes a page of it look
+	// dear), so with the page size written in (listSQL.limit), PostgreSQL keeps the generic plan
+	// instead of planning every read over the 16 weekly partitions that 90 days take: on 10M
+	// payments a partner's page took 0.73–1.10 ms planned each time and takes 0.26–0.50 ms
+	// (pgbench -M prepared; 0.23–0.38 ms both ways on 1,000 payments).
+	before := int64(math.MaxInt64)
+	if after != nil {
+		before = *after
+	}
 	switch {
 	case !scope.All && scope.PartnerID != "":
-		l.and("partner_id >= %s AND partner_id <= %s", scope.PartnerID, scope.PartnerID)
-		order = "partner_id DESC, seq DESC"
+		l.and("(partner_id, seq) < (%s, %s) AND partner_id >= %s", scope.PartnerID, before, scope.PartnerID)
+		order, limit = "partner_id DESC, seq DESC", l.limit(page.First+1)
 	case !scope.All && scope.AccountID != "":
-		l.and("account_id >= %s AND account_id <= %s", scope.AccountID, scope.AccountID)
-		order = "account_id DESC, seq DESC"
+		l.and("(account_id, seq) < (%s, %s) AND account_id >= %s", scope.AccountID, before, scope.AccountID)
+		order, limit = "account_id DESC, seq DESC", l.limit(page.First+1)
 	default:
 		l.scope(scope, "partner_id", "account_id", "")
+		if after != nil {
+			l.and("seq < %s", *after)
+		}
 	}
 	if len(types) > 0 {
 		l.and("type = ANY(%s)", types)
 	}
-	if after != nil {
-		l.and("seq < %s", *after)
+	if limit == "" {
+		limit = ` LIMIT ` + l.arg(page.First+1)
 	}
-	rows, err := q.q.Query(ctx, `SELECT `+eventColumns+`, seq FROM events`+l.clause()+` ORDER BY `+order+` LIMIT `+l.arg(page.First+1), l.args...)
+	rows, err := q.q.Query(ctx, `SELECT `+eventColumns+`, seq FROM events`+l.clause()+` ORDER BY `+order+limit, l.args...)
 	if err != nil {
 		return nil, err
 	}
