@@ -60,46 +60,37 @@ func TestLedgerPartitionMigration(t *testing.T) {
 		VALUES ($1, 'Before', 'CORPORATE', 'GB', 'VERIFIED', 0.002, now() - interval '4 months')`, account); err != nil {
 		t.Fatal(err)
 	}
-	// A top-up now, as the writer of that schema stored it (today's writer also keeps the
-	// balance's latest posting time, a column of a later migration).
-	now := time.Now()
-	nowID := uuid7At(now)
-	for _, q := range []struct {
-		sql  string
-		args []any
-	}{
-		{`INSERT INTO top_ups (id, account_id, currency, amount, reference, created_at) VALUES ($1, $2, 'CNH', 5, $4, $3)`, []any{nowID, account, now, nowID}},
-		{`WITH t AS (INSERT INTO ledger_transactions (id, kind, reference, created_at) VALUES ($1, 'TOP_UP', $4, $2) RETURNING id)
-			INSERT INTO ledger_entries (transaction_id, book, account_id, currency, amount, balance_after, created_at)
-			SELECT t.id, b, a, 'CNH', x, CASE WHEN a IS NOT NULL THEN 5 END, $2 FROM t,
-				(VALUES ('CUSTOMER', $3::uuid, 5), ('TOP_UP_CLEARING', NULL, -5)) v(b, a, x)`, []any{nowID, now, account, nowID}},
-		{`INSERT INTO balances (account_id, currency, available, updated_at) VALUES ($1, 'CNH', 5, $2)`, []any{account, now}},
-	} {
-		if _, err := d.Pool.Exec(ctx, q.sql, q.args...); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// Rows of past months: their transactions' ids are of their time.
-	months := map[string]int{}
-	for i, back := range []int{3, 2, 2, 1} {
-		at := time.Now().UTC().AddDate(0, -back, 0)
+	// topUp writes a top-up of amount at `at` with its ledger transaction (the customer entry's
+	// balance after is after) and moves the balance with the statement balance, as the writer
+	// of that schema stored them (today's writer also keeps the balance's latest posting time,
+	// a column of a later migration).
+	topUp := func(at time.Time, amount, after int, balance string, args ...any) {
+		t.Helper()
 		id := uuid7At(at)
-		months[at.Format("2006_01")]++
 		for _, q := range []struct {
 			sql  string
 			args []any
 		}{
-			{`INSERT INTO top_ups (id, account_id, currency, amount, reference, created_at) VALUES ($1, $2, 'CNH', 10, $4, $3)`, []any{id, account, at, id}},
-			{`WITH t AS (INSERT INTO ledger_transactions (id, kind, reference, created_at) VALUES ($1, 'TOP_UP', $5, $2) RETURNING id)
+			{`INSERT INTO top_ups (id, account_id, currency, amount, reference, created_at) VALUES ($1, $2, 'CNH', $4, $5, $3)`, []any{id, account, at, amount, id}},
+			{`WITH t AS (INSERT INTO ledger_transactions (id, kind, reference, created_at) VALUES ($1, 'TOP_UP', $6, $2) RETURNING id)
 			INSERT INTO ledger_entries (transaction_id, book, account_id, currency, amount, balance_after, created_at)
-			SELECT t.id, b, a, 'CNH', x, CASE WHEN a IS NOT NULL THEN 5 + 10 * $4::int END, $2 FROM t,
-				(VALUES ('CUSTOMER', $3::uuid, 10), ('TOP_UP_CLEARING', NULL, -10)) v(b, a, x)`, []any{id, at, account, i + 1, id}},
-			{`UPDATE balances SET available = available + 10 WHERE account_id = $1`, []any{account}},
+			SELECT t.id, b, a, 'CNH', x, CASE WHEN a IS NOT NULL THEN $4::int END, $2 FROM t,
+				(VALUES ('CUSTOMER', $3::uuid, $5::int), ('TOP_UP_CLEARING', NULL, -$5::int)) v(b, a, x)`, []any{id, at, account, after, amount, id}},
+			{balance, args},
 		} {
 			if _, err := d.Pool.Exec(ctx, q.sql, q.args...); err != nil {
 				t.Fatal(err)
 			}
 		}
+	}
+	now := time.Now()
+	topUp(now, 5, 5, `INSERT INTO balances (account_id, currency, available, updated_at) VALUES ($1, 'CNH', 5, $2)`, account, now)
+	// Rows of past months: their transactions' ids are of their time.
+	months := map[string]int{}
+	for i, back := range []int{3, 2, 2, 1} {
+		at := time.Now().UTC().AddDate(0, -back, 0)
+		months[at.Format("2006_01")]++
+		topUp(at, 10, 5+10*(i+1), `UPDATE balances SET available = available + 10 WHERE account_id = $1`, account)
 	}
 	// A transaction whose id is no UUIDv7 (it belongs to no month).
 	if _, err := d.Pool.Exec(ctx, `WITH t AS (INSERT INTO ledger_transactions (id, kind, reference, created_at)
