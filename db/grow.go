@@ -26,6 +26,9 @@ type GrowResult struct {
 	BusyAccountID string // an account of the main partner with many payments
 	// Cursors half-way down the main partner's lists (events: half-way through their 90 days).
 	DeepPayment, DeepPayout, DeepOrder, DeepEvent string
+	// Until is the end of the grown year: the reads' days and months are counted back from it,
+	// so a database kept for later runs is read over the same data.
+	Until time.Time
 }
 
 // growSetup creates the partners, accounts, members, links and suppliers, and the helper
@@ -269,7 +272,7 @@ func Grow(ctx context.Context, pool *pgxpool.Pool, shape GrowShape, now time.Tim
 	if _, err := conn.Exec(ctx, `SELECT ledger_note_backdated_entries(), ledger_note_posted_until()`); err != nil {
 		return GrowResult{}, fmt.Errorf("grow: backdated entries: %w", err)
 	}
-	var r GrowResult
+	r := GrowResult{Until: now}
 	err = conn.QueryRow(ctx, `SELECT p.id::text, a.id::text,
 			coalesce((SELECT id::text FROM payments WHERE partner_id = p.id AND created_at < $1 ORDER BY created_at DESC LIMIT 1), ''),
 			coalesce((SELECT id::text FROM payouts WHERE partner_id = p.id AND created_at < $1 ORDER BY created_at DESC LIMIT 1), ''),

@@ -66,7 +66,7 @@ func Run(ctx context.Context, cfg Config, args []string) error {
 	backlog := fs.Int("backlog", 20000, "escrow releases drained by the worker")
 	keep := fs.Bool("keep", false, "keep the benchmark database")
 	grow := fs.Int("grow", 0, "grow a database to this many payments and compare every operation with an empty one (10000000 is the reference size)")
-	grown := fs.String("grown", "", "with -grow: measure this database, kept (-keep) by an earlier -grow run, instead of growing one")
+	grown := fs.String("grown", "", "measure this database, kept (-keep) by an earlier -grow run, instead of growing one (its size is read from it)")
 	checkout := fs.Bool("checkout", false, "compare paying 10 orders per payOrders call with 10 payOrder calls")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -489,10 +489,13 @@ func byRate(r benchResult) float64 { return r.rate }
 // runReference drives the payment transaction straight against the store: the same
 // statements, locks and pool size as the API's, without HTTP, GraphQL or authentication.
 func runReference(ctx context.Context, svc *domain.Service, partner domain.Actor, orders []string, workers int) benchResult {
-	return measure(len(orders), workers, 0, func(i int) bool {
-		_, err := svc.PayOrder(ctx, partner, domain.PayOrderInput{OrderID: orders[i], Method: domain.MethodWorldPay, IdempotencyKey: "ref-" + orders[i]})
-		return err == nil
-	})
+	return measure(len(orders), workers, 0, func(i int) bool { return payByStore(ctx, svc, partner, orders[i]) })
+}
+
+// payByStore pays the order through the store, as runReference does, reporting success.
+func payByStore(ctx context.Context, svc *domain.Service, partner domain.Actor, order string) bool {
+	_, err := svc.PayOrder(ctx, partner, domain.PayOrderInput{OrderID: order, Method: domain.MethodWorldPay, IdempotencyKey: "ref-" + order})
+	return err == nil
 }
 
 const payMutation = `mutation($input: PayOrderInput!) { payOrder(input: $input) { payment { id } userErrors { code } } }`

@@ -22,7 +22,7 @@ const (
 )
 
 // statementOps measures an account's reads of its statements and the month close, on a month
-// half a year back (inside the grown year). It first closes, for real, the grown months before
+// half a year before the grown year's end. It first closes, for real, the grown months before
 // that one, so the account has fee statements to list and the close reads the earlier months'
 // volumes as it does in production. The measured close runs in a transaction that is rolled
 // back: every repetition closes the same month of the same database. The reference is one
@@ -30,8 +30,9 @@ const (
 func statementOps(ctx context.Context, d *grownDB) ([]growOp, error) {
 	g := d.grown
 	account := domain.Actor{Role: domain.RoleAccount, AccountID: g.BusyAccountID, KeyID: "bench"}
-	m := domain.MonthOf(time.Now().Add(-182 * 24 * time.Hour))
-	for c := domain.MonthOf(time.Now().Add(-365 * 24 * time.Hour)); c != m; c = c.Add(1) {
+	until := grownUntil(g)
+	m := domain.MonthOf(until.Add(-182 * 24 * time.Hour))
+	for c := domain.MonthOf(until.Add(-365 * 24 * time.Hour)); c != m; c = c.Add(1) {
 		if _, _, err := d.svc.CloseMonth(ctx, c); err != nil {
 			return nil, fmt.Errorf("close %s: %w", c, err)
 		}
