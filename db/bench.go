@@ -84,20 +84,21 @@ func SlowestStatements(ctx context.Context, pool *pgxpool.Pool, n int) ([]Statem
 }
 
 // MonthPaymentsPerAccount is the month close's reference: one aggregation of the payments made
-// in [from, to) per account (volume net of refunds, count, fees, refunded fees), read to the
-// end. It returns the number of accounts.
+// in [from, to) per account (volume net of refunds, count, fees, refunded fees and their
+// standard share: the sums the close's figures take), read to the end. It returns the number of
+// accounts.
 func MonthPaymentsPerAccount(ctx context.Context, pool *pgxpool.Pool, from, to time.Time) (int, error) {
 	rows, err := pool.Query(ctx, `SELECT account_id, sum(amount - refunded_amount), count(*),
-			coalesce(sum(standard_fee), 0), coalesce(sum(service_fee), 0), sum(refunded_fees)
+			coalesce(sum(standard_fee), 0), coalesce(sum(service_fee), 0), sum(refunded_fees), sum(refunded_standard_fee)
 		FROM payments WHERE created_at >= $1 AND created_at < $2 GROUP BY account_id`, from, to)
 	if err != nil {
 		return 0, err
 	}
 	var (
-		account              string
-		count                int
-		volume, std, svc, rf decimal.Decimal
+		account                   string
+		count                     int
+		volume, std, svc, rf, rsf decimal.Decimal
 	)
-	n, err := pgx.ForEachRow(rows, []any{&account, &volume, &count, &std, &svc, &rf}, func() error { return nil })
+	n, err := pgx.ForEachRow(rows, []any{&account, &volume, &count, &std, &svc, &rf, &rsf}, func() error { return nil })
 	return int(n.RowsAffected()), err
 }

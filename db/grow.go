@@ -73,7 +73,7 @@ ANALYZE g_partner; ANALYZE g_account; ANALYZE g_supplier;
 // their ledger transactions and entries (customer entries with their balance after), events
 // for the last 90 days and idempotency keys for the last 30 days. $6 is the number of accounts,
 // $7 of suppliers per partner.
-const growBatch = `
+var growBatch = `
 CREATE TEMP TABLE g_pay ON COMMIT DROP AS
 SELECT i, ts, a.id AS account_id, a.pk, p.id AS partner_id, a.member_id, s.id AS supplier_id,
 	amount, round(amount * 0.004, 2) AS std_fee, round(amount * 0.002, 2) AS svc_fee,
@@ -107,7 +107,7 @@ SELECT payment_id, order_id, partner_id, account_id, supplier_id, 'WORLD_PAY',
 	amount, 0.004, std_fee, 0.002, svc_fee, amount + std_fee + svc_fee, 'CNH',
 	CASE WHEN refunded = amount THEN 'REFUNDED' WHEN released THEN 'RELEASED' ELSE 'HELD' END,
 	refunded, refunded_fees, refunded + refunded_fees,
-	CASE WHEN refunded_fees > 0 THEN round(refunded_fees * std_fee / (std_fee + svc_fee), 2) ELSE 0 END,
+	` + strings.NewReplacer("standard_fee", "std_fee", "service_fee", "svc_fee").Replace(refundedStandardShare) + `,
 	ts, CASE WHEN released THEN ts + interval '10 days' END
 FROM g_pay ORDER BY i;
 
