@@ -2,15 +2,12 @@ package db_test
 
 import (
 	"context"
-	"math/rand/v2"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/kjb/kjb/db"
 	"github.com/kjb/kjb/domain"
 	"github.com/kjb/kjb/internal/testdb"
-	"github.com/shopspring/decimal"
 )
 
 // TestMigratedFeeScheduleIsTheDomainDefault: the schedule a database migrated from empty starts
@@ -40,41 +37,5 @@ func TestMigratedFeeScheduleIsTheDomainDefault(t *testing.T) {
 	}
 	if !same {
 		t.Fatalf("migrated schedule %+v, want %+v", got, want)
-	}
-}
-
-// TestRefundedStandardMatchesPostgres: the domain's split of refunded fees gives, on random
-// fees, exactly what Postgres' numeric arithmetic gives for round(refunded × standard /
-// (standard + service), 2), the formula statements were computed with in SQL.
-func TestRefundedStandardMatchesPostgres(t *testing.T) {
-	t.Parallel()
-	seed := time.Now().UnixNano()
-	t.Logf("seed %d", seed)
-	rnd := rand.New(rand.NewPCG(uint64(seed), 0))
-	// Amounts in fen of random magnitude, so small fees (where halves are common) come up often.
-	fen := func() decimal.Decimal { return decimal.New(rnd.Int64N([]int64{10, 1_000, 1_000_000}[rnd.IntN(3)]), -2) }
-	const n = 5000
-	std, svc, refunded := make([]decimal.Decimal, n), make([]decimal.Decimal, n), make([]decimal.Decimal, n)
-	for i := range n {
-		std[i], svc[i] = fen(), fen()
-		if std[i].Add(svc[i]).IsZero() {
-			std[i] = decimal.New(1, -2)
-		}
-		refunded[i] = decimal.New(1+rnd.Int64N(std[i].Add(svc[i]).Shift(2).IntPart()), -2)
-	}
-	rows, err := testdb.New(t).Pool.Query(context.Background(), `SELECT round(r * s / (s + v), 2)
-		FROM unnest($1::numeric[], $2::numeric[], $3::numeric[]) WITH ORDINALITY AS t(s, v, r, i) ORDER BY i`, std, svc, refunded)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := pgx.CollectRows(rows, pgx.RowTo[decimal.Decimal])
-	if err != nil || len(want) != n {
-		t.Fatalf("%d rows, %v", len(want), err)
-	}
-	for i := range n {
-		got := domain.RefundedFees{Standard: std[i], Service: svc[i], Refunded: refunded[i]}.RefundedStandard()
-		if !got.Equal(want[i]) {
-			t.Fatalf("standard %s, service %s, refunded %s: domain %s, Postgres %s", std[i], svc[i], refunded[i], got, want[i])
-		}
 	}
 }

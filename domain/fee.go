@@ -146,23 +146,6 @@ type FeeMonthFigures struct {
 	EarlierVolume decimal.Decimal
 }
 
-// RefundedFees are one payment's fees and the part of them refunds gave back.
-type RefundedFees struct {
-	Standard decimal.Decimal
-	Service  decimal.Decimal
-	Refunded decimal.Decimal
-}
-
-// RefundedStandard is the standard line's share of the refunded fees: refunded fees pro rata
-// to the standard fee's part of both fees, rounded half-up to the fen.
-func (r RefundedFees) RefundedStandard() decimal.Decimal {
-	total := r.Standard.Add(r.Service)
-	if r.Refunded.Sign() <= 0 || total.Sign() <= 0 {
-		return decimal.Zero
-	}
-	return RoundHalfUp(r.Refunded.Mul(r.Standard).DivRound(total, 16), 2)
-}
-
 // FeeStatementOf closes account figures f for month m under schedule sched: fees net of the
 // refunded fees, the average monthly volume over the months the account existed of the last
 // three (rounded half-up to the fen) and the tier rate for that average.

@@ -274,20 +274,25 @@ type Payment struct {
 // TotalFees is the sum of the fee lines, in CNH.
 func (p Payment) TotalFees() Money { return SumFees(p.Fees, CNH) }
 
-// RefundedStandardFee is the standard fee line's share of the fees p's refunds gave back (see
-// RefundedFees.RefundedStandard); the rest of them was service fee. The store keeps it with the
-// payment, and a month's fee statement adds it up.
+// RefundedStandardFee is the standard fee line's share of the fees p's refunds gave back:
+// the refunded fees pro rata to the standard fee's part of both fee lines, rounded half-up to
+// the fen; the rest of them was service fee. The store keeps it with the payment, and a
+// month's fee statement adds it up.
 func (p Payment) RefundedStandardFee() decimal.Decimal {
-	r := RefundedFees{Refunded: p.RefundedFees}
+	var standard, service decimal.Decimal
 	for _, f := range p.Fees {
 		switch f.Kind {
 		case FeeStandard:
-			r.Standard = f.Amount.Amount
+			standard = f.Amount.Amount
 		case FeeService:
-			r.Service = f.Amount.Amount
+			service = f.Amount.Amount
 		}
 	}
-	return r.RefundedStandard()
+	total := standard.Add(service)
+	if p.RefundedFees.Sign() <= 0 || total.Sign() <= 0 {
+		return decimal.Zero
+	}
+	return RoundHalfUp(p.RefundedFees.Mul(standard).DivRound(total, 16), 2)
 }
 
 // Remaining is the order amount still in escrow.
