@@ -2,7 +2,7 @@ package db_test
 
 import (
 	"context"
-	"fmt"
+	"reflect"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgtype"
@@ -24,10 +24,18 @@ func TestNumericReadsExactlyWithoutText(t *testing.T) {
 	}
 	defer conn.Release()
 	m := conn.Conn().TypeMap()
-	for _, target := range []any{new(decimal.Decimal), new(decimal.NullDecimal)} {
-		plan := fmt.Sprintf("%T", m.PlanScan(pgtype.NumericOID, pgtype.BinaryFormatCode, target))
-		if plan == "*pgtype.scanPlanCodecSQLScanner" {
-			t.Errorf("%T is read through its text (%s)", target, plan)
+	// Read through pgx-shopspring-decimal's wrapper (from pgtype.Numeric's digits); any other
+	// plan, such as pgx's sql.Scanner ones, goes through the value's text.
+	for target, want := range map[any]string{
+		new(decimal.Decimal):     "github.com/jackc/pgx-shopspring-decimal.wrapDecimalScanPlan",
+		new(decimal.NullDecimal): "github.com/jackc/pgx-shopspring-decimal.wrapNullDecimalScanPlan",
+	} {
+		plan := reflect.TypeOf(m.PlanScan(pgtype.NumericOID, pgtype.BinaryFormatCode, target))
+		if plan.Kind() == reflect.Pointer {
+			plan = plan.Elem()
+		}
+		if got := plan.PkgPath() + "." + plan.Name(); got != want {
+			t.Errorf("%T is read by %s, not %s", target, got, want)
 		}
 	}
 
