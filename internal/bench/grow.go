@@ -87,12 +87,19 @@ func RunGrow(ctx context.Context, cfg Config, n, clients, payments int, keep boo
 		fmt.Printf("measuring %s, kept from an earlier run at %d payments; %.1f MB (%.0f bytes per payment)\n",
 			big.name, n, float64(big.bytes)/1e6, float64(big.bytes)/float64(n))
 	}
-	stats := db.ResetStatementStats(ctx, big.pool)
-	results, err := measureReads(ctx, empty, big)
+	both := [2]*grownDB{empty, big}
+	var ops [2][]growOp
+	for i, d := range both {
+		if ops[i], err = readOps(ctx, d); err != nil { // closes the earlier months for real first
+			return err
+		}
+	}
+	stats := db.ResetStatementStats(ctx, big.pool) // after that setup: the statements measured
+	results, err := measureReads(ops)
 	if err != nil {
 		return err
 	}
-	writes, err := measureWrites(ctx, [2]*grownDB{empty, big}, clients, payments)
+	writes, err := measureWrites(ctx, both, clients, payments)
 	if err != nil {
 		return err
 	}
@@ -234,17 +241,11 @@ const (
 	roundBudget   = 3 * time.Second
 )
 
-// measureReads times each dashboard and app read, the /metrics snapshot and the month close on
-// both databases, alternating rounds between them, and returns each one's results.
-func measureReads(ctx context.Context, empty, grown *grownDB) ([2][]opResult, error) {
+// measureReads times each of the reads (readOps of each database: the dashboard and app
+// reads, the /metrics snapshot and the month close), alternating rounds between the databases,
+// and returns each one's results.
+func measureReads(ops [2][]growOp) ([2][]opResult, error) {
 	var out [2][]opResult
-	var ops [2][]growOp
-	for i, d := range []*grownDB{empty, grown} {
-		var err error
-		if ops[i], err = readOps(ctx, d); err != nil {
-			return out, err
-		}
-	}
 	for k := range ops[0] {
 		var lat [2][]time.Duration
 		for range readRounds {
