@@ -54,7 +54,7 @@ func (q queries) Events(ctx context.Context, scope domain.Scope, types []string,
 		after = &v
 	}
 	var l listSQL
-	order, limit := "seq DESC", ""
+	var order, limit string
 	// A partner's or an account's feed is read in the order of its own index, (partner_id, seq)
 	// or (account_id, seq), so the plan walks only its own events. Ordered by seq alone, the
 	// planner may walk the seq index and filter, skipping every newer event of the others: tens
@@ -84,12 +84,10 @@ func (q queries) Events(ctx context.Context, scope domain.Scope, types []string,
 		if after != nil {
 			l.and("seq < %s", *after)
 		}
+		order, limit = "seq DESC", ` LIMIT `+l.arg(page.First+1)
 	}
 	if len(types) > 0 {
 		l.and("type = ANY(%s)", types)
-	}
-	if limit == "" {
-		limit = ` LIMIT ` + l.arg(page.First+1)
 	}
 	rows, err := q.q.Query(ctx, `SELECT `+eventColumns+`, seq FROM events`+l.clause()+` ORDER BY `+order+limit, l.args...)
 	if err != nil {
