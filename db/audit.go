@@ -150,9 +150,9 @@ var fullScope = strings.NewReplacer(
 
 // sinceScope reads what changed since the checkpoint (entries after entry id `after`), with
 // the customer totals as rolled up at the checkpoint plus the entries since. audit_txn is the
-// table of the ledger transactions to check, and the business rows are in the tables of
-// sinceRows (see AuditIncremental).
-func sinceScope(after int64) *strings.Replacer {
+// table of the ledger transactions to check, and the business rows are in the tables of rows
+// (sinceRows; see AuditIncremental).
+func sinceScope(after int64, rows []sinceRow) *strings.Replacer {
 	pairs := []string{
 		"{tx_entries}", `(SELECT * FROM ledger_entries WHERE transaction_id IN (SELECT id FROM audit_txn)) le`,
 		"{transactions}", `(SELECT id, kind, reference FROM audit_txn)`,
@@ -163,14 +163,17 @@ func sinceScope(after int64) *strings.Replacer {
 		"{latest_postings}", fmt.Sprintf(`(SELECT account_id, currency, max(created_at) AS at, false AS every FROM ledger_entries
 			WHERE id > %d AND book = 'CUSTOMER' GROUP BY account_id, currency)`, after),
 	}
-	for _, r := range sinceRows("") {
-		pairs = append(pairs, r.placeholder, r.table)
+	for _, r := range rows {
+		pairs = append(pairs, "{"+r.of+"}", r.temp())
 	}
 	return strings.NewReplacer(pairs...)
 }
 
-// sinceRow is a table of business rows the incremental audit checks, and the query that fills it.
-type sinceRow struct{ placeholder, table, query string }
+// sinceRow is a table of business rows the incremental audit checks: rows of the table `of`
+// (the checks' placeholder {of}), kept in the temporary table audit_<of>, filled by query.
+type sinceRow struct{ of, query string }
+
+func (r sinceRow) temp() string { return "audit_" + r.of }
 
 // sinceRows are the business rows the incremental audit checks: those whose time-ordered id is
 // from `from` on and every row a new ledger transaction names. Each is kept in a temporary
@@ -182,13 +185,13 @@ func sinceRows(from string) []sinceRow {
 	}
 	f := "'" + from + "'::uuid"
 	return []sinceRow{
-		{"{top_ups}", "audit_top_ups", `SELECT * FROM top_ups WHERE id IN (` + newer("top_ups", "id", f) + ` UNION ` + by("'TOP_UP'") + `)`},
-		{"{conversions}", "audit_conversions", `SELECT * FROM conversions WHERE id IN (` + newer("conversions", "id", f) + ` UNION ` + by("'CONVERSION'") + `)`},
-		{"{fx_settlements}", "audit_fx_settlements", `SELECT * FROM fx_settlements WHERE id IN (` + newer("fx_settlements", "id", f) + ` UNION ` + by("'FX_SETTLEMENT'") + `)`},
-		{"{payments}", "audit_payments", `SELECT * FROM payments WHERE id IN (` + newer("payments", "id", f) + ` UNION ` + by("'PAYMENT', 'ESCROW_RELEASE'") + `
+		{"top_ups", `SELECT * FROM top_ups WHERE id IN (` + newer("top_ups", "id", f) + ` UNION ` + by("'TOP_UP'") + `)`},
+		{"conversions", `SELECT * FROM conversions WHERE id IN (` + newer("conversions", "id", f) + ` UNION ` + by("'CONVERSION'") + `)`},
+		{"fx_settlements", `SELECT * FROM fx_settlements WHERE id IN (` + newer("fx_settlements", "id", f) + ` UNION ` + by("'FX_SETTLEMENT'") + `)`},
+		{"payments", `SELECT * FROM payments WHERE id IN (` + newer("payments", "id", f) + ` UNION ` + by("'PAYMENT', 'ESCROW_RELEASE'") + `
 			UNION ` + newer("payouts", "payment_id", f) + ` UNION ` + lookup("payment_id", "payouts", "id", "'PAYOUT'") + `
 			UNION ` + newer("refunds", "payment_id", f) + ` UNION ` + lookup("payment_id", "refunds", "id", "'REFUND'") + `)`},
-		{"{payouts}", "audit_payouts", `SELECT * FROM payouts WHERE id IN (` + newer("payouts", "id", f) + ` UNION ` + by("'PAYOUT'") + `
+		{"payouts", `SELECT * FROM payouts WHERE id IN (` + newer("payouts", "id", f) + ` UNION ` + by("'PAYOUT'") + `
 			UNION ` + lookup("id", "payouts", "payment_id", "'ESCROW_RELEASE'") + `)`},
 	}
 }
@@ -278,15 +281,16 @@ func (q queries) audit(ctx context.Context, full bool) ([]domain.Violation, erro
 			if _, err := tx.Exec(ctx, `ANALYZE audit_txn`); err != nil {
 				return err
 			}
-			for _, r := range sinceRows(from) {
-				if _, err := tx.Exec(ctx, `CREATE TEMP TABLE `+r.table+` ON COMMIT DROP AS `+r.query); err != nil {
+			since := sinceRows(from)
+			for _, r := range since {
+				if _, err := tx.Exec(ctx, `CREATE TEMP TABLE `+r.temp()+` ON COMMIT DROP AS `+r.query); err != nil {
 					return err
 				}
-				if _, err := tx.Exec(ctx, `ANALYZE `+r.table); err != nil {
+				if _, err := tx.Exec(ctx, `ANALYZE `+r.temp()); err != nil {
 					return err
 				}
 			}
-			scope = sinceScope(after)
+			scope = sinceScope(after, since)
 		}
 		for _, c := range auditChecks {
 			if c.fullOnly && !full {
