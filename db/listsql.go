@@ -14,6 +14,8 @@ import (
 type listSQL struct {
 	where []string
 	args  []any
+	// filtered: a condition picks rows by a value other than their owner or cursor (filter).
+	filtered bool
 }
 
 // arg adds an argument and returns its placeholder.
@@ -28,6 +30,15 @@ func (l *listSQL) and(cond string, args ...any) {
 		cond = strings.Replace(cond, "%s", l.arg(a), 1)
 	}
 	l.where = append(l.where, cond)
+}
+
+// filter adds a condition on a value other than the rows' owner or cursor (and's format). A
+// page so filtered is planned for its values on every run (newestFirst): which index serves it
+// depends on them (a partial index of open payouts, where a time range falls), and a generic
+// plan cannot see them.
+func (l *listSQL) filter(cond string, args ...any) {
+	l.and(cond, args...)
+	l.filtered = true
 }
 
 // scope adds the actor's visibility on the owning columns (accountCond, when set, is the
@@ -46,22 +57,22 @@ func (l *listSQL) scope(s domain.Scope, partnerCol, accountCol, accountCond stri
 	}
 }
 
-// limit is the LIMIT clause of a page of n rows, n written into the statement, for a list
-// that reads every partition of a table partitioned by month (ledgerEntries: no condition on
-// the partition key). A placeholder would make every run of the statement plan again:
-// PostgreSQL estimates a generic plan's LIMIT $n as a tenth of the rows, which never beats the
-// custom plans, and planning over a year of months costs more than running the page (on 10M
-// payments, with pgbench -M prepared: 2.9–3.8 ms a page planned each time, 0.7–0.9 ms on the
-// generic plan), more with every month kept. With the number written in, the generic plan is
-// kept after PostgreSQL's first five runs. Page sizes are few, so the statements are few. The
-// generic plan opens every month's partitions on each run, which planning does too: on a
-// database of 1,000 payments a page takes 0.5–0.66 ms instead of 0.25–0.31 ms planned each
-// time, the price of a cost that stays flat as months are added. A partner's or an account's
-// events use it too, with conditions written for it (Events). Other lists keep the
-// placeholder: their tables are unpartitioned and plan in a fraction of that, and a generic
-// plan can be worse than a custom one on small tables (events with a closed range on the
-// owner, on a database of 1,000 payments: 0.2 ms custom, 1.4–1.8 ms generic, which scans
-// every partition and sorts).
+// limit is the LIMIT clause of a page of n rows, n written into the statement. With a
+// placeholder, PostgreSQL estimates a generic plan's LIMIT $n as a tenth of the rows; on a
+// large table that never beats the custom plans, so every run of the statement is planned
+// again, and planning grows with the table: its indexes, and for ledgerEntries every month's
+// partition (it has no condition on the partition key). On 10M payments, with pgbench -M
+// prepared: ledgerEntries 2.9–3.8 ms a page planned each time, 0.7–0.9 ms on the generic plan;
+// a partner's orders, whose page joins members and suppliers, 0.36–0.49 ms against
+// 0.18–0.24 ms. With the number written in, the
+// generic plan is kept after PostgreSQL's first five runs. Page sizes are few, so the
+// statements are few. Where the conditions' best plan depends on their values (filter), the
+// placeholder stays (newestFirst). On a partitioned table a generic plan opens every
+// partition on each run: ledgerEntries on a database of 1,000 payments takes 0.5–0.66 ms a
+// page instead of 0.25–0.31 ms planned each time, the price of a cost that stays flat as
+// months are added, and a partner's or an account's events use conditions written for it
+// (Events): with a closed range on the owner, the generic plan scanned every partition and
+// sorted (on 1,000 payments 1.4–1.8 ms against 0.2 ms custom).
 func (l *listSQL) limit(n int) string {
 	return " LIMIT " + strconv.Itoa(n)
 }
@@ -79,8 +90,17 @@ func (l *listSQL) clause() string {
 // alias the conditions use; id is its id column). The ids are read first, from an index alone
 // where one serves the conditions (the owner's (partner_id, id) or (account_id, id)), then
 // their rows by key. Ordered by id with the owner as a filter, the planner may instead walk
-// the primary key and skip every newer row of the other owners.
+// the primary key and skip every newer row of the other owners. The ids are an array, not a
+// semi-join: on a large table, planning the join cost more than running the page (an
+// account's payments on 10M payments, with pgbench -M prepared: 0.32–0.39 ms a page as a
+// semi-join, 0.16–0.20 ms as an array; in EXPLAIN, planned in 0.19–0.22 ms against 0.10–0.15
+// ms and run in 0.21–0.25 ms against 0.12 ms). The limit
+// is written in (limit) unless a condition filters (filter).
 func (l *listSQL) newestFirst(selectFrom, id, from string, first int) string {
-	return selectFrom + ` WHERE ` + id + ` IN (SELECT ` + id + ` FROM ` + from + l.clause() + ` ORDER BY ` + id + ` DESC LIMIT ` +
-		l.arg(first) + `) ORDER BY ` + id + ` DESC`
+	limit := l.limit(first)
+	if l.filtered {
+		limit = ` LIMIT ` + l.arg(first)
+	}
+	return selectFrom + ` WHERE ` + id + ` = ANY(ARRAY(SELECT ` + id + ` FROM ` + from + l.clause() + ` ORDER BY ` + id + ` DESC` +
+		limit + `)) ORDER BY ` + id + ` DESC`
 }

@@ -192,7 +192,7 @@ func (q queries) Orders(ctx context.Context, scope domain.Scope, status domain.O
 	l.scope(scope, "o.partner_id", "", `EXISTS (SELECT 1 FROM marketplace_links sl WHERE sl.member_row_id = o.buyer_member_row_id
 		AND sl.account_id = %s AND sl.status = 'ACTIVE')`)
 	if status != "" {
-		l.and("o.status = %s", string(status))
+		l.filter("o.status = %s", string(status))
 	}
 	if page.After != "" {
 		l.and("o.id < %s", page.After)

@@ -65,19 +65,19 @@ func (q queries) Payments(ctx context.Context, scope domain.Scope, f domain.Paym
 		l.and("id < %s", page.After)
 	}
 	if f.Status != "" {
-		l.and("status = %s", string(f.Status))
+		l.filter("status = %s", string(f.Status))
 	}
 	if f.Method != "" {
-		l.and("method = %s", string(f.Method))
+		l.filter("method = %s", string(f.Method))
 	}
 	if f.AccountID != "" {
 		l.and("account_id = %s", f.AccountID)
 	}
 	if !f.From.IsZero() {
-		l.and("created_at >= %s", f.From)
+		l.filter("created_at >= %s", f.From)
 	}
 	if !f.To.IsZero() {
-		l.and("created_at < %s", f.To)
+		l.filter("created_at < %s", f.To)
 	}
 	rows, err := q.q.Query(ctx, l.newestFirst(`SELECT `+paymentColumns+` FROM payments`, "id", "payments", page.First+1), l.args...)
 	if err != nil {
@@ -228,7 +228,7 @@ func (q queries) Payouts(ctx context.Context, scope domain.Scope, status domain.
 		l.and("id < %s", page.After)
 	}
 	if status != "" {
-		l.and("status = %s", string(status))
+		l.filter("status = %s", string(status))
 	}
 	rows, err := q.q.Query(ctx, l.newestFirst(`SELECT `+payoutColumns+` FROM payouts`, "id", "payouts", page.First+1), l.args...)
 	if err != nil {
