@@ -37,9 +37,11 @@ func statementOps(ctx context.Context, d *grownDB) ([]growOp, error) {
 			return nil, fmt.Errorf("close %s: %w", c, err)
 		}
 	}
-	// Those closes wrote an event per account and month at the top of the events feed; the
-	// reads are measured with the statistics autovacuum's analyze takes within a minute of that.
-	if err := db.Analyze(ctx, d.pool, "events", "fee_statements", "accounts"); err != nil {
+	// Those closes wrote an event per account and month at the top of the events feed, fee
+	// statements, ledger lines and balances. They are vacuumed and analyzed now, as the grow
+	// leaves its database: the reads are measured with the statistics autovacuum's analyze takes
+	// within a minute of such writes, and without autovacuum working through them meanwhile.
+	if err := db.Vacuum(ctx, d.pool); err != nil {
 		return nil, err
 	}
 	dry := domain.NewService(rolledBack{d.store}, domain.SystemClock{}, domain.Config{Sandbox: true})
