@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"sort"
@@ -210,17 +211,22 @@ func openService(ctx context.Context, cfg Config, url string) (*pgxpool.Pool, *d
 	return pool, store, domain.NewService(store, domain.SystemClock{}, domain.Config{Sandbox: true, LinkCodes: linkCodes}), nil
 }
 
-// benchDatabaseURL is the URL of the database name on the server of the URL server.
+// benchDatabaseURL is the connection string of the database name on the server of server (a
+// URL or keyword/value settings), with every other setting of server kept: its user, password,
+// host and TLS settings.
 func benchDatabaseURL(server, name string) (string, error) {
-	cfg, err := pgx.ParseConfig(server)
-	if err != nil {
+	if _, err := pgx.ParseConfig(server); err != nil {
 		return "", err
 	}
-	u := fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, name)
-	if cfg.Password != "" {
-		u = fmt.Sprintf("postgres://%s:%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Password, cfg.Host, cfg.Port, name)
+	if u, err := url.Parse(server); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		u.Path, u.RawPath = "/"+name, ""
+		q := u.Query()
+		q.Del("dbname") // a URL's query overrides its path
+		u.RawQuery = q.Encode()
+		return u.String(), nil
 	}
-	return u, nil
+	// Keyword/value settings: a later keyword overrides an earlier one.
+	return server + " dbname='" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(name) + "'", nil
 }
 
 func dropDatabase(server, name string) {
