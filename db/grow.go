@@ -15,6 +15,9 @@ import (
 // GrowShape is what Grow builds: a year of history on a few partners, most volume on the first.
 type GrowShape struct {
 	Payments int // payments to add
+	// Accounts the payments are spread over (default GrowAccounts(Payments)); 80% of them, and
+	// of the payments, are the main partner's.
+	Accounts int
 	Batch    int // payments per statement batch (default 200,000)
 	// Progress, when set, hears after each batch how many payments are in.
 	Progress func(done int)
@@ -201,6 +204,10 @@ SELECT kjb_ensure_partition(t.parent, t.key, w, w + interval '168 hours')
 FROM (VALUES ('events'::regclass, 'occurred_at', interval '90 days'), ('idempotency_keys'::regclass, 'created_at', interval '30 days')) t(parent, key, span),
 	generate_series(date_trunc('week', $1::timestamptz - t.span, 'UTC'), $1::timestamptz, interval '168 hours') w`
 
+// GrowAccounts is how many accounts Grow spreads n payments over by default: one per 1,000
+// payments (about 1,000 payments a year each), and at least 100.
+func GrowAccounts(n int) int { return max(100, n/1000) }
+
 // Grow adds a year of consistent history to the database, set-based: every payment with its
 // order, ledger transaction and entries (balanced; customer balances equal to their entries),
 // refunds, released escrows with paid payouts, top-ups, events and idempotency keys. It is for
@@ -211,7 +218,10 @@ func Grow(ctx context.Context, pool *pgxpool.Pool, shape GrowShape, now time.Tim
 	if batch <= 0 {
 		batch = 200000
 	}
-	accounts := max(100, n/1000)
+	accounts := shape.Accounts
+	if accounts <= 0 {
+		accounts = GrowAccounts(n)
+	}
 	suppliers := max(20, n/20000)
 	from, to := now.Add(-365*24*time.Hour), now.Add(-time.Minute)
 	conn, err := pool.Acquire(ctx)

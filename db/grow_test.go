@@ -67,6 +67,24 @@ func TestGrowIsConsistent(t *testing.T) {
 	}
 }
 
+// TestGrowOnOneAccount: the bench's baseline shape, every payment on one account of the main
+// partner, is as consistent, and that account is the busy one the reads are measured on.
+func TestGrowOnOneAccount(t *testing.T) {
+	t.Parallel()
+	e := New(t)
+	ctx := context.Background()
+	r, err := db.Grow(ctx, e.Pool, db.GrowShape{Payments: 600, Batch: 250, Accounts: 1}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := e.Count(`SELECT count(*) FROM payments WHERE account_id = $1 AND partner_id = $2`, r.BusyAccountID, r.MainPartnerID); n != 600 {
+		t.Errorf("the busy account has %d of 600 payments", n)
+	}
+	if vs, err := e.Svc.Audit(ctx); err != nil || len(vs) > 0 {
+		t.Fatalf("full audit: %v %v", err, checks(vs))
+	}
+}
+
 func TestIncrementalAudit(t *testing.T) {
 	t.Parallel()
 	e, _ := grown(t, 1500)

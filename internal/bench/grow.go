@@ -12,9 +12,17 @@ import (
 	"github.com/kjb/kjb/worker"
 )
 
-// baselinePayments is the size of the "empty" database the grown one is compared with: a fresh
-// database with a few days' worth of a small partner's payments.
+// baselinePayments is the size of the "empty" database the grown one is compared with: a year
+// of payments of one partner's busiest account.
 const baselinePayments = 1000
+
+// baselineAccounts is how many accounts the baseline's payments are spread over: as few as give
+// its busy account as many payments a year as the one measured on the grown database of n, so an
+// account's reads (its payments, events, ledger lines and a month's statement) compare the same
+// account's pages, in a database of baselinePayments and in one of n.
+func baselineAccounts(n int) int {
+	return max(1, baselinePayments*db.GrowAccounts(n)/n)
+}
 
 // opResult is one operation's latency over its repetitions.
 type opResult struct {
@@ -63,8 +71,8 @@ func RunGrow(ctx context.Context, cfg Config, n, clients, payments int, keep boo
 	if kept != nil {
 		dbs = append(dbs, kept)
 	}
-	grow := func(size, i int) (*grownDB, error) {
-		d, err := growDatabase(ctx, cfg, size, i)
+	grow := func(size, accounts, i int) (*grownDB, error) {
+		d, err := growDatabase(ctx, cfg, db.GrowShape{Payments: size, Accounts: accounts}, i)
 		if d != nil {
 			dbs = append(dbs, d)
 		}
@@ -74,13 +82,13 @@ func RunGrow(ctx context.Context, cfg Config, n, clients, payments int, keep boo
 		}
 		return d, err
 	}
-	empty, err := grow(baselinePayments, 0)
+	empty, err := grow(baselinePayments, baselineAccounts(n), 0)
 	if err != nil {
 		return err
 	}
 	big = kept
 	if big == nil {
-		if big, err = grow(n, 1); err != nil {
+		if big, err = grow(n, 0, 1); err != nil {
 			return err
 		}
 	} else {
@@ -153,7 +161,8 @@ func ratio(a, b time.Duration) float64 {
 // partner summaries (as the worker would), runs the full audit (which must be clean, and sets
 // the incremental audit's checkpoint) and vacuums it. It notes what it grew on the database, for
 // a later run's -grown. A database it created is returned with its error, to be dropped.
-func growDatabase(ctx context.Context, cfg Config, size, i int) (*grownDB, error) {
+func growDatabase(ctx context.Context, cfg Config, shape db.GrowShape, i int) (*grownDB, error) {
+	size := shape.Payments
 	name := fmt.Sprintf("kjb_bench_%d_%d", time.Now().Unix(), i)
 	url, err := benchDatabaseURL(cfg.DatabaseURL, name)
 	if err != nil {
@@ -170,12 +179,13 @@ func growDatabase(ctx context.Context, cfg Config, size, i int) (*grownDB, error
 	d.payments = size
 	start := time.Now()
 	last := time.Now()
-	d.grown, err = db.Grow(ctx, d.pool, db.GrowShape{Payments: size, Progress: func(done int) {
+	shape.Progress = func(done int) {
 		if time.Since(last) > 30*time.Second {
 			fmt.Printf("  … %d payments (%s)\n", done, time.Since(start).Round(time.Second))
 			last = time.Now()
 		}
-	}}, time.Now())
+	}
+	d.grown, err = db.Grow(ctx, d.pool, shape, time.Now())
 	if err != nil {
 		return d, err
 	}
