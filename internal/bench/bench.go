@@ -213,20 +213,31 @@ func openService(ctx context.Context, cfg Config, url string) (*pgxpool.Pool, *d
 
 // benchDatabaseURL is the connection string of the database name on the server of server (a
 // URL or keyword/value settings), with every other setting of server kept: its user, password,
-// host and TLS settings.
+// hosts and TLS settings.
 func benchDatabaseURL(server, name string) (string, error) {
 	if _, err := pgx.ParseConfig(server); err != nil {
 		return "", err
 	}
-	if u, err := url.Parse(server); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
-		u.Path, u.RawPath = "/"+name, ""
-		q := u.Query()
-		q.Del("dbname") // a URL's query overrides its path
-		u.RawQuery = q.Encode()
-		return u.String(), nil
+	if !strings.HasPrefix(server, "postgres://") && !strings.HasPrefix(server, "postgresql://") {
+		// Keyword/value settings: a later keyword overrides an earlier one.
+		return server + " dbname='" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(name) + "'", nil
 	}
-	// Keyword/value settings: a later keyword overrides an earlier one.
-	return server + " dbname='" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(name) + "'", nil
+	// A URL, as pgx reads one (a socket's path or several hosts may not parse as Go's URLs): the
+	// database is the path, unless the query names it. The rest is kept as written.
+	rest, query, _ := strings.Cut(server, "?")
+	scheme, authority, _ := strings.Cut(rest, "://")
+	authority, _, _ = strings.Cut(authority, "/")
+	var kept []string
+	for _, kv := range strings.Split(query, "&") {
+		if k, _, _ := strings.Cut(kv, "="); kv != "" && k != "dbname" && k != "database" {
+			kept = append(kept, kv)
+		}
+	}
+	u := scheme + "://" + authority + "/" + url.PathEscape(name)
+	if len(kept) > 0 {
+		u += "?" + strings.Join(kept, "&")
+	}
+	return u, nil
 }
 
 func dropDatabase(server, name string) {
