@@ -21,7 +21,7 @@ const baselinePayments = 1000
 // account's reads (its payments, events, ledger lines and a month's statement) compare the same
 // account's pages, in a database of baselinePayments and in one of n.
 func baselineAccounts(n int) int {
-	return max(1, baselinePayments*db.GrowAccounts(n)/n)
+	return max(1, (baselinePayments*db.GrowAccounts(n)+n/2)/n)
 }
 
 // opResult is one operation's latency over its repetitions.
@@ -246,10 +246,11 @@ func attachDatabase(ctx context.Context, cfg Config, url, name string) (*grownDB
 }
 
 // readRounds and readsPerRound: each read is timed in rounds, in which its calls alternate
-// between the two databases one by one, so both see the same machine: a stall of a few
-// milliseconds (a checkpoint's writes, autovacuum, the Go runtime) falls on both, where a
-// stretch of calls on one database would have shown it as a ratio. Each round makes
-// readsPerRound calls on each database, or as many as fit its roundBudget there (at least 3). A
+// between the two databases one by one (each first in turn), so both see the same machine: a
+// stall of a few milliseconds (a checkpoint's writes, autovacuum, the Go runtime) falls on
+// both, where a stretch of calls on one database would have shown it as a ratio. Each round
+// makes readsPerRound calls on each database, or as many as fit the slower one's roundBudget
+// (at least 3), the same number on both. A
 // read done 300 times a round has its p99 at the 15th slowest of 1,500: one stall of the
 // machine does not make it (the month close, at about a second, runs a few times a round: its
 // p99 is its worst).
@@ -268,11 +269,9 @@ func measureReads(ops [2][]growOp) ([2][]opResult, error) {
 		var lat [2][]time.Duration
 		for range readRounds {
 			var spent [2]time.Duration
-			for n := range readsPerRound {
-				for i := range ops {
-					if n >= 3 && spent[i] >= roundBudget {
-						continue
-					}
+			for n := 0; n < readsPerRound && (n < 3 || max(spent[0], spent[1]) < roundBudget); n++ {
+				for j := range ops {
+					i := (n + j) % len(ops)
 					t0 := time.Now()
 					if err := ops[i][k].do(); err != nil {
 						return out, fmt.Errorf("%s: %w", ops[i][k].name, err)
