@@ -152,7 +152,7 @@ func (q queries) Statement(ctx context.Context, accountID string, page domain.Pa
 	if after != nil {
 		l.and("e.id < %s", *after)
 	}
-	rows, err := q.q.Query(ctx, statementSelect+l.clause()+` ORDER BY e.id DESC`+l.limit(page.First+1), l.args...)
+	rows, err := q.q.Query(ctx, statementSelect+l.clause()+` ORDER BY e.id DESC`+writtenLimit(page.First+1), l.args...)
 	if err != nil {
 		return nil, err
 	}

@@ -57,23 +57,24 @@ func (l *listSQL) scope(s domain.Scope, partnerCol, accountCol, accountCond stri
 	}
 }
 
-// limit is the LIMIT clause of a page of n rows, n written into the statement. With a
+// writtenLimit is the LIMIT clause of a page of n rows, n written into the statement. With a
 // placeholder, PostgreSQL estimates a generic plan's LIMIT $n as a tenth of the rows; on a
 // large table that never beats the custom plans, so every run of the statement is planned
 // again, and planning grows with the table: its indexes, and for ledgerEntries every month's
 // partition (it has no condition on the partition key). On 10M payments, with pgbench -M
 // prepared: ledgerEntries 2.9–3.8 ms a page planned each time, 0.7–0.9 ms on the generic plan;
-// a partner's orders, whose page joins members and suppliers, 0.36–0.49 ms against
-// 0.18–0.24 ms. With the number written in, the
-// generic plan is kept after PostgreSQL's first five runs. Page sizes are few, so the
-// statements are few. Where the conditions' best plan depends on their values (filter), the
-// placeholder stays (newestFirst). On a partitioned table a generic plan opens every
-// partition on each run: ledgerEntries on a database of 1,000 payments takes 0.5–0.66 ms a
-// page instead of 0.25–0.31 ms planned each time, the price of a cost that stays flat as
-// months are added, and a partner's or an account's events use conditions written for it
-// (Events): with a closed range on the owner, the generic plan scanned every partition and
-// sorted (on 1,000 payments 1.4–1.8 ms against 0.2 ms custom).
-func (l *listSQL) limit(n int) string {
+// a partner's orders, whose page joins members and suppliers, 0.36–0.49 ms against 0.18–0.24
+// ms. With the number written in, the generic plan is kept after PostgreSQL's first five runs.
+// Each page size is a statement of its own: clients use a few (the API allows 1 to 100), and
+// pgx keeps 512 statements a connection, the least recently used evicted first. Where the
+// conditions' best plan depends on their values (filter), the placeholder stays (newestFirst).
+// On a partitioned table a generic plan opens every partition on each run: ledgerEntries on a
+// database of 1,000 payments takes 0.5–0.66 ms a page instead of 0.25–0.31 ms planned each
+// time, the price of a cost that stays flat as months are added, and a partner's or an
+// account's events use conditions written for it (Events): with a closed range on the owner,
+// the generic plan scanned every partition and sorted (on 1,000 payments 1.4–1.8 ms against
+// 0.2 ms custom).
+func writtenLimit(n int) string {
 	return " LIMIT " + strconv.Itoa(n)
 }
 
@@ -94,10 +95,10 @@ func (l *listSQL) clause() string {
 // semi-join: on a large table, planning the join cost more than running the page (an
 // account's payments on 10M payments, with pgbench -M prepared: 0.32–0.39 ms a page as a
 // semi-join, 0.16–0.20 ms as an array; in EXPLAIN, planned in 0.19–0.22 ms against 0.10–0.15
-// ms and run in 0.21–0.25 ms against 0.12 ms). The limit
-// is written in (limit) unless a condition filters (filter).
+// ms and run in 0.21–0.25 ms against 0.12 ms). The limit is written in (writtenLimit) unless a
+// condition filters (filter).
 func (l *listSQL) newestFirst(selectFrom, id, from string, first int) string {
-	limit := l.limit(first)
+	limit := writtenLimit(first)
 	if l.filtered {
 		limit = ` LIMIT ` + l.arg(first)
 	}
